@@ -1,0 +1,112 @@
+// Row: one record converted to its table's column types, as a flat tape of cells in pre-order.
+//
+// The protocol module fills a Row from a record's JSON; file encoders read it. A Row is reused
+// from record to record: Clear() keeps its capacity, so the hot path allocates nothing.
+//
+// Layout: the top-level columns follow one another in table-schema order. A struct cell is
+// followed by exactly one subtree per field of its type (in order); a list cell holds its element
+// count and is followed by that many element subtrees. Strings live in the row's byte arena.
+// Invariant: a finished row holds exactly one subtree per top-level column.
+#pragma once
+
+#include <cassert>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace datalake::format {
+
+enum class CellKind : uint8_t {
+  kNull,
+  kBool,
+  kInt64,
+  kDouble,
+  kDecimal,    // canonical decimal text ("-12.5"), within the column's precision and scale
+  kString,     // UTF-8 text
+  kJson,       // JSON text of a value stored in a JSON (string) column
+  kTimestamp,  // microseconds since 1970-01-01T00:00:00Z (for kTimestampNtz: of the wall clock)
+  kDate,       // days since 1970-01-01
+  kStruct,     // followed by one subtree per field
+  kList,       // `count` elements follow
+};
+
+struct Cell {
+  CellKind kind = CellKind::kNull;
+  uint32_t count = 0;  // kList: number of elements; kString/kJson/kDecimal: byte length
+  union {
+    bool b;
+    int64_t i;      // kInt64, kTimestamp, kDate
+    double d;       // kDouble
+    uint64_t offset;  // kString/kJson/kDecimal: offset into the byte arena
+  };
+  Cell() : i(0) {}
+};
+
+class Row {
+ public:
+  void Clear() {
+    cells_.clear();
+    bytes_.clear();
+  }
+
+  void AppendNull() { cells_.emplace_back(); }
+  void AppendBool(bool v) { Push(CellKind::kBool).b = v; }
+  void AppendInt64(int64_t v) { Push(CellKind::kInt64).i = v; }
+  void AppendDouble(double v) { Push(CellKind::kDouble).d = v; }
+  void AppendTimestamp(int64_t micros) { Push(CellKind::kTimestamp).i = micros; }
+  void AppendDate(int64_t days) { Push(CellKind::kDate).i = days; }
+  void AppendString(std::string_view s) { AppendBytes(CellKind::kString, s); }
+  void AppendJson(std::string_view s) { AppendBytes(CellKind::kJson, s); }
+  void AppendDecimal(std::string_view s) { AppendBytes(CellKind::kDecimal, s); }
+  void AppendStruct() { Push(CellKind::kStruct); }
+  // Begin a list; call EndList with the returned index and the element count.
+  size_t BeginList() {
+    Push(CellKind::kList);
+    return cells_.size() - 1;
+  }
+  void EndList(size_t index, uint32_t count) {
+    assert(cells_[index].kind == CellKind::kList);
+    cells_[index].count = count;
+  }
+  // Append the bytes of a string cell in pieces: BeginString, then AppendToString, then
+  // EndString with the returned index. Lets decoders unescape straight into the arena.
+  size_t BeginString(CellKind kind) {
+    Cell& c = Push(kind);
+    c.offset = bytes_.size();
+    return cells_.size() - 1;
+  }
+  std::string* arena() { return &bytes_; }
+  void EndString(size_t index) {
+    Cell& c = cells_[index];
+    c.count = static_cast<uint32_t>(bytes_.size() - c.offset);
+  }
+  // Drop the cells from `size` on (and their bytes if they were last). For rolling back a
+  // partially decoded subtree.
+  void Truncate(size_t size) { cells_.resize(size); }
+
+  size_t size() const { return cells_.size(); }
+  const Cell& cell(size_t i) const { return cells_[i]; }
+  const std::vector<Cell>& cells() const { return cells_; }
+  std::string_view bytes(const Cell& c) const {
+    return std::string_view(bytes_.data() + c.offset, c.count);
+  }
+
+ private:
+  Cell& Push(CellKind kind) {
+    cells_.emplace_back();
+    cells_.back().kind = kind;
+    return cells_.back();
+  }
+  void AppendBytes(CellKind kind, std::string_view s) {
+    Cell& c = Push(kind);
+    c.offset = bytes_.size();
+    c.count = static_cast<uint32_t>(s.size());
+    bytes_.append(s);
+  }
+
+  std::vector<Cell> cells_;
+  std::string bytes_;
+};
+
+}  // namespace datalake::format

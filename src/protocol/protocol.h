@@ -1,0 +1,172 @@
+// The Airbyte protocol: messages in (stdin) and out (stdout).
+//
+// MessageReader reads newline-delimited AirbyteMessages of any length from a file descriptor and
+// classifies each. RECORD payloads are not decoded by the reader: it hands out the raw JSON text
+// of `data`, which RecordDecoder turns into a typed Row for the stream's table schema.
+// ConfiguredCatalog parses the `--catalog` file. MessageWriter emits SPEC, CONNECTION_STATUS,
+// STATE, LOG and TRACE lines.
+//
+// Error messages never include record content: a malformed line is reported by line number,
+// length and reason only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "format/row.h"
+#include "json/json.h"
+#include "schema/schema.h"
+
+namespace datalake::protocol {
+
+// A stream's identity. An absent and a null namespace are the same (nullopt).
+struct StreamDescriptor {
+  std::optional<std::string> ns;
+  std::string name;
+
+  friend bool operator==(const StreamDescriptor&, const StreamDescriptor&) = default;
+  // "name" or "namespace.name", for messages.
+  std::string ToString() const;
+  json::Value ToJson() const;  // {"name":...,"namespace":...}
+};
+
+struct StreamDescriptorHash {
+  size_t operator()(const StreamDescriptor& d) const;
+};
+
+enum class DestinationSyncMode { kAppend, kOverwrite, kAppendDedup, kOther };
+
+struct ConfiguredStream {
+  StreamDescriptor descriptor;
+  json::Value json_schema;
+  DestinationSyncMode destination_sync_mode = DestinationSyncMode::kAppend;
+  std::vector<std::string> cursor_field;
+  std::vector<std::vector<std::string>> primary_key;
+  int64_t generation_id = 0;          // absent or null -> 0
+  int64_t minimum_generation_id = 0;  // absent or null -> 0
+  int64_t sync_id = 0;                // absent or null -> 0
+};
+
+struct ConfiguredCatalog {
+  std::vector<ConfiguredStream> streams;
+};
+
+// Parse and validate a configured catalog: at least one stream; every stream has a name and an
+// object json_schema; no two streams share a descriptor (kConfigError naming the stream).
+Result<ConfiguredCatalog> ParseConfiguredCatalog(const json::Value& catalog);
+
+enum class MessageType { kRecord, kState, kStreamStatus, kOther };
+enum class StateType { kStream, kGlobal, kLegacy };
+enum class StreamStatus { kStarted, kRunning, kComplete, kIncomplete };
+
+// One classified input message. Views point into the reader's buffer and stay valid until the
+// next call to Next().
+struct Message {
+  MessageType type = MessageType::kOther;
+  uint64_t line_number = 0;  // 1-based
+  size_t line_bytes = 0;
+
+  // kRecord
+  StreamDescriptor stream;
+  int64_t emitted_at_ms = 0;
+  std::string_view data_json;       // the raw JSON text of record.data (an object)
+  std::string_view meta_changes_json;  // raw JSON array of record.meta.changes, or empty
+
+  // kState: the whole `state` object (unknown members kept), its type and, for kStream, the
+  // stream it belongs to.
+  json::Value state;
+  StateType state_type = StateType::kLegacy;
+
+  // kStreamStatus (also fills `stream`)
+  StreamStatus status = StreamStatus::kStarted;
+};
+
+// REQUIRES: the caller reads messages from one thread.
+class MessageReader {
+ public:
+  // Read from `fd` (not owned).
+  explicit MessageReader(int fd);
+  ~MessageReader();
+  MessageReader(const MessageReader&) = delete;
+  MessageReader& operator=(const MessageReader&) = delete;
+
+  // Read and classify the next non-blank line. Return false at end of input. A line that is not
+  // a valid AirbyteMessage is kInvalidInput: "line N (M bytes): <reason>". A data_json string
+  // view is padded (simdjson::SIMDJSON_PADDING readable bytes follow it in memory).
+  Result<bool> Next(Message* message);
+
+  uint64_t bytes_read() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// A destination-side change to a record, reported in _airbyte_meta.changes.
+struct Change {
+  std::string field;   // the column (source name; nested fields as "a.b")
+  std::string change;  // "NULLED" | "TRUNCATED"
+  std::string reason;  // e.g. "DESTINATION_SERIALIZATION_ERROR"
+};
+
+// Decodes record `data` JSON into Rows. One decoder per thread; it owns a simdjson parser.
+class RecordDecoder {
+ public:
+  RecordDecoder();
+  ~RecordDecoder();
+  RecordDecoder(const RecordDecoder&) = delete;
+  RecordDecoder& operator=(const RecordDecoder&) = delete;
+
+  // Append one subtree per column of `schema` to `row` (which the caller cleared), converting
+  // each value per docs/TYPES.md. Values that do not fit their column become null and add a
+  // Change; fields not in the schema are ignored. `data_json` must be padded (see Message).
+  // Returns kInvalidInput if `data_json` is not a JSON object.
+  Status Decode(std::string_view data_json, const schema::TableSchema& schema, format::Row* row,
+                std::vector<Change>* changes);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Writes AirbyteMessages to a file descriptor, one line each. Thread-safe. Every string it
+// writes passes through redaction: registered secrets are replaced by "**********".
+class MessageWriter {
+ public:
+  explicit MessageWriter(int fd);
+  ~MessageWriter();
+
+  void AddSecret(std::string secret);
+
+  void Spec(const json::Value& spec);
+  void ConnectionStatus(bool succeeded, std::string_view message);
+  // Echo a STATE whose `state` object is given (destinationStats already set by the caller).
+  void State(const json::Value& state);
+  // level: "FATAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE".
+  void Log(std::string_view level, std::string_view message);
+  // A TRACE ERROR with failure_type ("system_error", "config_error", "transient_error").
+  void TraceError(std::string_view message, std::string_view internal_message,
+                  std::string_view failure_type,
+                  const std::optional<StreamDescriptor>& stream = std::nullopt);
+  // Flush buffered output now (STATE lines are always flushed at once).
+  void Flush();
+
+ private:
+  void WriteLine(const json::Value& message, bool flush);
+  std::string Redact(std::string_view s) const;
+
+  int fd_;
+  mutable std::mutex mu_;
+  std::vector<std::string> secrets_;
+};
+
+// Milliseconds since the Unix epoch, now.
+int64_t NowMillis();
+
+}  // namespace datalake::protocol

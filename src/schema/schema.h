@@ -1,0 +1,99 @@
+// The schema module turns a stream's JSON schema into a typed table schema: the columns a file
+// holds and the Glue catalog declares. It owns the type mapping (JSON schema -> column type ->
+// Glue type string) and name sanitising. It does no I/O.
+//
+// Mapping (docs/TYPES.md has the full table; it follows the original connector):
+//   string                                    -> kString        "string"
+//   string, format date-time                  -> kTimestamp     "timestamp"  (UTC instant)
+//   string, format date-time, airbyte_type timestamp_without_timezone
+//                                             -> kTimestampNtz  "timestamp"  (wall clock)
+//   string, format date                       -> kDate          "date"
+//   integer, or number + airbyte_type integer -> kInt64         "bigint"
+//   number                                    -> kDouble        "double"
+//                                   (kDecimal "decimal(38,18)" with glue_catalog_float_as_decimal)
+//   boolean                                   -> kBoolean       "boolean"
+//   object with typable properties            -> kStruct        "struct<a:T,...>" (names keep case)
+//   array with typable items                  -> kList          "array<T>"
+//   anything untypable (object without properties, additionalProperties, unions, arrays without
+//   items or of mixed types, unknown types)   -> kJson          "string" holding JSON text
+// Well-known $ref types (WellKnownTypes.json#/definitions/...) map to the same kinds.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "json/json.h"
+
+namespace datalake::schema {
+
+enum class TypeKind {
+  kString,
+  kInt64,
+  kDouble,
+  kDecimal,
+  kBoolean,
+  kTimestamp,     // instant; values normalised to UTC
+  kTimestampNtz,  // wall-clock timestamp without a zone, stored as given
+  kDate,
+  kJson,  // any JSON value, stored as its JSON text in a string column
+  kStruct,
+  kList,
+};
+
+struct Field;
+
+struct DataType {
+  TypeKind kind = TypeKind::kString;
+  int precision = 38;  // kDecimal only
+  int scale = 18;      // kDecimal only
+  std::vector<Field> fields;               // kStruct only, in schema order
+  std::shared_ptr<const DataType> element;  // kList only
+
+  static DataType Of(TypeKind kind) {
+    DataType t;
+    t.kind = kind;
+    return t;
+  }
+};
+
+struct Field {
+  std::string name;         // the column (or struct field) name as stored and declared
+  std::string source_name;  // the key in the record's JSON object
+  DataType type;
+};
+
+struct TableSchema {
+  std::vector<Field> columns;  // top-level columns in JSON schema property order
+
+  // Return the index of the column whose source_name is `key`, or -1.
+  int FindBySource(std::string_view key) const;
+};
+
+struct MappingOptions {
+  bool number_as_decimal = false;  // glue_catalog_float_as_decimal
+  int decimal_precision = 38;
+  int decimal_scale = 18;
+};
+
+// Map a stream's json_schema to a table schema. Top-level names are sanitised (SanitizeName) and
+// made unique (UniqueColumnNames); nested struct field names keep their case, as the original
+// connector's Glue types do. A schema without `properties` yields zero columns.
+Result<TableSchema> MapJsonSchema(const json::Value& json_schema, const MappingOptions& options);
+
+// Return the Glue/Hive type string of `type` ("bigint", "struct<a:string,b:array<bigint>>").
+std::string GlueTypeString(const DataType& type);
+
+// Lowercase, strip accents from Latin letters, replace each run of characters outside
+// [a-z0-9_] by one '_', as the original connector (awswrangler's sanitize) does. An empty
+// result becomes "_".
+std::string SanitizeName(std::string_view name);
+
+// Sanitise `names` and resolve collisions deterministically: among raw names sanitising to the
+// same result, the one that already equals its sanitised form keeps it (else the smallest raw
+// name in byte order); every other one gets "_" + 8 hex digits of a hash of its raw name.
+std::vector<std::string> UniqueColumnNames(const std::vector<std::string>& names);
+
+}  // namespace datalake::schema
