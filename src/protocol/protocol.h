@@ -2,7 +2,7 @@
 //
 // MessageReader reads newline-delimited AirbyteMessages of any length from a file descriptor and
 // classifies each. RECORD payloads are not decoded by the reader: it hands out the raw JSON text
-// of `data`, which RecordDecoder turns into a typed Row for the stream's table schema.
+// of `data`, which decode::RecordDecoder turns into a typed Row for the stream's table schema.
 // ConfiguredCatalog parses the `--catalog` file. MessageWriter emits SPEC, CONNECTION_STATUS,
 // STATE, LOG and TRACE lines.
 //
@@ -19,9 +19,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "format/row.h"
 #include "json/json.h"
-#include "schema/schema.h"
 
 namespace datalake::protocol {
 
@@ -102,33 +100,6 @@ class MessageReader {
   Result<bool> Next(Message* message);
 
   uint64_t bytes_read() const;
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
-
-// A destination-side change to a record, reported in _airbyte_meta.changes.
-struct Change {
-  std::string field;   // the column (source name; nested fields as "a.b")
-  std::string change;  // "NULLED" | "TRUNCATED"
-  std::string reason;  // e.g. "DESTINATION_SERIALIZATION_ERROR"
-};
-
-// Decodes record `data` JSON into Rows. One decoder per thread; it owns a simdjson parser.
-class RecordDecoder {
- public:
-  RecordDecoder();
-  ~RecordDecoder();
-  RecordDecoder(const RecordDecoder&) = delete;
-  RecordDecoder& operator=(const RecordDecoder&) = delete;
-
-  // Append one subtree per column of `schema` to `row` (which the caller cleared), converting
-  // each value per docs/TYPES.md. Values that do not fit their column become null and add a
-  // Change; fields not in the schema are ignored. `data_json` must be padded (see Message).
-  // Returns kInvalidInput if `data_json` is not a JSON object.
-  Status Decode(std::string_view data_json, const schema::TableSchema& schema, format::Row* row,
-                std::vector<Change>* changes);
 
  private:
   struct Impl;

@@ -19,7 +19,9 @@
 // Well-known $ref types (WellKnownTypes.json#/definitions/...) map to the same kinds.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -95,5 +97,19 @@ std::string SanitizeName(std::string_view name);
 // same result, the one that already equals its sanitised form keeps it (else the smallest raw
 // name in byte order); every other one gets "_" + 8 hex digits of a hash of its raw name.
 std::vector<std::string> UniqueColumnNames(const std::vector<std::string>& names);
+
+// Temporal values (implemented in temporal.cc). Each parser returns nullopt if `s` is invalid.
+// Parse an RFC 3339 date-time (see docs/TYPES.md) to microseconds since the epoch, UTC. With
+// `keep_wall_clock`, a zone offset is ignored instead of applied (timestamp_ntz).
+std::optional<int64_t> ParseTimestampMicros(std::string_view s, bool keep_wall_clock);
+// Parse "YYYY-MM-DD", or the date part of a date-time as written, to days since 1970-01-01.
+std::optional<int64_t> ParseDateDays(std::string_view s);
+// Render microseconds since the epoch as "YYYY-MM-DD HH:MM:SS.ffffff" (UTC).
+std::string FormatTimestampMicros(int64_t micros);
+// Append the same rendering to `out` without allocating.
+void AppendTimestampMicros(int64_t micros, std::string* out);
+// Render days since the epoch as "YYYY-MM-DD".
+std::string FormatDateDays(int64_t days);
+void AppendDateDays(int64_t days, std::string* out);
 
 }  // namespace datalake::schema
