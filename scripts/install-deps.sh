@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages the build (and, with --test, the test suite) needs.
+# Idempotent: does nothing when everything is already installed.
+set -euo pipefail
+
+build_packages=(cmake g++ make pkg-config ccache libsimdjson-dev libzstd-dev zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev python3)
+test_packages=(nodejs npm)
+
+packages=("${build_packages[@]}")
+if [[ "${1:-}" == "--test" ]]; then packages+=("${test_packages[@]}"); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    # node and npm may come from elsewhere on the machine; accept them when present.
+    if [[ "$p" == nodejs ]] && command -v node >/dev/null; then continue; fi
+    if [[ "$p" == npm ]] && command -v npm >/dev/null; then continue; fi
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then exit 0; fi
+
+echo "Installing: ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,113 @@
+// Glue table definitions, shaped as awswrangler (which the original connector used) builds them.
+#include "catalog/catalog.h"
+
+namespace datalake::catalog {
+namespace {
+
+using json::Value;
+
+Value ColumnList(const std::vector<Column>& columns) {
+  std::vector<Value> out;
+  out.reserve(columns.size());
+  for (const Column& c : columns) {
+    out.push_back(Value::Object({{"Name", Value::String(c.name)}, {"Type", Value::String(c.type)}}));
+  }
+  return Value::Array(std::move(out));
+}
+
+std::string CompressionType(format::Compression c) {
+  switch (c) {
+    case format::Compression::kGzip:
+      return "gzip";
+    case format::Compression::kZstd:
+      return "zstd";
+    case format::Compression::kSnappy:
+      return "snappy";
+    case format::Compression::kUncompressed:
+      return "none";
+  }
+  return "none";
+}
+
+}  // namespace
+
+std::vector<Column> ColumnsOf(const schema::TableSchema& schema) {
+  std::vector<Column> out;
+  out.reserve(schema.columns.size());
+  for (const schema::Field& f : schema.columns) {
+    out.push_back({f.name, schema::GlueTypeString(f.type)});
+  }
+  return out;
+}
+
+Value BuildTableInput(const TableSpec& spec) {
+  const bool parquet = spec.format == format::FileFormat::kParquet;
+  const std::string classification = parquet ? "parquet" : "json";
+  const std::string compression = CompressionType(spec.compression);
+  const bool compressed = spec.compression != format::Compression::kUncompressed;
+
+  Value serde = parquet
+                    ? Value::Object({{"SerializationLibrary",
+                                      Value::String("org.apache.hadoop.hive.ql.io.parquet.serde."
+                                                    "ParquetHiveSerDe")},
+                                     {"Parameters", Value::Object({{"serialization.format",
+                                                                    Value::String("1")}})}})
+                    : Value::Object({{"SerializationLibrary",
+                                      Value::String("org.openx.data.jsonserde.JsonSerDe")},
+                                     {"Parameters", Value::Object()}});
+  Value sd_parameters = Value::Object();
+  if (parquet) sd_parameters.Set("CrawlerSchemaDeserializerVersion", Value::String("1.0"));
+  sd_parameters.Set("classification", Value::String(classification));
+  sd_parameters.Set("compressionType", Value::String(compression));
+  sd_parameters.Set("typeOfData", Value::String("file"));
+
+  Value storage = Value::Object({
+      {"Columns", ColumnList(spec.columns)},
+      {"Location", Value::String(spec.location)},
+      {"InputFormat",
+       Value::String(parquet ? "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+                             : "org.apache.hadoop.mapred.TextInputFormat")},
+      {"OutputFormat",
+       Value::String(parquet ? "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+                             : "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat")},
+      {"Compressed", Value::Bool(compressed)},
+      {"NumberOfBuckets", Value::Int(-1)},
+      {"SerdeInfo", std::move(serde)},
+      {"BucketColumns", Value::Array()},
+      {"StoredAsSubDirectories", Value::Bool(false)},
+      {"SortColumns", Value::Array()},
+      {"Parameters", std::move(sd_parameters)},
+  });
+  return Value::Object({
+      {"Name", Value::String(spec.name)},
+      {"TableType", Value::String(spec.table_type)},
+      {"PartitionKeys", ColumnList(spec.partition_keys)},
+      {"Parameters", Value::Object({{"classification", Value::String(classification)},
+                                    {"compressionType", Value::String(compression)},
+                                    {"typeOfData", Value::String("file")},
+                                    {"projection.enabled", Value::String("false")}})},
+      {"StorageDescriptor", std::move(storage)},
+  });
+}
+
+std::vector<Column> MergeColumns(const Value& existing, const std::vector<Column>& wanted) {
+  std::vector<Column> out;
+  const Value* sd = existing.Find("StorageDescriptor");
+  const Value* columns = sd != nullptr ? sd->Find("Columns") : nullptr;
+  if (columns != nullptr && columns->is_array()) {
+    for (const Value& c : columns->items()) {
+      const Value* name = c.Find("Name");
+      const Value* type = c.Find("Type");
+      if (name == nullptr || !name->is_string() || type == nullptr || !type->is_string()) continue;
+      out.push_back({name->text(), type->text()});
+    }
+  }
+  for (const Column& c : wanted) {
+    bool present = false;
+    for (const Column& e : out) present = present || e.name == c.name;
+    if (!present) out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace datalake::catalog

@@ -1,0 +1,72 @@
+// Object storage: where data files go. Two implementations share one interface: the local lake
+// directory (the embedded default) and, later, Amazon S3.
+//
+// Keys are relative to the bucket ("prefix/db/table/x.json"). An object being written is a
+// PendingObject: readers cannot see it until Commit() succeeds, and a crash before that leaves
+// nothing visible (a temporary file in the local lake, an incomplete multipart upload in S3),
+// which CleanupStaging removes on the next run.
+//
+// Thread-safety: an ObjectStore may be used from several threads; a PendingObject from one
+// thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace datalake::storage {
+
+struct ObjectInfo {
+  std::string key;
+  uint64_t size = 0;
+};
+
+class PendingObject {
+ public:
+  virtual ~PendingObject() = default;
+  // Append bytes to the object.
+  virtual Status Write(std::string_view bytes) = 0;
+  // Make the object visible under its key, durably. After this, only destruction is allowed.
+  virtual Status Commit() = 0;
+  // Discard the object (best effort; errors are ignored, staging cleanup catches leftovers).
+  virtual void Abort() = 0;
+  virtual const std::string& key() const = 0;
+  virtual uint64_t size() const = 0;
+};
+
+class ObjectStore {
+ public:
+  virtual ~ObjectStore() = default;
+  // Start writing a new object. Nothing is visible until the returned object is committed.
+  virtual Result<std::unique_ptr<PendingObject>> Create(const std::string& key) = 0;
+  // Write a small object in one go, atomically.
+  virtual Status Put(const std::string& key, std::string_view bytes) = 0;
+  virtual Result<std::string> Get(const std::string& key) = 0;
+  // List committed objects whose key starts with `prefix`, in key order.
+  virtual Result<std::vector<ObjectInfo>> List(const std::string& prefix) = 0;
+  // Delete objects; keys that do not exist are not an error.
+  virtual Status Delete(const std::vector<std::string>& keys) = 0;
+  // Remove what crashed writers left under `prefix` (temporary files, incomplete uploads).
+  virtual Status CleanupStaging(const std::string& prefix) = 0;
+  // Return a URI for messages and catalog locations ("s3://bucket/key", "file:///...").
+  virtual std::string Uri(const std::string& key) const = 0;
+};
+
+// Return a store rooted at <lake_root>/<bucket>. Objects are files; pending ones live under
+// <lake_root>/.staging/<bucket>/ until committed with fsync + rename + directory fsync.
+// Keys must be relative paths without "." or ".." segments (kInvalidInput otherwise).
+std::unique_ptr<ObjectStore> NewLocalStore(const std::string& lake_root, const std::string& bucket);
+
+// Write `bytes` to `path` atomically: temporary file in the same directory, fsync, rename,
+// fsync of the directory. Creates missing parent directories.
+Status WriteFileAtomically(const std::string& path, std::string_view bytes);
+
+// Return `name` made safe as one key segment: '/', '%', control characters and a leading '.'
+// are percent-encoded; ordinary names are unchanged, so keys match the original connector's.
+std::string PathSegment(const std::string& name);
+
+}  // namespace datalake::storage

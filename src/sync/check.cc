@@ -1,0 +1,49 @@
+// `check`: a small real write, as the original connector does, so that a passing check means
+// a sync will work: a probe table is created, its data file written and read back, then both
+// are removed.
+#include <string>
+
+#include "sync/lake_layout.h"
+#include "sync/sync.h"
+#include "sync/uuid.h"
+
+namespace datalake::sync {
+
+Status RunCheck(const config::Config& config, Destination* destination,
+                protocol::MessageWriter* out) {
+  UuidGenerator uuids;
+  const std::string table = "airbyte_test_" + uuids.Hex().substr(0, 8);
+  const std::string& database = config.database;
+  const std::string prefix = TablePrefix(config.bucket_prefix, database, table);
+  const std::string key = DataFileKey(prefix, uuids.Hex(), ".json");
+  const std::string probe = "{\"id\":1,\"value\":\"foo\"}\n{\"id\":2,\"value\":\"bar\"}\n";
+  storage::ObjectStore* store = destination->store.get();
+  catalog::Catalog* catalog = destination->catalog.get();
+
+  out->Log("INFO", "Checking the destination with probe table " + database + "." + table);
+  auto fail = [&](const Status& s, const std::string& what) {
+    return Status(s.code() == StatusCode::kTransient ? s.code() : StatusCode::kConfigError,
+                  "Could not " + what + ": " + s.message());
+  };
+  Status s = store->Put(key, probe);
+  if (!s.ok()) return fail(s, "write " + store->Uri(key));
+  auto read = store->Get(key);
+  if (!read.ok()) return fail(read.status(), "read back " + store->Uri(key));
+  if (*read != probe) return Status::ConfigError("read back different bytes from " + store->Uri(key));
+
+  catalog::TableSpec spec;
+  spec.name = table;
+  spec.columns = {{"id", "bigint"}, {"value", "string"}};
+  spec.location = TableLocation(config.bucket_name, prefix);
+  s = catalog->EnsureDatabase(database);
+  if (s.ok()) s = catalog->PutTable(database, catalog::BuildTableInput(spec));
+  if (!s.ok()) return fail(s, "create table " + database + "." + table);
+
+  s = catalog->DeleteTable(database, table);
+  if (!s.ok()) return fail(s, "delete probe table " + database + "." + table);
+  s = store->Delete({key});
+  if (!s.ok()) return fail(s, "delete " + store->Uri(key));
+  return Status::Ok();
+}
+
+}  // namespace datalake::sync

@@ -1,0 +1,49 @@
+#include "sync/checkpoints.h"
+
+namespace datalake::sync {
+
+void Checkpoints::CountRecord(const protocol::StreamDescriptor& stream) {
+  ++stream_counts_[stream];
+  ++global_count_;
+  ++legacy_count_;
+}
+
+void Checkpoints::AddState(const protocol::Message& message) {
+  uint64_t count = 0;
+  switch (message.state_type) {
+    case protocol::StateType::kStream: {
+      auto it = stream_counts_.find(message.stream);
+      if (it != stream_counts_.end()) {
+        count = it->second;
+        it->second = 0;
+      }
+      break;
+    }
+    case protocol::StateType::kGlobal:
+      count = global_count_;
+      global_count_ = 0;
+      break;
+    case protocol::StateType::kLegacy:
+      count = legacy_count_;
+      legacy_count_ = 0;
+      break;
+  }
+  json::Value state = message.state;
+  // Keep any other destinationStats members; recordCount is a double by protocol.
+  json::Value* stats = state.FindMutable("destinationStats");
+  if (stats == nullptr || !stats->is_object()) {
+    state.Set("destinationStats", json::Value::Object());
+    stats = state.FindMutable("destinationStats");
+  }
+  stats->Set("recordCount", json::Value::Double(static_cast<double>(count)));
+  pending_.push_back(std::move(state));
+}
+
+std::vector<json::Value> Checkpoints::TakeCommitted() {
+  std::vector<json::Value> out(std::make_move_iterator(pending_.begin()),
+                               std::make_move_iterator(pending_.end()));
+  pending_.clear();
+  return out;
+}
+
+}  // namespace datalake::sync

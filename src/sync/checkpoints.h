@@ -1,0 +1,41 @@
+// Checkpoints: the ledger between STATE messages read and STATE messages echoed.
+//
+// Every record is counted in the scopes it belongs to (its stream, GLOBAL, LEGACY). A STATE
+// takes its scope's count since the previous STATE of that scope as destinationStats.recordCount
+// and waits in order. TakeCommitted hands out every waiting STATE once the pipeline has committed
+// all records read before the most recent one: they are echoed in input order, each once.
+//
+// Not thread-safe: owned by the pipeline thread.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <unordered_map>
+#include <vector>
+
+#include "json/json.h"
+#include "protocol/protocol.h"
+
+namespace datalake::sync {
+
+class Checkpoints {
+ public:
+  // Count one record of `stream`.
+  void CountRecord(const protocol::StreamDescriptor& stream);
+  // Queue a STATE; its recordCount is fixed now (records read before it in its scope).
+  void AddState(const protocol::Message& state_message);
+  bool HasPending() const { return !pending_.empty(); }
+  size_t pending() const { return pending_.size(); }
+  // Remove and return the waiting STATEs (payloads with destinationStats.recordCount set), in
+  // input order. REQUIRES: every record read so far is committed.
+  std::vector<json::Value> TakeCommitted();
+
+ private:
+  std::unordered_map<protocol::StreamDescriptor, uint64_t, protocol::StreamDescriptorHash>
+      stream_counts_;
+  uint64_t global_count_ = 0;
+  uint64_t legacy_count_ = 0;
+  std::deque<json::Value> pending_;
+};
+
+}  // namespace datalake::sync

@@ -1,0 +1,198 @@
+#include "sync/pipeline.h"
+
+#include <cstdio>
+#include <map>
+#include <string>
+
+namespace datalake::sync {
+
+namespace {
+constexpr uint64_t kTimeCheckEvery = 1024;  // records between clock reads
+}  // namespace
+
+Pipeline::Pipeline(const config::Config& config, Destination* destination,
+                   protocol::MessageWriter* out)
+    : config_(config),
+      destination_(destination),
+      out_(out),
+      progress_(out),
+      last_commit_(std::chrono::steady_clock::now()) {
+  context_.config = &config_;
+  context_.store = destination_->store.get();
+  context_.catalog = destination_->catalog.get();
+  context_.decoder = &decoder_;
+  context_.uuids = &uuids_;
+  context_.row = &row_;
+}
+
+Status Pipeline::Open(const protocol::ConfiguredCatalog& catalog) {
+  // Table names are sanitised stream names, unique within each database.
+  std::map<std::string, std::vector<size_t>> by_database;
+  for (size_t i = 0; i < catalog.streams.size(); ++i) {
+    const auto& d = catalog.streams[i].descriptor;
+    by_database[d.ns.has_value() && !d.ns->empty() ? *d.ns : config_.database].push_back(i);
+  }
+  for (const auto& [database, indexes] : by_database) {
+    std::vector<std::string> names;
+    for (size_t i : indexes) names.push_back(catalog.streams[i].descriptor.name);
+    std::vector<std::string> tables = schema::UniqueColumnNames(names);
+    for (size_t k = 0; k < indexes.size(); ++k) {
+      const protocol::ConfiguredStream& stream = catalog.streams[indexes[k]];
+      ASSIGN_OR_RETURN(std::unique_ptr<StreamWriter> writer,
+                       StreamWriter::Create(stream, tables[k], context_));
+      RETURN_IF_ERROR(writer->Prepare());
+      StreamState& state = streams_[stream.descriptor];
+      state.writer = std::move(writer);
+    }
+  }
+  for (const protocol::ConfiguredStream& stream : catalog.streams) {
+    stream_order_.push_back(&streams_[stream.descriptor]);
+  }
+  return Status::Ok();
+}
+
+Status Pipeline::Run(int input_fd) {
+  protocol::MessageReader reader(input_fd);
+  protocol::Message m;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, reader.Next(&m));
+    if (!more) break;
+    switch (m.type) {
+      case protocol::MessageType::kRecord:
+        RETURN_IF_ERROR(OnRecord(m));
+        break;
+      case protocol::MessageType::kState:
+        RETURN_IF_ERROR(OnState(m));
+        break;
+      case protocol::MessageType::kStreamStatus:
+        OnStreamStatus(m);
+        break;
+      case protocol::MessageType::kOther:
+        break;
+    }
+  }
+  return Finish();
+}
+
+Status Pipeline::OnRecord(const protocol::Message& m) {
+  auto it = streams_.find(m.stream);
+  if (it == streams_.end()) {
+    return Status::InvalidInput("line " + std::to_string(m.line_number) +
+                                ": RECORD for stream '" + m.stream.ToString() +
+                                "', which is not in the configured catalog");
+  }
+  RETURN_IF_ERROR(it->second.writer->Append(m));
+  checkpoints_.CountRecord(m.stream);
+  progress_.CountRecord(m.line_bytes);
+  if (++records_since_time_check_ >= kTimeCheckEvery) {
+    records_since_time_check_ = 0;
+    progress_.MaybeReport();
+    return MaybeCommitOnTime();
+  }
+  return Status::Ok();
+}
+
+Status Pipeline::OnState(const protocol::Message& m) {
+  checkpoints_.AddState(m);
+  if (config_.commit_interval_seconds <= 0) return Commit();
+  return MaybeCommitOnTime();
+}
+
+void Pipeline::OnStreamStatus(const protocol::Message& m) {
+  saw_stream_status_ = true;
+  auto it = streams_.find(m.stream);
+  if (it == streams_.end()) {
+    out_->Log("WARN", "Stream status for stream '" + m.stream.ToString() +
+                          "', which is not in the configured catalog; ignored");
+    return;
+  }
+  if (m.status == protocol::StreamStatus::kComplete) it->second.complete = true;
+  if (m.status == protocol::StreamStatus::kIncomplete) it->second.incomplete = true;
+}
+
+Status Pipeline::MaybeCommitOnTime() {
+  if (!checkpoints_.HasPending()) return Status::Ok();
+  auto elapsed = std::chrono::steady_clock::now() - last_commit_;
+  if (std::chrono::duration<double>(elapsed).count() < config_.commit_interval_seconds) {
+    return Status::Ok();
+  }
+  return Commit();
+}
+
+Status Pipeline::Commit() {
+  // 1. Every open file becomes visible (durably).
+  for (StreamState* s : stream_order_) RETURN_IF_ERROR(s->writer->CommitOpenFile());
+  // 2. The catalog knows every table that has data.
+  for (StreamState* s : stream_order_) {
+    if (s->writer->files_committed() > 0) RETURN_IF_ERROR(s->writer->CommitTable());
+  }
+  // 3. Only now are the waiting STATEs true: echo them in order.
+  for (const json::Value& state : checkpoints_.TakeCommitted()) out_->State(state);
+  last_commit_ = std::chrono::steady_clock::now();
+  return Status::Ok();
+}
+
+Status Pipeline::Finish() {
+  RETURN_IF_ERROR(Commit());
+  std::vector<std::string> incomplete;
+  std::vector<std::string> without_status;
+  for (StreamState* s : stream_order_) {
+    const std::string name = s->writer->descriptor().ToString();
+    if (s->incomplete) {
+      incomplete.push_back(name);
+      continue;
+    }
+    // Platforms that send stream statuses send one per stream; a missing one means the source
+    // did not finish. Older platforms send none: then the end of input ends every stream.
+    if (saw_stream_status_ && !s->complete) {
+      without_status.push_back(name);
+      continue;
+    }
+    RETURN_IF_ERROR(s->writer->FinishSuccessfully());
+  }
+  progress_.ReportTotals();
+  for (StreamState* s : stream_order_) {
+    const StreamWriter& w = *s->writer;
+    out_->Log("INFO", "Stream " + w.descriptor().ToString() + ": " + std::to_string(w.records()) +
+                          " records, " + std::to_string(w.files_committed()) + " files, " +
+                          std::to_string(w.bytes_committed()) + " bytes -> table " +
+                          w.database() + "." + w.table());
+  }
+  auto join = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out;
+  };
+  if (!incomplete.empty()) {
+    return Status::Transient("the source reported these streams INCOMPLETE: " + join(incomplete) +
+                             ". Everything acknowledged is committed; overwrite streams kept "
+                             "their previous data.");
+  }
+  if (!without_status.empty()) {
+    return Status::Transient("Input was fully read, but some streams did not receive a terminal "
+                             "stream status message: " +
+                             join(without_status) + ". Everything acknowledged is committed.");
+  }
+  return Status::Ok();
+}
+
+Result<Destination> OpenDestination(const config::Config& config) {
+  if (!config.is_local()) {
+    return Status::ConfigError(
+        "writing to Amazon S3 is not available in this build yet; set local_lake_path to write "
+        "to a local lake directory");
+  }
+  Destination d;
+  d.store = storage::NewLocalStore(*config.local_lake_path, config.bucket_name);
+  d.catalog = catalog::NewLocalCatalog(*config.local_lake_path + "/_catalog");
+  return d;
+}
+
+Status RunWrite(const config::Config& config, const protocol::ConfiguredCatalog& catalog,
+                Destination* destination, int input_fd, protocol::MessageWriter* out) {
+  Pipeline pipeline(config, destination, out);
+  RETURN_IF_ERROR(pipeline.Open(catalog));
+  return pipeline.Run(input_fd);
+}
+
+}  // namespace datalake::sync

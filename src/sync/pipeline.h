@@ -1,0 +1,59 @@
+// Pipeline: the `write` loop. Routes each message (RECORD to its stream, STATE to the
+// checkpoint ledger, STREAM_STATUS to the stream's state), decides when to commit, and at the
+// end finishes every stream. Private to the sync module.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "sync/checkpoints.h"
+#include "sync/progress.h"
+#include "sync/stream_writer.h"
+#include "sync/sync.h"
+
+namespace datalake::sync {
+
+class Pipeline {
+ public:
+  Pipeline(const config::Config& config, Destination* destination, protocol::MessageWriter* out);
+
+  // Build one StreamWriter per configured stream (table names made unique per database).
+  Status Open(const protocol::ConfiguredCatalog& catalog);
+  // Read and process every message from `input_fd`.
+  Status Run(int input_fd);
+
+ private:
+  struct StreamState {
+    std::unique_ptr<StreamWriter> writer;
+    bool complete = false;
+    bool incomplete = false;
+  };
+
+  Status OnRecord(const protocol::Message& m);
+  Status OnState(const protocol::Message& m);
+  void OnStreamStatus(const protocol::Message& m);
+  Status MaybeCommitOnTime();
+  // Make every record read so far durable and visible, then echo the waiting STATEs.
+  Status Commit();
+  Status Finish();
+
+  const config::Config& config_;
+  Destination* destination_;
+  protocol::MessageWriter* out_;
+  decode::RecordDecoder decoder_;
+  UuidGenerator uuids_;
+  format::Row row_;
+  SyncContext context_;
+  Checkpoints checkpoints_;
+  Progress progress_;
+  std::unordered_map<protocol::StreamDescriptor, StreamState, protocol::StreamDescriptorHash>
+      streams_;
+  std::vector<StreamState*> stream_order_;
+  bool saw_stream_status_ = false;
+  uint64_t records_since_time_check_ = 0;
+  std::chrono::steady_clock::time_point last_commit_;
+};
+
+}  // namespace datalake::sync

@@ -1,0 +1,36 @@
+// Progress: counts what a sync reads and reports it as LOG messages, at most every few seconds,
+// plus a summary per stream at the end. Private to the sync module.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+#include "protocol/protocol.h"
+
+namespace datalake::sync {
+
+class Progress {
+ public:
+  explicit Progress(protocol::MessageWriter* out, double interval_seconds = 10);
+  // Count one input line of `bytes` bytes that held a record.
+  void CountRecord(size_t bytes) {
+    ++records_;
+    bytes_ += bytes;
+  }
+  // Log progress if the interval has passed. Cheap enough to call every few thousand records.
+  void MaybeReport();
+  // Log the totals of the whole sync.
+  void ReportTotals();
+
+ private:
+  double Elapsed() const;
+
+  protocol::MessageWriter* out_;
+  std::chrono::duration<double> interval_;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_report_;
+  uint64_t records_ = 0;
+  uint64_t bytes_ = 0;
+};
+
+}  // namespace datalake::sync

@@ -1,0 +1,41 @@
+// The write pipeline and the connection check: everything `write` and `check` do between the
+// parsed config/catalog and the lake.
+//
+// Data flows one way: stdin -> MessageReader -> per-stream StreamWriter (decode, meta columns,
+// encoder) -> PendingObjects -> commit (objects visible, catalog updated) -> STATE echoed.
+// The acknowledgement contract (docs/STATE.md): a STATE is echoed only after every record read
+// before it is committed, each STATE exactly once, in input order, with
+// destinationStats.recordCount set.
+#pragma once
+
+#include <memory>
+
+#include "catalog/catalog.h"
+#include "common/status.h"
+#include "config/config.h"
+#include "protocol/protocol.h"
+#include "storage/storage.h"
+
+namespace datalake::sync {
+
+// Where a sync writes: the object store and the catalog, made from the config.
+struct Destination {
+  std::unique_ptr<storage::ObjectStore> store;
+  std::unique_ptr<catalog::Catalog> catalog;
+};
+
+// Return the destination for `config`: the local lake when local_lake_path is set.
+Result<Destination> OpenDestination(const config::Config& config);
+
+// Run `write`: read messages from `input_fd` until EOF and write them to `destination`,
+// echoing STATE, LOG and progress through `out`. A non-OK result means the sync failed; every
+// STATE echoed before that stays valid (its records are committed).
+Status RunWrite(const config::Config& config, const protocol::ConfiguredCatalog& catalog,
+                Destination* destination, int input_fd, protocol::MessageWriter* out);
+
+// Run `check`: prove the destination is usable by writing, reading back and removing a probe
+// table. Return OK or the first failure (the caller reports it as CONNECTION_STATUS FAILED).
+Status RunCheck(const config::Config& config, Destination* destination,
+                protocol::MessageWriter* out);
+
+}  // namespace datalake::sync
