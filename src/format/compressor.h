@@ -1,0 +1,35 @@
+// Compression codecs shared by the encoders (private to the format module).
+//
+// Two shapes: streaming, because a JSON Lines file is one compressed stream written chunk by
+// chunk; and one-shot, because Parquet compresses each page on its own.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "format/format.h"
+
+namespace datalake::format {
+
+class Compressor {
+ public:
+  virtual ~Compressor() = default;
+  // Compress `in`, appending whatever compressed bytes are ready to `out` (the codec may hold
+  // some back until more input or `finish`). With `finish`, also end the stream (gzip trailer,
+  // zstd frame epilogue); after that the compressor must not be used again.
+  virtual Status Compress(std::string_view in, bool finish, std::string* out) = 0;
+};
+
+// Return a streaming compressor producing one gzip member (kGzip) or one zstd frame with a
+// content checksum (kZstd). `level` is the codec's level; out of range is kConfigError. Other
+// codecs are kInternal: callers handle "no compression" themselves, snappy is not streamed.
+Result<std::unique_ptr<Compressor>> NewStreamCompressor(Compression codec, int level);
+
+// Append `in` compressed as one complete gzip member (RFC 1952, as Parquet's GZIP codec wants).
+Status GzipCompress(std::string_view in, int level, std::string* out);
+// Append `in` compressed as one complete zstd frame (content size in the header, no checksum).
+Status ZstdCompress(std::string_view in, int level, std::string* out);
+
+}  // namespace datalake::format

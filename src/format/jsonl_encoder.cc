@@ -1,0 +1,296 @@
+// JSON Lines encoder: renders each Row as one JSON object per line (docs/TYPES.md, "JSON Lines
+// rendering"), optionally compressed as one gzip member or one zstd frame.
+#include <cassert>
+#include <charconv>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "format/compressor.h"
+#include "format/format.h"
+#include "format/json_string.h"
+#include "schema/schema.h"
+
+namespace datalake::format {
+namespace {
+
+using schema::DataType;
+using schema::TypeKind;
+
+// The schema reduced to what rendering needs. Member keys are escaped once, here, so a row costs
+// one append per member. The encoder keeps its own copy: it must not depend on the schema's
+// lifetime.
+struct Node {
+  TypeKind kind = TypeKind::kString;
+  std::vector<std::string> keys;  // kStruct: `{"name":` for the first field, `,"name":` after
+  std::vector<Node> children;     // kStruct: one per field; kList: the element
+};
+
+Node BuildNode(const DataType& type);
+
+Node BuildStructNode(const std::vector<schema::Field>& fields) {
+  Node node;
+  node.kind = TypeKind::kStruct;
+  node.keys.reserve(fields.size());
+  node.children.reserve(fields.size());
+  for (size_t i = 0; i < fields.size(); ++i) {
+    std::string key(i == 0 ? "{" : ",");
+    AppendJsonString(fields[i].name, &key);
+    key.push_back(':');
+    node.keys.push_back(std::move(key));
+    node.children.push_back(BuildNode(fields[i].type));
+  }
+  return node;
+}
+
+Node BuildNode(const DataType& type) {
+  if (type.kind == TypeKind::kStruct) return BuildStructNode(type.fields);
+  Node node;
+  node.kind = type.kind;
+  if (type.kind == TypeKind::kList) {
+    assert(type.element != nullptr);
+    node.children.push_back(type.element != nullptr ? BuildNode(*type.element) : Node{});
+  }
+  return node;
+}
+
+// True if a (non-null) cell of kind `cell` may appear in a column of type `type`.
+bool CellMatches(CellKind cell, TypeKind type) {
+  switch (cell) {
+    case CellKind::kNull:
+      return true;
+    case CellKind::kBool:
+      return type == TypeKind::kBoolean;
+    case CellKind::kInt64:
+      return type == TypeKind::kInt64;
+    case CellKind::kDouble:
+      return type == TypeKind::kDouble;
+    case CellKind::kDecimal:
+      return type == TypeKind::kDecimal;
+    case CellKind::kString:
+      return type == TypeKind::kString;
+    case CellKind::kJson:
+      return type == TypeKind::kJson;
+    case CellKind::kTimestamp:
+      return type == TypeKind::kTimestamp || type == TypeKind::kTimestampNtz;
+    case CellKind::kDate:
+      return type == TypeKind::kDate;
+    case CellKind::kStruct:
+      return type == TypeKind::kStruct;
+    case CellKind::kList:
+      return type == TypeKind::kList;
+  }
+  return false;
+}
+
+class JsonlEncoder final : public FileEncoder {
+ public:
+  JsonlEncoder(Node root, const EncoderOptions& options, Sink* sink,
+               std::unique_ptr<Compressor> compressor)
+      : root_(std::move(root)),
+        chunk_bytes_(options.chunk_bytes),
+        sink_(sink),
+        compressor_(std::move(compressor)) {}
+
+  void Append(const Row& row) override {
+    assert(!finished_ && "Append after Finish");
+    if (!status_.ok() || finished_) return;
+    size_t pos = 0;
+    RenderFields(root_, row, &pos);
+    assert(pos == row.size() && "row holds more cells than the schema describes");
+    buffer_.push_back('\n');
+    ++rows_;
+    if (buffer_.size() >= chunk_bytes_) FlushChunk();
+  }
+
+  Status Finish() override {
+    if (finished_) return status_;
+    finished_ = true;
+    if (compressor_ == nullptr) {
+      WriteToSink(buffer_);
+    } else if (status_.ok()) {
+      Status status = compressor_->Compress(buffer_, /*finish=*/true, &pending_);
+      if (status.ok()) {
+        WriteToSink(pending_);
+      } else {
+        status_ = std::move(status);
+      }
+    }
+    ReleaseBuffers();
+    return status_;
+  }
+
+  uint64_t EstimatedSize() const override {
+    return bytes_written_ + pending_.size() + buffer_.size();
+  }
+  uint64_t rows() const override { return rows_; }
+
+ private:
+  void RenderFields(const Node& node, const Row& row, size_t* pos);
+  void RenderValue(const Node& node, const Row& row, size_t* pos);
+  void RenderScalar(const Cell& cell, const Row& row);
+  void FlushChunk();
+  void WriteToSink(std::string_view bytes);
+  void ReleaseBuffers() {
+    buffer_ = std::string();
+    pending_ = std::string();
+  }
+
+  const Node root_;
+  const size_t chunk_bytes_;
+  Sink* const sink_;
+  const std::unique_ptr<Compressor> compressor_;  // null: uncompressed
+  std::string buffer_;                            // rendered rows not yet compressed or written
+  std::string pending_;  // compressed bytes held back until there is a chunk's worth
+  Status status_;        // the first error; once set, nothing more is written
+  uint64_t bytes_written_ = 0;
+  uint64_t rows_ = 0;
+  bool finished_ = false;
+};
+
+// Render the members of struct `node` as an object; `*pos` is the first field's cell.
+void JsonlEncoder::RenderFields(const Node& node, const Row& row, size_t* pos) {
+  if (node.children.empty()) {
+    buffer_.append("{}");
+    return;
+  }
+  for (size_t i = 0; i < node.children.size(); ++i) {
+    buffer_.append(node.keys[i]);
+    RenderValue(node.children[i], row, pos);
+  }
+  buffer_.push_back('}');
+}
+
+// Render the subtree at `*pos` as a value of type `node`, and move `*pos` past it.
+void JsonlEncoder::RenderValue(const Node& node, const Row& row, size_t* pos) {
+  assert(*pos < row.size() && "row holds fewer cells than the schema describes");
+  if (*pos >= row.size()) {  // release builds: never read past the tape
+    buffer_.append("null");
+    return;
+  }
+  const Cell& cell = row.cell((*pos)++);
+  if (cell.kind == CellKind::kNull || !CellMatches(cell.kind, node.kind)) {
+    assert(cell.kind == CellKind::kNull && "cell kind does not match the column type");
+    buffer_.append("null");
+    return;
+  }
+  if (cell.kind == CellKind::kStruct) {
+    RenderFields(node, row, pos);
+  } else if (cell.kind == CellKind::kList) {
+    buffer_.push_back('[');
+    for (uint32_t i = 0; i < cell.count; ++i) {
+      if (i != 0) buffer_.push_back(',');
+      RenderValue(node.children[0], row, pos);
+    }
+    buffer_.push_back(']');
+  } else {
+    RenderScalar(cell, row);
+  }
+}
+
+void JsonlEncoder::RenderScalar(const Cell& cell, const Row& row) {
+  char digits[32];  // enough for any int64 and any shortest-form double (at most 24 chars)
+  switch (cell.kind) {
+    case CellKind::kBool:
+      buffer_.append(cell.b ? "true" : "false");
+      return;
+    case CellKind::kInt64: {
+      auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), cell.i);
+      buffer_.append(digits, end);
+      return;
+    }
+    case CellKind::kDouble: {
+      // Decoders never store NaN or infinity; JSON has no spelling for them anyway.
+      if (!std::isfinite(cell.d)) break;
+      auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), cell.d);
+      buffer_.append(digits, end);
+      return;
+    }
+    case CellKind::kDecimal: {
+      std::string_view text = row.bytes(cell);
+      assert(!text.empty() && "empty decimal text");
+      if (text.empty()) break;
+      buffer_.append(text);
+      return;
+    }
+    case CellKind::kString:
+    case CellKind::kJson:  // a JSON column is a string column holding JSON text
+      AppendJsonString(row.bytes(cell), &buffer_);
+      return;
+    case CellKind::kTimestamp:
+      buffer_.push_back('"');
+      schema::AppendTimestampMicros(cell.i, &buffer_);
+      buffer_.push_back('"');
+      return;
+    case CellKind::kDate:
+      buffer_.push_back('"');
+      schema::AppendDateDays(cell.i, &buffer_);
+      buffer_.push_back('"');
+      return;
+    case CellKind::kNull:
+    case CellKind::kStruct:
+    case CellKind::kList:
+      assert(false && "not a scalar cell");
+      break;
+  }
+  buffer_.append("null");
+}
+
+// Hand the buffered rows on: as they are, or through the compressor. Compressed output is held
+// until it reaches a chunk too, so the sink sees writes of about chunk_bytes either way.
+void JsonlEncoder::FlushChunk() {
+  if (compressor_ == nullptr) {
+    WriteToSink(buffer_);
+    buffer_.clear();
+    return;
+  }
+  Status status = compressor_->Compress(buffer_, /*finish=*/false, &pending_);
+  buffer_.clear();
+  if (!status.ok()) {
+    status_ = std::move(status);
+    ReleaseBuffers();
+    return;
+  }
+  if (pending_.size() >= chunk_bytes_) {
+    WriteToSink(pending_);
+    pending_.clear();
+  }
+}
+
+void JsonlEncoder::WriteToSink(std::string_view bytes) {
+  if (bytes.empty() || !status_.ok()) return;
+  status_ = sink_->Write(bytes);
+  if (status_.ok()) {
+    bytes_written_ += bytes.size();
+  } else {
+    ReleaseBuffers();  // nothing more will be written: give the memory back now
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<FileEncoder>> NewJsonlEncoder(const schema::TableSchema& schema,
+                                                     const EncoderOptions& options, Sink* sink) {
+  assert(sink != nullptr);
+  std::unique_ptr<Compressor> compressor;
+  switch (options.compression) {
+    case Compression::kUncompressed:
+      break;
+    case Compression::kGzip: {
+      ASSIGN_OR_RETURN(compressor, NewStreamCompressor(Compression::kGzip, options.gzip_level));
+      break;
+    }
+    case Compression::kZstd: {
+      ASSIGN_OR_RETURN(compressor, NewStreamCompressor(Compression::kZstd, options.zstd_level));
+      break;
+    }
+    case Compression::kSnappy:
+      return Status::ConfigError("JSON Lines does not support SNAPPY compression");
+  }
+  return std::unique_ptr<FileEncoder>(std::make_unique<JsonlEncoder>(
+      BuildStructNode(schema.columns), options, sink, std::move(compressor)));
+}
+
+}  // namespace datalake::format
