@@ -40,7 +40,8 @@ struct Config {
   std::string bucket_prefix;  // verbatim, as the original (no slash trimming)
   std::string database;       // lakeformation_database_name
   std::string lf_tag_key;     // lakeformation_database_default_tag_key, may be empty
-  std::vector<std::string> lf_tag_values;  // lakeformation_database_default_tag_values, split on ','
+  // lakeformation_database_default_tag_values, split on ','
+  std::vector<std::string> lf_tag_values;
   bool governed_tables = false;
   OutputFormat format = OutputFormat::kParquet;
   Compression compression = Compression::kSnappy;

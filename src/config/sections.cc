@@ -1,0 +1,147 @@
+#include "config/sections.h"
+
+#include <array>
+#include <string_view>
+
+namespace datalake::config::internal {
+namespace {
+
+struct CredentialsOption {
+  std::string_view name;  // the credentials_title const in the spec
+  CredentialsMode mode;
+};
+
+constexpr std::array<CredentialsOption, 3> kCredentialsOptions = {{
+    {"IAM Role", CredentialsMode::kIamRole},
+    {"IAM User", CredentialsMode::kIamUser},
+    {"Default Credentials Chain", CredentialsMode::kDefaultChain},
+}};
+
+struct CodecOption {
+  std::string_view name;
+  Compression compression;
+};
+
+// The compression_codec enum of each format option, in spec order.
+constexpr std::array<CodecOption, 3> kJsonlCodecs = {{
+    {"UNCOMPRESSED", Compression::kUncompressed},
+    {"GZIP", Compression::kGzip},
+    {"ZSTD", Compression::kZstd},
+}};
+constexpr std::array<CodecOption, 4> kParquetCodecs = {{
+    {"UNCOMPRESSED", Compression::kUncompressed},
+    {"SNAPPY", Compression::kSnappy},
+    {"GZIP", Compression::kGzip},
+    {"ZSTD", Compression::kZstd},
+}};
+
+struct PartitioningOption {
+  std::string_view name;
+  Partitioning partitioning;
+};
+
+constexpr std::array<PartitioningOption, 7> kPartitioningOptions = {{
+    {"NO PARTITIONING", Partitioning::kNone},
+    {"DATE", Partitioning::kDate},
+    {"YEAR", Partitioning::kYear},
+    {"MONTH", Partitioning::kMonth},
+    {"DAY", Partitioning::kDay},
+    {"YEAR/MONTH", Partitioning::kYearMonth},
+    {"YEAR/MONTH/DAY", Partitioning::kYearMonthDay},
+}};
+
+// Return the entry of `table` named `name`, or nullptr.
+template <typename Entry, size_t N>
+const Entry* FindByName(const std::array<Entry, N>& table, std::string_view name) {
+  for (const Entry& entry : table) {
+    if (entry.name == name) return &entry;
+  }
+  return nullptr;
+}
+
+// Return the entry named by the member `key`, or nullptr after recording why there is none.
+template <typename Entry, size_t N>
+const Entry* ReadChoice(ObjectReader& reader, std::string_view key,
+                        const std::array<Entry, N>& table) {
+  std::optional<std::string> name = reader.String(key);
+  if (!name.has_value()) return nullptr;
+  const Entry* entry = FindByName(table, *name);
+  if (entry == nullptr) {
+    reader.Add(key, QuoteForMessage(*name) + " is not one of " + ListNames(table));
+  }
+  return entry;
+}
+
+void ParseIamRole(ObjectReader& reader, Credentials* out) {
+  out->role_arn = reader.NonEmptyString("role_arn", Presence::kRequired).value_or("");
+  out->external_id = reader.String("external_id").value_or("");
+}
+
+void ParseIamUser(ObjectReader& reader, Credentials* out) {
+  // Secret members: ObjectReader never quotes values, and nothing here does either.
+  out->access_key_id = reader.NonEmptyString("aws_access_key_id", Presence::kRequired).value_or("");
+  out->secret_access_key =
+      reader.NonEmptyString("aws_secret_access_key", Presence::kRequired).value_or("");
+  out->session_token = reader.String("aws_session_token").value_or("");
+}
+
+}  // namespace
+
+void ParseCredentials(ObjectReader& top, bool local, Violations* violations, Credentials* out) {
+  *out = Credentials{};
+  const json::Value* object =
+      top.Object("credentials", local ? Presence::kOptional : Presence::kRequired);
+  if (object == nullptr) return;
+  ObjectReader reader(*object, top.PathOf("credentials"), violations);
+  std::optional<std::string> title = reader.String("credentials_title", Presence::kRequired);
+  if (!title.has_value()) return;
+  const CredentialsOption* option = FindByName(kCredentialsOptions, *title);
+  if (option == nullptr) {
+    reader.Add("credentials_title",
+               QuoteForMessage(*title) + " is not one of " + ListNames(kCredentialsOptions));
+    return;
+  }
+  out->mode = option->mode;
+  switch (option->mode) {
+    case CredentialsMode::kIamRole:
+      ParseIamRole(reader, out);
+      break;
+    case CredentialsMode::kIamUser:
+      ParseIamUser(reader, out);
+      break;
+    case CredentialsMode::kDefaultChain:
+      break;
+  }
+}
+
+void ParseFormat(ObjectReader& top, Violations* violations, Config* out) {
+  out->format = OutputFormat::kParquet;
+  out->compression = Compression::kSnappy;
+  const json::Value* object = top.Object("format");
+  if (object == nullptr) return;  // the original's default: Parquet
+  ObjectReader reader(*object, top.PathOf("format"), violations);
+  // A missing format_type means Parquet, as in the original (it read the member with that
+  // default). Unlike the original, an unknown value is an error rather than silently JSONL.
+  std::optional<std::string> type = reader.String("format_type");
+  if (type.has_value() && *type != "Parquet") {
+    if (*type != "JSONL") {
+      reader.Add("format_type", QuoteForMessage(*type) + R"( is not one of "JSONL", "Parquet")");
+      return;
+    }
+    out->format = OutputFormat::kJsonl;
+    out->compression = Compression::kUncompressed;
+  }
+  // A missing codec takes the chosen option's spec default (SNAPPY for Parquet). The original
+  // used UNCOMPRESSED for any missing codec, contradicting its own spec; we follow the spec.
+  const CodecOption* codec = out->format == OutputFormat::kJsonl
+                                 ? ReadChoice(reader, "compression_codec", kJsonlCodecs)
+                                 : ReadChoice(reader, "compression_codec", kParquetCodecs);
+  if (codec != nullptr) out->compression = codec->compression;
+}
+
+void ParsePartitioning(ObjectReader& top, Config* out) {
+  const PartitioningOption* option = ReadChoice(top, "partitioning", kPartitioningOptions);
+  out->partitioning = option != nullptr ? option->partitioning : Partitioning::kNone;
+}
+
+}  // namespace datalake::config::internal
