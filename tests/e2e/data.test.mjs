@@ -1,0 +1,206 @@
+// What lands in the lake: files read back by DuckDB with the table's declared columns.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  tempDir, localConfig, stream, record, streamState, status, write, states, dataFiles, jsonLines,
+  readTable, tableDefinition,
+} from './harness.mjs';
+
+const zoo = {
+  id: { type: 'integer' },
+  'Display Name': { type: ['null', 'string'] },
+  active: { type: 'boolean' },
+  score: { type: 'number' },
+  created_at: { type: 'string', format: 'date-time' },
+  local_at: { type: 'string', format: 'date-time', airbyte_type: 'timestamp_without_timezone' },
+  birthday: { type: 'string', format: 'date' },
+  address: { type: 'object', properties: { city: { type: 'string' }, zipCode: { type: 'string' } } },
+  tags: { type: 'array', items: { type: 'string' } },
+  extra: { type: 'object' },
+  either: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
+};
+
+test('every type is converted as documented and DuckDB reads it back with the Glue columns', async () => {
+  const dir = tempDir('types');
+  const catalog = { streams: [stream('zoo', zoo, { generation_id: 3, sync_id: 42 })] };
+  const input = [
+    record('zoo', {
+      id: 1, 'Display Name': 'Ada "the first" \\ Lovelace \u00e9\u2028', active: true, score: 1.5,
+      created_at: '2024-05-02T11:30:00.123456+02:00', local_at: '2024-05-02T11:30:00+02:00',
+      birthday: '1815-12-10', address: { city: 'London', zipCode: 'SW1', ignored: 1 },
+      tags: ['a', 'b'], extra: { nested: [1, { x: null }] }, either: 5,
+    }, { emitted_at: 1700000000123 }),
+    record('zoo', {
+      id: '2', 'Display Name': null, active: 'false', score: '2.25', created_at: 'not a date',
+      birthday: '1969-12-31', address: null, tags: [], extra: null, either: 'text',
+    }),
+    record('zoo', { id: 1.5, active: 1, score: 'NaN', birthday: '2021-02-30', unknown_field: 'x' },
+      { meta: { changes: [{ field: 'name', change: 'TRUNCATED', reason: 'SOURCE_FIELD_SIZE_LIMITATION' }] } }),
+    streamState('zoo', {}),
+  ];
+  const r = await write(dir, localConfig(dir), catalog, input);
+  assert.equal(r.code, 0, r.stdout);
+  const lake = path.join(dir, 'lake');
+  const def = tableDefinition(lake, 'db', 'zoo');
+  assert.deepEqual(def.StorageDescriptor.Columns.map((c) => [c.Name, c.Type]), [
+    ['id', 'bigint'], ['display_name', 'string'], ['active', 'boolean'], ['score', 'double'],
+    ['created_at', 'timestamp'], ['local_at', 'timestamp'], ['birthday', 'date'],
+    ['address', 'struct<city:string,zipCode:string>'], ['tags', 'array<string>'],
+    ['extra', 'string'], ['either', 'string'],
+    ['_airbyte_raw_id', 'string'], ['_airbyte_extracted_at', 'timestamp'],
+    ['_airbyte_meta', 'struct<sync_id:bigint,changes:array<struct<field:string,change:string,reason:string>>>'],
+    ['_airbyte_generation_id', 'bigint'],
+  ]);
+  const rows = await readTable(lake, 'db', 'zoo', { orderBy: '_airbyte_extracted_at, id' });
+  assert.equal(rows.length, 3);
+  const byId = Object.fromEntries(rows.map((row) => [row.id ?? 'null', row]));
+  const first = byId['1'];
+  assert.equal(first.display_name, 'Ada "the first" \\ Lovelace \u00e9\u2028');
+  assert.equal(first.active, true);
+  assert.equal(first.score, 1.5);
+  assert.equal(first.created_at, '2024-05-02 09:30:00.123456');
+  assert.equal(first.local_at, '2024-05-02 11:30:00');
+  assert.equal(first.birthday, '1815-12-10');
+  assert.deepEqual(first.address, { city: 'London', zipCode: 'SW1' });
+  assert.deepEqual(first.tags, ['a', 'b']);
+  assert.deepEqual(JSON.parse(first.extra), { nested: [1, { x: null }] });
+  assert.equal(first.either, '5');
+  assert.equal(first._airbyte_extracted_at, '2023-11-14 22:13:20.123');
+  assert.equal(first._airbyte_generation_id, '3');
+  assert.deepEqual(first._airbyte_meta, { sync_id: '42', changes: [] });
+  assert.match(first._airbyte_raw_id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+
+  const second = byId['2'];
+  assert.equal(second.display_name, null);
+  assert.equal(second.active, false, '"false" is false');
+  assert.equal(second.score, 2.25);
+  assert.equal(second.created_at, null);
+  assert.equal(second.birthday, '1969-12-31');
+  assert.equal(second.extra, null, 'a null JSON column is null, not the text null');
+  assert.equal(second.either, 'text');
+  assert.deepEqual(second._airbyte_meta.changes,
+    [{ field: 'created_at', change: 'NULLED', reason: 'DESTINATION_SERIALIZATION_ERROR' }]);
+
+  const third = byId['null'];
+  assert.equal(third.active, null);
+  assert.equal(third.score, null);
+  assert.equal(third.birthday, null);
+  assert.deepEqual(third._airbyte_meta.changes.map((c) => c.field),
+    ['name', 'id', 'active', 'score', 'birthday']);
+  assert.equal(third._airbyte_meta.changes[0].change, 'TRUNCATED');
+  assert.ok(!('unknown_field' in third));
+  const ids = rows.map((row) => row._airbyte_raw_id);
+  assert.equal(new Set(ids).size, 3, 'raw ids are unique');
+});
+
+test('interleaved streams and namespaces land in their own tables and databases', async () => {
+  const dir = tempDir('interleaved');
+  const props = { id: { type: 'integer' } };
+  const catalog = { streams: [stream('s', props), stream('s', props, { namespace: 'other' }), stream('t', props)] };
+  const input = [];
+  for (let i = 0; i < 300; i++) {
+    const which = i % 3;
+    if (which === 0) input.push(record('s', { id: i }));
+    if (which === 1) input.push(record('s', { id: i }, { namespace: 'other' }));
+    if (which === 2) input.push(record('t', { id: i }));
+    if (i % 50 === 49) input.push(streamState('s', { i }));
+  }
+  const r = await write(dir, localConfig(dir), catalog, input);
+  assert.equal(r.code, 0, r.stdout);
+  const lake = path.join(dir, 'lake');
+  const s = await readTable(lake, 'db', 's');
+  const other = await readTable(lake, 'other', 's');
+  const t = await readTable(lake, 'db', 't');
+  assert.equal(s.length, 100);
+  assert.equal(other.length, 100);
+  assert.equal(t.length, 100);
+  assert.ok(s.every((row) => Number(row.id) % 3 === 0));
+  assert.ok(other.every((row) => Number(row.id) % 3 === 1));
+  assert.deepEqual(states(r).map((x) => x.destinationStats.recordCount), [17, 17, 16, 17, 16, 17]);
+});
+
+test('a 30 MB record is written whole', async () => {
+  const dir = tempDir('big-record');
+  const big = 'x'.repeat(30 * 1024 * 1024);
+  const catalog = { streams: [stream('big', { id: { type: 'integer' }, blob: { type: 'string' } })] };
+  const r = await write(dir, localConfig(dir), catalog,
+    [record('big', { id: 1, blob: big }), record('big', { id: 2, blob: 'small' }), streamState('big', {})]);
+  assert.equal(r.code, 0, r.stdout.slice(0, 1000));
+  const lines = dataFiles(path.join(dir, 'lake', 'bucket', 'db', 'big')).flatMap(jsonLines);
+  assert.equal(lines.length, 2);
+  assert.equal(lines.find((l) => l.id === 1).blob.length, big.length);
+  assert.equal(states(r)[0].destinationStats.recordCount, 2);
+});
+
+test('gzip and zstd files read back identically to uncompressed ones', async () => {
+  const props = { id: { type: 'integer' }, name: { type: 'string' } };
+  const results = {};
+  for (const codec of ['UNCOMPRESSED', 'GZIP', 'ZSTD']) {
+    const dir = tempDir(`codec-${codec}`);
+    const config = localConfig(dir, { format: { format_type: 'JSONL', compression_codec: codec } });
+    const input = [];
+    for (let i = 0; i < 1000; i++) input.push(record('c', { id: i, name: `name ${i}` }));
+    const r = await write(dir, config, { streams: [stream('c', props)] }, input);
+    assert.equal(r.code, 0, r.stdout);
+    const files = dataFiles(path.join(dir, 'lake', 'bucket', 'db', 'c'));
+    assert.equal(files.length, 1);
+    assert.ok(files[0].endsWith({ UNCOMPRESSED: '.json', GZIP: '.json.gz', ZSTD: '.json.zst' }[codec]));
+    assert.match(path.basename(files[0]), /^[0-9a-f]{32}\./);
+    const def = tableDefinition(path.join(dir, 'lake'), 'db', 'c');
+    assert.equal(def.Parameters.compressionType, { UNCOMPRESSED: 'none', GZIP: 'gzip', ZSTD: 'zstd' }[codec]);
+    const rows = await readTable(path.join(dir, 'lake'), 'db', 'c', { orderBy: 'id' });
+    results[codec] = rows.map((row) => [row.id, row.name]);
+  }
+  assert.equal(results.UNCOMPRESSED.length, 1000);
+  assert.deepEqual(results.GZIP, results.UNCOMPRESSED);
+  assert.deepEqual(results.ZSTD, results.UNCOMPRESSED);
+});
+
+test('the table definition is the Glue TableInput the original connector would create', async () => {
+  const dir = tempDir('table-def');
+  const config = localConfig(dir, { bucket_prefix: 'raw/', format: { format_type: 'JSONL', compression_codec: 'GZIP' } });
+  const r = await write(dir, config, { streams: [stream('My-Stream', { id: { type: 'integer' } })] },
+    [record('My-Stream', { id: 1 })]);
+  assert.equal(r.code, 0, r.stdout);
+  const def = tableDefinition(path.join(dir, 'lake'), 'db', 'my_stream');
+  assert.equal(def.Name, 'my_stream');
+  assert.equal(def.TableType, 'EXTERNAL_TABLE');
+  assert.deepEqual(def.PartitionKeys, []);
+  assert.deepEqual(def.Parameters, { classification: 'json', compressionType: 'gzip', typeOfData: 'file', 'projection.enabled': 'false' });
+  const sd = def.StorageDescriptor;
+  assert.equal(sd.Location, 's3://bucket/raw/db/My-Stream/');
+  assert.equal(sd.InputFormat, 'org.apache.hadoop.mapred.TextInputFormat');
+  assert.equal(sd.OutputFormat, 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat');
+  assert.deepEqual(sd.SerdeInfo, { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe', Parameters: {} });
+  assert.equal(sd.Compressed, true);
+  assert.equal(sd.NumberOfBuckets, -1);
+  assert.equal(fs.readdirSync(path.join(dir, 'lake', 'bucket', 'raw', 'db', 'My-Stream')).length, 1);
+});
+
+test('append accumulates and overwrite replaces, only after the new data is complete', async () => {
+  const dir = tempDir('modes');
+  const config = localConfig(dir);
+  const props = { id: { type: 'integer' } };
+  const catalog = { streams: [stream('app', props), stream('ovr', props, { mode: 'overwrite' })] };
+  const sync = (ids) => write(dir, config, catalog, ids.flatMap((id) => [record('app', { id }), record('ovr', { id })])
+    .concat([streamState('app', {}), status('app', 'COMPLETE'), status('ovr', 'COMPLETE')]));
+  assert.equal((await sync([1, 2])).code, 0);
+  assert.equal((await sync([3])).code, 0);
+  const lake = path.join(dir, 'lake');
+  assert.deepEqual((await readTable(lake, 'db', 'app', { orderBy: 'id' })).map((r) => r.id), ['1', '2', '3']);
+  assert.deepEqual((await readTable(lake, 'db', 'ovr', { orderBy: 'id' })).map((r) => r.id), ['3']);
+  // A zero-record overwrite sync that completes leaves an empty table.
+  assert.equal((await sync([])).code, 0);
+  assert.deepEqual(await readTable(lake, 'db', 'ovr'), []);
+});
+
+test('the airbyte meta columns can be turned off', async () => {
+  const dir = tempDir('no-meta');
+  const r = await write(dir, localConfig(dir, { airbyte_meta_columns: false }),
+    { streams: [stream('a', { id: { type: 'integer' } })] }, [record('a', { id: 1 })]);
+  assert.equal(r.code, 0);
+  const lines = dataFiles(path.join(dir, 'lake', 'bucket', 'db', 'a')).flatMap(jsonLines);
+  assert.deepEqual(lines, [{ id: 1 }]);
+});

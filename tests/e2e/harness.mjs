@@ -1,0 +1,173 @@
+// Test harness: runs the destination binary exactly as Airbyte does (config and catalog files,
+// messages on stdin) and reads what it wrote with independent readers (DuckDB, zlib).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+export const BINARY = process.env.DATALAKE_BINARY ??
+  path.resolve(import.meta.dirname, '../../build/destination-aws-datalake');
+
+// A fresh directory for one test; removed when the process exits.
+export function tempDir(name) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `e2e-${name}-`));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export function localConfig(dir, extra = {}) {
+  return {
+    credentials: { credentials_title: 'Default Credentials Chain' },
+    region: '',
+    bucket_name: 'bucket',
+    lakeformation_database_name: 'db',
+    format: { format_type: 'JSONL', compression_codec: 'UNCOMPRESSED' },
+    local_lake_path: path.join(dir, 'lake'),
+    commit_interval_seconds: 0,
+    ...extra,
+  };
+}
+
+export function stream(name, properties, opts = {}) {
+  const s = {
+    stream: { name, json_schema: { type: 'object', properties }, supported_sync_modes: ['full_refresh'] },
+    sync_mode: 'full_refresh',
+    destination_sync_mode: opts.mode ?? 'append',
+    generation_id: opts.generation_id ?? 1,
+    minimum_generation_id: opts.minimum_generation_id ?? 0,
+    sync_id: opts.sync_id ?? 7,
+  };
+  if (opts.namespace !== undefined) s.stream.namespace = opts.namespace;
+  return s;
+}
+
+export function record(streamName, data, opts = {}) {
+  const r = { stream: streamName, emitted_at: opts.emitted_at ?? 1700000000000, data };
+  if (opts.namespace !== undefined) r.namespace = opts.namespace;
+  if (opts.meta !== undefined) r.meta = opts.meta;
+  return { type: 'RECORD', record: r };
+}
+
+export function streamState(name, state, namespace) {
+  const descriptor = { name };
+  if (namespace !== undefined) descriptor.namespace = namespace;
+  return { type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: descriptor, stream_state: state } } };
+}
+
+export function status(name, value, namespace) {
+  const descriptor = { name };
+  if (namespace !== undefined) descriptor.namespace = namespace;
+  return {
+    type: 'TRACE',
+    trace: { type: 'STREAM_STATUS', emitted_at: 1700000000000, stream_status: { stream_descriptor: descriptor, status: value } },
+  };
+}
+
+// Run a command of the binary. `input` is a string or an array of messages (objects or raw
+// lines). Returns { code, stdout, stderr, messages } with stdout parsed line by line.
+export async function run(args, input = '') {
+  const text = Array.isArray(input)
+    ? input.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join('\n') + '\n'
+    : input;
+  const child = spawn(BINARY, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const out = [];
+  const err = [];
+  child.stdout.on('data', (d) => out.push(d));
+  child.stderr.on('data', (d) => err.push(d));
+  child.stdin.on('error', () => {}); // the binary may exit before reading everything
+  child.stdin.end(text);
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  const stdout = Buffer.concat(out).toString('utf8');
+  const messages = stdout.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l));
+  return { code, stdout, stderr: Buffer.concat(err).toString('utf8'), messages };
+}
+
+// Write config and catalog files into `dir` and run `write` with `messages` on stdin.
+export async function write(dir, config, catalog, messages) {
+  const configPath = path.join(dir, 'config.json');
+  const catalogPath = path.join(dir, 'catalog.json');
+  fs.writeFileSync(configPath, JSON.stringify(config));
+  fs.writeFileSync(catalogPath, JSON.stringify(catalog));
+  return run(['write', '--config', configPath, '--catalog', catalogPath], messages);
+}
+
+export const ofType = (result, type) => result.messages.filter((m) => m.type === type);
+export const states = (result) => ofType(result, 'STATE').map((m) => m.state);
+export const errors = (result) =>
+  ofType(result, 'TRACE').filter((m) => m.trace.type === 'ERROR').map((m) => m.trace.error);
+
+// Every committed data file under a table directory, recursively.
+export function dataFiles(dir) {
+  if (!fs.existsSync(dir)) return [];
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...dataFiles(p));
+    else out.push(p);
+  }
+  return out.sort();
+}
+
+// Decompressed lines of one JSONL file (.json, .json.gz, .json.zst).
+export function jsonLines(file) {
+  let buf = fs.readFileSync(file);
+  if (file.endsWith('.gz')) buf = zlib.gunzipSync(buf);
+  if (file.endsWith('.zst')) buf = zlib.zstdDecompressSync ? zlib.zstdDecompressSync(buf) : null;
+  return buf.toString('utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l));
+}
+
+export function tableDefinition(lake, database, table) {
+  return JSON.parse(fs.readFileSync(path.join(lake, '_catalog', database, `${table}.json`), 'utf8'));
+}
+
+// DuckDB type for a Glue type string (struct<a:T>, array<T>, decimal(p,s), ...).
+export function duckType(glue) {
+  const g = glue.trim();
+  if (g.startsWith('struct<')) {
+    const inner = splitTopLevel(g.slice(7, -1)).map((f) => {
+      const i = f.indexOf(':');
+      return `"${f.slice(0, i)}" ${duckType(f.slice(i + 1))}`;
+    });
+    return `STRUCT(${inner.join(', ')})`;
+  }
+  if (g.startsWith('array<')) return `${duckType(g.slice(6, -1))}[]`;
+  if (g.startsWith('decimal')) return g.toUpperCase();
+  return {
+    string: 'VARCHAR', bigint: 'BIGINT', double: 'DOUBLE', boolean: 'BOOLEAN',
+    timestamp: 'TIMESTAMP', date: 'DATE',
+  }[g];
+}
+
+function splitTopLevel(s) {
+  const parts = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '<' || s[i] === '(') depth++;
+    else if (s[i] === '>' || s[i] === ')') depth--;
+    else if (s[i] === ',' && depth === 0) {
+      parts.push(s.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(s.slice(start));
+  return parts;
+}
+
+// Read a table of the local lake with DuckDB, using exactly the columns its Glue definition
+// declares, as Athena would. Returns rows as JSON-friendly objects.
+export async function readTable(lake, database, table, { orderBy } = {}) {
+  const def = tableDefinition(lake, database, table);
+  const location = def.StorageDescriptor.Location.replace(/^s3:\/\//, '');
+  const columns = def.StorageDescriptor.Columns
+    .map((c) => `'${c.Name}': '${duckType(c.Type).replaceAll("'", "''")}'`).join(', ');
+  const glob = path.join(lake, location, '**');
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const sql = `SELECT * FROM read_json('${glob}', format='newline_delimited', ` +
+    `columns={${columns}}, compression='auto_detect')` + (orderBy ? ` ORDER BY ${orderBy}` : '');
+  const reader = await connection.runAndReadAll(sql);
+  return reader.getRowObjectsJson();
+}
