@@ -134,7 +134,9 @@ class MessageWriter {
 
   int fd_;
   mutable std::mutex mu_;
-  std::vector<std::string> secrets_;
+  std::vector<std::string> secrets_;  // longest first; guarded by mu_
+  std::string buffer_;                // complete lines not yet written; guarded by mu_
+  int64_t last_flush_ms_ = 0;         // NowMillis() of the last write(2); guarded by mu_
 };
 
 // Milliseconds since the Unix epoch, now.

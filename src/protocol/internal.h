@@ -1,0 +1,25 @@
+// Helpers shared by the protocol module's implementation files. Not part of the public interface.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "json/json.h"
+#include "protocol/protocol.h"
+
+namespace datalake::protocol::internal {
+
+// Read a {"name":..., "namespace":...} object. `what` names the object in error messages.
+// A null or absent namespace is nullopt; a name must be a string.
+Result<StreamDescriptor> DescriptorFromJson(const json::Value& value, std::string_view what);
+
+// Replace every occurrence of each secret in `s` by "**********". `secrets` must be ordered
+// longest first, so that a secret containing a shorter one is replaced whole.
+std::string ReplaceSecrets(std::string_view s, const std::vector<std::string>& secrets);
+
+// Return `s` with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD.
+std::string ToValidUtf8(std::string_view s);
+
+}  // namespace datalake::protocol::internal

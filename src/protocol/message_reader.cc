@@ -1,0 +1,133 @@
+// MessageReader: lines from LineBuffer, parsed by EnvelopeParser, judged by their `type`.
+#include <string>
+
+#include "protocol/envelope_parser.h"
+#include "protocol/internal.h"
+#include "protocol/line_buffer.h"
+#include "protocol/protocol.h"
+
+namespace datalake::protocol {
+namespace {
+
+bool IsBlank(std::string_view line) {
+  for (char c : line) {
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return false;
+  }
+  return true;
+}
+
+// Clear what the previous message set. Strings are cleared, not freed, to reuse their memory.
+void ResetMessage(Message* m) {
+  m->type = MessageType::kOther;
+  m->emitted_at_ms = 0;
+  m->data_json = {};
+  m->meta_changes_json = {};
+  if (!m->state.is_null()) m->state = json::Value();
+  m->state_type = StateType::kLegacy;
+  m->status = StreamStatus::kStarted;
+}
+
+void ClearStream(StreamDescriptor* d) {
+  d->name.clear();
+  d->ns.reset();
+}
+
+// Fill the STATE fields from the raw `state` object.
+Status JudgeState(std::string_view state_json, Message* m) {
+  if (state_json.empty()) return Status::InvalidInput("STATE without an object 'state'");
+  // Through the order- and number-preserving model: the echo must equal what came in.
+  Result<json::Value> state = json::Parse(state_json);
+  if (!state.ok())
+    return Status::InvalidInput("STATE payload rejected: " + state.status().message());
+  m->state = std::move(state).value();
+  m->type = MessageType::kState;
+  ClearStream(&m->stream);
+  const json::Value* type = m->state.Find("type");
+  if (type == nullptr || type->is_null()) {
+    m->state_type = StateType::kLegacy;  // the protocol's default for an untyped state
+    return Status::Ok();
+  }
+  std::optional<std::string_view> name = type->AsString();
+  if (name == "GLOBAL") {
+    m->state_type = StateType::kGlobal;
+  } else if (name == "LEGACY") {
+    m->state_type = StateType::kLegacy;
+  } else if (name == "STREAM") {
+    m->state_type = StateType::kStream;
+    const json::Value* stream = m->state.Find("stream");
+    const json::Value* descriptor = stream ? stream->Find("stream_descriptor") : nullptr;
+    if (descriptor == nullptr) {
+      return Status::InvalidInput("STREAM STATE without 'stream.stream_descriptor'");
+    }
+    ASSIGN_OR_RETURN(m->stream,
+                     internal::DescriptorFromJson(*descriptor, "STREAM STATE stream_descriptor"));
+  } else {
+    return Status::InvalidInput("STATE of unknown type");
+  }
+  return Status::Ok();
+}
+
+// Decide what the line is from its `type`, and whether the payload that type needs is complete.
+Status Judge(const internal::Envelope& env, Message* m) {
+  if (!env.has_type) return Status::InvalidInput("message without a string 'type'");
+  if (env.type == "RECORD") {
+    if (env.record_problem != nullptr) return Status::InvalidInput(env.record_problem);
+    m->type = MessageType::kRecord;
+    return Status::Ok();
+  }
+  if (env.type == "STATE") return JudgeState(env.state_json, m);
+  if (env.type == "TRACE" && env.trace_type == "STREAM_STATUS") {
+    if (env.stream_status_problem != nullptr) {
+      return Status::InvalidInput(env.stream_status_problem);
+    }
+    m->type = MessageType::kStreamStatus;
+    m->stream.name.assign(env.status_stream.name);
+    m->stream.ns = env.status_stream.ns;
+    m->status = env.status;
+    return Status::Ok();
+  }
+  // LOG, CONTROL, other TRACE kinds and types this version does not know: nothing to do.
+  m->type = MessageType::kOther;
+  return Status::Ok();
+}
+
+}  // namespace
+
+struct MessageReader::Impl {
+  explicit Impl(int fd) : lines(fd) {}
+
+  internal::LineBuffer lines;
+  internal::EnvelopeParser parser;
+  internal::Envelope envelope;
+  uint64_t line_number = 0;
+
+  Result<bool> Next(Message* m) {
+    std::string_view line;
+    do {
+      ASSIGN_OR_RETURN(bool more, lines.NextLine(&line));
+      if (!more) return false;
+      ++line_number;  // blank lines count, so numbers match the input file
+    } while (IsBlank(line));
+    ResetMessage(m);
+    m->line_number = line_number;
+    m->line_bytes = line.size();
+    Status status = parser.Parse(line, lines.ReadableFrom(line.data()), &envelope, m);
+    if (status.ok()) status = Judge(envelope, m);
+    if (!status.ok()) {
+      // Only the position, length and reason: the line may hold customer data.
+      return Status(status.code(), "line " + std::to_string(line_number) + " (" +
+                                       std::to_string(line.size()) +
+                                       " bytes): " + status.message());
+    }
+    return true;
+  }
+};
+
+MessageReader::MessageReader(int fd) : impl_(std::make_unique<Impl>(fd)) {}
+MessageReader::~MessageReader() = default;
+
+Result<bool> MessageReader::Next(Message* message) { return impl_->Next(message); }
+
+uint64_t MessageReader::bytes_read() const { return impl_->lines.bytes_read(); }
+
+}  // namespace datalake::protocol
