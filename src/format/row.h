@@ -81,8 +81,8 @@ class Row {
     Cell& c = cells_[index];
     c.count = static_cast<uint32_t>(bytes_.size() - c.offset);
   }
-  // Drop the cells from `size` on (and their bytes if they were last). For rolling back a
-  // partially decoded subtree.
+  // Drop the cells from `size` on (their bytes stay in the arena until Clear). For rolling back
+  // a partially decoded subtree.
   void Truncate(size_t size) { cells_.resize(size); }
 
   size_t size() const { return cells_.size(); }

@@ -1,0 +1,252 @@
+// One JSON value -> one cell, per column type, as in the "Value conversion" table of
+// docs/TYPES.md. Numbers convert from their text (number_text.h, decimal.h), so nothing goes
+// through a lossy double on the way to an int64 or a decimal.
+#include <simdjson.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "decode/decimal.h"
+#include "decode/decoder_impl.h"
+#include "decode/json_text.h"
+#include "decode/number_text.h"
+
+namespace datalake::decode {
+namespace {
+
+using ondemand::json_type;
+
+bool EqualsIgnoreCase(std::string_view s, std::string_view lower) {
+  if (s.size() != lower.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] - 'A' + 'a') : s[i];
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+// The text of a number token as written (simdjson's raw tokens include trailing whitespace).
+std::string_view NumberToken(ondemand::value& value) {
+  return TrimTrailingWhitespace(value.raw_json_token());
+}
+
+}  // namespace
+
+void RecordDecoder::Impl::AddChange(std::string_view change, Reason reason) {
+  Change& added = changes->emplace_back();
+  for (const PathPart& part : path) {
+    if (part.name == nullptr) {
+      added.field += '[';
+      added.field += std::to_string(part.index);
+      added.field += ']';
+    } else {
+      if (!added.field.empty()) added.field += '.';
+      added.field += *part.name;
+    }
+  }
+  added.change = change;
+  added.reason = reason == Reason::kSerialization ? "DESTINATION_SERIALIZATION_ERROR"
+                                                  : "DESTINATION_FIELD_SIZE_LIMITATION";
+}
+
+void RecordDecoder::Impl::Nullify(Reason reason) {
+  row->AppendNull();
+  AddChange("NULLED", reason);
+}
+
+Status RecordDecoder::Impl::ReadString(ondemand::value& value, std::string_view* out, bool* ok) {
+  *ok = true;
+  const auto error = value.get_string().get(*out);
+  if (!error) return Status::Ok();
+  if (error != simdjson::STRING_ERROR) return JsonError(error);
+  // simdjson rejects lone surrogates ("\ud800"), which RFC 8259's grammar allows: such a string
+  // is not representable as UTF-8 text, but the record is still valid JSON.
+  scratch_text.clear();
+  RETURN_IF_ERROR(compactor.Append(TrimTrailingWhitespace(value.raw_json_token()), &scratch_text));
+  *ok = false;
+  return Status::Ok();
+}
+
+Status RecordDecoder::Impl::DecodeString(ondemand::value& value, json_type type) {
+  if (type != json_type::string) return AppendJsonText(value, type, format::CellKind::kString);
+  std::string_view text;
+  bool ok;
+  RETURN_IF_ERROR(ReadString(value, &text, &ok));
+  if (ok) {
+    row->AppendString(text);
+  } else {
+    Nullify(Reason::kSerialization);
+  }
+  return Status::Ok();
+}
+
+Status RecordDecoder::Impl::AppendJsonText(ondemand::value& value, json_type type,
+                                           format::CellKind kind) {
+  std::string_view text;
+  if (type == json_type::object) {
+    ondemand::object object;
+    auto error = value.get_object().get(object);
+    if (!error) error = object.raw_json().get(text);
+    if (error) return JsonError(error);
+  } else if (type == json_type::array) {
+    ondemand::array array;
+    auto error = value.get_array().get(array);
+    if (!error) error = array.raw_json().get(text);
+    if (error) return JsonError(error);
+  } else {
+    text = value.raw_json_token();
+  }
+  const size_t index = row->BeginString(kind);
+  RETURN_IF_ERROR(compactor.Append(text, row->arena()));
+  row->EndString(index);
+  return Status::Ok();
+}
+
+Status RecordDecoder::Impl::DecodeInt64(ondemand::value& value, json_type type) {
+  std::string_view text;
+  if (type == json_type::number) {
+    text = NumberToken(value);
+  } else if (type == json_type::string) {
+    bool ok;
+    RETURN_IF_ERROR(ReadString(value, &text, &ok));
+    if (!ok) text = {};
+  } else {
+    Nullify(Reason::kSerialization);
+    return Status::Ok();
+  }
+  int64_t v = 0;
+  switch (NumberTextToInt64(text, &v)) {
+    case NumberFit::kOk:
+      row->AppendInt64(v);
+      break;
+    case NumberFit::kOutOfRange:
+      Nullify(Reason::kFieldSize);
+      break;
+    case NumberFit::kNotIntegral:
+      Nullify(Reason::kSerialization);
+      break;
+    case NumberFit::kInvalid:
+      if (type == json_type::number) return JsonError(simdjson::NUMBER_ERROR);
+      Nullify(Reason::kSerialization);
+      break;
+  }
+  return Status::Ok();
+}
+
+Status RecordDecoder::Impl::DecodeDouble(ondemand::value& value, json_type type) {
+  std::string_view text;
+  double v = 0;
+  if (type == json_type::number) {
+    // simdjson's parser is exact and fast; it fails on overflow (and on malformed numbers).
+    if (!value.get_double().get(v)) {
+      row->AppendDouble(v);
+      return Status::Ok();
+    }
+    text = NumberToken(value);
+  } else if (type == json_type::string) {
+    bool ok;
+    RETURN_IF_ERROR(ReadString(value, &text, &ok));
+    if (!ok) text = {};
+  } else {
+    Nullify(Reason::kSerialization);
+    return Status::Ok();
+  }
+  switch (NumberTextToDouble(text, &v)) {
+    case NumberFit::kOk:
+      row->AppendDouble(v);
+      break;
+    case NumberFit::kOutOfRange:
+      Nullify(Reason::kFieldSize);
+      break;
+    case NumberFit::kNotIntegral:
+    case NumberFit::kInvalid:
+      if (type == json_type::number) return JsonError(simdjson::NUMBER_ERROR);
+      Nullify(Reason::kSerialization);
+      break;
+  }
+  return Status::Ok();
+}
+
+Status RecordDecoder::Impl::DecodeDecimal(ondemand::value& value, json_type type,
+                                          const schema::DataType& column) {
+  std::string_view text;
+  if (type == json_type::number) {
+    text = NumberToken(value);
+  } else if (type == json_type::string) {
+    bool ok;
+    RETURN_IF_ERROR(ReadString(value, &text, &ok));
+    if (!ok) text = {};
+  } else {
+    Nullify(Reason::kSerialization);
+    return Status::Ok();
+  }
+  switch (NumberTextToDecimal(text, column.precision, column.scale, &scratch_text)) {
+    case DecimalFit::kExact:
+      row->AppendDecimal(scratch_text);
+      break;
+    case DecimalFit::kRounded:
+      row->AppendDecimal(scratch_text);
+      AddChange("TRUNCATED", Reason::kFieldSize);
+      break;
+    case DecimalFit::kTooLarge:
+      Nullify(Reason::kFieldSize);
+      break;
+    case DecimalFit::kInvalid:
+      if (type == json_type::number) return JsonError(simdjson::NUMBER_ERROR);
+      Nullify(Reason::kSerialization);
+      break;
+  }
+  return Status::Ok();
+}
+
+Status RecordDecoder::Impl::DecodeBool(ondemand::value& value, json_type type) {
+  if (type == json_type::boolean) {
+    bool v;
+    if (value.get_bool().get(v)) return JsonError(simdjson::TAPE_ERROR);
+    row->AppendBool(v);
+    return Status::Ok();
+  }
+  std::string_view text;
+  bool ok = false;
+  if (type == json_type::string) RETURN_IF_ERROR(ReadString(value, &text, &ok));
+  if (ok && EqualsIgnoreCase(text, "true")) {
+    row->AppendBool(true);
+  } else if (ok && EqualsIgnoreCase(text, "false")) {
+    row->AppendBool(false);
+  } else {
+    Nullify(Reason::kSerialization);
+  }
+  return Status::Ok();
+}
+
+Status RecordDecoder::Impl::DecodeTemporal(ondemand::value& value, json_type type,
+                                           schema::TypeKind kind) {
+  std::string_view text;
+  bool ok = false;
+  if (type == json_type::string) RETURN_IF_ERROR(ReadString(value, &text, &ok));
+  if (!ok) {
+    Nullify(Reason::kSerialization);
+    return Status::Ok();
+  }
+  if (kind == schema::TypeKind::kDate) {
+    const std::optional<int64_t> days = schema::ParseDateDays(text);
+    if (!days) {
+      Nullify(Reason::kSerialization);
+    } else {
+      row->AppendDate(*days);
+    }
+    return Status::Ok();
+  }
+  const std::optional<int64_t> micros =
+      schema::ParseTimestampMicros(text, kind == schema::TypeKind::kTimestampNtz);
+  if (!micros) {
+    Nullify(Reason::kSerialization);
+  } else {
+    row->AppendTimestamp(*micros);
+  }
+  return Status::Ok();
+}
+
+}  // namespace datalake::decode
