@@ -69,6 +69,7 @@ struct RecordDecoder::Impl {
   Status DecodeBool(ondemand::value& value, ondemand::json_type json_type);
   Status DecodeTemporal(ondemand::value& value, ondemand::json_type json_type,
                         schema::TypeKind kind);
+  Status DecodeJson(ondemand::value& value, ondemand::json_type json_type);
   Status AppendJsonText(ondemand::value& value, ondemand::json_type json_type,
                         format::CellKind kind);
   // Read a string value (unescaped); a well-formed string simdjson cannot unescape (a lone

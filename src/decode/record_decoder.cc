@@ -271,7 +271,7 @@ Status RecordDecoder::Impl::DecodeValue(ondemand::value& value, const schema::Da
     case schema::TypeKind::kDate:
       return DecodeTemporal(value, json_type, type.kind);
     case schema::TypeKind::kJson:
-      return AppendJsonText(value, json_type, format::CellKind::kJson);
+      return DecodeJson(value, json_type);
     case schema::TypeKind::kStruct:
       return DecodeStruct(value, json_type, type);
     case schema::TypeKind::kList:

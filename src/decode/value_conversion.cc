@@ -82,6 +82,17 @@ Status RecordDecoder::Impl::DecodeString(ondemand::value& value, json_type type)
   return Status::Ok();
 }
 
+Status RecordDecoder::Impl::DecodeJson(ondemand::value& value, json_type type) {
+  if (type != json_type::string) return AppendJsonText(value, type, format::CellKind::kJson);
+  // A string in a JSON column is stored as its text, unquoted: union and untyped columns then
+  // read as plain text in Athena, as the original connector stored them (docs/TYPES.md).
+  std::string_view text;
+  bool ok;
+  RETURN_IF_ERROR(ReadString(value, &text, &ok));
+  row->AppendJson(ok ? text : std::string_view(scratch_text));
+  return Status::Ok();
+}
+
 Status RecordDecoder::Impl::AppendJsonText(ondemand::value& value, json_type type,
                                            format::CellKind kind) {
   std::string_view text;

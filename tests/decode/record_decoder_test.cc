@@ -143,7 +143,7 @@ TEST_F(RecordDecoderTest, ListsOfListsAndOfJson) {
       Schema({F("ll", List(List(kInt))), F("lj", List(Type(TypeKind::kJson)))});
   const Decoded d =
       Run(R"({"lj": [{"a": 1}, [], "s", 1, null], "ll": [[1, 2], [], null, [3]]})", schema);
-  EXPECT_EQ(d.row, R"(ll: [[1, 2], [], null, [3]], lj: [json({"a":1}), json([]), json("s"), )"
+  EXPECT_EQ(d.row, R"(ll: [[1, 2], [], null, [3]], lj: [json({"a":1}), json([]), json(s), )"
                    R"(json(1), null])");
 }
 
