@@ -4,7 +4,8 @@
 set -euo pipefail
 
 build_packages=(cmake g++ make pkg-config ccache libsimdjson-dev libzstd-dev zlib1g-dev
-  libgtest-dev libgmock-dev libbenchmark-dev python3)
+  libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libcurl4-openssl-dev libpugixml-dev
+  python3)
 test_packages=(nodejs npm)
 
 packages=("${build_packages[@]}")

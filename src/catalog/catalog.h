@@ -25,10 +25,10 @@ struct Column {
 
 // What a table is: enough to build the Glue TableInput the original connector would send.
 struct TableSpec {
-  std::string name;                  // Glue table name (sanitised)
-  std::vector<Column> columns;       // data and meta columns, in order
+  std::string name;             // Glue table name (sanitised)
+  std::vector<Column> columns;  // data and meta columns, in order
   std::vector<Column> partition_keys;
-  std::string location;              // "s3://bucket[/prefix]/database/table/"
+  std::string location;  // "s3://bucket[/prefix]/database/table/"
   format::FileFormat format = format::FileFormat::kJsonl;
   format::Compression compression = format::Compression::kUncompressed;
   std::string table_type = "EXTERNAL_TABLE";

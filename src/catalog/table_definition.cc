@@ -10,7 +10,8 @@ Value ColumnList(const std::vector<Column>& columns) {
   std::vector<Value> out;
   out.reserve(columns.size());
   for (const Column& c : columns) {
-    out.push_back(Value::Object({{"Name", Value::String(c.name)}, {"Type", Value::String(c.type)}}));
+    out.push_back(
+        Value::Object({{"Name", Value::String(c.name)}, {"Type", Value::String(c.type)}}));
   }
   return Value::Array(std::move(out));
 }
@@ -46,15 +47,15 @@ Value BuildTableInput(const TableSpec& spec) {
   const std::string compression = CompressionType(spec.compression);
   const bool compressed = spec.compression != format::Compression::kUncompressed;
 
-  Value serde = parquet
-                    ? Value::Object({{"SerializationLibrary",
-                                      Value::String("org.apache.hadoop.hive.ql.io.parquet.serde."
-                                                    "ParquetHiveSerDe")},
-                                     {"Parameters", Value::Object({{"serialization.format",
-                                                                    Value::String("1")}})}})
-                    : Value::Object({{"SerializationLibrary",
-                                      Value::String("org.openx.data.jsonserde.JsonSerDe")},
-                                     {"Parameters", Value::Object()}});
+  Value serde =
+      parquet ? Value::Object(
+                    {{"SerializationLibrary",
+                      Value::String("org.apache.hadoop.hive.ql.io.parquet.serde."
+                                    "ParquetHiveSerDe")},
+                     {"Parameters", Value::Object({{"serialization.format", Value::String("1")}})}})
+              : Value::Object(
+                    {{"SerializationLibrary", Value::String("org.openx.data.jsonserde.JsonSerDe")},
+                     {"Parameters", Value::Object()}});
   Value sd_parameters = Value::Object();
   if (parquet) sd_parameters.Set("CrawlerSchemaDeserializerVersion", Value::String("1.0"));
   sd_parameters.Set("classification", Value::String(classification));

@@ -77,8 +77,8 @@ Result<json::Value> ReadJsonFile(const std::string& path, const std::string& wha
   buffer << in.rdbuf();
   auto parsed = json::Parse(buffer.str());
   if (!parsed.ok()) {
-    return Status::ConfigError("the " + what + " file " + path + " is not valid JSON: " +
-                               parsed.status().message());
+    return Status::ConfigError("the " + what + " file " + path +
+                               " is not valid JSON: " + parsed.status().message());
   }
   return parsed;
 }

@@ -60,7 +60,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : data_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : data_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(data_).ok());
   }
@@ -89,10 +89,10 @@ class [[nodiscard]] Result {
 #define DL_CONCAT(a, b) DL_CONCAT_INNER(a, b)
 
 // Return from the current function if `expr` (a Status) is not OK.
-#define RETURN_IF_ERROR(expr)                           \
-  do {                                                  \
-    ::datalake::Status dl_status_ = (expr);             \
-    if (!dl_status_.ok()) return dl_status_;            \
+#define RETURN_IF_ERROR(expr)                \
+  do {                                       \
+    ::datalake::Status dl_status_ = (expr);  \
+    if (!dl_status_.ok()) return dl_status_; \
   } while (0)
 
 // Evaluate `rexpr` (a Result<T>); on error return its Status, else move the value into `lhs`.

@@ -36,8 +36,8 @@ struct Cell {
   uint32_t count = 0;  // kList: number of elements; kString/kJson/kDecimal: byte length
   union {
     bool b;
-    int64_t i;      // kInt64, kTimestamp, kDate
-    double d;       // kDouble
+    int64_t i;        // kInt64, kTimestamp, kDate
+    double d;         // kDouble
     uint64_t offset;  // kString/kJson/kDecimal: offset into the byte arena
   };
   Cell() : i(0) {}

@@ -73,7 +73,7 @@ struct Message {
   // kRecord
   StreamDescriptor stream;
   int64_t emitted_at_ms = 0;
-  std::string_view data_json;       // the raw JSON text of record.data (an object)
+  std::string_view data_json;          // the raw JSON text of record.data (an object)
   std::string_view meta_changes_json;  // raw JSON array of record.meta.changes, or empty
 
   // kState: the whole `state` object (unknown members kept), its type and, for kStream, the

@@ -49,9 +49,9 @@ struct Field;
 
 struct DataType {
   TypeKind kind = TypeKind::kString;
-  int precision = 38;  // kDecimal only
-  int scale = 18;      // kDecimal only
-  std::vector<Field> fields;               // kStruct only, in schema order
+  int precision = 38;                       // kDecimal only
+  int scale = 18;                           // kDecimal only
+  std::vector<Field> fields;                // kStruct only, in schema order
   std::shared_ptr<const DataType> element;  // kList only
 
   static DataType Of(TypeKind kind) {

@@ -29,7 +29,8 @@ Status RunCheck(const config::Config& config, Destination* destination,
   if (!s.ok()) return fail(s, "write " + store->Uri(key));
   auto read = store->Get(key);
   if (!read.ok()) return fail(read.status(), "read back " + store->Uri(key));
-  if (*read != probe) return Status::ConfigError("read back different bytes from " + store->Uri(key));
+  if (*read != probe)
+    return Status::ConfigError("read back different bytes from " + store->Uri(key));
 
   catalog::TableSpec spec;
   spec.name = table;

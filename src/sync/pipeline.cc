@@ -77,9 +77,8 @@ Status Pipeline::Run(int input_fd) {
 Status Pipeline::OnRecord(const protocol::Message& m) {
   auto it = streams_.find(m.stream);
   if (it == streams_.end()) {
-    return Status::InvalidInput("line " + std::to_string(m.line_number) +
-                                ": RECORD for stream '" + m.stream.ToString() +
-                                "', which is not in the configured catalog");
+    return Status::InvalidInput("line " + std::to_string(m.line_number) + ": RECORD for stream '" +
+                                m.stream.ToString() + "', which is not in the configured catalog");
   }
   RETURN_IF_ERROR(it->second.writer->Append(m));
   checkpoints_.CountRecord(m.stream);
@@ -155,8 +154,8 @@ Status Pipeline::Finish() {
     const StreamWriter& w = *s->writer;
     out_->Log("INFO", "Stream " + w.descriptor().ToString() + ": " + std::to_string(w.records()) +
                           " records, " + std::to_string(w.files_committed()) + " files, " +
-                          std::to_string(w.bytes_committed()) + " bytes -> table " +
-                          w.database() + "." + w.table());
+                          std::to_string(w.bytes_committed()) + " bytes -> table " + w.database() +
+                          "." + w.table());
   }
   auto join = [](const std::vector<std::string>& v) {
     std::string out;
@@ -169,9 +168,10 @@ Status Pipeline::Finish() {
                              "their previous data.");
   }
   if (!without_status.empty()) {
-    return Status::Transient("Input was fully read, but some streams did not receive a terminal "
-                             "stream status message: " +
-                             join(without_status) + ". Everything acknowledged is committed.");
+    return Status::Transient(
+        "Input was fully read, but some streams did not receive a terminal "
+        "stream status message: " +
+        join(without_status) + ". Everything acknowledged is committed.");
   }
   return Status::Ok();
 }

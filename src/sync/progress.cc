@@ -26,10 +26,9 @@ void Progress::ReportTotals() {
   double rate = seconds > 0 ? static_cast<double>(records_) / seconds : 0;
   double mb = static_cast<double>(bytes_) / 1e6;
   char buf[256];
-  std::snprintf(buf, sizeof(buf),
-                "Read %llu records (%.1f MB) in %.1f s: %.0f records/s, %.1f MB/s",
-                static_cast<unsigned long long>(records_), mb, seconds, rate,
-                seconds > 0 ? mb / seconds : 0);
+  std::snprintf(
+      buf, sizeof(buf), "Read %llu records (%.1f MB) in %.1f s: %.0f records/s, %.1f MB/s",
+      static_cast<unsigned long long>(records_), mb, seconds, rate, seconds > 0 ? mb / seconds : 0);
   out_->Log("INFO", buf);
 }
 

@@ -21,9 +21,12 @@ using schema::DataType;
 using schema::Field;
 using schema::TypeKind;
 
-Field MakeField(const std::string& name, DataType type) { return Field{name, name, std::move(type)}; }
+Field MakeField(const std::string& name, DataType type) {
+  return Field{name, name, std::move(type)};
+}
 
-// _airbyte_meta: struct<sync_id:bigint,changes:array<struct<field:string,change:string,reason:string>>>
+// _airbyte_meta:
+// struct<sync_id:bigint,changes:array<struct<field:string,change:string,reason:string>>>
 DataType MetaType() {
   DataType change = DataType::Of(TypeKind::kStruct);
   for (const char* name : {"field", "change", "reason"}) {
@@ -63,8 +66,8 @@ void ReserveMetaNames(schema::TableSchema* schema) {
 }  // namespace
 
 Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::ConfiguredStream& stream,
-                                                          const std::string& table_name,
-                                                          const SyncContext& context) {
+                                                           const std::string& table_name,
+                                                           const SyncContext& context) {
   std::unique_ptr<StreamWriter> w(new StreamWriter());
   const config::Config& config = *context.config;
   w->context_ = context;
@@ -93,12 +96,14 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::Confi
     cols.push_back(MakeField(kMetaColumns[3], DataType::Of(TypeKind::kInt64)));
   }
   w->format_ = config.format == config::OutputFormat::kParquet ? format::FileFormat::kParquet
-                                                                : format::FileFormat::kJsonl;
+                                                               : format::FileFormat::kJsonl;
   w->encoder_options_.compression = ToFormatCompression(config.compression);
   w->encoder_options_.chunk_bytes = 1 << 20;
   w->extension_ = format::FileExtension(w->format_, w->encoder_options_.compression);
   return w;
 }
+
+StreamWriter::~StreamWriter() = default;
 
 Status StreamWriter::Prepare() { return context_.store->CleanupStaging(table_prefix_); }
 

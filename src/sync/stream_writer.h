@@ -41,6 +41,8 @@ class StreamWriter {
                                                       const std::string& table_name,
                                                       const SyncContext& context);
 
+  ~StreamWriter();
+
   // Remove what a crashed earlier run left in staging for this table.
   Status Prepare();
   // Convert and encode one record.
@@ -76,8 +78,8 @@ class StreamWriter {
   std::string database_;
   std::string table_;
   std::string table_prefix_;
-  schema::TableSchema data_schema_;   // what the decoder fills
-  schema::TableSchema file_schema_;   // data columns + meta columns: what the encoder writes
+  schema::TableSchema data_schema_;  // what the decoder fills
+  schema::TableSchema file_schema_;  // data columns + meta columns: what the encoder writes
   format::FileFormat format_ = format::FileFormat::kJsonl;
   format::EncoderOptions encoder_options_;
   std::string extension_;

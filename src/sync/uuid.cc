@@ -43,8 +43,8 @@ void UuidGenerator::AppendV4(std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
   uint64_t hi = Next();
   uint64_t lo = Next();
-  hi = (hi & ~0xF000ull) | 0x4000ull;                              // version 4
-  lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;       // RFC 4122 variant
+  hi = (hi & ~0xF000ull) | 0x4000ull;                         // version 4
+  lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // RFC 4122 variant
   char buf[36];
   int pos = 0;
   for (int i = 0; i < 32; ++i) {

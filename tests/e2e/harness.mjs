@@ -10,10 +10,12 @@ import { DuckDBInstance } from '@duckdb/node-api';
 export const BINARY = process.env.DATALAKE_BINARY ??
   path.resolve(import.meta.dirname, '../../build/destination-aws-datalake');
 
-// A fresh directory for one test; removed when the process exits.
+// A fresh directory for one test; all are removed when the process exits.
+const tempDirs = [];
+process.on('exit', () => tempDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 export function tempDir(name) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `e2e-${name}-`));
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  tempDirs.push(dir);
   return dir;
 }
 
@@ -80,7 +82,8 @@ export async function run(args, input = '') {
   child.stdin.end(text);
   const code = await new Promise((resolve) => child.on('close', resolve));
   const stdout = Buffer.concat(out).toString('utf8');
-  const messages = stdout.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l));
+  // Airbyte messages are JSON lines; anything else (usage text) is kept in `stdout` only.
+  const messages = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
   return { code, stdout, stderr: Buffer.concat(err).toString('utf8'), messages };
 }
 
@@ -164,6 +167,7 @@ export async function readTable(lake, database, table, { orderBy } = {}) {
   const columns = def.StorageDescriptor.Columns
     .map((c) => `'${c.Name}': '${duckType(c.Type).replaceAll("'", "''")}'`).join(', ');
   const glob = path.join(lake, location, '**');
+  if (dataFiles(path.join(lake, location)).length === 0) return [];
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   const sql = `SELECT * FROM read_json('${glob}', format='newline_delimited', ` +

@@ -19,7 +19,9 @@ test('STREAM states are echoed once each, in input order, with per-stream record
   const catalog = { streams: [stream('a', props), stream('b', props)] };
   const input = [
     record('a', { id: 1 }), record('b', { id: 2 }), record('a', { id: 3 }),
-    streamState('a', { cursor: 3, big: 123456789012345678901234567890 }),
+    // Raw text: a JavaScript number could not carry this value exactly.
+    '{"type":"STATE","state":{"type":"STREAM","stream":{"stream_descriptor":{"name":"a"},' +
+      '"stream_state":{"cursor":3,"big":123456789012345678901234567890}}}}',
     record('b', { id: 4 }),
     streamState('b', { cursor: 4 }),
     streamState('a', { cursor: 3 }),

@@ -61,8 +61,9 @@ TEST(JsonSerializeTest, EscapesControlCharactersAndRoundTrips) {
   v.Set("b", Value::Bool(false));
   v.Set("a", Value::Array({Value::Int(-3), Value::Double(1), Value::Double(0.5)}));
   std::string text = Serialize(v);
-  EXPECT_EQ(text, "{\"s\":\"x\\u0001\\n\\\"\\\\\xE2\x80\xA8\",\"n\":null,\"b\":false,"
-                  "\"a\":[-3,1.0,0.5]}");
+  EXPECT_EQ(text,
+            "{\"s\":\"x\\u0001\\n\\\"\\\\\xE2\x80\xA8\",\"n\":null,\"b\":false,"
+            "\"a\":[-3,1.0,0.5]}");
   auto back = Parse(text);
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(*back, v);
