@@ -85,7 +85,7 @@ Status Pipeline::OnRecord(const protocol::Message& m) {
   progress_.CountRecord(m.line_bytes);
   if (++records_since_time_check_ >= kTimeCheckEvery) {
     records_since_time_check_ = 0;
-    progress_.MaybeReport();
+    if (progress_.Due()) ReportProgress();
     return MaybeCommitOnTime();
   }
   return Status::Ok();
@@ -107,6 +107,16 @@ void Pipeline::OnStreamStatus(const protocol::Message& m) {
   }
   if (m.status == protocol::StreamStatus::kComplete) it->second.complete = true;
   if (m.status == protocol::StreamStatus::kIncomplete) it->second.incomplete = true;
+}
+
+void Pipeline::ReportProgress() {
+  std::vector<StreamProgress> streams;
+  streams.reserve(stream_order_.size());
+  for (const StreamState* s : stream_order_) {
+    streams.push_back(
+        {s->writer->descriptor().ToString(), s->writer->records(), s->writer->input_bytes()});
+  }
+  progress_.Report(std::move(streams));
 }
 
 Status Pipeline::MaybeCommitOnTime() {
@@ -149,7 +159,7 @@ Status Pipeline::Finish() {
     }
     RETURN_IF_ERROR(s->writer->FinishSuccessfully());
   }
-  progress_.ReportTotals();
+  ReportProgress();
   for (StreamState* s : stream_order_) {
     const StreamWriter& w = *s->writer;
     out_->Log("INFO", "Stream " + w.descriptor().ToString() + ": " + std::to_string(w.records()) +
@@ -177,6 +187,11 @@ Status Pipeline::Finish() {
 }
 
 Result<Destination> OpenDestination(const config::Config& config) {
+  if (config.format == config::OutputFormat::kParquet) {
+    return Status::ConfigError(
+        "Parquet output is not available in this build yet; choose the JSON Lines format "
+        "(format.format_type JSONL)");
+  }
   if (!config.is_local()) {
     return Status::ConfigError(
         "writing to Amazon S3 is not available in this build yet; set local_lake_path to write "

@@ -35,6 +35,7 @@ class Pipeline {
   Status OnState(const protocol::Message& m);
   void OnStreamStatus(const protocol::Message& m);
   Status MaybeCommitOnTime();
+  void ReportProgress();
   // Make every record read so far durable and visible, then echo the waiting STATEs.
   Status Commit();
   Status Finish();

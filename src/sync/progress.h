@@ -4,10 +4,19 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "protocol/protocol.h"
 
 namespace datalake::sync {
+
+// What one stream has read so far.
+struct StreamProgress {
+  std::string name;
+  uint64_t records = 0;
+  uint64_t bytes = 0;
+};
 
 class Progress {
  public:
@@ -17,10 +26,10 @@ class Progress {
     ++records_;
     bytes_ += bytes;
   }
-  // Log progress if the interval has passed. Cheap enough to call every few thousand records.
-  void MaybeReport();
-  // Log the totals of the whole sync.
-  void ReportTotals();
+  // True once the report interval has passed since the last report. Cheap: one clock read.
+  bool Due() const;
+  // Log the totals, and the busiest streams of `streams` (at most 10) with their rates.
+  void Report(std::vector<StreamProgress> streams);
 
  private:
   double Elapsed() const;

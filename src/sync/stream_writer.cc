@@ -111,9 +111,6 @@ Status StreamWriter::OpenFile() {
   std::string key = DataFileKey(table_prefix_, context_.uuids->Hex(), extension_);
   ASSIGN_OR_RETURN(object_, context_.store->Create(key));
   sink_ = std::make_unique<ObjectSink>(object_.get());
-  if (format_ != format::FileFormat::kJsonl) {
-    return Status::ConfigError("Parquet output is not available yet; use the JSON Lines format");
-  }
   ASSIGN_OR_RETURN(encoder_, format::NewJsonlEncoder(file_schema_, encoder_options_, sink_.get()));
   return Status::Ok();
 }
@@ -131,6 +128,7 @@ Status StreamWriter::Append(const protocol::Message& record) {
   if (context_.config->airbyte_meta_columns) AppendMetaColumns(record);
   encoder_->Append(*row);
   ++records_;
+  input_bytes_ += record.line_bytes;
   if (encoder_->EstimatedSize() >= context_.config->target_file_size_bytes) {
     return CommitOpenFile();
   }

@@ -60,6 +60,7 @@ class StreamWriter {
   const std::string& database() const { return database_; }
   const std::string& table() const { return table_; }
   uint64_t records() const { return records_; }
+  uint64_t input_bytes() const { return input_bytes_; }
   uint64_t files_committed() const { return committed_keys_.size(); }
   uint64_t bytes_committed() const { return bytes_committed_; }
 
@@ -91,6 +92,7 @@ class StreamWriter {
   std::vector<decode::Change> changes_;
   std::vector<std::string> committed_keys_;
   uint64_t records_ = 0;
+  uint64_t input_bytes_ = 0;  // bytes of the RECORD lines, for progress reports
   uint64_t bytes_committed_ = 0;
   bool table_committed_ = false;
 };

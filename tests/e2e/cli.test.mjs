@@ -154,3 +154,14 @@ test('a killed sync keeps every acknowledged record and shows nothing half-writt
   assert.equal(states(again).length, 1);
   assert.deepEqual(dataFiles(path.join(dir, 'lake', '.staging')), []);
 });
+
+test('an output this build cannot write fails early with a config_error', async () => {
+  const dir = tempDir('parquet');
+  const config = localConfig(dir, { format: { format_type: 'Parquet', compression_codec: 'SNAPPY' } });
+  const r = await write(dir, config, { streams: [stream('a', { id: { type: 'integer' } })] },
+    [record('a', { id: 1 }), streamState('a', {})]);
+  assert.equal(r.code, 1);
+  assert.equal(errors(r)[0].failure_type, 'config_error');
+  assert.match(errors(r)[0].message, /Parquet/);
+  assert.equal(states(r).length, 0);
+});

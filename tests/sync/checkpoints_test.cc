@@ -60,12 +60,14 @@ TEST(CheckpointsTest, GlobalAndLegacyScopesCountEveryStreamIndependently) {
 TEST(CheckpointsTest, KeepsOtherDestinationStatsAndWritesADouble) {
   Checkpoints c;
   c.CountRecord(Stream("a"));
-  c.AddState(StateOf(protocol::StateType::kStream,
-                     R"({"type":"STREAM","destinationStats":{"other":5},"sourceStats":{"recordCount":1.0}})",
-                     "a"));
+  c.AddState(StateOf(
+      protocol::StateType::kStream,
+      R"({"type":"STREAM","destinationStats":{"other":5},"sourceStats":{"recordCount":1.0}})",
+      "a"));
   auto out = c.TakeCommitted();
-  EXPECT_EQ(json::Serialize(out[0]),
-            R"({"type":"STREAM","destinationStats":{"other":5,"recordCount":1.0},"sourceStats":{"recordCount":1.0}})");
+  EXPECT_EQ(
+      json::Serialize(out[0]),
+      R"({"type":"STREAM","destinationStats":{"other":5,"recordCount":1.0},"sourceStats":{"recordCount":1.0}})");
 }
 
 }  // namespace
