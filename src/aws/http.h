@@ -1,0 +1,59 @@
+// HTTP transport for the AWS clients, over libcurl.
+//
+// One HttpClient owns one curl easy handle, so connections are reused between requests; a client
+// is used by one thread at a time (make one per worker). TLS verification is always on.
+// HTTP statuses are not errors here: any complete response is returned. Transport failures
+// (DNS, connect, reset, timeout, TLS) are Status kTransient with a message naming the method
+// and host (never the query string, which may carry a signature), so the retry layer above can
+// decide what to do.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aws/sigv4.h"
+#include "common/status.h"
+
+namespace datalake::aws {
+
+struct HttpRequest {
+  std::string method;  // "GET", "PUT", "POST", "DELETE", "HEAD"
+  // Absolute URL: scheme://host[:port]/path[?query], path and query already encoded as sent.
+  std::string url;
+  // Sent exactly as given (plus Content-Length, which the client always sets from the body, and
+  // nothing else: no Expect, no Accept, no default Content-Type).
+  std::vector<Header> headers;
+  std::string_view body;  // not owned; must stay valid during Send
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::vector<Header> headers;  // in order received; names as sent by the server
+  std::string body;
+
+  // Return the value of the first header named `name` (case-insensitive), or "".
+  std::string_view HeaderValue(std::string_view name) const;
+};
+
+struct HttpOptions {
+  int64_t connect_timeout_ms = 10'000;
+  // Abort a transfer slower than this many bytes/s for low_speed_time_s (a stalled connection).
+  int64_t low_speed_limit_bytes = 1024;
+  int64_t low_speed_time_s = 60;
+  // Upper bound on a whole request, 0 for none (large uploads are bounded by low-speed instead).
+  int64_t total_timeout_ms = 0;
+  std::string user_agent = "destination-aws-datalake";
+};
+
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  virtual Result<HttpResponse> Send(const HttpRequest& request) = 0;
+};
+
+std::unique_ptr<HttpClient> NewCurlHttpClient(const HttpOptions& options = {});
+
+}  // namespace datalake::aws

@@ -1,0 +1,97 @@
+// S3Client: the Amazon S3 operations the destination uses, over AwsClient.
+//
+// Addressing: virtual-hosted style on AWS (https://<bucket>.s3.<region>.<partition suffix>/key,
+// with the cn- and us-gov- partitions), path style on a custom endpoint or for bucket names
+// with dots. Keys are encoded once per segment. XML is parsed with pugixml, namespace-agnostic.
+// Thread-safe (AwsClient gives each thread its own connection).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aws/aws_client.h"
+#include "common/status.h"
+
+namespace datalake::aws {
+
+enum class ServerSideEncryption { kNone, kS3, kKms };
+
+struct S3Options {
+  std::string region;
+  std::optional<std::string> endpoint;  // custom endpoint ("http://127.0.0.1:7480"): path style
+  std::shared_ptr<CredentialsProvider> credentials;
+  ServerSideEncryption sse = ServerSideEncryption::kNone;
+  std::string kms_key_id;  // with kKms; empty means the AWS managed key
+  RetryOptions retry;
+  HttpOptions http;
+};
+
+struct S3Object {
+  std::string key;
+  uint64_t size = 0;
+  std::string etag;
+};
+
+struct S3MultipartUploadInfo {
+  std::string key;
+  std::string upload_id;
+  std::string initiated;  // ISO 8601 as S3 returns it
+};
+
+struct CompletedPart {
+  int part_number = 0;
+  std::string etag;
+};
+
+class S3Client {
+ public:
+  explicit S3Client(S3Options options);
+
+  // Return the endpoint URL and the path for `bucket`/`key` ("" key: the bucket itself).
+  std::string HostUrl(const std::string& bucket) const;
+  std::string ObjectPath(const std::string& bucket, const std::string& key) const;
+
+  Status HeadBucket(const std::string& bucket);
+  // Return the ETag.
+  Result<std::string> PutObject(const std::string& bucket, const std::string& key,
+                                std::string_view body);
+  Result<std::string> GetObject(const std::string& bucket, const std::string& key);
+  // Delete one object (missing is OK).
+  Status DeleteObject(const std::string& bucket, const std::string& key);
+  // Delete objects in batches of 1000 with Content-MD5; a per-key error fails the call naming it.
+  Status DeleteObjects(const std::string& bucket, const std::vector<std::string>& keys);
+  // List every object under `prefix` (all pages).
+  Result<std::vector<S3Object>> ListObjects(const std::string& bucket, const std::string& prefix);
+
+  // Multipart upload (parts 5 MiB - 5 GiB, at most 10,000 parts).
+  Result<std::string> CreateMultipartUpload(const std::string& bucket, const std::string& key);
+  // Return the part's ETag.
+  Result<std::string> UploadPart(const std::string& bucket, const std::string& key,
+                                 const std::string& upload_id, int part_number,
+                                 std::string_view body);
+  // Complete; a 200 response carrying an <Error> is an error.
+  Status CompleteMultipartUpload(const std::string& bucket, const std::string& key,
+                                 const std::string& upload_id,
+                                 const std::vector<CompletedPart>& parts);
+  Status AbortMultipartUpload(const std::string& bucket, const std::string& key,
+                              const std::string& upload_id);
+  // List incomplete multipart uploads under `prefix` (all pages).
+  Result<std::vector<S3MultipartUploadInfo>> ListMultipartUploads(const std::string& bucket,
+                                                                  const std::string& prefix);
+
+ private:
+  Result<HttpResponse> Execute(AwsRequest request, const std::string& bucket);
+
+  S3Options options_;
+  AwsClient client_;  // virtual-hosted requests set AwsRequest::endpoint per bucket
+};
+
+// Return the regional S3 endpoint for `region` ("https://s3.us-east-1.amazonaws.com";
+// "https://s3.cn-north-1.amazonaws.com.cn").
+std::string S3RegionalEndpoint(const std::string& region);
+
+}  // namespace datalake::aws
