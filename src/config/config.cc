@@ -122,6 +122,19 @@ void ParseExtensions(ObjectReader& top, Config* out) {
     }
   }
   out->airbyte_meta_columns = top.Bool("airbyte_meta_columns").value_or(true);
+  if (std::optional<std::string> sse = top.String("s3_server_side_encryption")) {
+    if (*sse == "SSE-S3") {
+      out->sse = ServerSideEncryption::kS3;
+    } else if (*sse == "SSE-KMS") {
+      out->sse = ServerSideEncryption::kKms;
+    } else if (*sse != "NONE" && !sse->empty()) {
+      top.Add("s3_server_side_encryption", "must be one of NONE, SSE-S3, SSE-KMS");
+    }
+  }
+  out->kms_key_id = top.String("s3_kms_key_id").value_or("");
+  if (!out->kms_key_id.empty() && out->sse != ServerSideEncryption::kKms) {
+    top.Add("s3_kms_key_id", "is only used with s3_server_side_encryption SSE-KMS");
+  }
 }
 
 // local_lake_path: set (non-empty) selects local mode, which must be known before the

@@ -30,6 +30,7 @@ struct Credentials {
 
 enum class OutputFormat { kJsonl, kParquet };
 enum class Compression { kUncompressed, kGzip, kZstd, kSnappy };
+enum class ServerSideEncryption { kNone, kS3, kKms };
 enum class Partitioning { kNone, kDate, kYear, kMonth, kDay, kYearMonth, kYearMonthDay };
 
 struct Config {
@@ -57,6 +58,8 @@ struct Config {
   double commit_interval_seconds = 300;  // 0: commit at every STATE message
   uint64_t target_file_size_bytes = 128ull << 20;
   bool airbyte_meta_columns = true;
+  ServerSideEncryption sse = ServerSideEncryption::kNone;  // s3_server_side_encryption
+  std::string kms_key_id;                                  // s3_kms_key_id (with kKms)
 
   bool is_local() const { return local_lake_path.has_value(); }
   // Every secret value in this config (for redaction of any output).

@@ -330,6 +330,21 @@ constexpr const char* kSpecJson = R"json({
         "type": "boolean",
         "default": true,
         "order": 20
+      },
+      "s3_server_side_encryption": {
+        "title": "S3 Server-Side Encryption",
+        "description": "Encrypt data files at rest in S3: NONE (the bucket's default applies), SSE-S3 (AES256, keys managed by S3) or SSE-KMS (a KMS key; see S3 KMS Key Id).",
+        "type": "string",
+        "enum": ["NONE", "SSE-S3", "SSE-KMS"],
+        "default": "NONE",
+        "order": 21
+      },
+      "s3_kms_key_id": {
+        "title": "S3 KMS Key Id",
+        "description": "With SSE-KMS: the KMS key id, alias or ARN. Leave empty to use the AWS managed key (aws/s3).",
+        "type": "string",
+        "examples": ["arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"],
+        "order": 22
       }
     }
   }

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "aws/s3.h"
 #include "common/status.h"
 
 namespace datalake::storage {
@@ -60,6 +61,22 @@ class ObjectStore {
 // <lake_root>/.staging/<bucket>/ until committed with fsync + rename + directory fsync.
 // Keys must be relative paths without "." or ".." segments (kInvalidInput otherwise).
 std::unique_ptr<ObjectStore> NewLocalStore(const std::string& lake_root, const std::string& bucket);
+
+struct S3StoreOptions {
+  size_t upload_threads = 4;        // parts uploaded in parallel, across all open objects
+  size_t max_parts_in_memory = 8;   // parts queued or uploading; bounds memory (x part size)
+  size_t min_part_bytes = 8 << 20;  // doubles every 1000 parts, so 10,000 parts reach 5 TiB
+};
+
+// Return a store writing to `bucket` through `client`. Objects are written as multipart uploads
+// (a single PutObject when they end smaller than one part), completed only by Commit, so
+// readers never see a partial object; CleanupStaging aborts incomplete uploads under a prefix.
+std::unique_ptr<ObjectStore> NewS3Store(std::shared_ptr<aws::S3Client> client,
+                                        const std::string& bucket,
+                                        const S3StoreOptions& options = {});
+
+// Return the size of part `part_number` (1-based) for objects with minimum part size `min`.
+size_t PartSize(size_t min, int part_number);
 
 // Write `bytes` to `path` atomically: temporary file in the same directory, fsync, rename,
 // fsync of the directory. Creates missing parent directories.

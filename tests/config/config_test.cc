@@ -238,3 +238,29 @@ TEST(ParseConfigTest, SecretsNeverAppearInMessages) {
 
 }  // namespace
 }  // namespace datalake::config
+
+namespace datalake::config {
+namespace {
+
+TEST(ServerSideEncryptionTest, ParsesModesAndRequiresKmsForAKeyId) {
+  auto parse = [](const char* extra) {
+    std::string text = std::string(R"({"bucket_name":"bucket","lakeformation_database_name":"d",)"
+                                   R"("local_lake_path":"/tmp/x")") +
+                       extra + "}";
+    return ParseConfig(*json::Parse(text));
+  };
+  EXPECT_EQ(parse("")->sse, ServerSideEncryption::kNone);
+  EXPECT_EQ(parse(R"(,"s3_server_side_encryption":"SSE-S3")")->sse, ServerSideEncryption::kS3);
+  auto kms = parse(R"(,"s3_server_side_encryption":"SSE-KMS","s3_kms_key_id":"alias/k")");
+  ASSERT_TRUE(kms.ok());
+  EXPECT_EQ(kms->sse, ServerSideEncryption::kKms);
+  EXPECT_EQ(kms->kms_key_id, "alias/k");
+  auto bad = parse(R"(,"s3_server_side_encryption":"AES")");
+  EXPECT_FALSE(bad.ok());
+  auto stray = parse(R"(,"s3_kms_key_id":"alias/k")");
+  ASSERT_FALSE(stray.ok());
+  EXPECT_NE(stray.status().message().find("s3_kms_key_id"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace datalake::config

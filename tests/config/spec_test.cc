@@ -114,7 +114,8 @@ TEST(SpecTest, PropertiesInOriginalOrderThenExtensions) {
       "partitioning", "glue_catalog_float_as_decimal",
       // Extensions.
       "local_lake_path", "s3_endpoint", "glue_endpoint", "sts_endpoint", "lakeformation_endpoint",
-      "commit_interval_seconds", "target_file_size_mb", "airbyte_meta_columns"};
+      "commit_interval_seconds", "target_file_size_mb", "airbyte_meta_columns",
+      "s3_server_side_encryption", "s3_kms_key_id"};
   const auto& members = ConnectionSpec().Find("properties")->members();
   ASSERT_EQ(members.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
@@ -293,10 +294,16 @@ TEST(SpecTest, ExtensionsAreOptionalTypedAndDocumented) {
     const char* default_value;  // serialized JSON, or nullptr
   };
   const Extension kExtensions[] = {
-      {"local_lake_path", "string", nullptr},        {"s3_endpoint", "string", nullptr},
-      {"glue_endpoint", "string", nullptr},          {"sts_endpoint", "string", nullptr},
-      {"lakeformation_endpoint", "string", nullptr}, {"commit_interval_seconds", "number", "300"},
-      {"target_file_size_mb", "integer", "128"},     {"airbyte_meta_columns", "boolean", "true"},
+      {"local_lake_path", "string", nullptr},
+      {"s3_endpoint", "string", nullptr},
+      {"glue_endpoint", "string", nullptr},
+      {"sts_endpoint", "string", nullptr},
+      {"lakeformation_endpoint", "string", nullptr},
+      {"commit_interval_seconds", "number", "300"},
+      {"target_file_size_mb", "integer", "128"},
+      {"airbyte_meta_columns", "boolean", "true"},
+      {"s3_server_side_encryption", "string", "\"NONE\""},
+      {"s3_kms_key_id", "string", nullptr},
   };
   std::vector<std::string> required = Strings(*ConnectionSpec().Find("required"));
   for (const Extension& e : kExtensions) {

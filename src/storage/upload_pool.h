@@ -1,0 +1,42 @@
+// UploadPool: a small fixed pool of threads that run upload tasks (multipart parts), with a
+// bound on tasks queued or running so that a fast producer blocks instead of buffering without
+// limit (back-pressure: when uploads fall behind, the pipeline stops reading stdin).
+//
+// Thread-safe. Tasks must not throw.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace datalake::storage {
+
+class UploadPool {
+ public:
+  // Start `threads` workers; at most `max_pending` tasks are queued or running at once.
+  UploadPool(size_t threads, size_t max_pending);
+  ~UploadPool();  // runs every queued task, then joins
+  UploadPool(const UploadPool&) = delete;
+  UploadPool& operator=(const UploadPool&) = delete;
+
+  // Queue `task`, blocking while max_pending tasks are queued or running.
+  void Submit(std::function<void()> task);
+
+ private:
+  void Work();
+
+  std::mutex mu_;
+  std::condition_variable has_task_;
+  std::condition_variable has_room_;
+  std::deque<std::function<void()>> queue_;
+  size_t pending_ = 0;  // queued + running
+  size_t max_pending_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace datalake::storage
