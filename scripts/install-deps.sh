@@ -3,7 +3,7 @@
 # Idempotent: does nothing when everything is already installed.
 set -euo pipefail
 
-build_packages=(cmake g++ make pkg-config ccache libsimdjson-dev libzstd-dev zlib1g-dev
+build_packages=(cmake g++ make pkg-config ccache libsimdjson-dev libzstd-dev zlib1g-dev libsnappy-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libcurl4-openssl-dev libpugixml-dev
   python3)
 test_packages=(nodejs npm)

@@ -11,6 +11,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/status.h"
 #include "format/row.h"
@@ -53,6 +55,47 @@ struct EncoderOptions {
 // (kSnappy is rejected with kConfigError).
 Result<std::unique_ptr<FileEncoder>> NewJsonlEncoder(const schema::TableSchema& schema,
                                                      const EncoderOptions& options, Sink* sink);
+
+// Parquet writer settings (shared reference parquet.md §6 and §9). The defaults are
+// the compatibility profile: SNAPPY, ~128 MiB row groups, ~1 MiB / 20,000-row pages, dictionary
+// encoding with a 1 MiB limit, INT64 microsecond timestamps.
+struct ParquetOptions {
+  static constexpr uint64_t kDefaultRowGroupBytes = 128 << 20;
+  static constexpr uint64_t kDefaultRowGroupRows = 1 << 20;
+  static constexpr size_t kDefaultPageBytes = 1 << 20;
+  static constexpr size_t kDefaultPageRows = 20'000;
+  static constexpr size_t kDefaultDictionaryPageLimitBytes = 1 << 20;
+
+  Compression compression = Compression::kSnappy;
+  // A row group is closed once its columns' uncompressed encoded size reaches row_group_bytes,
+  // or it holds row_group_rows rows.
+  uint64_t row_group_bytes = kDefaultRowGroupBytes;
+  uint64_t row_group_rows = kDefaultRowGroupRows;
+  // A data page is closed (between rows) at page_bytes of encoded data or page_rows rows.
+  size_t page_bytes = kDefaultPageBytes;
+  size_t page_rows = kDefaultPageRows;
+  // Dictionary-encode columns (not booleans); a column chunk whose dictionary reaches
+  // dictionary_page_limit_bytes continues with PLAIN pages, and one whose first page shows the
+  // dictionary does not pay off (high cardinality) is written PLAIN throughout.
+  bool dictionary = true;
+  size_t dictionary_page_limit_bytes = kDefaultDictionaryPageLimitBytes;
+  // Store timestamps as legacy INT96 (for Hive <= 3.1) instead of INT64 TIMESTAMP(MICROS).
+  bool timestamp_int96 = false;
+  int gzip_level = 6;
+  int zstd_level = 3;  // 1..19: Trino cannot read level >= 20 (parquet.md §4)
+  // FileMetaData.created_by, "<app> version <semver> (build <hash>)": parquet-java ignores the
+  // string statistics of files without a parsable one (parquet.md §1.6).
+  std::string created_by = "destination-aws-datalake version 0.1.0";
+  std::vector<std::pair<std::string, std::string>> key_value_metadata;
+};
+
+// Return a Parquet encoder (data page v1, PLAIN/RLE_DICTIONARY values, RLE levels, every column
+// OPTIONAL, statistics per column chunk). Memory is bounded by the open row group. Fails with
+// kConfigError for invalid options and kInvalidInput for a schema Parquet cannot hold (no
+// columns, an empty struct, a decimal precision over 38). Append fails the file (sticky
+// kInternal) if a row does not match the schema.
+Result<std::unique_ptr<FileEncoder>> NewParquetEncoder(const schema::TableSchema& schema,
+                                                       const ParquetOptions& options, Sink* sink);
 
 // Return the file name suffix the original connector uses: ".json", ".json.gz", ".json.zst";
 // ".parquet", ".snappy.parquet", ".gz.parquet", ".zstd.parquet".

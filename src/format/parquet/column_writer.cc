@@ -1,0 +1,218 @@
+#include "format/parquet/column_writer.h"
+
+#include <algorithm>
+#include <cassert>
+#include <utility>
+
+#include "format/parquet/rle_bp_encoder.h"
+
+namespace datalake::format::parquet {
+
+ColumnWriter::ColumnWriter(const ColumnDescriptor* column, const ParquetOptions* options,
+                           const PageCompressor* compressor)
+    : column_(*column),
+      options_(*options),
+      dictionary_allowed_(options->dictionary && column->physical_type != Type::kBoolean),
+      def_bit_width_(BitWidth(column->max_def)),
+      rep_bit_width_(BitWidth(column->max_rep)),
+      use_dictionary_(dictionary_allowed_),
+      dictionary_(column->physical_type == Type::kByteArray),
+      statistics_(*column),
+      chunk_(compressor) {}
+
+void ColumnWriter::AddNull(uint8_t rep, uint8_t def) {
+  assert(def < column_.max_def);
+  AddLevels(rep, def);
+  statistics_.AddNulls(1);
+}
+
+bool ColumnWriter::AddValue(std::string_view plain_bytes) {
+  if (use_dictionary_) {
+    page_plain_bytes_ += static_cast<int64_t>(plain_bytes.size()) +
+                         (column_.physical_type == Type::kByteArray ? 4 : 0);
+    bool inserted = false;
+    indices_.push_back(dictionary_.Insert(plain_bytes, &inserted));
+    return inserted;
+  }
+  if (column_.physical_type == Type::kByteArray) {
+    PutByteArray(plain_bytes, &values_);
+  } else {
+    values_.append(plain_bytes);
+  }
+  return true;
+}
+
+void ColumnWriter::AddBool(uint8_t rep, bool v) {
+  AddLevels(rep, column_.max_def);
+  booleans_.Put(v);
+  statistics_.UpdateBool(v);
+}
+
+void ColumnWriter::AddInt32(uint8_t rep, int32_t v) {
+  AddLevels(rep, column_.max_def);
+  AddValue(std::string_view(reinterpret_cast<const char*>(&v), sizeof(v)));
+  statistics_.UpdateInt(v);
+}
+
+void ColumnWriter::AddInt64(uint8_t rep, int64_t v) {
+  AddLevels(rep, column_.max_def);
+  AddValue(std::string_view(reinterpret_cast<const char*>(&v), sizeof(v)));
+  statistics_.UpdateInt(v);
+}
+
+void ColumnWriter::AddDouble(uint8_t rep, double v) {
+  AddLevels(rep, column_.max_def);
+  AddValue(std::string_view(reinterpret_cast<const char*>(&v), sizeof(v)));
+  statistics_.UpdateDouble(v);
+}
+
+void ColumnWriter::AddByteArray(uint8_t rep, std::string_view v) {
+  AddLevels(rep, column_.max_def);
+  // A value already in the dictionary has already been through the statistics.
+  if (AddValue(v)) statistics_.UpdateBytes(v);
+}
+
+void ColumnWriter::AddDecimal(uint8_t rep, Int128 unscaled) {
+  AddLevels(rep, column_.max_def);
+  char bytes[16];
+  PutDecimalBigEndian(unscaled, column_.type_length, bytes);
+  AddValue(std::string_view(bytes, static_cast<size_t>(column_.type_length)));
+  statistics_.UpdateDecimal(unscaled);
+}
+
+void ColumnWriter::AddInt96(uint8_t rep, int64_t micros) {
+  AddLevels(rep, column_.max_def);
+  char bytes[kInt96Bytes];
+  PutInt96Timestamp(micros, bytes);
+  AddValue(std::string_view(bytes, sizeof(bytes)));  // INT96 has no statistics (§5.1)
+}
+
+int64_t ColumnWriter::EstimatedPageBytes() const {
+  const auto levels = static_cast<int64_t>(def_levels_.size());
+  int64_t bytes = (levels * (def_bit_width_ + rep_bit_width_) + 7) / 8;
+  if (column_.physical_type == Type::kBoolean) {
+    bytes += static_cast<int64_t>(booleans_.bytes().size());
+  } else if (use_dictionary_) {
+    const int width = BitWidth(static_cast<uint32_t>(dictionary_.size()));
+    bytes += 1 + (static_cast<int64_t>(indices_.size()) * width + 7) / 8;
+  } else {
+    bytes += static_cast<int64_t>(values_.size());
+  }
+  return bytes;
+}
+
+// Both sizes use the page estimate of the last EndRow: they are asked once per row.
+int64_t ColumnWriter::uncompressed_bytes() const {
+  const auto dictionary = use_dictionary_ ? static_cast<int64_t>(dictionary_.plain().size()) : 0;
+  return chunk_.uncompressed_bytes() + dictionary + page_estimate_;
+}
+
+int64_t ColumnWriter::buffered_bytes() const {
+  const auto dictionary = use_dictionary_ ? static_cast<int64_t>(dictionary_.plain().size()) : 0;
+  return chunk_.compressed_bytes() + dictionary + page_estimate_;
+}
+
+Status ColumnWriter::EndRow() {
+  Status status;
+  if (use_dictionary_ && dictionary_.plain().size() >= options_.dictionary_page_limit_bytes) {
+    status = LeaveDictionary();
+  } else if (page_rows_ >= options_.page_rows ||
+             EstimatedPageBytes() >= static_cast<int64_t>(options_.page_bytes)) {
+    status = FlushPage();
+  }
+  page_estimate_ = EstimatedPageBytes();
+  return status;
+}
+
+// Body of a data page v1 (§3.3): [rep levels][def levels][values], each level stream with its
+// u32 length. Dictionary indices carry a bit-width byte and no length prefix (§3.5, §7.4).
+// parquet-java's rule (FallbackValuesWriter.isCompressionSatisfying), applied to the first page.
+bool ColumnWriter::DictionaryPaysOff() const {
+  const int width = std::max(1, BitWidth(static_cast<uint32_t>(dictionary_.size() - 1)));
+  const int64_t indices = 1 + (static_cast<int64_t>(indices_.size()) * width + 7) / 8;
+  return indices + static_cast<int64_t>(dictionary_.plain().size()) < page_plain_bytes_;
+}
+
+// Re-encode the page's indices as PLAIN values and stop using the dictionary for this chunk.
+void ColumnWriter::ConvertPageToPlain() {
+  for (uint32_t index : indices_) values_.append(dictionary_.PlainEntry(index));
+  indices_.clear();
+  use_dictionary_ = false;
+  dictionary_.Clear();
+}
+
+Status ColumnWriter::FlushPage() {
+  if (def_levels_.empty()) return Status::Ok();
+  if (use_dictionary_ && dictionary_.size() > 0 && !chunk_.has_data_pages() &&
+      !DictionaryPaysOff()) {
+    ConvertPageToPlain();
+  }
+  page_body_.clear();
+  if (column_.max_rep > 0) EncodeLevels(rep_levels_, rep_bit_width_, &page_body_);
+  EncodeLevels(def_levels_, def_bit_width_, &page_body_);
+  Encoding encoding = Encoding::kPlain;
+  if (column_.physical_type == Type::kBoolean) {
+    page_body_.append(booleans_.bytes());
+  } else if (use_dictionary_ && dictionary_.size() > 0) {
+    // An all-null page before the first value stays PLAIN (below): with no entries there is
+    // no dictionary to refer to, and an empty dictionary page is invalid (§7.17).
+    encoding = Encoding::kRleDictionary;
+    const int width = std::max(1, BitWidth(static_cast<uint32_t>(dictionary_.size() - 1)));
+    page_body_.push_back(static_cast<char>(width));
+    EncodeRleBp(indices_.data(), indices_.size(), width, &page_body_);
+  } else {
+    assert(!use_dictionary_ || indices_.empty());
+    page_body_.append(values_);
+  }
+  RETURN_IF_ERROR(
+      chunk_.AddDataPage(page_body_, static_cast<int64_t>(def_levels_.size()), encoding));
+  def_levels_.clear();
+  rep_levels_.clear();
+  indices_.clear();
+  values_.clear();
+  booleans_.Clear();
+  page_rows_ = 0;
+  page_estimate_ = 0;
+  page_plain_bytes_ = 0;
+  return Status::Ok();
+}
+
+// Fallback (§3.5): finish the page of indices, emit the dictionary page, go PLAIN.
+Status ColumnWriter::LeaveDictionary() {
+  RETURN_IF_ERROR(FlushPage());
+  // FlushPage may itself have dropped the dictionary (first page, not paying off): then no
+  // page refers to it and there is no dictionary page to write.
+  if (use_dictionary_ && dictionary_.size() > 0) {
+    RETURN_IF_ERROR(
+        chunk_.SetDictionaryPage(dictionary_.plain(), static_cast<int64_t>(dictionary_.size())));
+  }
+  use_dictionary_ = false;
+  dictionary_.Clear();
+  return Status::Ok();
+}
+
+Status ColumnWriter::FinishChunk(int64_t file_offset, Sink* sink, ColumnChunk* out) {
+  RETURN_IF_ERROR(FlushPage());
+  if (use_dictionary_ && dictionary_.size() > 0) {
+    RETURN_IF_ERROR(
+        chunk_.SetDictionaryPage(dictionary_.plain(), static_cast<int64_t>(dictionary_.size())));
+  }
+  ColumnMetaData& meta = out->meta_data;
+  meta.type = column_.physical_type;
+  meta.path_in_schema = column_.path;
+  meta.codec = CodecOf(options_.compression);
+  chunk_.FillMetadata(file_offset, &meta);
+  meta.statistics = statistics_.Finish();
+  Status status = chunk_.WriteTo(sink);
+  ResetChunk();
+  return status;
+}
+
+void ColumnWriter::ResetChunk() {
+  chunk_.Clear();
+  dictionary_.Clear();
+  statistics_.Reset();
+  use_dictionary_ = dictionary_allowed_;
+}
+
+}  // namespace datalake::format::parquet

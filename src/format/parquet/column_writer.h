@@ -1,0 +1,102 @@
+// One leaf column of the open row group: takes (repetition level, definition level, value)
+// slots from the shredder, buffers the current page, cuts pages at row boundaries, and manages
+// dictionary encoding with fallback to PLAIN (parquet.md §2.2, §3, §5.1).
+//
+// Pages: data page v1; levels RLE with u32 length prefix; values RLE_DICTIONARY (1-byte bit
+// width + hybrid indices) while the dictionary is below its limit, PLAIN otherwise. A page ends
+// only between rows (§2.2: readers and the page index expect it), when it reaches page_bytes
+// (estimated encoded size) or page_rows. When the dictionary's PLAIN size reaches
+// dictionary_page_limit_bytes, the current page is finished with indices and the rest of the
+// chunk is PLAIN, as Arrow does (§3.5). If the first page shows the dictionary does not pay
+// off (indices + dictionary >= PLAIN size: high-cardinality data), that page is written PLAIN
+// and the chunk gets no dictionary at all, as parquet-java's FallbackValuesWriter decides. Each
+// row group starts a fresh dictionary.
+//
+// Errors (compression, a page over 2 GiB) are returned by EndRow / FinishChunk.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "format/format.h"
+#include "format/parquet/column_chunk_builder.h"
+#include "format/parquet/dictionary_builder.h"
+#include "format/parquet/plain_encoder.h"
+#include "format/parquet/schema_converter.h"
+#include "format/parquet/statistics.h"
+#include "format/parquet/value_conversion.h"
+
+namespace datalake::format::parquet {
+
+class ColumnWriter {
+ public:
+  ColumnWriter(const ColumnDescriptor* column, const ParquetOptions* options,
+               const PageCompressor* compressor);
+  ColumnWriter(const ColumnWriter&) = delete;
+  ColumnWriter& operator=(const ColumnWriter&) = delete;
+
+  // A slot without a value: def < max_def (a null here or at an ancestor, or an empty list).
+  void AddNull(uint8_t rep, uint8_t def);
+  // Slots with a value (def = max_def). The method must match the column's LeafKind.
+  void AddBool(uint8_t rep, bool v);
+  void AddInt32(uint8_t rep, int32_t v);
+  void AddInt64(uint8_t rep, int64_t v);
+  void AddDouble(uint8_t rep, double v);
+  void AddByteArray(uint8_t rep, std::string_view v);
+  void AddDecimal(uint8_t rep, Int128 unscaled);
+  void AddInt96(uint8_t rep, int64_t micros);
+
+  // Call after each complete row: finish the page or leave the dictionary if due.
+  Status EndRow();
+  // Finish the chunk (last page, dictionary page), fill `out` for a chunk starting at
+  // `file_offset` and write its bytes to `sink`; then reset for the next row group.
+  Status FinishChunk(int64_t file_offset, Sink* sink, ColumnChunk* out);
+
+  // Size of the chunk so far before compression (row-group sizing), and as buffered now.
+  int64_t uncompressed_bytes() const;
+  int64_t buffered_bytes() const;
+
+ private:
+  void AddLevels(uint8_t rep, uint8_t def) {
+    if (column_.max_rep > 0) rep_levels_.push_back(rep);
+    def_levels_.push_back(def);
+    if (rep == 0) ++page_rows_;
+  }
+  // Append one value's PLAIN bytes (without length prefix): a dictionary index while the
+  // dictionary is in use, else PLAIN. Return false if the value was already in the dictionary.
+  bool AddValue(std::string_view plain_bytes);
+  int64_t EstimatedPageBytes() const;
+  bool DictionaryPaysOff() const;
+  void ConvertPageToPlain();
+  Status FlushPage();
+  Status LeaveDictionary();
+  void ResetChunk();
+
+  const ColumnDescriptor& column_;
+  const ParquetOptions& options_;
+  const bool dictionary_allowed_;  // never for BOOLEAN (§3.5)
+  const int def_bit_width_;
+  const int rep_bit_width_;
+
+  // The current page.
+  std::vector<uint8_t> def_levels_;
+  std::vector<uint8_t> rep_levels_;  // only if max_rep > 0
+  std::vector<uint32_t> indices_;    // while dictionary-encoding
+  std::string values_;               // PLAIN values otherwise
+  BooleanPacker booleans_;           // PLAIN booleans
+  size_t page_rows_ = 0;
+  int64_t page_estimate_ = 0;     // EstimatedPageBytes() as of the last EndRow
+  int64_t page_plain_bytes_ = 0;  // the page's values' size if PLAIN-encoded
+  std::string page_body_;         // scratch
+
+  // The chunk.
+  bool use_dictionary_;
+  DictionaryBuilder dictionary_;
+  StatisticsBuilder statistics_;
+  ColumnChunkBuilder chunk_;
+};
+
+}  // namespace datalake::format::parquet

@@ -1,0 +1,220 @@
+#include "format/parquet/schema_converter.h"
+
+#include <utility>
+
+#include "format/parquet/value_conversion.h"
+
+namespace datalake::format::parquet {
+namespace {
+
+using schema::DataType;
+using schema::TypeKind;
+
+// Levels are stored as bytes; a definition level this deep would need a struct/list nesting of
+// over 100, far beyond any real schema.
+constexpr int kMaxLevel = 255;
+
+// DECIMAL(p, s) on a minimal-length FLBA: the one decimal layout old Hive reads too (§2.4).
+Status AnnotateDecimal(const DataType& type, SchemaElement* element, ColumnDescriptor* column) {
+  if (type.precision < 1 || type.precision > kMaxDecimalPrecision || type.scale < 0 ||
+      type.scale > type.precision) {
+    return Status::InvalidInput("parquet: unsupported decimal(" + std::to_string(type.precision) +
+                                "," + std::to_string(type.scale) + ") for " + element->name);
+  }
+  column->kind = LeafKind::kDecimal;
+  column->decimal_precision = type.precision;
+  column->decimal_scale = type.scale;
+  column->type_length = DecimalByteLength(type.precision);
+  element->type = Type::kFixedLenByteArray;
+  element->type_length = column->type_length;
+  element->converted_type = ConvertedType::kDecimal;
+  element->scale = type.scale;
+  element->precision = type.precision;
+  element->logical_type.kind = LogicalType::Kind::kDecimal;
+  element->logical_type.scale = type.scale;
+  element->logical_type.precision = type.precision;
+  return Status::Ok();
+}
+
+// INT64 TIMESTAMP(MICROS), or unannotated INT96 on request (§2.5).
+void AnnotateTimestamp(const DataType& type, bool int96, SchemaElement* element,
+                       ColumnDescriptor* column) {
+  if (int96) {
+    column->kind = LeafKind::kTimestampInt96;
+    column->type_length = kInt96Bytes;
+    element->type = Type::kInt96;
+    return;
+  }
+  column->kind = LeafKind::kTimestampMicros;
+  element->type = Type::kInt64;
+  // LogicalTypes.md (backward compatibility): local timestamps are annotated with the legacy
+  // TIMESTAMP_MICROS too, so readers that only know ConvertedType still see a timestamp.
+  element->converted_type = ConvertedType::kTimestampMicros;
+  element->logical_type.kind = LogicalType::Kind::kTimestampMicros;
+  element->logical_type.adjusted_to_utc = type.kind == TypeKind::kTimestamp;
+}
+
+class Converter {
+ public:
+  Converter(bool timestamp_int96, ParquetSchema* out) : int96_(timestamp_int96), out_(out) {}
+
+  // Append `field` (a child of a node whose definition level is `def` and repetition level
+  // `rep`) and fill `node`.
+  Status Field(const std::string& name, const DataType& type, int def, int rep,
+               std::vector<std::string> path, ShredNode* node);
+
+ private:
+  Status Struct(const std::string& name, const DataType& type, int def, int rep,
+                const std::vector<std::string>& path, ShredNode* node);
+  Status List(const std::string& name, const DataType& type, int def, int rep,
+              const std::vector<std::string>& path, ShredNode* node);
+  Status Leaf(SchemaElement element, const DataType& type, int def, int rep,
+              std::vector<std::string> path, ShredNode* node);
+
+  const bool int96_;
+  ParquetSchema* const out_;
+};
+
+Status Converter::Field(const std::string& name, const DataType& type, int parent_def, int rep,
+                        std::vector<std::string> path, ShredNode* node) {
+  const int def = parent_def + 1;  // every field is OPTIONAL
+  if (def > kMaxLevel) return Status::InvalidInput("parquet: schema nested too deeply at " + name);
+  path.push_back(name);
+  node->kind = type.kind;
+  node->def_level = static_cast<uint8_t>(def);
+  node->first_leaf = static_cast<int32_t>(out_->columns.size());
+  if (type.kind == TypeKind::kStruct) {
+    RETURN_IF_ERROR(Struct(name, type, def, rep, path, node));
+  } else if (type.kind == TypeKind::kList) {
+    RETURN_IF_ERROR(List(name, type, def, rep, path, node));
+  } else {
+    SchemaElement element;
+    element.repetition = Repetition::kOptional;
+    element.name = name;
+    RETURN_IF_ERROR(Leaf(std::move(element), type, def, rep, std::move(path), node));
+  }
+  node->end_leaf = static_cast<int32_t>(out_->columns.size());
+  return Status::Ok();
+}
+
+Status Converter::Struct(const std::string& name, const DataType& type, int def, int rep,
+                         const std::vector<std::string>& path, ShredNode* node) {
+  // An empty group is invalid Parquet (§2.1); the schema module never produces one.
+  if (type.fields.empty())
+    return Status::InvalidInput("parquet: struct " + name + " has no fields");
+  SchemaElement group;
+  group.repetition = Repetition::kOptional;
+  group.name = name;
+  group.num_children = static_cast<int32_t>(type.fields.size());
+  out_->elements.push_back(std::move(group));
+  node->children.resize(type.fields.size());
+  for (size_t i = 0; i < type.fields.size(); ++i) {
+    RETURN_IF_ERROR(
+        Field(type.fields[i].name, type.fields[i].type, def, rep, path, &node->children[i]));
+  }
+  return Status::Ok();
+}
+
+// The canonical 3-level LIST (§2.3): the repeated "list" group adds one definition level and one
+// repetition level; its "element" child is an ordinary OPTIONAL field below it.
+Status Converter::List(const std::string& name, const DataType& type, int def, int rep,
+                       const std::vector<std::string>& path, ShredNode* node) {
+  if (type.element == nullptr)
+    return Status::InvalidInput("parquet: list " + name + " has no type");
+  if (rep + 1 > kMaxLevel) return Status::InvalidInput("parquet: lists nested too deeply");
+  SchemaElement outer;
+  outer.repetition = Repetition::kOptional;
+  outer.name = name;
+  outer.num_children = 1;
+  outer.converted_type = ConvertedType::kList;
+  outer.logical_type.kind = LogicalType::Kind::kList;
+  out_->elements.push_back(std::move(outer));
+  SchemaElement repeated;
+  repeated.repetition = Repetition::kRepeated;
+  repeated.name = "list";
+  repeated.num_children = 1;
+  out_->elements.push_back(std::move(repeated));
+  node->rep_level = static_cast<uint8_t>(rep + 1);
+  node->children.resize(1);
+  std::vector<std::string> list_path = path;
+  list_path.push_back("list");
+  return Field("element", *type.element, def + 1, rep + 1, std::move(list_path),
+               &node->children[0]);
+}
+
+// Physical type and annotations of a leaf (§2.4, §2.5).
+Status Converter::Leaf(SchemaElement element, const DataType& type, int def, int rep,
+                       std::vector<std::string> path, ShredNode* node) {
+  ColumnDescriptor column;
+  switch (type.kind) {
+    case TypeKind::kBoolean:
+      column.kind = LeafKind::kBoolean;
+      element.type = Type::kBoolean;
+      break;
+    case TypeKind::kInt64:
+      column.kind = LeafKind::kInt64;
+      element.type = Type::kInt64;
+      element.converted_type = ConvertedType::kInt64;
+      element.logical_type.kind = LogicalType::Kind::kInteger;
+      element.logical_type.bit_width = 64;
+      element.logical_type.is_signed = true;
+      break;
+    case TypeKind::kDouble:
+      column.kind = LeafKind::kDouble;
+      element.type = Type::kDouble;
+      break;
+    case TypeKind::kString:
+    case TypeKind::kJson:  // JSON text in a STRING column: readable as string everywhere (§2.4)
+      column.kind = LeafKind::kString;
+      element.type = Type::kByteArray;
+      element.converted_type = ConvertedType::kUtf8;
+      element.logical_type.kind = LogicalType::Kind::kString;
+      break;
+    case TypeKind::kDecimal:
+      RETURN_IF_ERROR(AnnotateDecimal(type, &element, &column));
+      break;
+    case TypeKind::kDate:
+      column.kind = LeafKind::kDate;
+      element.type = Type::kInt32;
+      element.converted_type = ConvertedType::kDate;
+      element.logical_type.kind = LogicalType::Kind::kDate;
+      break;
+    case TypeKind::kTimestamp:
+    case TypeKind::kTimestampNtz:
+      AnnotateTimestamp(type, int96_, &element, &column);
+      break;
+    case TypeKind::kStruct:
+    case TypeKind::kList:
+      return Status::Internal("parquet: nested type reached the leaf converter");
+  }
+  column.physical_type = *element.type;
+  column.path = std::move(path);
+  column.max_def = static_cast<uint8_t>(def);
+  column.max_rep = static_cast<uint8_t>(rep);
+  node->leaf = static_cast<int32_t>(out_->columns.size());
+  out_->elements.push_back(std::move(element));
+  out_->columns.push_back(std::move(column));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ParquetSchema> ConvertSchema(const schema::TableSchema& table, bool timestamp_int96) {
+  if (table.columns.empty()) return Status::InvalidInput("parquet: a table needs a column");
+  ParquetSchema out;
+  SchemaElement root;  // no type, no repetition (§2.1)
+  root.name = "schema";
+  root.num_children = static_cast<int32_t>(table.columns.size());
+  out.elements.push_back(std::move(root));
+  out.root.kind = TypeKind::kStruct;
+  out.root.children.resize(table.columns.size());
+  Converter converter(timestamp_int96, &out);
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    const schema::Field& column = table.columns[i];
+    RETURN_IF_ERROR(converter.Field(column.name, column.type, 0, 0, {}, &out.root.children[i]));
+  }
+  out.root.end_leaf = static_cast<int32_t>(out.columns.size());
+  return out;
+}
+
+}  // namespace datalake::format::parquet

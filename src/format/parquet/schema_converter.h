@@ -1,0 +1,66 @@
+// Table schema -> Parquet schema (parquet.md §2): the flattened SchemaElement list for the
+// footer, one ColumnDescriptor per leaf, and the tree the shredder walks to compute levels.
+//
+// Every column and field is OPTIONAL (any value may be null). Structs become plain groups, lists
+// the canonical 3-level form `optional group x (LIST) { repeated group list { optional T
+// element; } }` (§2.3). Leaf types and annotations follow §2.4 and the compatibility profile §9:
+// ConvertedType and LogicalType both written wherever one exists.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "format/parquet/metadata.h"
+#include "schema/schema.h"
+
+namespace datalake::format::parquet {
+
+// How a leaf's cells become physical values.
+enum class LeafKind {
+  kBoolean,          // BOOLEAN
+  kInt64,            // INT64, INT(64, signed)
+  kDouble,           // DOUBLE
+  kString,           // BYTE_ARRAY, STRING (also JSON columns: §2.4 says STRING is safest)
+  kDecimal,          // FIXED_LEN_BYTE_ARRAY(minimal length), DECIMAL(p, s)
+  kDate,             // INT32, DATE
+  kTimestampMicros,  // INT64, TIMESTAMP(isAdjustedToUTC, MICROS)
+  kTimestampInt96,   // INT96, unannotated (legacy Hive timestamps)
+};
+
+struct ColumnDescriptor {
+  std::vector<std::string>
+      path;  // path_in_schema: names below the root, e.g. {"a","list","element"}
+  LeafKind kind = LeafKind::kString;
+  Type physical_type = Type::kByteArray;
+  int32_t type_length = 0;  // FIXED_LEN_BYTE_ARRAY and INT96 byte width
+  int decimal_precision = 0;
+  int decimal_scale = 0;
+  uint8_t max_def = 0;  // parquet.md §2.2
+  uint8_t max_rep = 0;
+};
+
+// One node of the table schema annotated with its levels.
+struct ShredNode {
+  schema::TypeKind kind = schema::TypeKind::kStruct;
+  uint8_t def_level = 0;   // the definition level reached when this node is non-null
+  uint8_t rep_level = 0;   // kList: the repetition level of its second and later elements
+  int32_t leaf = -1;       // leaves: index of the ColumnDescriptor
+  int32_t first_leaf = 0;  // the leaves below this node are [first_leaf, end_leaf)
+  int32_t end_leaf = 0;
+  std::vector<ShredNode> children;  // kStruct: one per field; kList: the element
+};
+
+struct ParquetSchema {
+  std::vector<SchemaElement> elements;    // pre-order, the root first (§2.1)
+  std::vector<ColumnDescriptor> columns;  // leaves, in schema order
+  ShredNode root;                         // a kStruct node over the top-level columns
+};
+
+// Convert `table`. `timestamp_int96` stores both timestamp kinds as INT96. Fail with
+// kInvalidInput for what Parquet cannot hold: no columns, an empty struct, a decimal precision
+// outside 1..38 or scale outside 0..precision, nesting deeper than the level limit.
+Result<ParquetSchema> ConvertSchema(const schema::TableSchema& table, bool timestamp_int96);
+
+}  // namespace datalake::format::parquet

@@ -1,0 +1,147 @@
+#include "format/parquet/shredder.h"
+
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "format/parquet/value_conversion.h"
+
+namespace datalake::format::parquet {
+namespace {
+
+using schema::TypeKind;
+
+// True if a non-null cell of kind `cell` may stand in a column of type `type`.
+bool CellFits(CellKind cell, TypeKind type) {
+  switch (cell) {
+    case CellKind::kBool:
+      return type == TypeKind::kBoolean;
+    case CellKind::kInt64:
+      return type == TypeKind::kInt64;
+    case CellKind::kDouble:
+      return type == TypeKind::kDouble;
+    case CellKind::kDecimal:
+      return type == TypeKind::kDecimal;
+    case CellKind::kString:
+      return type == TypeKind::kString;
+    case CellKind::kJson:
+      return type == TypeKind::kJson;
+    case CellKind::kTimestamp:
+      return type == TypeKind::kTimestamp || type == TypeKind::kTimestampNtz;
+    case CellKind::kDate:
+      return type == TypeKind::kDate;
+    case CellKind::kStruct:
+      return type == TypeKind::kStruct;
+    case CellKind::kList:
+      return type == TypeKind::kList;
+    case CellKind::kNull:
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Status Shredder::Shred(const Row& row) {
+  row_ = &row;
+  pos_ = 0;
+  for (const ShredNode& column : schema_.root.children) {
+    if (!Value(column, 0, 0)) return Status::Internal(std::move(error_));
+  }
+  if (pos_ != row.size()) {
+    return Status::Internal("parquet: row holds " + std::to_string(row.size()) +
+                            " cells, the schema describes " + std::to_string(pos_));
+  }
+  return Status::Ok();
+}
+
+bool Shredder::Fail(const ShredNode& node, std::string what) {
+  const ColumnDescriptor& leaf = schema_.columns[static_cast<size_t>(node.first_leaf)];
+  error_ = "parquet: column " + leaf.path.front() + ": " + std::move(what);
+  return false;
+}
+
+// The subtree at pos_ for `node`, whose parent is present at definition level `parent_def`.
+bool Shredder::Value(const ShredNode& node, uint8_t rep, uint8_t parent_def) {
+  if (pos_ >= row_->size()) return Fail(node, "row holds fewer cells than the schema describes");
+  const Cell& cell = row_->cell(pos_++);
+  if (cell.kind == CellKind::kNull) {
+    Nulls(node, rep, parent_def);
+    return true;
+  }
+  if (!CellFits(cell.kind, node.kind))
+    return Fail(node, "cell kind does not match the column type");
+  if (cell.kind == CellKind::kStruct) {
+    for (const ShredNode& child : node.children) {
+      if (!Value(child, rep, node.def_level)) return false;
+    }
+    return true;
+  }
+  if (cell.kind == CellKind::kList) return List(node, cell, rep);
+  return Scalar(node, cell, rep);
+}
+
+// A present list: def_level when empty; its elements sit one level deeper (the repeated
+// "list" group), and all but the first repeat at the list's own repetition level.
+bool Shredder::List(const ShredNode& node, const Cell& cell, uint8_t rep) {
+  if (cell.count == 0) {
+    Nulls(node, rep, node.def_level);
+    return true;
+  }
+  const auto element_parent_def = static_cast<uint8_t>(node.def_level + 1);
+  for (uint32_t i = 0; i < cell.count; ++i) {
+    if (!Value(node.children[0], i == 0 ? rep : node.rep_level, element_parent_def)) return false;
+  }
+  return true;
+}
+
+void Shredder::Nulls(const ShredNode& node, uint8_t rep, uint8_t def) {
+  for (int32_t leaf = node.first_leaf; leaf < node.end_leaf; ++leaf) {
+    writers_[static_cast<size_t>(leaf)]->AddNull(rep, def);
+  }
+}
+
+bool Shredder::Scalar(const ShredNode& node, const Cell& cell, uint8_t rep) {
+  const ColumnDescriptor& column = schema_.columns[static_cast<size_t>(node.leaf)];
+  ColumnWriter& writer = *writers_[static_cast<size_t>(node.leaf)];
+  switch (column.kind) {
+    case LeafKind::kBoolean:
+      writer.AddBool(rep, cell.b);
+      return true;
+    case LeafKind::kInt64:
+    case LeafKind::kTimestampMicros:
+      writer.AddInt64(rep, cell.i);
+      return true;
+    case LeafKind::kDouble:
+      writer.AddDouble(rep, cell.d);
+      return true;
+    case LeafKind::kString:
+      writer.AddByteArray(rep, row_->bytes(cell));
+      return true;
+    case LeafKind::kDate:
+      if (cell.i < std::numeric_limits<int32_t>::min() ||
+          cell.i > std::numeric_limits<int32_t>::max()) {
+        return Fail(node, "date outside the INT32 day range");
+      }
+      writer.AddInt32(rep, static_cast<int32_t>(cell.i));
+      return true;
+    case LeafKind::kTimestampInt96:
+      writer.AddInt96(rep, cell.i);
+      return true;
+    case LeafKind::kDecimal: {
+      Int128 unscaled = 0;
+      if (!ParseDecimal(row_->bytes(cell), column.decimal_precision, column.decimal_scale,
+                        &unscaled)) {
+        // The value itself stays out of the message: statuses never carry record content.
+        return Fail(node, "decimal text does not fit decimal(" +
+                              std::to_string(column.decimal_precision) + "," +
+                              std::to_string(column.decimal_scale) + ")");
+      }
+      writer.AddDecimal(rep, unscaled);
+      return true;
+    }
+  }
+  return Fail(node, "unknown leaf kind");
+}
+
+}  // namespace datalake::format::parquet
