@@ -20,6 +20,14 @@ Status RunCheck(const config::Config& config, Destination* destination,
   storage::ObjectStore* store = destination->store.get();
   catalog::Catalog* catalog = destination->catalog.get();
 
+  if (destination->preflight) {
+    Status reachable = destination->preflight();
+    if (!reachable.ok()) {
+      return Status(
+          reachable.code() == StatusCode::kTransient ? reachable.code() : StatusCode::kConfigError,
+          reachable.message());
+    }
+  }
   out->Log("INFO", "Checking the destination with probe table " + database + "." + table);
   auto fail = [&](const Status& s, const std::string& what) {
     return Status(s.code() == StatusCode::kTransient ? s.code() : StatusCode::kConfigError,

@@ -1,5 +1,7 @@
 #include "sync/pipeline.h"
 
+#include "sync/aws_destination.h"
+
 #include <cstdio>
 #include <map>
 #include <string>
@@ -187,16 +189,14 @@ Status Pipeline::Finish() {
 }
 
 Result<Destination> OpenDestination(const config::Config& config) {
-  if (config.format == config::OutputFormat::kParquet) {
+  if (config.governed_tables) {
     return Status::ConfigError(
-        "Parquet output is not available in this build yet; choose the JSON Lines format "
-        "(format.format_type JSONL)");
+        "lakeformation_governed_tables is set, but AWS retired Lake Formation governed tables "
+        "(their transaction APIs stopped working in 2025), and the original connector could no "
+        "longer write them either. Turn the option off to write standard Glue tables (external "
+        "tables that Athena, Spark and Lake Formation permissions all support).");
   }
-  if (!config.is_local()) {
-    return Status::ConfigError(
-        "writing to Amazon S3 is not available in this build yet; set local_lake_path to write "
-        "to a local lake directory");
-  }
+  if (!config.is_local()) return OpenAwsDestination(config);
   Destination d;
   d.store = storage::NewLocalStore(*config.local_lake_path, config.bucket_name);
   d.catalog = catalog::NewLocalCatalog(*config.local_lake_path + "/_catalog");

@@ -17,6 +17,8 @@ class StreamWriter::ObjectSink : public format::Sink {
 
 namespace {
 
+constexpr uint64_t kMaxRowGroupBytes = 64 << 20;
+
 using schema::DataType;
 using schema::Field;
 using schema::TypeKind;
@@ -111,6 +113,16 @@ Status StreamWriter::OpenFile() {
   std::string key = DataFileKey(table_prefix_, context_.uuids->Hex(), extension_);
   ASSIGN_OR_RETURN(object_, context_.store->Create(key));
   sink_ = std::make_unique<ObjectSink>(object_.get());
+  if (format_ == format::FileFormat::kParquet) {
+    format::ParquetOptions options;
+    options.compression = encoder_options_.compression;
+    // A row group is buffered in memory until it is full: keep it within the file size and a
+    // bound that many concurrent streams can afford.
+    options.row_group_bytes =
+        std::min<uint64_t>(context_.config->target_file_size_bytes, kMaxRowGroupBytes);
+    ASSIGN_OR_RETURN(encoder_, format::NewParquetEncoder(file_schema_, options, sink_.get()));
+    return Status::Ok();
+  }
   ASSIGN_OR_RETURN(encoder_, format::NewJsonlEncoder(file_schema_, encoder_options_, sink_.get()));
   return Status::Ok();
 }

@@ -8,6 +8,7 @@
 // destinationStats.recordCount set.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "catalog/catalog.h"
@@ -22,9 +23,12 @@ namespace datalake::sync {
 struct Destination {
   std::unique_ptr<storage::ObjectStore> store;
   std::unique_ptr<catalog::Catalog> catalog;
+  // A cheap first check that the destination is reachable (S3 HeadBucket); may be empty.
+  std::function<Status()> preflight;
 };
 
-// Return the destination for `config`: the local lake when local_lake_path is set.
+// Return the destination for `config`: the local lake when local_lake_path is set, else S3 and
+// the Glue Data Catalog.
 Result<Destination> OpenDestination(const config::Config& config);
 
 // Run `write`: read messages from `input_fd` until EOF and write them to `destination`,

@@ -155,13 +155,19 @@ test('a killed sync keeps every acknowledged record and shows nothing half-writt
   assert.deepEqual(dataFiles(path.join(dir, 'lake', '.staging')), []);
 });
 
-test('an output this build cannot write fails early with a config_error', async () => {
-  const dir = tempDir('parquet');
-  const config = localConfig(dir, { format: { format_type: 'Parquet', compression_codec: 'SNAPPY' } });
+test('governed tables are refused with an explanation, in check and write', async () => {
+  const dir = tempDir('governed');
+  const config = localConfig(dir, { lakeformation_governed_tables: true });
+  const configPath = path.join(dir, 'config.json');
+  fs.writeFileSync(configPath, JSON.stringify(config));
+  const check = await run(['check', '--config', configPath]);
+  assert.equal(check.code, 0);
+  const status = ofType(check, 'CONNECTION_STATUS')[0].connectionStatus;
+  assert.equal(status.status, 'FAILED');
+  assert.match(status.message, /governed tables/);
+  assert.equal(errors(check)[0].failure_type, 'config_error');
   const r = await write(dir, config, { streams: [stream('a', { id: { type: 'integer' } })] },
-    [record('a', { id: 1 }), streamState('a', {})]);
+    [record('a', { id: 1 })]);
   assert.equal(r.code, 1);
   assert.equal(errors(r)[0].failure_type, 'config_error');
-  assert.match(errors(r)[0].message, /Parquet/);
-  assert.equal(states(r).length, 0);
 });

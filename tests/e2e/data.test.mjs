@@ -204,3 +204,36 @@ test('the airbyte meta columns can be turned off', async () => {
   const lines = dataFiles(path.join(dir, 'lake', 'bucket', 'db', 'a')).flatMap(jsonLines);
   assert.deepEqual(lines, [{ id: 1 }]);
 });
+
+test('Parquet files carry the same rows and the Glue Parquet table definition', async () => {
+  const props = { id: { type: 'integer' }, name: { type: 'string' }, at: { type: 'string', format: 'date-time' },
+    tags: { type: 'array', items: { type: 'string' } } };
+  for (const codec of ['SNAPPY', 'ZSTD', 'GZIP', 'UNCOMPRESSED']) {
+    const dir = tempDir(`parquet-${codec}`);
+    const config = localConfig(dir, { format: { format_type: 'Parquet', compression_codec: codec } });
+    const input = [];
+    for (let i = 0; i < 500; i++) {
+      input.push(record('p', { id: i, name: i % 7 === 0 ? null : `n${i}`, at: '2024-01-02T03:04:05.678901Z', tags: [`t${i % 3}`] }));
+    }
+    input.push(streamState('p', {}));
+    const r = await write(dir, config, { streams: [stream('p', props)] }, input);
+    assert.equal(r.code, 0, r.stdout);
+    const lake = path.join(dir, 'lake');
+    const files = dataFiles(path.join(lake, 'bucket', 'db', 'p'));
+    assert.equal(files.length, 1);
+    const ext = { SNAPPY: '.snappy.parquet', ZSTD: '.zstd.parquet', GZIP: '.gz.parquet', UNCOMPRESSED: '.parquet' }[codec];
+    assert.ok(files[0].endsWith(ext), files[0]);
+    const def = tableDefinition(lake, 'db', 'p');
+    assert.equal(def.Parameters.classification, 'parquet');
+    assert.equal(def.StorageDescriptor.SerdeInfo.SerializationLibrary,
+      'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
+    assert.equal(def.StorageDescriptor.InputFormat, 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat');
+    const rows = await readTable(lake, 'db', 'p', { orderBy: 'id' });
+    assert.equal(rows.length, 500);
+    assert.equal(rows[7].name, null);
+    assert.equal(rows[8].name, 'n8');
+    assert.deepEqual(rows[4].tags, ['t1']);
+    assert.match(String(rows[4].at), /^2024-01-02[ T]03:04:05\.678901/);
+    assert.equal(String(rows[4]._airbyte_generation_id), '1');
+  }
+});

@@ -170,8 +170,10 @@ export async function readTable(lake, database, table, { orderBy } = {}) {
   if (dataFiles(path.join(lake, location)).length === 0) return [];
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
-  const sql = `SELECT * FROM read_json('${glob}', format='newline_delimited', ` +
-    `columns={${columns}}, compression='auto_detect')` + (orderBy ? ` ORDER BY ${orderBy}` : '');
+  const source = def.Parameters.classification === 'parquet'
+    ? `read_parquet('${glob}')`
+    : `read_json('${glob}', format='newline_delimited', columns={${columns}}, compression='auto_detect')`;
+  const sql = `SELECT * FROM ${source}` + (orderBy ? ` ORDER BY ${orderBy}` : '');
   const reader = await connection.runAndReadAll(sql);
   return reader.getRowObjectsJson();
 }
