@@ -146,8 +146,8 @@ class S3Store : public ObjectStore {
         pool_(o.upload_threads, o.max_parts_in_memory) {}
 
   Result<std::unique_ptr<PendingObject>> Create(const std::string& key) override {
-    std::unique_ptr<PendingObject> object = std::make_unique<S3PendingObject>(
-        client_, &pool_, bucket_, key, options_.min_part_bytes);
+    std::unique_ptr<PendingObject> object =
+        std::make_unique<S3PendingObject>(client_, &pool_, bucket_, key, options_.min_part_bytes);
     return object;
   }
 
@@ -198,8 +198,7 @@ size_t PartSize(size_t min, int part_number) {
 }
 
 std::unique_ptr<ObjectStore> NewS3Store(std::shared_ptr<aws::S3Client> client,
-                                        const std::string& bucket,
-                                        const S3StoreOptions& options) {
+                                        const std::string& bucket, const S3StoreOptions& options) {
   return std::make_unique<S3Store>(std::move(client), bucket, options);
 }
 
