@@ -1,11 +1,13 @@
 // The table catalog: one table per stream, as the AWS Glue Data Catalog holds it. Two
 // implementations share the Catalog interface: the local catalog (Glue-shaped JSON files in the
-// local lake) and, later, Glue itself. Both receive the same TableInput, built once by
-// BuildTableInput, so the local lake shows exactly what Glue would get.
+// local lake) and the Glue Data Catalog itself (with Lake Formation tags on databases). Both
+// receive the same TableInput, built once by BuildTableInput, so the local lake shows exactly
+// what Glue would get.
 //
 // Thread-safety: a Catalog is used from one thread (commits happen on the pipeline thread).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +17,11 @@
 #include "format/format.h"
 #include "json/json.h"
 #include "schema/schema.h"
+
+namespace datalake::aws {
+class GlueClient;
+class LakeFormationClient;
+}  // namespace datalake::aws
 
 namespace datalake::catalog {
 
@@ -57,13 +64,52 @@ class Catalog {
                                                       const std::string& table) = 0;
   // Create or replace the table definition (TableInput["Name"] names the table).
   virtual Status PutTable(const std::string& database, const json::Value& table_input) = 0;
-  // Delete the table; a missing table is not an error.
+  // Delete the table (with its partitions); a missing table is not an error.
   virtual Status DeleteTable(const std::string& database, const std::string& table) = 0;
+  // Register partitions of an existing table: Glue PartitionInput objects ({"Values": [...],
+  // "StorageDescriptor": {...}, "Parameters": {}}). A partition whose Values are already
+  // registered is left as it is (idempotent add, as Glue's AlreadyExists).
+  virtual Status AddPartitions(const std::string& database, const std::string& table,
+                               const std::vector<json::Value>& partition_inputs) = 0;
 };
 
 // Return the local catalog rooted at `dir` (<local_lake_path>/_catalog): one file per table at
 // <dir>/<database>/<table>.json holding the TableInput, written atomically; one
-// <dir>/<database>/_database.json per database.
+// <dir>/<database>/_database.json per database; the partitions of a table, when it has any, in
+// <dir>/<database>/<table>.partitions.json as a JSON array of PartitionInput objects in the
+// order they were added.
 std::unique_ptr<Catalog> NewLocalCatalog(const std::string& dir);
+
+struct GlueCatalogOptions {
+  // Lake Formation tag attached to every database the catalog ensures, as the original
+  // connector's lakeformation_database_default_tag_key/_values. Both empty: no tagging.
+  std::string lf_tag_key;
+  std::vector<std::string> lf_tag_values;
+  // Attempts of a PutTable (or a database creation) that keeps losing races with concurrent
+  // writers (see NewGlueCatalog), and the pause before attempt n + 1 (n times this), so racing
+  // writers drift apart.
+  int max_put_attempts = 5;
+  std::chrono::milliseconds conflict_backoff{50};
+};
+
+// Return the Glue Data Catalog. `lake_formation` may be null when no tag is configured.
+//
+// EnsureDatabase: GetDatabase, CreateDatabase {"Name"} if missing (AlreadyExists is fine; a
+// ConcurrentModificationException means another creator: look again), then AddLFTagsToResource
+// when a tag is configured; done once per database per catalog object (so once per process).
+// GetTable: the Glue Table reduced to its TableInput members (output-only fields such as
+// DatabaseName, CreateTime, VersionId are dropped, aws-wire.md §3.2); the VersionId read is kept
+// for the next PutTable of that table.
+// PutTable: CreateTable when the table is absent, else UpdateTable (SkipArchive) with the
+// VersionId of the last GetTable (read afresh when there was none), so an update made by someone
+// else after our read is detected (ConcurrentModificationException, §3.6). On such a conflict,
+// or when a concurrent create/delete changed whether the table exists, the table is read again
+// and the caller's TableInput is sent again with the new VersionId, up to max_put_attempts in
+// all: the caller's definition is authoritative and replaces the other writer's. Callers that
+// must merge (new columns) do so from GetTable before calling PutTable.
+// AddPartitions: BatchCreatePartition in chunks of 100; existing partitions are kept.
+std::unique_ptr<Catalog> NewGlueCatalog(std::shared_ptr<aws::GlueClient> glue,
+                                        std::shared_ptr<aws::LakeFormationClient> lake_formation,
+                                        GlueCatalogOptions options);
 
 }  // namespace datalake::catalog

@@ -20,6 +20,25 @@ std::string ReadWhole(const std::string& path, bool* found) {
   return out;
 }
 
+// Remove `path`; a file that does not exist is fine.
+Status RemoveFile(const std::string& path, const std::string& what) {
+  if (std::remove(path.c_str()) != 0) {
+    bool found;
+    ReadWhole(path, &found);
+    if (found) return Status::IOError(what + " " + path);
+  }
+  return Status::Ok();
+}
+
+// True if `partitions` (a JSON array of PartitionInput) has one with these Values.
+bool HasPartition(const json::Value& partitions, const json::Value* values) {
+  for (const json::Value& p : partitions.items()) {
+    const json::Value* existing = p.Find("Values");
+    if (existing != nullptr && values != nullptr && *existing == *values) return true;
+  }
+  return false;
+}
+
 class LocalCatalog : public Catalog {
  public:
   explicit LocalCatalog(std::string dir) : dir_(std::move(dir)) {}
@@ -55,13 +74,32 @@ class LocalCatalog : public Catalog {
   }
 
   Status DeleteTable(const std::string& database, const std::string& table) override {
-    std::string path = TablePath(database, table);
-    if (std::remove(path.c_str()) != 0) {
-      bool found;
-      ReadWhole(path, &found);
-      if (found) return Status::IOError("delete table definition " + path);
+    // Partitions go first, so a failure never leaves partitions without their table.
+    RETURN_IF_ERROR(RemoveFile(PartitionsPath(database, table), "delete partitions"));
+    return RemoveFile(TablePath(database, table), "delete table definition");
+  }
+
+  Status AddPartitions(const std::string& database, const std::string& table,
+                       const std::vector<json::Value>& partition_inputs) override {
+    const std::string path = PartitionsPath(database, table);
+    bool found;
+    std::string text = ReadWhole(path, &found);
+    json::Value partitions = json::Value::Array();
+    if (found) {
+      auto parsed = json::Parse(text);
+      if (!parsed.ok() || !parsed->is_array()) {
+        return Status::IOError("read partitions " + path + ": not a JSON array");
+      }
+      partitions = std::move(parsed).value();
     }
-    return Status::Ok();
+    bool changed = false;
+    for (const json::Value& input : partition_inputs) {
+      if (HasPartition(partitions, input.Find("Values"))) continue;
+      partitions.mutable_items().push_back(input);
+      changed = true;
+    }
+    if (!changed) return Status::Ok();
+    return storage::WriteFileAtomically(path, json::SerializePretty(partitions));
   }
 
  private:
@@ -70,6 +108,9 @@ class LocalCatalog : public Catalog {
   }
   std::string TablePath(const std::string& database, const std::string& table) const {
     return DatabaseDir(database) + "/" + storage::PathSegment(table) + ".json";
+  }
+  std::string PartitionsPath(const std::string& database, const std::string& table) const {
+    return DatabaseDir(database) + "/" + storage::PathSegment(table) + ".partitions.json";
   }
 
   std::string dir_;

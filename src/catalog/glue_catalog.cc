@@ -1,0 +1,189 @@
+// The Glue catalog: tables in the AWS Glue Data Catalog, databases tagged through Lake
+// Formation (aws-wire.md §3, §4.4; original-connector.md §4.6).
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+#include <thread>
+#include <utility>
+
+#include "aws/glue.h"
+#include "aws/lakeformation.h"
+#include "catalog/catalog.h"
+
+namespace datalake::catalog {
+namespace {
+
+using json::Value;
+
+// The members of the TableInput shape (botocore 1.43.11 glue model), in model order, except
+// ViewDefinition: the Table returns a ViewDefinition whose shape differs from the
+// ViewDefinitionInput that TableInput takes, and the tables written here are never views.
+constexpr std::string_view kTableInputMembers[] = {
+    "Name",      "Description",       "Owner",         "LastAccessTime",   "LastAnalyzedTime",
+    "Retention", "StorageDescriptor", "PartitionKeys", "ViewOriginalText", "ViewExpandedText",
+    "TableType", "Parameters",        "TargetTable"};
+
+bool IsTableInputMember(std::string_view key) {
+  for (std::string_view member : kTableInputMembers) {
+    if (member == key) return true;
+  }
+  return false;
+}
+
+// Return the TableInput of a Glue Table: every output-only member (DatabaseName, CreateTime,
+// UpdateTime, CreatedBy, IsRegisteredWithLakeFormation, CatalogId, VersionId, FederatedTable,
+// IsMultiDialectView, IsMaterializedView, Status, and anything newer) is dropped, because
+// UpdateTable rejects them (§3.2).
+Value TableInputOf(const Value& table) {
+  Value out = Value::Object();
+  for (const Value::Member& member : table.members()) {
+    if (IsTableInputMember(member.first)) out.mutable_members().push_back(member);
+  }
+  return out;
+}
+
+// What is known of a table between a read and the next write.
+struct TableState {
+  bool exists = false;
+  std::optional<std::string> version_id;  // of the definition read; nullopt if none was given
+};
+
+class GlueCatalog : public Catalog {
+ public:
+  GlueCatalog(std::shared_ptr<aws::GlueClient> glue,
+              std::shared_ptr<aws::LakeFormationClient> lake_formation, GlueCatalogOptions options)
+      : glue_(std::move(glue)),
+        lake_formation_(std::move(lake_formation)),
+        options_(std::move(options)) {}
+
+  Status EnsureDatabase(const std::string& database) override {
+    if (ensured_.contains(database)) return Status::Ok();
+    RETURN_IF_ERROR(CreateDatabaseIfMissing(database));
+    if (!options_.lf_tag_key.empty() && !options_.lf_tag_values.empty()) {
+      if (lake_formation_ == nullptr) {
+        return Status::Internal("Lake Formation tag configured without a Lake Formation client");
+      }
+      RETURN_IF_ERROR(lake_formation_->AddLFTagsToDatabase(database, options_.lf_tag_key,
+                                                           options_.lf_tag_values));
+    }
+    ensured_.insert(database);
+    return Status::Ok();
+  }
+
+  Result<std::optional<Value>> GetTable(const std::string& database,
+                                        const std::string& table) override {
+    std::optional<Value> found;
+    ASSIGN_OR_RETURN(TableState state, ReadTable(database, table, &found));
+    known_[Key(database, table)] = std::move(state);
+    if (!found.has_value()) return std::optional<Value>();
+    return std::optional<Value>(TableInputOf(*found));
+  }
+
+  Status PutTable(const std::string& database, const Value& table_input) override {
+    const Value* name = table_input.Find("Name");
+    if (name == nullptr || !name->is_string()) {
+      return Status::Internal("table definition without a Name");
+    }
+    const std::string& table = name->text();
+    // The state of the caller's last GetTable, consumed: a later PutTable reads afresh.
+    std::optional<TableState> state;
+    if (auto it = known_.find(Key(database, table)); it != known_.end()) {
+      state = std::move(it->second);
+      known_.erase(it);
+    }
+    Status last;
+    for (int attempt = 1; attempt <= Attempts(); ++attempt) {
+      if (!state.has_value()) {
+        std::optional<Value> ignored;
+        ASSIGN_OR_RETURN(state, ReadTable(database, table, &ignored));
+      }
+      last = state->exists ? glue_->UpdateTable(database, table_input, state->version_id)
+                           : glue_->CreateTable(database, table_input);
+      if (last.ok() || !LostRace(last, state->exists)) return last;
+      // Someone else wrote the table between our read and our write: read again and resend.
+      state.reset();
+      if (attempt < Attempts()) Backoff(attempt);
+    }
+    return last.WithContext("put table " + database + "." + table + ": gave up after " +
+                            std::to_string(Attempts()) + " attempts lost to concurrent writers");
+  }
+
+  Status DeleteTable(const std::string& database, const std::string& table) override {
+    known_.erase(Key(database, table));
+    return glue_->DeleteTable(database, table);
+  }
+
+  Status AddPartitions(const std::string& database, const std::string& table,
+                       const std::vector<Value>& partition_inputs) override {
+    return glue_->BatchCreatePartition(database, table, partition_inputs);
+  }
+
+ private:
+  int Attempts() const { return std::max(1, options_.max_put_attempts); }
+  void Backoff(int attempt) const {
+    std::this_thread::sleep_for(options_.conflict_backoff * attempt);
+  }
+
+  // GetDatabase, then CreateDatabase with only the name (as awswrangler's
+  // create_database(exist_ok=True)) when missing. Two creators racing may get
+  // ConcurrentModificationException instead of AlreadyExists: look again after a pause (§3.7).
+  Status CreateDatabaseIfMissing(const std::string& database) {
+    Status last;
+    for (int attempt = 1; attempt <= Attempts(); ++attempt) {
+      Result<Value> existing = glue_->GetDatabase(database);
+      if (existing.ok()) return Status::Ok();
+      if (!existing.status().IsNotFound()) return existing.status();
+      last = glue_->CreateDatabase(Value::Object({{"Name", Value::String(database)}}));
+      if (!aws::IsGlueError(last, "ConcurrentModificationException")) return last;
+      if (attempt < Attempts()) Backoff(attempt);
+    }
+    return last;
+  }
+
+  static std::pair<std::string, std::string> Key(const std::string& database,
+                                                 const std::string& table) {
+    return {database, table};
+  }
+
+  // Read the table; set `*table` to the Glue Table when it exists.
+  Result<TableState> ReadTable(const std::string& database, const std::string& table_name,
+                               std::optional<Value>* table) {
+    Result<Value> got = glue_->GetTable(database, table_name);
+    if (!got.ok()) {
+      if (got.status().IsNotFound()) return TableState{};
+      return got.status();
+    }
+    TableState state{.exists = true, .version_id = std::nullopt};
+    const Value* version = got->Find("VersionId");
+    if (version != nullptr && version->is_string()) state.version_id = version->text();
+    *table = std::move(got).value();
+    return state;
+  }
+
+  // True if `status` means another writer changed the table between our read and our write:
+  // a stale VersionId, a table created by someone else after we saw none, or one deleted after
+  // we read it (§3.7: re-read and re-apply, never resend blindly).
+  static bool LostRace(const Status& status, bool updating) {
+    if (aws::IsGlueError(status, "ConcurrentModificationException")) return true;
+    if (updating) return aws::IsGlueError(status, "EntityNotFoundException");
+    return aws::IsGlueError(status, "AlreadyExistsException");
+  }
+
+  std::shared_ptr<aws::GlueClient> glue_;
+  std::shared_ptr<aws::LakeFormationClient> lake_formation_;
+  const GlueCatalogOptions options_;
+  std::set<std::string> ensured_;  // databases ensured (and tagged) by this catalog
+  std::map<std::pair<std::string, std::string>, TableState> known_;  // from the last GetTable
+};
+
+}  // namespace
+
+std::unique_ptr<Catalog> NewGlueCatalog(std::shared_ptr<aws::GlueClient> glue,
+                                        std::shared_ptr<aws::LakeFormationClient> lake_formation,
+                                        GlueCatalogOptions options) {
+  return std::make_unique<GlueCatalog>(std::move(glue), std::move(lake_formation),
+                                       std::move(options));
+}
+
+}  // namespace datalake::catalog
