@@ -8,8 +8,9 @@
 // the user must fix (credentials, permissions, missing bucket), kTransient when retries ran out
 // on a retryable failure, kNotFound for 404 (callers often expect it), else kIOError.
 //
-// Thread-safety: Execute may be called from several threads; each thread gets its own
-// HttpClient (connection reuse per worker).
+// Thread-safety: Execute may be called from several threads; each call borrows an HttpClient
+// from the client's pool (made on demand, returned after the call), so concurrent workers each
+// reuse their own connection and nothing outlives the AwsClient.
 #pragma once
 
 #include <chrono>
@@ -36,36 +37,38 @@ enum class Protocol {
 };
 
 struct RetryOptions {
-  int max_attempts = 5;                   // total attempts, first included
+  int max_attempts = 5;  // total attempts, first included
   std::chrono::milliseconds base_delay{100};
   std::chrono::milliseconds max_delay{20'000};
-  int retry_quota = 500;                  // tokens; a retry costs 5, a timeout retry 10
+  int retry_quota = 500;  // tokens; a retry costs 5, a timeout retry 10
 };
 
 struct AwsClientOptions {
-  std::string service;   // signing name: "s3", "sts", "glue", "lakeformation"
-  std::string region;
-  std::string endpoint;  // "https://host[:port]" (no path)
+  std::string service{};  // signing name: "s3", "sts", "glue", "lakeformation"
+  std::string region{};
+  std::string endpoint{};  // "https://host[:port]" (no path)
   Protocol protocol = Protocol::kRestXml;
-  std::shared_ptr<CredentialsProvider> credentials;  // nullptr: send unsigned
-  RetryOptions retry;
-  HttpOptions http;
+  std::shared_ptr<CredentialsProvider> credentials{};  // nullptr: send unsigned
+  RetryOptions retry{};
+  HttpOptions http{};
   // Injected for tests: the clock used for signing and the source of retry jitter.
-  std::function<std::chrono::system_clock::time_point()> clock;
-  std::function<double()> jitter;  // uniform in [0, 1)
+  std::function<std::chrono::system_clock::time_point()> clock{};
+  std::function<double()> jitter{};  // uniform in [0, 1)
+  // Injected for tests: how to wait before a retry (default: std::this_thread::sleep_for).
+  std::function<void(std::chrono::milliseconds)> sleep{};
   // Injected for tests: how HTTP clients are made (default: NewCurlHttpClient(http)).
-  std::function<std::unique_ptr<HttpClient>()> http_factory;
+  std::function<std::unique_ptr<HttpClient>()> http_factory{};
 };
 
 struct AwsRequest {
-  std::string operation;  // "PutObject", for messages
-  std::string resource;   // "s3://bucket/key", for messages
-  std::string endpoint;   // overrides options.endpoint when set (virtual-hosted S3 buckets)
-  std::string method;
-  std::string path;               // wire-encoded, starting with '/'
-  std::vector<QueryParam> query;  // unencoded
-  std::vector<Header> headers;    // extra headers (Content-Type, x-amz-target, ...); no Host
-  std::string_view body;          // not owned
+  std::string operation{};  // "PutObject", for messages
+  std::string resource{};   // "s3://bucket/key", for messages
+  std::string endpoint{};   // overrides options.endpoint when set (virtual-hosted S3 buckets)
+  std::string method{};
+  std::string path{};               // wire-encoded, starting with '/'
+  std::vector<QueryParam> query{};  // unencoded
+  std::vector<Header> headers{};    // extra headers (Content-Type, x-amz-target, ...); no Host
+  std::string_view body{};          // not owned
   // S3: sign the body's SHA-256 (true) or send UNSIGNED-PAYLOAD over TLS (false).
   bool sign_payload = true;
   // Whether the request may be retried after a transport error (not idempotent otherwise).
@@ -75,9 +78,11 @@ struct AwsRequest {
 // A parsed AWS error response.
 struct AwsError {
   int http_status = 0;
-  std::string code;        // "NoSuchBucket", "ThrottlingException", ...
-  std::string message;
-  std::string request_id;
+  std::string code{};  // "NoSuchBucket", "ThrottlingException", ...
+  std::string message{};
+  std::string request_id{};
+  // The bucket's region on S3 wrong-region answers (<Region>, else x-amz-bucket-region).
+  std::string region{};
 };
 
 class AwsClient {
@@ -89,6 +94,10 @@ class AwsClient {
   // A 200 response whose body is an S3 <Error> document (CompleteMultipartUpload,
   // CopyObject) is treated as that error.
   Result<HttpResponse> Execute(const AwsRequest& request);
+  // As above; on an AWS error response also fill `*error` (when not null) with the final parsed
+  // error, for callers that branch on the code (AlreadyExistsException, NoSuchUpload, ...).
+  // `*error` is left with http_status 0 on transport and signing failures.
+  Result<HttpResponse> Execute(const AwsRequest& request, AwsError* error);
 
   const AwsClientOptions& options() const { return options_; }
 

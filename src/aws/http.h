@@ -20,19 +20,19 @@
 namespace datalake::aws {
 
 struct HttpRequest {
-  std::string method;  // "GET", "PUT", "POST", "DELETE", "HEAD"
+  std::string method{};  // "GET", "PUT", "POST", "DELETE", "HEAD"
   // Absolute URL: scheme://host[:port]/path[?query], path and query already encoded as sent.
-  std::string url;
+  std::string url{};
   // Sent exactly as given (plus Content-Length, which the client always sets from the body, and
   // nothing else: no Expect, no Accept, no default Content-Type).
-  std::vector<Header> headers;
-  std::string_view body;  // not owned; must stay valid during Send
+  std::vector<Header> headers{};
+  std::string_view body{};  // not owned; must stay valid during Send
 };
 
 struct HttpResponse {
   int status = 0;
-  std::vector<Header> headers;  // in order received; names as sent by the server
-  std::string body;
+  std::vector<Header> headers{};  // in order received; names as sent by the server
+  std::string body{};
 
   // Return the value of the first header named `name` (case-insensitive), or "".
   std::string_view HeaderValue(std::string_view name) const;
@@ -55,5 +55,17 @@ class HttpClient {
 };
 
 std::unique_ptr<HttpClient> NewCurlHttpClient(const HttpOptions& options = {});
+
+// Return the kTransient Status of a failed transfer: "<METHOD> <scheme://host:port>: <detail>",
+// with "timed out: " before the detail when the transfer timed out. Only the origin of `url` is
+// kept (never its path or query). Every HttpClient, fakes included, reports failures this way.
+Status TransportError(std::string_view method, std::string_view url, std::string_view detail,
+                      bool timeout);
+// True if `status` is a TransportError made with timeout = true (the retry layer charges
+// timeouts more of its retry quota, aws-wire.md §2.5).
+bool IsTimeout(const Status& status);
+// Return "scheme://host:port" of an absolute URL (port made explicit: 443 for https, 80 for
+// http), or "" if `url` has no scheme.
+std::string UrlOrigin(std::string_view url);
 
 }  // namespace datalake::aws

@@ -6,7 +6,9 @@
 // Thread-safe (AwsClient gives each thread its own connection).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,13 +23,21 @@ namespace datalake::aws {
 enum class ServerSideEncryption { kNone, kS3, kKms };
 
 struct S3Options {
-  std::string region;
-  std::optional<std::string> endpoint;  // custom endpoint ("http://127.0.0.1:7480"): path style
-  std::shared_ptr<CredentialsProvider> credentials;
+  std::string region{};
+  std::optional<std::string> endpoint{};  // custom endpoint ("http://127.0.0.1:7480"): path style
+  std::shared_ptr<CredentialsProvider> credentials{};
   ServerSideEncryption sse = ServerSideEncryption::kNone;
-  std::string kms_key_id;  // with kKms; empty means the AWS managed key
-  RetryOptions retry;
-  HttpOptions http;
+  std::string kms_key_id{};  // with kKms; empty means the AWS managed key
+  RetryOptions retry{};
+  HttpOptions http{};
+  // Keys (max-keys) or uploads (max-uploads) per list page; 0: the server's default of 1000.
+  // For tests of pagination.
+  int list_page_size = 0;
+  // Injected for tests, passed on to AwsClientOptions (see there).
+  std::function<std::chrono::system_clock::time_point()> clock{};
+  std::function<double()> jitter{};
+  std::function<void(std::chrono::milliseconds)> sleep{};
+  std::function<std::unique_ptr<HttpClient>()> http_factory{};
 };
 
 struct S3Object {
@@ -77,6 +87,7 @@ class S3Client {
   Status CompleteMultipartUpload(const std::string& bucket, const std::string& key,
                                  const std::string& upload_id,
                                  const std::vector<CompletedPart>& parts);
+  // Abort; an upload that is already gone (404 NoSuchUpload) counts as aborted (§2.2).
   Status AbortMultipartUpload(const std::string& bucket, const std::string& key,
                               const std::string& upload_id);
   // List incomplete multipart uploads under `prefix` (all pages).
@@ -84,7 +95,11 @@ class S3Client {
                                                                   const std::string& prefix);
 
  private:
-  Result<HttpResponse> Execute(AwsRequest request, const std::string& bucket);
+  // Send `request` to the bucket's host; fill `*error` (when not null) as AwsClient does.
+  Result<HttpResponse> Execute(AwsRequest request, const std::string& bucket,
+                               AwsError* error = nullptr);
+  // Return the SSE headers of PutObject and CreateMultipartUpload (aws-wire.md §2.8).
+  std::vector<Header> EncryptionHeaders() const;
 
   S3Options options_;
   AwsClient client_;  // virtual-hosted requests set AwsRequest::endpoint per bucket

@@ -1,0 +1,272 @@
+// AwsClient::Execute: build, sign, send, classify, back off, repeat (aws-wire.md §2.4, §2.5).
+//
+// Every attempt is built and signed anew with credentials fetched from the provider for that
+// attempt and the clock plus the learned skew offset, so a retry never replays an old
+// X-Amz-Date or expired credentials. Two extra attempts outside the normal budget exist, each
+// at most once per call and neither sleeping nor charged to the quota: one after a clock-skew
+// correction and one after ExpiredToken (with credentials fetched again), as §2.4 says.
+
+#include <atomic>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "aws/aws_client.h"
+#include "aws/retry_policy.h"
+
+namespace datalake::aws {
+namespace {
+
+// Return "host[:port]" of "scheme://host[:port]", without the scheme's default port.
+std::string HostHeader(std::string_view endpoint) {
+  const size_t scheme_end = endpoint.find("://");
+  const std::string_view scheme =
+      scheme_end == std::string_view::npos ? "https" : endpoint.substr(0, scheme_end);
+  std::string_view host =
+      scheme_end == std::string_view::npos ? endpoint : endpoint.substr(scheme_end + 3);
+  host = host.substr(0, host.find_first_of("/?#"));
+  const std::string_view default_port = scheme == "http" ? ":80" : ":443";
+  if (host.ends_with(default_port)) host.remove_suffix(default_port.size());
+  return std::string(host);
+}
+
+std::string TrimTrailingSlash(std::string s) {
+  while (!s.empty() && s.back() == '/') s.pop_back();
+  return s;
+}
+
+bool IsSuccess(int status) { return status >= 200 && status < 300; }
+
+// S3 may answer 200 and report the failure in the body (§2.2 CompleteMultipartUpload). Only
+// responses to writes are checked: a GetObject body is user data that may well be <Error>.
+bool IsErrorIn200(Protocol protocol, const AwsRequest& request, const HttpResponse& response) {
+  if (protocol != Protocol::kRestXml || request.method == "GET" || request.method == "HEAD") {
+    return false;
+  }
+  if (response.body.find("<Error") == std::string::npos) return false;
+  const AwsError parsed = ParseAwsError(protocol, response);
+  return !parsed.code.empty();
+}
+
+double DefaultJitter() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
+
+// An HttpClient borrowed from the pool for one Execute call, and given back after it.
+class PooledHttpClient {
+ public:
+  PooledHttpClient(std::mutex* mu, std::vector<std::unique_ptr<HttpClient>>* pool,
+                   const std::function<std::unique_ptr<HttpClient>()>& factory)
+      : mu_(mu), pool_(pool) {
+    {
+      std::lock_guard<std::mutex> lock(*mu_);
+      if (!pool_->empty()) {
+        client_ = std::move(pool_->back());
+        pool_->pop_back();
+      }
+    }
+    if (client_ == nullptr) client_ = factory();
+  }
+  ~PooledHttpClient() {
+    std::lock_guard<std::mutex> lock(*mu_);
+    pool_->push_back(std::move(client_));
+  }
+  PooledHttpClient(const PooledHttpClient&) = delete;
+  PooledHttpClient& operator=(const PooledHttpClient&) = delete;
+
+  HttpClient* operator->() { return client_.get(); }
+
+ private:
+  std::mutex* mu_;
+  std::vector<std::unique_ptr<HttpClient>>* pool_;
+  std::unique_ptr<HttpClient> client_;
+};
+
+// What stays the same across the attempts of one call.
+struct PreparedRequest {
+  std::string url;
+  std::vector<Header> headers;  // the caller's, plus Host
+  std::string payload_hash;
+};
+
+Result<PreparedRequest> Prepare(const AwsClientOptions& options, const AwsRequest& request) {
+  PreparedRequest prepared;
+  const std::string endpoint =
+      request.endpoint.empty() ? options.endpoint : TrimTrailingSlash(request.endpoint);
+  const std::string path = request.path.empty() ? "/" : request.path;
+  prepared.url = endpoint + path;
+  if (!request.query.empty()) prepared.url += "?" + CanonicalQueryString(request.query);
+  prepared.headers.push_back({"Host", HostHeader(endpoint)});
+  prepared.headers.insert(prepared.headers.end(), request.headers.begin(), request.headers.end());
+  if (options.protocol == Protocol::kRestXml && !request.sign_payload) {
+    prepared.payload_hash = std::string(kUnsignedPayload);
+  } else {
+    ASSIGN_OR_RETURN(prepared.payload_hash, Sha256Hex(request.body));
+  }
+  return prepared;
+}
+
+// Build the wire request of one attempt, signed with fresh credentials at the corrected time.
+// `used` receives the credentials, so their secrets can be scrubbed from any message.
+Result<HttpRequest> BuildAttempt(const AwsClientOptions& options, const AwsRequest& request,
+                                 const PreparedRequest& prepared, std::chrono::seconds clock_offset,
+                                 Credentials* used) {
+  HttpRequest wire{.method = request.method,
+                   .url = prepared.url,
+                   .headers = prepared.headers,
+                   .body = request.body};
+  if (options.credentials == nullptr) return wire;
+  ASSIGN_OR_RETURN(ExpiringCredentials credentials, options.credentials->Get());
+  *used = credentials.credentials;
+  const auto signing_time = options.clock() + clock_offset;
+  SigningConfig config =
+      options.protocol == Protocol::kRestXml
+          ? S3SigningConfig(options.region, std::move(credentials.credentials), signing_time)
+          : ServiceSigningConfig(options.service, options.region,
+                                 std::move(credentials.credentials), signing_time);
+  SignableRequest signable{.method = request.method,
+                           .path = request.path.empty() ? "/" : request.path,
+                           .query = request.query,
+                           .headers = prepared.headers,
+                           .payload_hash = prepared.payload_hash};
+  ASSIGN_OR_RETURN(SigningResult signed_result, Sign(signable, config));
+  for (Header& header : signed_result.headers) wire.headers.push_back(std::move(header));
+  return wire;
+}
+
+// An attempt that did not succeed.
+struct Failure {
+  Status status;
+  bool retryable = false;
+  bool timeout = false;
+};
+
+Failure TransportFailure(const AwsRequest& request, const Status& status) {
+  // Resending a request that is not idempotent could apply it twice (aws-c-io's warning).
+  return {.status = status.WithContext(request.operation + " " + request.resource),
+          .retryable = request.idempotent && status.code() == StatusCode::kTransient,
+          .timeout = IsTimeout(status)};
+}
+
+Failure ResponseFailure(const AwsClientOptions& options, const AwsRequest& request,
+                        const AwsError& error) {
+  // A 200 carrying <Error> is retried as a 500 would be (botocore's _handle_200_error).
+  const bool retryable = IsSuccess(error.http_status) || IsRetryableError(error);
+  return {.status = AwsErrorStatus(request, error, retryable, options.region, ""),
+          .retryable = retryable};
+}
+
+// Which once-per-call re-signs (not counted as retries, §2.4) a call has used.
+struct Resigns {
+  bool clock_corrected = false;
+  bool credentials_refetched = false;
+};
+
+// Return true if `error` calls for re-signing the same request at once: clock skew shown by the
+// server's Date (the corrected offset is stored for every later request), or ExpiredToken.
+bool ShouldResign(const AwsClientOptions& options, const AwsError& error,
+                  const HttpResponse& response, std::atomic<int64_t>* clock_offset_s,
+                  Resigns* resigns) {
+  if (!resigns->clock_corrected) {
+    const std::chrono::seconds offset{clock_offset_s->load()};
+    if (auto fixed = ClockSkewCorrection(error, response, options.clock(), offset)) {
+      clock_offset_s->store(fixed->count());
+      resigns->clock_corrected = true;
+      return true;
+    }
+  }
+  // Providers that cache refresh expired credentials on Get(); fetch them again once.
+  if (!resigns->credentials_refetched && options.credentials != nullptr &&
+      IsExpiredTokenErrorCode(error.code)) {
+    resigns->credentials_refetched = true;
+    return true;
+  }
+  return false;
+}
+
+Status FinalStatus(const Failure& failure, const std::string& note, const Credentials& used) {
+  std::string message = failure.status.message();
+  if (!note.empty()) message += " (" + note + ")";
+  return Status(failure.status.code(), RedactSecrets(std::move(message), used));
+}
+
+}  // namespace
+
+struct AwsClient::Impl {
+  explicit Impl(const RetryOptions& retry) : quota(retry.retry_quota) {}
+
+  std::mutex pool_mu;
+  std::vector<std::unique_ptr<HttpClient>> pool;  // idle clients
+  RetryQuota quota;
+  std::atomic<int64_t> clock_offset_s{0};  // server clock minus ours, learned from skew errors
+};
+
+AwsClient::AwsClient(AwsClientOptions options)
+    : options_(std::move(options)), impl_(std::make_unique<Impl>(options_.retry)) {
+  options_.endpoint = TrimTrailingSlash(options_.endpoint);
+  if (!options_.clock) options_.clock = [] { return std::chrono::system_clock::now(); };
+  if (!options_.jitter) options_.jitter = &DefaultJitter;
+  if (!options_.sleep) {
+    options_.sleep = [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
+  }
+  if (!options_.http_factory) {
+    options_.http_factory = [http = options_.http] { return NewCurlHttpClient(http); };
+  }
+}
+
+AwsClient::~AwsClient() = default;
+
+Result<HttpResponse> AwsClient::Execute(const AwsRequest& request) {
+  return Execute(request, nullptr);
+}
+
+Result<HttpResponse> AwsClient::Execute(const AwsRequest& request, AwsError* error) {
+  if (error != nullptr) *error = AwsError{};
+  const std::string context = request.operation + " " + request.resource;
+  auto prepared = Prepare(options_, request);
+  if (!prepared.ok()) return prepared.status().WithContext(context);
+  PooledHttpClient http(&impl_->pool_mu, &impl_->pool, options_.http_factory);
+  Credentials used;
+  Resigns resigns;
+  int attempts = 0;     // attempts counted against max_attempts
+  int quota_taken = 0;  // retry tokens this call took
+  while (true) {
+    const std::chrono::seconds offset{impl_->clock_offset_s.load()};
+    auto wire = BuildAttempt(options_, request, prepared.value(), offset, &used);
+    if (!wire.ok()) return wire.status().WithContext(context);
+    Result<HttpResponse> sent = http->Send(wire.value());
+    ++attempts;
+    Failure failure;
+    if (!sent.ok()) {
+      failure = TransportFailure(request, sent.status());
+    } else if (IsSuccess(sent->status) && !IsErrorIn200(options_.protocol, request, *sent)) {
+      impl_->quota.Release(quota_taken);
+      return std::move(sent).value();
+    } else {
+      AwsError parsed = ParseAwsError(options_.protocol, sent.value());
+      if (ShouldResign(options_, parsed, *sent, &impl_->clock_offset_s, &resigns)) {
+        --attempts;
+        continue;
+      }
+      failure = ResponseFailure(options_, request, parsed);
+      if (error != nullptr) *error = std::move(parsed);
+    }
+    if (!failure.retryable) return FinalStatus(failure, "", used);
+    if (attempts >= options_.retry.max_attempts) {
+      return FinalStatus(failure, "gave up after " + std::to_string(attempts) + " attempts", used);
+    }
+    const int cost = failure.timeout ? RetryQuota::kTimeoutRetryCost : RetryQuota::kRetryCost;
+    if (!impl_->quota.Acquire(cost)) {
+      return FinalStatus(
+          failure, "retry quota exhausted after " + std::to_string(attempts) + " attempts", used);
+    }
+    quota_taken += cost;
+    options_.sleep(BackoffDelay(options_.retry, attempts - 1, options_.jitter()));
+  }
+}
+
+}  // namespace datalake::aws

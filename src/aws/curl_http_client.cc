@@ -1,0 +1,215 @@
+// HttpClient over one libcurl easy handle.
+//
+// The handle lives as long as the client and is curl_easy_reset between requests: that clears
+// every per-request option but keeps the connection cache, DNS cache and TLS sessions, so
+// consecutive requests to one host reuse the connection. The body is handed to curl with
+// CURLOPT_POSTFIELDS + CURLOPT_POSTFIELDSIZE_LARGE (no copy, exact Content-Length, and curl can
+// resend it by itself when a reused connection turns out dead). curl's own additions that would
+// break or confuse SigV4 are suppressed: Expect: 100-continue, Accept: */* and the form
+// Content-Type of a POST (aws-wire.md §7).
+
+#include <curl/curl.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "aws/http.h"
+
+namespace datalake::aws {
+namespace {
+
+void GlobalInitOnce() {
+  static std::once_flag once;
+  // curl_global_init is not thread-safe itself; every client calls it through this once-flag.
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
+
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    char a = s[i];
+    if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+    if (a != prefix[i]) return false;
+  }
+  return true;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  static_cast<HttpResponse*>(user)->body.append(data, size * count);
+  return size * count;
+}
+
+// Called once per header line, status lines included.
+size_t OnHeader(char* data, size_t size, size_t count, void* user) {
+  auto* response = static_cast<HttpResponse*>(user);
+  const std::string_view line(data, size * count);
+  if (StartsWithIgnoreCase(line, "http/")) {
+    // A new status line (after a 100 Continue, for instance): only the final block counts.
+    response->headers.clear();
+    return line.size();
+  }
+  const std::string_view content = Trim(line);
+  if (content.empty()) return line.size();
+  if ((line.front() == ' ' || line.front() == '\t') && !response->headers.empty()) {
+    // Obsolete line folding (RFC 9112 §5.2): continue the previous value.
+    response->headers.back().value += " ";
+    response->headers.back().value += content;
+    return line.size();
+  }
+  const size_t colon = content.find(':');
+  if (colon == std::string_view::npos) return line.size();
+  response->headers.push_back(
+      {std::string(Trim(content.substr(0, colon))), std::string(Trim(content.substr(colon + 1)))});
+  return line.size();
+}
+
+bool HasHeader(const std::vector<Header>& headers, std::string_view lowercase_name) {
+  for (const Header& header : headers) {
+    if (header.name.size() == lowercase_name.size() &&
+        StartsWithIgnoreCase(header.name, lowercase_name)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Return the request's header list: the caller's headers, then blanks that remove curl's
+// defaults ("Name:" deletes a header curl would add; "Name;" sends an empty one).
+Slist BuildHeaderList(const HttpRequest& request) {
+  curl_slist* list = nullptr;
+  auto append = [&list](const std::string& line) {
+    curl_slist* grown = curl_slist_append(list, line.c_str());
+    if (grown != nullptr) list = grown;
+  };
+  for (const Header& header : request.headers) {
+    append(header.value.empty() ? header.name + ";" : header.name + ": " + header.value);
+  }
+  append("Expect:");
+  append("Accept:");
+  if (!HasHeader(request.headers, "content-type")) append("Content-Type:");
+  return Slist(list);
+}
+
+class CurlHttpClient final : public HttpClient {
+ public:
+  explicit CurlHttpClient(HttpOptions options) : options_(std::move(options)) {
+    GlobalInitOnce();
+    handle_ = curl_easy_init();
+  }
+  ~CurlHttpClient() override {
+    if (handle_ != nullptr) curl_easy_cleanup(handle_);
+  }
+  CurlHttpClient(const CurlHttpClient&) = delete;
+  CurlHttpClient& operator=(const CurlHttpClient&) = delete;
+
+  Result<HttpResponse> Send(const HttpRequest& request) override;
+
+ private:
+  // Set every option of `request`; false if curl refused one.
+  bool Configure(const HttpRequest& request, curl_slist* headers, HttpResponse* response);
+
+  HttpOptions options_;
+  CURL* handle_ = nullptr;
+  char error_[CURL_ERROR_SIZE] = {};
+};
+
+bool CurlHttpClient::Configure(const HttpRequest& request, curl_slist* headers,
+                               HttpResponse* response) {
+  bool ok = true;
+  auto set = [&](CURLoption option, auto value) {
+    ok = ok && curl_easy_setopt(handle_, option, value) == CURLE_OK;
+  };
+  set(CURLOPT_URL, request.url.c_str());
+  set(CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for DNS timeouts: we run on several threads
+  set(CURLOPT_ERRORBUFFER, error_);
+  set(CURLOPT_PROTOCOLS_STR, "http,https");
+  set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+  set(CURLOPT_SSL_VERIFYPEER, 1L);
+  set(CURLOPT_SSL_VERIFYHOST, 2L);
+  set(CURLOPT_FOLLOWLOCATION, 0L);  // a redirect is an S3 wrong-region answer, handled above
+  set(CURLOPT_TCP_KEEPALIVE, 1L);
+  set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
+  set(CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(options_.low_speed_limit_bytes));
+  set(CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.low_speed_time_s));
+  if (options_.total_timeout_ms > 0) {
+    set(CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout_ms));
+  }
+  set(CURLOPT_USERAGENT, options_.user_agent.c_str());
+  set(CURLOPT_HTTPHEADER, headers);
+  set(CURLOPT_WRITEFUNCTION, &OnBody);
+  set(CURLOPT_WRITEDATA, static_cast<void*>(response));
+  set(CURLOPT_HEADERFUNCTION, &OnHeader);
+  set(CURLOPT_HEADERDATA, static_cast<void*>(response));
+  if (request.method == "HEAD") {
+    set(CURLOPT_NOBODY, 1L);
+  } else if (request.method == "GET" && request.body.empty()) {
+    set(CURLOPT_HTTPGET, 1L);
+  } else {
+    set(CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    // PUT and POST always carry a Content-Length, even 0 (S3 answers 411 without one).
+    if (!request.body.empty() || request.method == "PUT" || request.method == "POST") {
+      set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      set(CURLOPT_POSTFIELDS, request.body.empty() ? "" : request.body.data());
+    }
+  }
+  return ok;
+}
+
+Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
+  if (handle_ == nullptr) {
+    return TransportError(request.method, request.url, "curl_easy_init failed", false);
+  }
+  curl_easy_reset(handle_);
+  error_[0] = '\0';
+  HttpResponse response;
+  Slist headers = BuildHeaderList(request);
+  if (!Configure(request, headers.get(), &response)) {
+    curl_easy_reset(handle_);
+    return Status::Internal(request.method + " " + UrlOrigin(request.url) +
+                            ": libcurl rejected an option (built without HTTPS?)");
+  }
+  const CURLcode rc = curl_easy_perform(handle_);
+  if (rc != CURLE_OK) {
+    std::string detail = error_[0] != '\0' ? error_ : curl_easy_strerror(rc);
+    // curl's messages name hosts, not paths; still, never let a query (a presigned signature)
+    // through.
+    const size_t query = request.url.find('?');
+    if (query != std::string::npos && query + 1 < request.url.size() &&
+        detail.find(request.url.substr(query + 1)) != std::string::npos) {
+      detail = curl_easy_strerror(rc);
+    }
+    curl_easy_reset(handle_);
+    return TransportError(request.method, request.url, detail, rc == CURLE_OPERATION_TIMEDOUT);
+  }
+  long status = 0;
+  curl_easy_getinfo(handle_, CURLINFO_RESPONSE_CODE, &status);
+  response.status = static_cast<int>(status);
+  // Drop the pointers into this call's stack (headers, response) before returning.
+  curl_easy_reset(handle_);
+  return response;
+}
+
+}  // namespace
+
+std::unique_ptr<HttpClient> NewCurlHttpClient(const HttpOptions& options) {
+  return std::make_unique<CurlHttpClient>(options);
+}
+
+}  // namespace datalake::aws

@@ -1,0 +1,204 @@
+// Retry classification, backoff, retry quota and clock skew (aws-wire.md §2.4, §2.5, §3.7).
+
+#include "aws/retry_policy.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <string>
+#include <string_view>
+
+namespace datalake::aws {
+namespace {
+
+// botocore retries/standard.py: TransientRetryableChecker and ThrottledRetryableChecker codes,
+// plus the Glue codes §3.7 says to retry and STS's IDPCommunicationError.
+constexpr std::array<std::string_view, 22> kRetryableCodes = {
+    // Transient.
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "PriorRequestNotComplete",
+    "InternalError",
+    "ServiceUnavailable",
+    "InternalServiceException",
+    "OperationTimeoutException",
+    "FederationSourceRetryableException",
+    "IDPCommunicationError",
+    // Throttling.
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "EC2ThrottledException",
+};
+
+constexpr std::array<std::string_view, 6> kClockSkewCodes = {
+    "RequestTimeTooSkewed",      "RequestExpired",        "RequestInTheFuture",
+    "InvalidSignatureException", "SignatureDoesNotMatch", "AuthFailure",
+};
+
+constexpr size_t kMaxMessageChars = 512;
+
+bool Contains(const auto& list, std::string_view code) {
+  return std::find(list.begin(), list.end(), code) != list.end();
+}
+
+bool ParseInt(std::string_view s, int* out) {
+  if (s.empty()) return false;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
+// Return the month 1-12 of "Jan".."Dec", or 0.
+unsigned MonthNumber(std::string_view name) {
+  static constexpr std::array<std::string_view, 12> kMonths = {
+      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  for (size_t i = 0; i < kMonths.size(); ++i) {
+    if (kMonths[i] == name) return static_cast<unsigned>(i + 1);
+  }
+  return 0;
+}
+
+}  // namespace
+
+bool IsRetryableHttpStatus(int status) {
+  return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+}
+
+bool IsRetryableErrorCode(std::string_view code) { return Contains(kRetryableCodes, code); }
+
+bool IsRetryableError(const AwsError& error) {
+  return IsRetryableHttpStatus(error.http_status) || IsRetryableErrorCode(error.code);
+}
+
+bool IsClockSkewErrorCode(std::string_view code) { return Contains(kClockSkewCodes, code); }
+
+bool IsExpiredTokenErrorCode(std::string_view code) {
+  return code == "ExpiredToken" || code == "ExpiredTokenException";
+}
+
+std::optional<std::chrono::system_clock::time_point> ParseHttpDate(std::string_view value) {
+  // "Sun, 06 Nov 1994 08:49:37 GMT": fixed positions, 29 characters.
+  if (value.size() != 29 || value[3] != ',' || value[4] != ' ' || value[7] != ' ' ||
+      value[11] != ' ' || value[16] != ' ' || value[19] != ':' || value[22] != ':' ||
+      value.substr(25) != " GMT") {
+    return std::nullopt;
+  }
+  int day = 0, year = 0, hour = 0, minute = 0, second = 0;
+  const unsigned month = MonthNumber(value.substr(8, 3));
+  if (month == 0 || !ParseInt(value.substr(5, 2), &day) || !ParseInt(value.substr(12, 4), &year) ||
+      !ParseInt(value.substr(17, 2), &hour) || !ParseInt(value.substr(20, 2), &minute) ||
+      !ParseInt(value.substr(23, 2), &second) || hour > 23 || minute > 59 || second > 60) {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month},
+                                         std::chrono::day{static_cast<unsigned>(day)}};
+  if (!date.ok()) return std::nullopt;
+  return std::chrono::sys_days{date} + std::chrono::hours{hour} + std::chrono::minutes{minute} +
+         std::chrono::seconds{second};
+}
+
+std::optional<std::chrono::seconds> ClockSkewCorrection(
+    const AwsError& error, const HttpResponse& response,
+    std::chrono::system_clock::time_point local_now, std::chrono::seconds current_offset) {
+  if (!IsClockSkewErrorCode(error.code)) return std::nullopt;
+  const auto server_time = ParseHttpDate(response.HeaderValue("Date"));
+  if (!server_time) return std::nullopt;
+  const auto skew =
+      std::chrono::duration_cast<std::chrono::seconds>(*server_time - (local_now + current_offset));
+  if (std::chrono::abs(skew) < kClockSkewThreshold) return std::nullopt;
+  return current_offset + skew;
+}
+
+std::chrono::milliseconds BackoffDelay(const RetryOptions& options, int retry, double jitter) {
+  // Capping the exponent keeps 2^retry finite; the cap on the delay then applies as usual.
+  const double exponential =
+      static_cast<double>(options.base_delay.count()) * std::ldexp(1.0, std::clamp(retry, 0, 40));
+  const double capped = std::min(exponential, static_cast<double>(options.max_delay.count()));
+  const double scaled = std::clamp(jitter, 0.0, 1.0) * capped;
+  return std::chrono::milliseconds(static_cast<int64_t>(scaled));
+}
+
+bool RetryQuota::Acquire(int cost) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (available_ < cost) return false;
+  available_ -= cost;
+  return true;
+}
+
+void RetryQuota::Release(int taken) {
+  std::lock_guard<std::mutex> lock(mu_);
+  available_ = std::min(capacity_, available_ + (taken > 0 ? taken : kNoRetryRefund));
+}
+
+int RetryQuota::available() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return available_;
+}
+
+std::string DescribeAwsError(std::string_view operation, std::string_view resource,
+                             const AwsError& error) {
+  std::string out = std::string(operation) + " " + std::string(resource) + ": HTTP " +
+                    std::to_string(error.http_status);
+  if (!error.code.empty()) out += " " + error.code;
+  if (!error.request_id.empty()) out += " (request id " + error.request_id + ")";
+  if (!error.message.empty()) {
+    std::string message = error.message.substr(0, kMaxMessageChars);
+    for (char& c : message) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+    }
+    if (error.message.size() > kMaxMessageChars) message += "...";
+    out += ": " + message;
+  }
+  return out;
+}
+
+Status AwsErrorStatus(const AwsRequest& request, const AwsError& error, bool retryable,
+                      std::string_view configured_region, std::string_view note) {
+  std::string message = DescribeAwsError(request.operation, request.resource, error);
+  if (!note.empty()) message += " (" + std::string(note) + ")";
+  // S3 wrong region (§2.1): 301 PermanentRedirect, or 400 AuthorizationHeaderMalformed that
+  // names the right region.
+  const bool wrong_region = error.http_status == 301 || error.code == "PermanentRedirect" ||
+                            (error.code == "AuthorizationHeaderMalformed" && !error.region.empty());
+  if (wrong_region) {
+    message += error.region.empty()
+                   ? "; the bucket is in another region than " + std::string(configured_region)
+                   : "; the bucket is in region " + error.region + ", not " +
+                         std::string(configured_region) + ": set the region to " + error.region;
+    return Status::ConfigError(std::move(message));
+  }
+  if (retryable) return Status::Transient(std::move(message));
+  switch (error.http_status) {
+    case 400:
+    case 401:
+    case 403:
+      return Status::ConfigError(std::move(message));
+    case 404:
+      return Status::NotFound(std::move(message));
+    default:
+      return Status::IOError(std::move(message));
+  }
+}
+
+std::string RedactSecrets(std::string message, const Credentials& credentials) {
+  for (const std::string* secret : {&credentials.secret_access_key, &credentials.session_token}) {
+    if (secret->empty()) continue;
+    for (size_t at = message.find(*secret); at != std::string::npos;
+         at = message.find(*secret, at)) {
+      message.replace(at, secret->size(), "[redacted]");
+    }
+  }
+  return message;
+}
+
+}  // namespace datalake::aws

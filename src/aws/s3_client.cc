@@ -1,0 +1,207 @@
+// S3Client: addressing (aws-wire.md §2.1) and the operations of §2.2 over AwsClient.
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "aws/s3.h"
+#include "aws/s3_xml.h"
+
+namespace datalake::aws {
+namespace {
+
+constexpr size_t kDeleteBatchSize = 1000;  // DeleteObjects limit (§2.6)
+
+std::string RegionOrDefault(const std::string& region) {
+  return region.empty() ? "us-east-1" : region;
+}
+
+bool HasCustomEndpoint(const S3Options& options) {
+  return options.endpoint.has_value() && !options.endpoint->empty();
+}
+
+AwsClientOptions ClientOptions(const S3Options& options) {
+  AwsClientOptions client;
+  client.service = "s3";
+  client.region = RegionOrDefault(options.region);
+  client.endpoint =
+      HasCustomEndpoint(options) ? *options.endpoint : S3RegionalEndpoint(client.region);
+  client.protocol = Protocol::kRestXml;
+  client.credentials = options.credentials;
+  client.retry = options.retry;
+  client.http = options.http;
+  client.clock = options.clock;
+  client.jitter = options.jitter;
+  client.sleep = options.sleep;
+  client.http_factory = options.http_factory;
+  return client;
+}
+
+// True if `bucket` can be a DNS label of the virtual host: up to 63 of [a-z0-9-], no dots (the
+// wildcard certificate covers one label only), not starting or ending with '-'. Legacy names
+// with capitals or '_' must use path style.
+bool IsVirtualHostable(const std::string& bucket) {
+  if (bucket.empty() || bucket.size() > 63 || bucket.front() == '-' || bucket.back() == '-') {
+    return false;
+  }
+  for (char c : bucket) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
+// Path style on custom endpoints, and for names the virtual host cannot carry (§2.1).
+bool UsesPathStyle(const S3Options& options, const std::string& bucket) {
+  return HasCustomEndpoint(options) || !IsVirtualHostable(bucket);
+}
+
+std::string Resource(const std::string& bucket, const std::string& key) {
+  return key.empty() ? "s3://" + bucket : "s3://" + bucket + "/" + key;
+}
+
+}  // namespace
+
+std::string S3RegionalEndpoint(const std::string& region) {
+  const std::string name = RegionOrDefault(region);
+  // The aws-cn partition has its own DNS suffix; aws and aws-us-gov share amazonaws.com (§2.1).
+  const char* suffix = name.starts_with("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+  return "https://s3." + name + "." + suffix;
+}
+
+S3Client::S3Client(S3Options options)
+    : options_(std::move(options)), client_(ClientOptions(options_)) {}
+
+std::string S3Client::HostUrl(const std::string& bucket) const {
+  if (UsesPathStyle(options_, bucket)) return client_.options().endpoint;
+  const std::string regional = S3RegionalEndpoint(options_.region);
+  return "https://" + bucket + "." + regional.substr(std::string("https://").size());
+}
+
+std::string S3Client::ObjectPath(const std::string& bucket, const std::string& key) const {
+  // A key is encoded once, '/' kept; S3 signs the path as sent (§1.3).
+  const std::string encoded_key = UriEncode(key, false);
+  if (!UsesPathStyle(options_, bucket)) return "/" + encoded_key;
+  std::string path = "/" + UriEncode(bucket, true);
+  if (!key.empty()) path += "/" + encoded_key;
+  return path;
+}
+
+Result<HttpResponse> S3Client::Execute(AwsRequest request, const std::string& bucket,
+                                       AwsError* error) {
+  request.endpoint = HostUrl(bucket);
+  return client_.Execute(request, error);
+}
+
+std::vector<Header> S3Client::EncryptionHeaders() const {
+  // Only on PutObject and CreateMultipartUpload; parts inherit the upload's setting (§2.8).
+  switch (options_.sse) {
+    case ServerSideEncryption::kNone:
+      return {};
+    case ServerSideEncryption::kS3:
+      return {{"x-amz-server-side-encryption", "AES256"}};
+    case ServerSideEncryption::kKms: {
+      std::vector<Header> headers = {{"x-amz-server-side-encryption", "aws:kms"}};
+      if (!options_.kms_key_id.empty()) {
+        headers.push_back({"x-amz-server-side-encryption-aws-kms-key-id", options_.kms_key_id});
+      }
+      return headers;
+    }
+  }
+  return {};
+}
+
+Status S3Client::HeadBucket(const std::string& bucket) {
+  AwsError error;
+  auto response = Execute({.operation = "HeadBucket",
+                           .resource = Resource(bucket, ""),
+                           .method = "HEAD",
+                           .path = ObjectPath(bucket, "")},
+                          bucket, &error);
+  if (response.ok()) return Status::Ok();
+  // HEAD answers have no body: the status and x-amz-bucket-region say it all (§2.2 HeadBucket).
+  const std::string& detail = response.status().message();
+  const std::string& region = client_.options().region;
+  if (error.http_status != 301 && !error.region.empty() && error.region != region) {
+    return Status::ConfigError("bucket " + bucket + " is in region " + error.region + ", not " +
+                               region + ": set the region to " + error.region + " (" + detail +
+                               ")");
+  }
+  if (error.http_status == 404) {
+    return Status::ConfigError("bucket " + bucket + " does not exist (" + detail + ")");
+  }
+  if (error.http_status == 403) {
+    return Status::ConfigError("access denied to bucket " + bucket +
+                               ": check the credentials and their s3:ListBucket permission (" +
+                               detail + ")");
+  }
+  return response.status();
+}
+
+Result<std::string> S3Client::PutObject(const std::string& bucket, const std::string& key,
+                                        std::string_view body) {
+  ASSIGN_OR_RETURN(HttpResponse response, Execute({.operation = "PutObject",
+                                                   .resource = Resource(bucket, key),
+                                                   .method = "PUT",
+                                                   .path = ObjectPath(bucket, key),
+                                                   .headers = EncryptionHeaders(),
+                                                   .body = body},
+                                                  bucket));
+  return std::string(response.HeaderValue("ETag"));
+}
+
+Result<std::string> S3Client::GetObject(const std::string& bucket, const std::string& key) {
+  ASSIGN_OR_RETURN(HttpResponse response, Execute({.operation = "GetObject",
+                                                   .resource = Resource(bucket, key),
+                                                   .method = "GET",
+                                                   .path = ObjectPath(bucket, key)},
+                                                  bucket));
+  return std::move(response.body);
+}
+
+Status S3Client::DeleteObject(const std::string& bucket, const std::string& key) {
+  AwsError error;
+  auto response = Execute({.operation = "DeleteObject",
+                           .resource = Resource(bucket, key),
+                           .method = "DELETE",
+                           .path = ObjectPath(bucket, key)},
+                          bucket, &error);
+  // S3 answers 204 for a missing key; some compatible servers say 404 NoSuchKey.
+  if (response.ok() || error.code == "NoSuchKey") return Status::Ok();
+  return response.status();
+}
+
+Status S3Client::DeleteObjects(const std::string& bucket, const std::vector<std::string>& keys) {
+  for (size_t begin = 0; begin < keys.size(); begin += kDeleteBatchSize) {
+    const size_t end = std::min(keys.size(), begin + kDeleteBatchSize);
+    const std::string body = DeleteObjectsBody(keys.data() + begin, keys.data() + end);
+    // Content-MD5 always: AWS no longer requires it, but MinIO and others still do (§2.2).
+    ASSIGN_OR_RETURN(std::string md5, ContentMd5(body));
+    ASSIGN_OR_RETURN(
+        HttpResponse response,
+        Execute({.operation = "DeleteObjects",
+                 .resource = Resource(bucket, ""),
+                 .method = "POST",
+                 .path = ObjectPath(bucket, ""),
+                 .query = {{"delete", ""}},
+                 .headers = {{"Content-MD5", md5}, {"Content-Type", "application/xml"}},
+                 .body = body},
+                bucket));
+    auto errors = ParseDeleteErrors(response.body);
+    if (!errors.ok()) return errors.status().WithContext("DeleteObjects " + Resource(bucket, ""));
+    if (!errors->empty()) {
+      // Per-key failures arrive inside a 200 (§2.2): name the first, count the rest.
+      const DeleteObjectError& first = errors->front();
+      std::string message = "DeleteObjects " + Resource(bucket, "") + ": could not delete " +
+                            Resource(bucket, first.key) + ": " + first.code + ": " + first.message;
+      if (errors->size() > 1) {
+        message += " (and " + std::to_string(errors->size() - 1) + " more keys)";
+      }
+      return first.code == "AccessDenied" ? Status::ConfigError(std::move(message))
+                                          : Status::IOError(std::move(message));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace datalake::aws

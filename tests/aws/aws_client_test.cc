@@ -1,0 +1,408 @@
+// AwsClient::Execute against a scripted transport: retries, backoff, quota, clock skew,
+// re-signing, error mapping and secrecy (aws-wire.md §2.4, §2.5).
+
+#include "aws/aws_client.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "aws/fake_http.h"
+
+namespace datalake::aws {
+namespace {
+
+using namespace std::chrono_literals;
+using client_testing::FakeHttp;
+using client_testing::RecordedRequest;
+using client_testing::StaticTestCredentials;
+using std::chrono::sys_days;
+
+constexpr char kSecret[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+constexpr char kToken[] = "FwoGZXIvYXdzEXAMPLETOKEN/with+slash==";
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+class AwsClientTest : public ::testing::Test {
+ protected:
+  AwsClientOptions Options(Protocol protocol = Protocol::kRestXml) {
+    AwsClientOptions options;
+    options.service = protocol == Protocol::kRestXml ? "s3" : "glue";
+    options.region = "us-east-1";
+    options.endpoint = protocol == Protocol::kRestXml ? "https://b.s3.us-east-1.amazonaws.com"
+                                                      : "https://glue.us-east-1.amazonaws.com";
+    options.protocol = protocol;
+    options.credentials = credentials_;
+    options.retry.max_attempts = 3;
+    options.retry.base_delay = 100ms;
+    options.retry.max_delay = 1000ms;
+    options.clock = [this] { return now_; };
+    options.jitter = [] { return 0.5; };
+    options.sleep = [this](std::chrono::milliseconds delay) { sleeps_.push_back(delay); };
+    options.http_factory = http_->Factory(http_);
+    return options;
+  }
+
+  static AwsRequest Put(std::string_view body = "data") {
+    return {.operation = "PutObject",
+            .resource = "s3://b/k",
+            .method = "PUT",
+            .path = "/k",
+            .body = body};
+  }
+
+  static std::string S3Error(const std::string& code, const std::string& message = "m") {
+    return "<Error><Code>" + code + "</Code><Message>" + message + "</Message></Error>";
+  }
+
+  std::shared_ptr<FakeHttp> http_ = std::make_shared<FakeHttp>();
+  std::shared_ptr<StaticTestCredentials> credentials_ =
+      std::make_shared<StaticTestCredentials>(Credentials{
+          .access_key_id = "AKIDEXAMPLE", .secret_access_key = kSecret, .session_token = kToken});
+  std::chrono::system_clock::time_point now_ = sys_days{2024y / std::chrono::March / 1} + 12h;
+  std::vector<std::chrono::milliseconds> sleeps_;
+};
+
+TEST_F(AwsClientTest, RetriesServerErrorsThenSucceeds) {
+  http_->Push(500, S3Error("InternalError"));
+  http_->Push(503, S3Error("SlowDown"));
+  http_->Push(200, "", {{"ETag", "\"abc\""}});
+  AwsClientOptions options = Options();
+  options.retry.max_attempts = 5;
+  AwsClient client(options);
+  auto response = client.Execute(Put());
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->HeaderValue("etag"), "\"abc\"");
+  EXPECT_EQ(http_->requests().size(), 3u);
+  EXPECT_EQ(sleeps_, (std::vector<std::chrono::milliseconds>{50ms, 100ms}));
+}
+
+TEST_F(AwsClientTest, RetriesGlueThrottlingSentAs400) {
+  http_->Push(400, R"({"__type":"ThrottlingException","message":"Rate exceeded"})");
+  http_->Push(200, "{}");
+  AwsClient client(Options(Protocol::kJson));
+  auto response = client.Execute({.operation = "GetDatabase",
+                                  .resource = "glue database db",
+                                  .method = "POST",
+                                  .path = "/",
+                                  .headers = {{"X-Amz-Target", "AWSGlue.GetDatabase"}},
+                                  .body = "{}"});
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(http_->requests().size(), 2u);
+}
+
+TEST_F(AwsClientTest, GivesUpAfterMaxAttemptsWithEverythingInTheMessage) {
+  for (int i = 1; i <= 3; ++i) {
+    http_->Push(503, S3Error("SlowDown", "Please reduce your request rate."),
+                {{"x-amz-request-id", "REQ" + std::to_string(i)}});
+  }
+  AwsClient client(Options());
+  auto response = client.Execute(Put());
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), StatusCode::kTransient);
+  EXPECT_EQ(response.status().message(),
+            "PutObject s3://b/k: HTTP 503 SlowDown (request id REQ3): Please reduce your request "
+            "rate. (gave up after 3 attempts)");
+  EXPECT_EQ(http_->requests().size(), 3u);
+  EXPECT_EQ(sleeps_.size(), 2u);
+}
+
+TEST_F(AwsClientTest, DoesNotRetryAccessDenied) {
+  http_->Push(403, S3Error("AccessDenied", "Access Denied"), {{"x-amz-request-id", "R1"}});
+  AwsClient client(Options());
+  AwsError error;
+  auto response = client.Execute(Put(), &error);
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), StatusCode::kConfigError);
+  EXPECT_EQ(response.status().message(),
+            "PutObject s3://b/k: HTTP 403 AccessDenied (request id R1): Access Denied");
+  EXPECT_EQ(error.code, "AccessDenied");
+  EXPECT_EQ(error.http_status, 403);
+  EXPECT_EQ(http_->requests().size(), 1u);
+  EXPECT_TRUE(sleeps_.empty());
+}
+
+TEST_F(AwsClientTest, NotFoundIsNotRetried) {
+  http_->Push(404, S3Error("NoSuchKey"));
+  AwsClient client(Options());
+  auto response = client.Execute({.operation = "GetObject", .method = "GET", .path = "/k"});
+  EXPECT_EQ(response.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(http_->requests().size(), 1u);
+}
+
+TEST_F(AwsClientTest, RetriesTransportErrors) {
+  http_->PushTransportError();
+  http_->Push(200);
+  AwsClient client(Options());
+  ASSERT_TRUE(client.Execute(Put()).ok());
+  EXPECT_EQ(http_->requests().size(), 2u);
+}
+
+TEST_F(AwsClientTest, TransportErrorsOfNonIdempotentRequestsAreFinal) {
+  http_->PushTransportError();
+  AwsClient client(Options());
+  AwsRequest request = Put();
+  request.idempotent = false;
+  AwsError error;
+  auto response = client.Execute(request, &error);
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), StatusCode::kTransient);
+  EXPECT_TRUE(Contains(response.status().message(), "PutObject s3://b/k: PUT https://"));
+  EXPECT_EQ(error.http_status, 0);
+  EXPECT_EQ(http_->requests().size(), 1u);
+}
+
+TEST_F(AwsClientTest, StopsWhenTheRetryQuotaIsEmpty) {
+  for (int i = 0; i < 10; ++i) http_->Push(500, S3Error("InternalError"));
+  AwsClientOptions options = Options();
+  options.retry.max_attempts = 10;
+  options.retry.retry_quota = 12;  // two retries at 5 tokens each
+  AwsClient client(options);
+  auto response = client.Execute(Put());
+  EXPECT_EQ(response.status().code(), StatusCode::kTransient);
+  EXPECT_TRUE(Contains(response.status().message(), "retry quota exhausted after 3 attempts"));
+  EXPECT_EQ(http_->requests().size(), 3u);
+}
+
+TEST_F(AwsClientTest, TimeoutsCostMoreQuotaAndSuccessRefundsIt) {
+  AwsClientOptions options = Options();
+  options.retry.max_attempts = 10;
+  options.retry.retry_quota = 10;
+  AwsClient client(options);
+  // One timeout retry takes all 10 tokens; the success gives them back.
+  http_->PushTransportError(/*timeout=*/true);
+  http_->Push(200);
+  ASSERT_TRUE(client.Execute(Put()).ok());
+  // So the next call can again retry once after a timeout, and no more.
+  http_->PushTransportError(true);
+  http_->PushTransportError(true);
+  auto response = client.Execute(Put());
+  EXPECT_EQ(response.status().code(), StatusCode::kTransient);
+  EXPECT_TRUE(Contains(response.status().message(), "timed out"));
+  EXPECT_TRUE(Contains(response.status().message(), "retry quota exhausted after 2 attempts"));
+  EXPECT_EQ(http_->requests().size(), 4u);
+}
+
+TEST_F(AwsClientTest, BacksOffExponentiallyWithInjectedJitter) {
+  for (int i = 0; i < 5; ++i) http_->Push(503);
+  AwsClientOptions options = Options();
+  options.retry.max_attempts = 6;
+  options.retry.max_delay = 300ms;
+  std::vector<double> jitters = {1.0, 0.5, 0.25, 1.0, 0.1};
+  size_t next = 0;
+  options.jitter = [&] { return jitters[next++]; };
+  AwsClient client(options);
+  ASSERT_TRUE(client.Execute(Put()).ok());
+  // jitter * min(100ms * 2^retry, 300ms)
+  EXPECT_EQ(sleeps_, (std::vector<std::chrono::milliseconds>{100ms, 100ms, 75ms, 300ms, 30ms}));
+}
+
+TEST_F(AwsClientTest, CorrectsClockSkewFromTheDateHeaderAndKeepsIt) {
+  now_ = sys_days{2015y / std::chrono::August / 30} + 12h;  // the server says 2024
+  http_->Push(403, S3Error("RequestTimeTooSkewed"), {{"Date", "Fri, 01 Mar 2024 12:00:05 GMT"}});
+  http_->Push(200);
+  AwsClientOptions options = Options();
+  options.retry.max_attempts = 1;  // the re-sign is not a retry
+  AwsClient client(options);
+  ASSERT_TRUE(client.Execute(Put()).ok());
+  ASSERT_TRUE(client.Execute(Put()).ok());
+  const std::vector<RecordedRequest> requests = http_->requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests[0].HeaderValue("X-Amz-Date"), "20150830T120000Z");
+  EXPECT_EQ(requests[1].HeaderValue("X-Amz-Date"), "20240301T120005Z");
+  EXPECT_EQ(requests[2].HeaderValue("X-Amz-Date"), "20240301T120005Z");
+  EXPECT_TRUE(sleeps_.empty());
+}
+
+TEST_F(AwsClientTest, CorrectsSkewOnlyOncePerCall) {
+  now_ = sys_days{2015y / std::chrono::August / 30} + 12h;
+  const Header date{"Date", "Fri, 01 Mar 2024 12:00:05 GMT"};
+  http_->Push(403, S3Error("RequestTimeTooSkewed"), {date});
+  http_->Push(403, S3Error("RequestTimeTooSkewed"), {{"Date", "Sat, 01 Mar 2025 12:00:05 GMT"}});
+  AwsClient client(Options());
+  auto response = client.Execute(Put());
+  EXPECT_EQ(response.status().code(), StatusCode::kConfigError);
+  EXPECT_EQ(http_->requests().size(), 2u);
+}
+
+TEST_F(AwsClientTest, ResignsEveryAttemptWithFreshTimeAndCredentials) {
+  http_->Push(500);
+  http_->Push(200);
+  AwsClientOptions options = Options();
+  options.sleep = [this](std::chrono::milliseconds) {
+    now_ += 2s;
+    credentials_->Set({.access_key_id = "AKIDROTATED", .secret_access_key = "other-secret"});
+  };
+  AwsClient client(options);
+  ASSERT_TRUE(client.Execute(Put()).ok());
+  const std::vector<RecordedRequest> requests = http_->requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_NE(requests[0].HeaderValue("Authorization"), requests[1].HeaderValue("Authorization"));
+  EXPECT_EQ(requests[0].HeaderValue("X-Amz-Date"), "20240301T120000Z");
+  EXPECT_EQ(requests[1].HeaderValue("X-Amz-Date"), "20240301T120002Z");
+  EXPECT_TRUE(Contains(std::string(requests[0].HeaderValue("Authorization")), "AKIDEXAMPLE/"));
+  EXPECT_TRUE(Contains(std::string(requests[1].HeaderValue("Authorization")), "AKIDROTATED/"));
+  EXPECT_EQ(requests[0].HeaderValue("X-Amz-Security-Token"), kToken);
+  EXPECT_EQ(requests[1].HeaderValue("X-Amz-Security-Token"), "");
+  EXPECT_EQ(credentials_->gets(), 2);
+}
+
+TEST_F(AwsClientTest, FetchesCredentialsAgainOnceAfterExpiredToken) {
+  http_->Push(400, S3Error("ExpiredToken", "The provided token has expired."));
+  http_->Push(200);
+  AwsClientOptions options = Options();
+  options.retry.max_attempts = 1;
+  AwsClient client(options);
+  ASSERT_TRUE(client.Execute(Put()).ok());
+  EXPECT_EQ(credentials_->gets(), 2);
+  EXPECT_TRUE(sleeps_.empty());
+}
+
+TEST_F(AwsClientTest, Treats200WithErrorBodyAsARetryableError) {
+  const std::string error =
+      "<?xml version=\"1.0\"?>\n\n  <Error><Code>InternalError</Code>"
+      "<Message>We encountered an internal error.</Message></Error>";
+  http_->Push(200, error);
+  http_->Push(200, error);
+  http_->Push(200, error);
+  AwsClient client(Options());
+  auto response = client.Execute({.operation = "CompleteMultipartUpload",
+                                  .resource = "s3://b/k",
+                                  .method = "POST",
+                                  .path = "/k",
+                                  .query = {{"uploadId", "U"}},
+                                  .body = "<CompleteMultipartUpload/>"});
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), StatusCode::kTransient);
+  EXPECT_TRUE(Contains(response.status().message(), "HTTP 200 InternalError"));
+  EXPECT_EQ(http_->requests().size(), 3u);
+}
+
+TEST_F(AwsClientTest, Accepts200WithResultAfterA200WithError) {
+  http_->Push(200, "<Error><Code>InternalError</Code></Error>");
+  http_->Push(200,
+              "<CompleteMultipartUploadResult><ETag>\"x-2\"</ETag>"
+              "</CompleteMultipartUploadResult>");
+  AwsClient client(Options());
+  auto response = client.Execute({.operation = "CompleteMultipartUpload",
+                                  .method = "POST",
+                                  .path = "/k",
+                                  .query = {{"uploadId", "U"}}});
+  ASSERT_TRUE(response.ok());
+  EXPECT_TRUE(Contains(response->body, "x-2"));
+}
+
+TEST_F(AwsClientTest, GetObjectBodyThatLooksLikeAnErrorIsData) {
+  http_->Push(200, "<Error><Code>InternalError</Code></Error>");
+  AwsClient client(Options());
+  auto response = client.Execute({.operation = "GetObject", .method = "GET", .path = "/e.xml"});
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(http_->requests().size(), 1u);
+}
+
+TEST_F(AwsClientTest, NoErrorMessageCarriesASecret) {
+  // A hostile or buggy server echoing the secrets back (S3's SignatureDoesNotMatch carries the
+  // canonical request, which holds the session token).
+  const std::string echo = std::string(kSecret) + " " + kToken;
+  http_->Push(403, S3Error("SignatureDoesNotMatch", echo));
+  http_->Push(503, S3Error("SlowDown", echo));
+  http_->Push(503, S3Error("SlowDown", echo));
+  http_->Push(503, S3Error("SlowDown", echo));
+  http_->Push(
+      Result<HttpResponse>(TransportError("PUT", "https://h/k?X-Amz-Signature=abc", echo, false)));
+  AwsClientOptions options = Options();
+  AwsClient client(options);
+  AwsRequest not_retried = Put();
+  not_retried.idempotent = false;
+  for (const AwsRequest& request : {Put(), Put(), not_retried}) {
+    auto response = client.Execute(request);
+    ASSERT_FALSE(response.ok());
+    EXPECT_FALSE(Contains(response.status().message(), kSecret)) << response.status().message();
+    EXPECT_FALSE(Contains(response.status().message(), kToken)) << response.status().message();
+    EXPECT_FALSE(Contains(response.status().message(), "X-Amz-Signature"));
+  }
+}
+
+TEST_F(AwsClientTest, BuildsTheUrlAndHostFromEndpointPathAndQuery) {
+  AwsClientOptions options = Options();
+  options.endpoint = "http://127.0.0.1:9000/";
+  AwsClient client(options);
+  ASSERT_TRUE(client
+                  .Execute({.operation = "ListObjectsV2",
+                            .method = "GET",
+                            .path = "/bucket",
+                            .query = {{"prefix", "a b/c"}, {"list-type", "2"}}})
+                  .ok());
+  ASSERT_TRUE(
+      client.Execute({.endpoint = "https://other.example.com:443", .method = "HEAD", .path = "/"})
+          .ok());
+  const std::vector<RecordedRequest> requests = http_->requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].url, "http://127.0.0.1:9000/bucket?list-type=2&prefix=a%20b%2Fc");
+  EXPECT_EQ(requests[0].HeaderValue("Host"), "127.0.0.1:9000");
+  EXPECT_EQ(requests[0].HeaderValue("x-amz-content-sha256"),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(requests[1].url, "https://other.example.com:443/");
+  EXPECT_EQ(requests[1].HeaderValue("Host"), "other.example.com");
+}
+
+TEST_F(AwsClientTest, SignsUnsignedPayloadWhenAsked) {
+  AwsClient client(Options());
+  AwsRequest request = Put();
+  request.sign_payload = false;
+  ASSERT_TRUE(client.Execute(request).ok());
+  EXPECT_EQ(http_->requests()[0].HeaderValue("x-amz-content-sha256"), "UNSIGNED-PAYLOAD");
+}
+
+TEST_F(AwsClientTest, JsonServicesSignTheTargetWithoutContentSha) {
+  AwsClient client(Options(Protocol::kJson));
+  ASSERT_TRUE(client
+                  .Execute({.operation = "GetTable",
+                            .method = "POST",
+                            .path = "/",
+                            .headers = {{"Content-Type", "application/x-amz-json-1.1"},
+                                        {"X-Amz-Target", "AWSGlue.GetTable"}},
+                            .body = "{}"})
+                  .ok());
+  const RecordedRequest request = http_->requests()[0];
+  EXPECT_EQ(request.HeaderValue("x-amz-content-sha256"), "");
+  EXPECT_EQ(request.HeaderValue("X-Amz-Target"), "AWSGlue.GetTable");
+  EXPECT_TRUE(Contains(std::string(request.HeaderValue("Authorization")),
+                       "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;"
+                       "x-amz-target,"));
+  EXPECT_TRUE(
+      Contains(std::string(request.HeaderValue("Authorization")), "/us-east-1/glue/aws4_request"));
+  EXPECT_EQ(request.body, "{}");
+}
+
+TEST_F(AwsClientTest, SendsUnsignedWithoutCredentials) {
+  AwsClientOptions options = Options();
+  options.credentials = nullptr;
+  AwsClient client(options);
+  ASSERT_TRUE(client.Execute(Put()).ok());
+  EXPECT_EQ(http_->requests()[0].HeaderValue("Authorization"), "");
+}
+
+TEST_F(AwsClientTest, ReusesOneHttpClientPerConcurrentCaller) {
+  AwsClient client(Options());
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(client.Execute(Put()).ok());
+  EXPECT_EQ(http_->clients_made(), 1);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&client] {
+      for (int i = 0; i < 25; ++i) EXPECT_TRUE(client.Execute(Put()).ok());
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_LE(http_->clients_made(), 4);
+  EXPECT_EQ(http_->requests().size(), 105u);
+}
+
+}  // namespace
+}  // namespace datalake::aws

@@ -1,0 +1,141 @@
+// The libcurl HttpClient against a local server that records the bytes it receives: exact
+// headers (no Expect, Accept or default Content-Type), Content-Length, HEAD, connection reuse,
+// and transport errors that name the origin only.
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+
+#include "aws/http.h"
+#include "aws/local_http_server.h"
+
+namespace datalake::aws {
+namespace {
+
+using client_testing::LocalHttpServer;
+using client_testing::ReceivedRequest;
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+std::optional<std::string> Ok(const ReceivedRequest&) {
+  return LocalHttpServer::Response("200 OK", "X-Amz-Request-Id: R1\r\nETag: \"e\"\r\n", "done");
+}
+
+TEST(CurlHttpClientTest, SendsExactlyTheGivenHeadersAndBody) {
+  LocalHttpServer server(&Ok);
+  auto client = NewCurlHttpClient();
+  auto response = client->Send({.method = "PUT",
+                                .url = server.Url("/b/k%20x?partNumber=1"),
+                                .headers = {{"Host", "b.example"}, {"x-amz-date", "20240301"}},
+                                .body = "hello"});
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, "done");
+  EXPECT_EQ(response->HeaderValue("x-amz-request-id"), "R1");
+  EXPECT_EQ(response->HeaderValue("etag"), "\"e\"");
+  const ReceivedRequest request = server.requests().at(0);
+  EXPECT_TRUE(request.head.starts_with("PUT /b/k%20x?partNumber=1 HTTP/1.1\r\n")) << request.head;
+  EXPECT_TRUE(Contains(request.head, "\r\nHost: b.example\r\n"));
+  EXPECT_TRUE(Contains(request.head, "\r\nx-amz-date: 20240301\r\n"));
+  EXPECT_TRUE(Contains(request.head, "\r\nContent-Length: 5\r\n"));
+  EXPECT_TRUE(Contains(request.head, "\r\nUser-Agent: destination-aws-datalake\r\n"));
+  EXPECT_FALSE(Contains(request.head, "Expect"));
+  EXPECT_FALSE(Contains(request.head, "Accept"));
+  EXPECT_FALSE(Contains(request.head, "Content-Type"));
+  EXPECT_EQ(request.body, "hello");
+}
+
+TEST(CurlHttpClientTest, LargeBodiesGoWithoutExpectContinue) {
+  LocalHttpServer server(&Ok);
+  auto client = NewCurlHttpClient();
+  const std::string body(3 << 20, 'x');
+  ASSERT_TRUE(client->Send({.method = "PUT", .url = server.Url("/big"), .body = body}).ok());
+  const ReceivedRequest request = server.requests().at(0);
+  EXPECT_FALSE(Contains(request.head, "Expect"));
+  EXPECT_TRUE(Contains(request.head, "\r\nContent-Length: 3145728\r\n"));
+  EXPECT_EQ(request.body.size(), body.size());
+}
+
+TEST(CurlHttpClientTest, PostKeepsTheGivenContentTypeAndEmptyBodiesHaveLengthZero) {
+  LocalHttpServer server(&Ok);
+  auto client = NewCurlHttpClient();
+  ASSERT_TRUE(client
+                  ->Send({.method = "POST",
+                          .url = server.Url("/"),
+                          .headers = {{"Content-Type", "application/x-amz-json-1.1"}},
+                          .body = "{}"})
+                  .ok());
+  ASSERT_TRUE(client->Send({.method = "POST", .url = server.Url("/k?uploads=")}).ok());
+  ASSERT_TRUE(client->Send({.method = "DELETE", .url = server.Url("/k")}).ok());
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_TRUE(Contains(requests[0].head, "\r\nContent-Type: application/x-amz-json-1.1\r\n"));
+  EXPECT_EQ(requests[0].body, "{}");
+  EXPECT_TRUE(requests[1].head.starts_with("POST /k?uploads= HTTP/1.1"));
+  EXPECT_TRUE(Contains(requests[1].head, "\r\nContent-Length: 0\r\n"));
+  EXPECT_FALSE(Contains(requests[1].head, "Content-Type"));
+  EXPECT_TRUE(requests[2].head.starts_with("DELETE /k HTTP/1.1"));
+}
+
+TEST(CurlHttpClientTest, HeadReadsNoBodyAndTheConnectionIsReused) {
+  LocalHttpServer server([](const ReceivedRequest& request) -> std::optional<std::string> {
+    if (request.head.starts_with("HEAD")) {
+      return "HTTP/1.1 404 Not Found\r\nContent-Length: 120\r\nx-amz-request-id: H\r\n\r\n";
+    }
+    return LocalHttpServer::Response("500 Internal Server Error", "", "<Error/>");
+  });
+  auto client = NewCurlHttpClient();
+  auto head = client->Send({.method = "HEAD", .url = server.Url("/bucket")});
+  ASSERT_TRUE(head.ok()) << head.status().ToString();
+  EXPECT_EQ(head->status, 404);
+  EXPECT_EQ(head->body, "");
+  EXPECT_EQ(head->HeaderValue("X-Amz-Request-Id"), "H");
+  auto get = client->Send({.method = "GET", .url = server.Url("/bucket/k")});
+  ASSERT_TRUE(get.ok());
+  EXPECT_EQ(get->status, 500);  // statuses are responses, not transport errors
+  EXPECT_EQ(get->body, "<Error/>");
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].connection, requests[1].connection);
+}
+
+TEST(CurlHttpClientTest, ConnectionRefusedIsTransientAndNamesOnlyTheOrigin) {
+  int port = 0;
+  {
+    LocalHttpServer server(&Ok);
+    port = server.port();
+  }  // closed: nothing listens there now
+  auto client = NewCurlHttpClient();
+  auto response = client->Send(
+      {.method = "GET",
+       .url = "http://127.0.0.1:" + std::to_string(port) + "/k?X-Amz-Signature=secret"});
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), StatusCode::kTransient);
+  EXPECT_TRUE(response.status().message().starts_with(
+      "GET http://127.0.0.1:" + std::to_string(port) + ": "))
+      << response.status().message();
+  EXPECT_FALSE(Contains(response.status().message(), "secret"));
+  EXPECT_FALSE(Contains(response.status().message(), "/k"));
+  EXPECT_FALSE(IsTimeout(response.status()));
+}
+
+TEST(CurlHttpClientTest, ASilentServerTimesOut) {
+  LocalHttpServer server([](const ReceivedRequest&) { return std::optional<std::string>(); });
+  auto client = NewCurlHttpClient({.total_timeout_ms = 300});
+  auto response = client->Send({.method = "GET", .url = server.Url("/slow")});
+  ASSERT_FALSE(response.ok());
+  EXPECT_TRUE(IsTimeout(response.status())) << response.status().message();
+}
+
+TEST(HttpTest, OriginsHaveExplicitPortsAndNoUserinfo) {
+  EXPECT_EQ(UrlOrigin("https://b.s3.amazonaws.com/k?x=1"), "https://b.s3.amazonaws.com:443");
+  EXPECT_EQ(UrlOrigin("http://127.0.0.1:9000/b"), "http://127.0.0.1:9000");
+  EXPECT_EQ(UrlOrigin("http://user:pw@[::1]/b"), "http://[::1]:80");
+  EXPECT_EQ(UrlOrigin("nonsense"), "");
+}
+
+}  // namespace
+}  // namespace datalake::aws
