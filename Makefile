@@ -5,7 +5,8 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps test-deps configure build demo test unit-test e2e-test bench format clean
+.PHONY: all deps test-deps configure build demo test unit-test e2e-test services radosgw-stop bench \
+	bench-s3 format clean
 
 all: build
 
@@ -26,11 +27,26 @@ build: deps configure
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)/destination-aws-datalake
 
-unit-test:
-	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+# The tests' services: a one-node Ceph radosgw (S3 and STS) on 127.0.0.1. Short STS sessions
+# are allowed so that credential refresh is tested with credentials that really expire.
+# moto (Glue, Lake Formation) is started by the tests that use it.
+services:
+	@RADOSGW_STS_MIN_DURATION=60 scripts/radosgw.sh start
 
-e2e-test:
-	@DATALAKE_BINARY=$(abspath $(BUILD_DIR))/destination-aws-datalake node --test tests/e2e/
+radosgw-stop:
+	@scripts/radosgw.sh stop
+
+# Each recipe line is its own shell: the radosgw environment is loaded on the same line.
+RADOSGW_ENV = eval "$$(scripts/radosgw.sh env)" && \
+	export DATALAKE_TEST_S3_ENDPOINT=$$RADOSGW_ENDPOINT DATALAKE_TEST_S3_ACCESS_KEY=$$RADOSGW_ACCESS_KEY \
+	DATALAKE_TEST_S3_SECRET_KEY=$$RADOSGW_SECRET_KEY DATALAKE_TEST_S3_REGION=$$RADOSGW_REGION
+
+unit-test: services
+	@$(RADOSGW_ENV) && cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+e2e-test: services
+	@$(RADOSGW_ENV) && DATALAKE_BINARY=$(abspath $(BUILD_DIR))/destination-aws-datalake \
+		node --test --test-concurrency=2 tests/e2e/
 
 test: test-deps configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
@@ -38,6 +54,9 @@ test: test-deps configure
 
 bench: build
 	@scripts/bench.sh $(BUILD_DIR)/destination-aws-datalake
+
+bench-s3: build services
+	@python3 scripts/bench_s3.py $(BUILD_DIR)/s3_upload_tool
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc')
