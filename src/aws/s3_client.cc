@@ -131,6 +131,23 @@ Status S3Client::HeadBucket(const std::string& bucket) {
     return Status::ConfigError("bucket " + bucket + " does not exist (" + detail + ")");
   }
   if (error.http_status == 403) {
+    // A 403 to HEAD has no body, so it cannot tell a rejected signature from a missing
+    // permission; a GET of the bucket's location answers with an error code that can.
+    AwsError why;
+    auto probe = Execute({.operation = "GetBucketLocation",
+                          .resource = Resource(bucket, ""),
+                          .method = "GET",
+                          .path = ObjectPath(bucket, ""),
+                          .query = {{"location", ""}}},
+                         bucket, &why);
+    if (!probe.ok() && (why.code == "SignatureDoesNotMatch" || why.code == "InvalidAccessKeyId")) {
+      return Status::ConfigError("the credentials were rejected: " +
+                                 std::string(why.code == "InvalidAccessKeyId"
+                                                 ? "the access key id is not known"
+                                                 : "the signature does not match, so the secret "
+                                                   "access key is wrong") +
+                                 " (" + probe.status().message() + ")");
+    }
     return Status::ConfigError("access denied to bucket " + bucket +
                                ": check the credentials and their s3:ListBucket permission (" +
                                detail + ")");

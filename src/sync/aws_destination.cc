@@ -24,8 +24,8 @@ std::shared_ptr<aws::CredentialsProvider> MakeCredentials(const config::Config& 
       aws::AssumeRoleParams params;
       params.role_arn = c.role_arn;
       params.external_id = c.external_id;
-      return aws::NewAssumeRoleCredentialsProvider(
-          params, aws::NewDefaultCredentialsChain(options), options);
+      return aws::NewAssumeRoleCredentialsProvider(params, aws::NewDefaultCredentialsChain(options),
+                                                   options);
     }
     case config::CredentialsMode::kDefaultChain:
       break;

@@ -40,8 +40,7 @@ std::shared_ptr<CredentialsProvider> AssumeRole(const Radosgw& rgw, int duration
   params.role_arn = rgw.role_arn;
   params.duration_seconds = duration_seconds;
   return NewAssumeRoleCredentialsProvider(
-      params, NewStaticCredentialsProvider({rgw.role_user_key, rgw.role_user_secret, ""}),
-      options);
+      params, NewStaticCredentialsProvider({rgw.role_user_key, rgw.role_user_secret, ""}), options);
 }
 
 S3Client ClientWith(const Radosgw& rgw, std::shared_ptr<CredentialsProvider> credentials) {

@@ -69,11 +69,11 @@ export function status(name, value, namespace) {
 
 // Run a command of the binary. `input` is a string or an array of messages (objects or raw
 // lines). Returns { code, stdout, stderr, messages } with stdout parsed line by line.
-export async function run(args, input = '') {
+export async function run(args, input = '', { env } = {}) {
   const text = Array.isArray(input)
     ? input.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join('\n') + '\n'
     : input;
-  const child = spawn(BINARY, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(BINARY, args, { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
   const out = [];
   const err = [];
   child.stdout.on('data', (d) => out.push(d));
@@ -88,12 +88,12 @@ export async function run(args, input = '') {
 }
 
 // Write config and catalog files into `dir` and run `write` with `messages` on stdin.
-export async function write(dir, config, catalog, messages) {
+export async function write(dir, config, catalog, messages, options = {}) {
   const configPath = path.join(dir, 'config.json');
   const catalogPath = path.join(dir, 'catalog.json');
   fs.writeFileSync(configPath, JSON.stringify(config));
   fs.writeFileSync(catalogPath, JSON.stringify(catalog));
-  return run(['write', '--config', configPath, '--catalog', catalogPath], messages);
+  return run(['write', '--config', configPath, '--catalog', catalogPath], messages, options);
 }
 
 export const ofType = (result, type) => result.messages.filter((m) => m.type === type);

@@ -1,0 +1,107 @@
+// Services for the end-to-end tests that talk to AWS APIs: radosgw (started by `make test`,
+// described by RADOSGW_* variables), moto for Glue, and the fault-injecting proxy.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import readline from 'node:readline';
+
+export const rgw = {
+  endpoint: process.env.RADOSGW_ENDPOINT,
+  stsEndpoint: process.env.RADOSGW_STS_ENDPOINT,
+  accessKey: process.env.RADOSGW_ACCESS_KEY,
+  secretKey: process.env.RADOSGW_SECRET_KEY,
+  roleArn: process.env.RADOSGW_ROLE_ARN,
+  roleUserKey: process.env.RADOSGW_ROLE_USER_ACCESS_KEY,
+  roleUserSecret: process.env.RADOSGW_ROLE_USER_SECRET_KEY,
+  bucket: process.env.RADOSGW_BUCKET,
+  python: process.env.RADOSGW_PYTHON ?? 'python3',
+};
+export const haveRadosgw = Boolean(rgw.endpoint && rgw.accessKey);
+const TOOLS = path.resolve(import.meta.dirname, '../tools');
+
+const children = [];
+process.on('exit', () => children.forEach((c) => { try { process.kill(-c.pid, 'SIGTERM'); } catch {} }));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function waitForHttp(url, deadlineMs) {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100)); // bounded readiness polling
+    }
+  }
+  throw new Error(`no answer from ${url}`);
+}
+
+// Start moto_server (Glue, Lake Formation) on a free port; returns its endpoint.
+export async function startMoto() {
+  const port = await freePort();
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { detached: true, stdio: 'ignore' });
+  children.push(child);
+  const endpoint = `http://127.0.0.1:${port}`;
+  await waitForHttp(endpoint, 30000);
+  return endpoint;
+}
+
+// Start the fault-injecting proxy in front of `target` (host:port); returns { endpoint, stats }.
+export async function startFaultProxy(target, { rate, seed, kinds }) {
+  const args = [path.join(TOOLS, 'fault_proxy.py'), '--target', target, '--port', '0',
+    '--fault-rate', String(rate), '--seed', String(seed)];
+  if (kinds) args.push('--kinds', kinds);
+  const child = spawn(rgw.python, args, { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  const lines = readline.createInterface({ input: child.stdout });
+  const port = await new Promise((resolve, reject) => {
+    lines.on('line', (line) => {
+      const m = /^FAULT_PROXY_PORT=(\d+)/.exec(line);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', () => reject(new Error('fault proxy exited')));
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  return { endpoint, stats: async () => (await fetch(`${endpoint}/__stats`)).json() };
+}
+
+function lakeReader(args, env = {}) {
+  return JSON.parse(execFileSync(rgw.python, [path.join(TOOLS, 'lake_reader.py'), ...args], {
+    env: { ...process.env, AWS_ACCESS_KEY_ID: rgw.accessKey, AWS_SECRET_ACCESS_KEY: rgw.secretKey, ...env },
+    encoding: 'utf8', maxBuffer: 1 << 28,
+  }));
+}
+
+// List (and download into `dir`) the objects under `prefix`, with boto3.
+export function s3Objects(prefix, dir) {
+  const args = ['objects', '--endpoint', rgw.endpoint, '--bucket', rgw.bucket, '--prefix', prefix];
+  if (dir) args.push('--download', dir);
+  return lakeReader(args);
+}
+
+// The Glue table as boto3 reads it from moto.
+export function glueTable(glueEndpoint, database, table) {
+  return lakeReader(['table', '--endpoint', glueEndpoint, '--database', database, '--table', table]);
+}
+
+// Mirror an S3 table into a local lake layout (objects + Glue definition), so that DuckDB reads
+// it with the table's declared columns just as it reads the local lake.
+export function mirrorTable(glueEndpoint, database, table, lake) {
+  const def = glueTable(glueEndpoint, database, table);
+  const location = def.StorageDescriptor.Location.replace(/^s3:\/\/[^/]+\//, '');
+  s3Objects(location, path.join(lake, rgw.bucket));
+  fs.mkdirSync(path.join(lake, '_catalog', database), { recursive: true });
+  fs.writeFileSync(path.join(lake, '_catalog', database, `${table}.json`), JSON.stringify(def));
+  return def;
+}

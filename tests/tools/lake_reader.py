@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""An independent reader of what the destination wrote to S3 and Glue, for the end-to-end tests:
+boto3 lists and downloads the objects under a prefix, and reads a Glue table definition.
+
+  lake_reader.py objects --endpoint URL --bucket B --prefix P --download DIR
+      prints [{"key","size","etag"}] and downloads each object to DIR/<key>
+  lake_reader.py table --endpoint URL --database D --table T
+      prints the Glue Table (GetTable), or null
+Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment.
+"""
+import argparse
+import json
+import os
+import sys
+
+import boto3
+from botocore.config import Config
+
+
+def client(service, endpoint):
+    return boto3.client(service, endpoint_url=endpoint, region_name=os.environ.get("AWS_REGION", "us-east-1"),
+                        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 5}))
+
+
+def objects(args):
+    s3 = client("s3", args.endpoint)
+    out = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=args.bucket, Prefix=args.prefix):
+        for o in page.get("Contents", []):
+            out.append({"key": o["Key"], "size": o["Size"], "etag": o["ETag"]})
+            if args.download:
+                path = os.path.join(args.download, o["Key"])
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                s3.download_file(args.bucket, o["Key"], path)
+    print(json.dumps(out))
+
+
+def table(args):
+    glue = client("glue", args.endpoint)
+    try:
+        t = glue.get_table(DatabaseName=args.database, Name=args.table)["Table"]
+    except glue.exceptions.EntityNotFoundException:
+        t = None
+    print(json.dumps(t, default=str))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    o = sub.add_parser("objects")
+    o.add_argument("--endpoint", required=True)
+    o.add_argument("--bucket", required=True)
+    o.add_argument("--prefix", default="")
+    o.add_argument("--download")
+    t = sub.add_parser("table")
+    t.add_argument("--endpoint", required=True)
+    t.add_argument("--database", required=True)
+    t.add_argument("--table", required=True)
+    args = p.parse_args()
+    {"objects": objects, "table": table}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
