@@ -213,6 +213,8 @@ TEST_F(S3ClientTest, ListsEveryUploadPage) {
 TEST_F(S3ClientTest, HeadBucketExplainsMissingForbiddenAndWrongRegion) {
   http_->Push(404, "", {{"x-amz-request-id", "R404"}});
   http_->Push(403);
+  // The 403 is followed by a GetBucketLocation that tells why.
+  http_->Push(403, "<Error><Code>AccessDenied</Code></Error>");
   http_->Push(301, "", {{"x-amz-bucket-region", "us-west-2"}});
   http_->Push(200);
   S3Client client(Options());
@@ -231,6 +233,20 @@ TEST_F(S3ClientTest, HeadBucketExplainsMissingForbiddenAndWrongRegion) {
   EXPECT_TRUE(client.HeadBucket("b").ok());
   EXPECT_EQ(Request(0).method, "HEAD");
   EXPECT_EQ(Request(0).url, "https://b.s3.eu-west-1.amazonaws.com/");
+}
+
+TEST_F(S3ClientTest, HeadBucketSaysWhenTheSignatureWasRejected) {
+  http_->Push(403);
+  http_->Push(403, "<Error><Code>SignatureDoesNotMatch</Code></Error>");
+  S3Client client(Options());
+  Status rejected = client.HeadBucket("b");
+  EXPECT_EQ(rejected.code(), StatusCode::kConfigError);
+  EXPECT_TRUE(
+      rejected.message().starts_with("the credentials were rejected: the signature does "
+                                     "not match"))
+      << rejected.message();
+  EXPECT_EQ(Request(1).method, "GET");
+  EXPECT_TRUE(Contains(Request(1).url, "?location")) << Request(1).url;
 }
 
 TEST_F(S3ClientTest, HeadBucketNamesTheRegionOfAForbiddenAnswer) {
