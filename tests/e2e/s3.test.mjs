@@ -1,6 +1,6 @@
 // Syncs into real S3 (Ceph radosgw) with the Glue catalog on moto: IAM User and IAM Role
 // (radosgw STS), faults injected on 20% of requests, and credential failures in check.
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -8,13 +8,16 @@ import path from 'node:path';
 import {
   tempDir, stream, record, streamState, status, run, write, states, errors, ofType, readTable,
 } from './harness.mjs';
-import { rgw, haveRadosgw, startMoto, startFaultProxy, s3Objects, glueTable, mirrorTable } from './services.mjs';
+import {
+  rgw, haveRadosgw, startMoto, startFaultProxy, stopServices, s3Objects, glueTable, mirrorTable,
+} from './services.mjs';
 
 const skip = haveRadosgw ? false : 'radosgw is not running (make test starts it)';
 let glue;
 before(async () => {
   if (haveRadosgw) glue = await startMoto();
 });
+after(stopServices);
 
 function s3Config(prefix, extra = {}) {
   return {

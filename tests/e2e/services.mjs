@@ -21,7 +21,15 @@ export const haveRadosgw = Boolean(rgw.endpoint && rgw.accessKey);
 const TOOLS = path.resolve(import.meta.dirname, '../tools');
 
 const children = [];
-process.on('exit', () => children.forEach((c) => { try { process.kill(-c.pid, 'SIGTERM'); } catch {} }));
+// Stop every service this process started (each runs in its own process group).
+export function stopServices() {
+  for (const c of children.splice(0)) {
+    try {
+      process.kill(-c.pid, 'SIGTERM');
+    } catch {}
+  }
+}
+process.on('exit', stopServices);
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -51,6 +59,7 @@ async function waitForHttp(url, deadlineMs) {
 export async function startMoto() {
   const port = await freePort();
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { detached: true, stdio: 'ignore' });
+  child.unref();
   children.push(child);
   const endpoint = `http://127.0.0.1:${port}`;
   await waitForHttp(endpoint, 30000);
@@ -72,6 +81,10 @@ export async function startFaultProxy(target, { rate, seed, kinds }) {
     });
     child.on('exit', () => reject(new Error('fault proxy exited')));
   });
+  // Nothing more is read from it: let the test process end without waiting for the proxy.
+  lines.close();
+  child.stdout.destroy();
+  child.unref();
   const endpoint = `http://127.0.0.1:${port}`;
   return { endpoint, stats: async () => (await fetch(`${endpoint}/__stats`)).json() };
 }
