@@ -97,6 +97,10 @@ struct ParquetOptions {
 Result<std::unique_ptr<FileEncoder>> NewParquetEncoder(const schema::TableSchema& schema,
                                                        const ParquetOptions& options, Sink* sink);
 
+// True if a cell of kind `cell` may stand in a column of type `type` (null fits every type).
+// Encoders check it, since a mismatch is a bug upstream that must not corrupt a file.
+bool CellFitsType(CellKind cell, schema::TypeKind type);
+
 // Return the file name suffix the original connector uses: ".json", ".json.gz", ".json.zst";
 // ".parquet", ".snappy.parquet", ".gz.parquet", ".zstd.parquet".
 std::string FileExtension(FileFormat format, Compression compression);

@@ -56,35 +56,6 @@ Node BuildNode(const DataType& type) {
   return node;
 }
 
-// True if a (non-null) cell of kind `cell` may appear in a column of type `type`.
-bool CellMatches(CellKind cell, TypeKind type) {
-  switch (cell) {
-    case CellKind::kNull:
-      return true;
-    case CellKind::kBool:
-      return type == TypeKind::kBoolean;
-    case CellKind::kInt64:
-      return type == TypeKind::kInt64;
-    case CellKind::kDouble:
-      return type == TypeKind::kDouble;
-    case CellKind::kDecimal:
-      return type == TypeKind::kDecimal;
-    case CellKind::kString:
-      return type == TypeKind::kString;
-    case CellKind::kJson:
-      return type == TypeKind::kJson;
-    case CellKind::kTimestamp:
-      return type == TypeKind::kTimestamp || type == TypeKind::kTimestampNtz;
-    case CellKind::kDate:
-      return type == TypeKind::kDate;
-    case CellKind::kStruct:
-      return type == TypeKind::kStruct;
-    case CellKind::kList:
-      return type == TypeKind::kList;
-  }
-  return false;
-}
-
 class JsonlEncoder final : public FileEncoder {
  public:
   JsonlEncoder(Node root, const EncoderOptions& options, Sink* sink,
@@ -171,7 +142,7 @@ void JsonlEncoder::RenderValue(const Node& node, const Row& row, size_t* pos) {
     return;
   }
   const Cell& cell = row.cell((*pos)++);
-  if (cell.kind == CellKind::kNull || !CellMatches(cell.kind, node.kind)) {
+  if (cell.kind == CellKind::kNull || !CellFitsType(cell.kind, node.kind)) {
     assert(cell.kind == CellKind::kNull && "cell kind does not match the column type");
     buffer_.append("null");
     return;

@@ -11,35 +11,6 @@ namespace {
 
 using schema::TypeKind;
 
-// True if a non-null cell of kind `cell` may stand in a column of type `type`.
-bool CellFits(CellKind cell, TypeKind type) {
-  switch (cell) {
-    case CellKind::kBool:
-      return type == TypeKind::kBoolean;
-    case CellKind::kInt64:
-      return type == TypeKind::kInt64;
-    case CellKind::kDouble:
-      return type == TypeKind::kDouble;
-    case CellKind::kDecimal:
-      return type == TypeKind::kDecimal;
-    case CellKind::kString:
-      return type == TypeKind::kString;
-    case CellKind::kJson:
-      return type == TypeKind::kJson;
-    case CellKind::kTimestamp:
-      return type == TypeKind::kTimestamp || type == TypeKind::kTimestampNtz;
-    case CellKind::kDate:
-      return type == TypeKind::kDate;
-    case CellKind::kStruct:
-      return type == TypeKind::kStruct;
-    case CellKind::kList:
-      return type == TypeKind::kList;
-    case CellKind::kNull:
-      return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 Status Shredder::Shred(const Row& row) {
@@ -69,7 +40,7 @@ bool Shredder::Value(const ShredNode& node, uint8_t rep, uint8_t parent_def) {
     Nulls(node, rep, parent_def);
     return true;
   }
-  if (!CellFits(cell.kind, node.kind))
+  if (!CellFitsType(cell.kind, node.kind))
     return Fail(node, "cell kind does not match the column type");
   if (cell.kind == CellKind::kStruct) {
     for (const ShredNode& child : node.children) {
