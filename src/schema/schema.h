@@ -88,6 +88,10 @@ Result<TableSchema> MapJsonSchema(const json::Value& json_schema, const MappingO
 // Return the Glue/Hive type string of `type` ("bigint", "struct<a:string,b:array<bigint>>").
 std::string GlueTypeString(const DataType& type);
 
+// Parse a Glue/Hive type string (the inverse of GlueTypeString; also int, smallint, tinyint,
+// float, varchar(n), char(n), bare decimal). kInvalidInput for anything else (map, binary, ...).
+Result<DataType> ParseGlueType(std::string_view text);
+
 // Lowercase, strip accents from Latin letters, replace each run of characters outside
 // [a-z0-9_] by one '_', as the original connector (awswrangler's sanitize) does. An empty
 // result becomes "_".

@@ -25,6 +25,7 @@ Pipeline::Pipeline(const config::Config& config, Destination* destination,
   context_.decoder = &decoder_;
   context_.uuids = &uuids_;
   context_.row = &row_;
+  context_.out = out_;
 }
 
 Status Pipeline::Open(const protocol::ConfiguredCatalog& catalog) {

@@ -89,14 +89,7 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::Confi
   if (!mapped.ok()) return mapped.status().WithContext("stream " + stream.descriptor.ToString());
   w->data_schema_ = std::move(mapped).value();
   if (config.airbyte_meta_columns) ReserveMetaNames(&w->data_schema_);
-  w->file_schema_ = w->data_schema_;
-  if (config.airbyte_meta_columns) {
-    auto& cols = w->file_schema_.columns;
-    cols.push_back(MakeField(kMetaColumns[0], DataType::Of(TypeKind::kString)));
-    cols.push_back(MakeField(kMetaColumns[1], DataType::Of(TypeKind::kTimestamp)));
-    cols.push_back(MakeField(kMetaColumns[2], MetaType()));
-    cols.push_back(MakeField(kMetaColumns[3], DataType::Of(TypeKind::kInt64)));
-  }
+  w->BuildFileSchema();
   w->format_ = config.format == config::OutputFormat::kParquet ? format::FileFormat::kParquet
                                                                : format::FileFormat::kJsonl;
   w->encoder_options_.compression = ToFormatCompression(config.compression);
@@ -107,7 +100,49 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::Confi
 
 StreamWriter::~StreamWriter() = default;
 
-Status StreamWriter::Prepare() { return context_.store->CleanupStaging(table_prefix_); }
+void StreamWriter::BuildFileSchema() {
+  file_schema_ = data_schema_;
+  if (!context_.config->airbyte_meta_columns) return;
+  auto& cols = file_schema_.columns;
+  cols.push_back(MakeField(kMetaColumns[0], DataType::Of(TypeKind::kString)));
+  cols.push_back(MakeField(kMetaColumns[1], DataType::Of(TypeKind::kTimestamp)));
+  cols.push_back(MakeField(kMetaColumns[2], MetaType()));
+  cols.push_back(MakeField(kMetaColumns[3], DataType::Of(TypeKind::kInt64)));
+}
+
+Status StreamWriter::Prepare() {
+  RETURN_IF_ERROR(context_.store->CleanupStaging(table_prefix_));
+  // An overwrite replaces the table's definition; other modes add to an existing table.
+  if (sync_mode_ == protocol::DestinationSyncMode::kOverwrite) return Status::Ok();
+  ASSIGN_OR_RETURN(std::optional<json::Value> existing,
+                   context_.catalog->GetTable(database_, table_));
+  if (existing.has_value()) KeepExistingColumnTypes(*existing);
+  return Status::Ok();
+}
+
+void StreamWriter::KeepExistingColumnTypes(const json::Value& table) {
+  std::vector<catalog::Column> existing = catalog::MergeColumns(table, {});
+  bool changed = false;
+  for (schema::Field& field : data_schema_.columns) {
+    for (const catalog::Column& column : existing) {
+      if (column.name != field.name || column.type == schema::GlueTypeString(field.type)) continue;
+      auto kept = schema::ParseGlueType(column.type);
+      if (!kept.ok()) break;  // a type we cannot write: the stream's own type it is
+      if (context_.out != nullptr) {
+        context_.out->Log("WARN", "Stream " + descriptor_.ToString() + ": column " + field.name +
+                                      " keeps its type " + column.type + " in table " + database_ +
+                                      "." + table_ + " (the stream now declares " +
+                                      schema::GlueTypeString(field.type) +
+                                      "); values that do not convert are nulled and reported "
+                                      "in _airbyte_meta.changes");
+      }
+      field.type = std::move(kept).value();
+      changed = true;
+      break;
+    }
+  }
+  if (changed) BuildFileSchema();
+}
 
 Status StreamWriter::OpenFile() {
   std::string key = DataFileKey(table_prefix_, context_.uuids->Hex(), extension_);

@@ -31,7 +31,8 @@ struct SyncContext {
   catalog::Catalog* catalog = nullptr;
   decode::RecordDecoder* decoder = nullptr;
   UuidGenerator* uuids = nullptr;
-  format::Row* row = nullptr;  // scratch row, reused for every record
+  format::Row* row = nullptr;              // scratch row, reused for every record
+  protocol::MessageWriter* out = nullptr;  // for warnings
 };
 
 class StreamWriter {
@@ -43,7 +44,8 @@ class StreamWriter {
 
   ~StreamWriter();
 
-  // Remove what a crashed earlier run left in staging for this table.
+  // Remove what a crashed earlier run left in staging for this table, and (append modes) keep
+  // the column types of an existing table, so that the files already there stay readable.
   Status Prepare();
   // Convert and encode one record.
   Status Append(const protocol::Message& record);
@@ -67,6 +69,8 @@ class StreamWriter {
  private:
   StreamWriter() = default;
   Status OpenFile();
+  void BuildFileSchema();
+  void KeepExistingColumnTypes(const json::Value& table);
   void AppendMetaColumns(const protocol::Message& record);
 
   class ObjectSink;

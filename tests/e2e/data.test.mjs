@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   tempDir, localConfig, stream, record, streamState, status, write, states, dataFiles, jsonLines,
-  readTable, tableDefinition,
+  readTable, tableDefinition, ofType,
 } from './harness.mjs';
 
 const zoo = {
@@ -236,4 +236,30 @@ test('Parquet files carry the same rows and the Glue Parquet table definition', 
     assert.match(String(rows[4].at), /^2024-01-02[ T]03:04:05\.678901/);
     assert.equal(String(rows[4]._airbyte_generation_id), '1');
   }
+});
+
+test('append schema evolution: added columns join, removed ones stay, changed types are kept', async () => {
+  const dir = tempDir('evolution');
+  const config = localConfig(dir);
+  const lake = path.join(dir, 'lake');
+  const v1 = { id: { type: 'integer' }, gone: { type: 'string' }, changes: { type: 'integer' } };
+  const v2 = { id: { type: 'integer' }, added: { type: 'string' }, changes: { type: 'string' } };
+  const first = await write(dir, config, { streams: [stream('evo', v1)] },
+    [record('evo', { id: 1, gone: 'old', changes: 10 }), streamState('evo', {})]);
+  assert.equal(first.code, 0, first.stdout);
+  const second = await write(dir, config, { streams: [stream('evo', v2)] },
+    [record('evo', { id: 2, added: 'new', changes: '20' }), record('evo', { id: 3, added: 'x', changes: 'not a number' }),
+      streamState('evo', {})]);
+  assert.equal(second.code, 0, second.stdout);
+  const logs = ofType(second, 'LOG').map((m) => m.log.message).join('\n');
+  assert.match(logs, /column changes keeps its type bigint/);
+  const def = tableDefinition(lake, 'db', 'evo');
+  const columns = def.StorageDescriptor.Columns.filter((c) => !c.Name.startsWith('_airbyte'));
+  assert.deepEqual(columns.map((c) => [c.Name, c.Type]),
+    [['id', 'bigint'], ['gone', 'string'], ['changes', 'bigint'], ['added', 'string']]);
+  const rows = await readTable(lake, 'db', 'evo', { orderBy: 'id' });
+  assert.deepEqual(rows.map((r) => [r.id, r.gone, r.changes, r.added]),
+    [['1', 'old', '10', null], ['2', null, '20', 'new'], ['3', null, null, 'x']]);
+  assert.deepEqual(rows[2]._airbyte_meta.changes,
+    [{ field: 'changes', change: 'NULLED', reason: 'DESTINATION_SERIALIZATION_ERROR' }]);
 });

@@ -165,3 +165,32 @@ test('a crashed sync leaves no visible objects and the next run aborts its uploa
   assert.equal(again.code, 0, again.stdout.slice(-1000));
   assert.equal(s3Objects(`${prefix}/`).length, 1);
 });
+
+test('append schema evolution against Glue: the table stays queryable with sticky types', { skip }, async () => {
+  const dir = tempDir('s3-evolution');
+  const prefix = `evo-${unique()}`;
+  const config = s3Config(prefix, { format: { format_type: 'Parquet', compression_codec: 'SNAPPY' } });
+  const v1 = { id: { type: 'integer' }, gone: { type: 'string' }, changes: { type: 'integer' } };
+  const v2 = { id: { type: 'integer' }, added: { type: 'string' }, changes: { type: 'string' } };
+  const name = `evo_${unique()}`;
+  const first = await write(dir, config, { streams: [stream(name, v1)] },
+    [record(name, { id: 1, gone: 'old', changes: 10 }), streamState(name, {})]);
+  assert.equal(first.code, 0, first.stdout.slice(-2000));
+  const second = await write(dir, config, { streams: [stream(name, v2)] },
+    [record(name, { id: 2, added: 'new', changes: '20' }), record(name, { id: 3, added: 'x', changes: 'oops' }),
+      streamState(name, {})]);
+  assert.equal(second.code, 0, second.stdout.slice(-2000));
+  const lake = path.join(dir, 'lake');
+  const def = mirrorTable(glue, 'e2e', name, lake);
+  const columns = def.StorageDescriptor.Columns.filter((c) => !c.Name.startsWith('_airbyte'));
+  assert.deepEqual(columns.map((c) => [c.Name, c.Type]),
+    [['id', 'bigint'], ['gone', 'string'], ['changes', 'bigint'], ['added', 'string']]);
+  // Read every file with the table's columns, as Athena would (missing columns are null).
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await (await DuckDBInstance.create(':memory:')).connect();
+  const glob = path.join(lake, rgw.bucket, prefix, 'e2e', name, '*.parquet');
+  const reader = await db.runAndReadAll(
+    `SELECT id, gone, changes, added FROM read_parquet('${glob}', union_by_name=true) ORDER BY id`);
+  assert.deepEqual(reader.getRowObjectsJson().map((r) => [r.id, r.gone, r.changes, r.added]),
+    [['1', 'old', '10', null], ['2', null, '20', 'new'], ['3', null, null, 'x']]);
+});
