@@ -10,6 +10,7 @@ import {
 } from './harness.mjs';
 import {
   rgw, haveRadosgw, startMoto, startFaultProxy, stopServices, s3Objects, glueTable, mirrorTable,
+  lfTags,
 } from './services.mjs';
 
 const skip = haveRadosgw ? false : 'radosgw is not running (make test starts it)';
@@ -193,4 +194,20 @@ test('append schema evolution against Glue: the table stays queryable with stick
     `SELECT id, gone, changes, added FROM read_parquet('${glob}', union_by_name=true) ORDER BY id`);
   assert.deepEqual(reader.getRowObjectsJson().map((r) => [r.id, r.gone, r.changes, r.added]),
     [['1', 'old', '10', null], ['2', null, '20', 'new'], ['3', null, null, 'x']]);
+});
+
+test('databases get the configured Lake Formation tag', { skip }, async () => {
+  const dir = tempDir('s3-lftags');
+  const database = `tagged_${unique()}`;
+  lfTags(glue, 'unused', { key: 'pii_level', values: ['private', 'public'] });
+  const config = s3Config(`tags-${unique()}`, {
+    lakeformation_database_name: database,
+    lakeformation_database_default_tag_key: 'pii_level',
+    lakeformation_database_default_tag_values: 'private,public',
+    lakeformation_endpoint: glue,
+  });
+  const r = await write(dir, config, { streams: [stream('t', props)] }, [record('t', { id: 1 }), streamState('t', {})]);
+  assert.equal(r.code, 0, r.stdout.slice(-2000));
+  const tags = lfTags(glue, database);
+  assert.deepEqual(tags.map((t) => [t.TagKey, [...t.TagValues].sort()]), [['pii_level', ['private', 'public']]]);
 });

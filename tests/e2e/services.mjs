@@ -118,3 +118,10 @@ export function mirrorTable(glueEndpoint, database, table, lake) {
   fs.writeFileSync(path.join(lake, '_catalog', database, `${table}.json`), JSON.stringify(def));
   return def;
 }
+
+// Create an LF tag in moto (optional) and return the LF tags of `database`, with boto3.
+export function lfTags(endpoint, database, create) {
+  const args = ['lftags', '--endpoint', endpoint, '--database', database];
+  if (create) args.push('--create', '--key', create.key, '--values', create.values.join(','));
+  return lakeReader(args);
+}

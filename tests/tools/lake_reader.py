@@ -6,6 +6,8 @@ boto3 lists and downloads the objects under a prefix, and reads a Glue table def
       prints [{"key","size","etag"}] and downloads each object to DIR/<key>
   lake_reader.py table --endpoint URL --database D --table T
       prints the Glue Table (GetTable), or null
+  lake_reader.py lftags --endpoint URL --database D [--create --key K --values a,b]
+      prints the database's LF tags; with --create, creates the LF tag instead (prints [])
 Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment.
 """
 import argparse
@@ -44,6 +46,19 @@ def table(args):
     print(json.dumps(t, default=str))
 
 
+def lftags(args):
+    lf = client("lakeformation", args.endpoint)
+    if args.create:
+        try:
+            lf.create_lf_tag(TagKey=args.key, TagValues=args.values.split(","))
+        except lf.exceptions.AlreadyExistsException:
+            pass
+        print("[]")
+        return
+    tags = lf.get_resource_lf_tags(Resource={"Database": {"Name": args.database}})
+    print(json.dumps(tags.get("LFTagOnDatabase", [])))
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -56,8 +71,14 @@ def main():
     t.add_argument("--endpoint", required=True)
     t.add_argument("--database", required=True)
     t.add_argument("--table", required=True)
+    f = sub.add_parser("lftags")
+    f.add_argument("--endpoint", required=True)
+    f.add_argument("--database", required=True)
+    f.add_argument("--create", action="store_true")
+    f.add_argument("--key", default="")
+    f.add_argument("--values", default="")
     args = p.parse_args()
-    {"objects": objects, "table": table}[args.cmd](args)
+    {"objects": objects, "table": table, "lftags": lftags}[args.cmd](args)
 
 
 if __name__ == "__main__":
