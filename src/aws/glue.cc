@@ -104,17 +104,7 @@ Result<Value> GlueClient::Call(std::string_view operation, std::string_view reso
   // UpdateTable replaces the whole definition, and a resend whose VersionId went stale comes
   // back as ConcurrentModificationException, which GlueCatalog resolves by re-reading (§3.7).
   aws_request.idempotent = true;
-  AwsError error;
-  Result<HttpResponse> response = client_.Execute(aws_request, &error);
-  if (!response.ok()) return NormalizeJsonServiceError(response.status(), error.code);
-  // Operations without output answer "{}"; tolerate an empty body all the same.
-  if (response->body.empty()) return Value::Object();
-  Result<Value> parsed = json::Parse(response->body);
-  if (!parsed.ok() || !parsed->is_object()) {
-    return Status::IOError(std::string(operation) + " " + std::string(resource) +
-                           ": response is not a JSON object");
-  }
-  return parsed;
+  return ExecuteJsonRequest(client_, aws_request);
 }
 
 Result<Value> GlueClient::GetDatabase(const std::string& name) {

@@ -112,4 +112,8 @@ bool IsGlueError(const Status& status, std::string_view code);
 // normalised as the header comment says.
 Status NormalizeJsonServiceError(Status status, std::string_view code);
 
+// Execute a request of a JSON protocol (Glue, Lake Formation) and return its response object;
+// errors are normalised as above, and an empty body (operations without output) is {}.
+Result<json::Value> ExecuteJsonRequest(AwsClient& client, const AwsRequest& request);
+
 }  // namespace datalake::aws

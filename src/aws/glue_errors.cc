@@ -67,4 +67,17 @@ Status NormalizeJsonServiceError(Status status, std::string_view code) {
   return status;
 }
 
+Result<json::Value> ExecuteJsonRequest(AwsClient& client, const AwsRequest& request) {
+  AwsError error;
+  Result<HttpResponse> response = client.Execute(request, &error);
+  if (!response.ok()) return NormalizeJsonServiceError(response.status(), error.code);
+  if (response->body.empty()) return json::Value::Object();
+  Result<json::Value> parsed = json::Parse(response->body);
+  if (!parsed.ok() || !parsed->is_object()) {
+    return Status::IOError(request.operation + " " + request.resource +
+                           ": response is not a JSON object");
+  }
+  return parsed;
+}
+
 }  // namespace datalake::aws

@@ -83,16 +83,7 @@ Result<Value> LakeFormationClient::Call(std::string_view operation, std::string_
   aws_request.body = body;
   // Tagging is idempotent: attaching the same tag values twice leaves the same state.
   aws_request.idempotent = true;
-  AwsError error;
-  Result<HttpResponse> response = client_.Execute(aws_request, &error);
-  if (!response.ok()) return NormalizeJsonServiceError(response.status(), error.code);
-  if (response->body.empty()) return Value::Object();
-  Result<Value> parsed = json::Parse(response->body);
-  if (!parsed.ok() || !parsed->is_object()) {
-    return Status::IOError(std::string(operation) + " " + std::string(resource) +
-                           ": response is not a JSON object");
-  }
-  return parsed;
+  return ExecuteJsonRequest(client_, aws_request);
 }
 
 Status LakeFormationClient::AddLFTagsToDatabase(const std::string& database,

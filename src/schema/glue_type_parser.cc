@@ -40,8 +40,8 @@ class GlueTypeParser {
   std::string Word() {
     SkipSpace();
     size_t start = pos_;
-    while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) ||
-                                s_[pos_] == '_')) {
+    while (pos_ < s_.size() &&
+           (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) {
       ++pos_;
     }
     std::string w(s_.substr(start, pos_ - start));
