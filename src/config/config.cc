@@ -131,6 +131,7 @@ void ParseExtensions(ObjectReader& top, Config* out) {
       top.Add("s3_server_side_encryption", "must be one of NONE, SSE-S3, SSE-KMS");
     }
   }
+  out->parquet_timestamp_int96 = top.Bool("parquet_timestamp_int96").value_or(false);
   out->kms_key_id = top.String("s3_kms_key_id").value_or("");
   if (!out->kms_key_id.empty() && out->sse != ServerSideEncryption::kKms) {
     top.Add("s3_kms_key_id", "is only used with s3_server_side_encryption SSE-KMS");

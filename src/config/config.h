@@ -60,6 +60,7 @@ struct Config {
   bool airbyte_meta_columns = true;
   ServerSideEncryption sse = ServerSideEncryption::kNone;  // s3_server_side_encryption
   std::string kms_key_id;                                  // s3_kms_key_id (with kKms)
+  bool parquet_timestamp_int96 = false;                    // legacy INT96 Parquet timestamps
 
   bool is_local() const { return local_lake_path.has_value(); }
   // Every secret value in this config (for redaction of any output).

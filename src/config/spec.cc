@@ -345,6 +345,13 @@ constexpr const char* kSpecJson = R"json({
         "type": "string",
         "examples": ["arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"],
         "order": 22
+      },
+      "parquet_timestamp_int96": {
+        "title": "Parquet: Legacy INT96 Timestamps",
+        "description": "Write Parquet timestamps as legacy INT96 values (as the original connector did) for old Hive or Spark readers. Off: INT64 microseconds, which Athena, Spark 3, Trino and DuckDB read.",
+        "type": "boolean",
+        "default": false,
+        "order": 23
       }
     }
   }

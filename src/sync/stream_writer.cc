@@ -151,6 +151,7 @@ Status StreamWriter::OpenFile() {
   if (format_ == format::FileFormat::kParquet) {
     format::ParquetOptions options;
     options.compression = encoder_options_.compression;
+    options.timestamp_int96 = context_.config->parquet_timestamp_int96;
     // A row group is buffered in memory until it is full: keep it within the file size and a
     // bound that many concurrent streams can afford.
     options.row_group_bytes =

@@ -115,7 +115,7 @@ TEST(SpecTest, PropertiesInOriginalOrderThenExtensions) {
       // Extensions.
       "local_lake_path", "s3_endpoint", "glue_endpoint", "sts_endpoint", "lakeformation_endpoint",
       "commit_interval_seconds", "target_file_size_mb", "airbyte_meta_columns",
-      "s3_server_side_encryption", "s3_kms_key_id"};
+      "s3_server_side_encryption", "s3_kms_key_id", "parquet_timestamp_int96"};
   const auto& members = ConnectionSpec().Find("properties")->members();
   ASSERT_EQ(members.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
@@ -304,6 +304,7 @@ TEST(SpecTest, ExtensionsAreOptionalTypedAndDocumented) {
       {"airbyte_meta_columns", "boolean", "true"},
       {"s3_server_side_encryption", "string", "\"NONE\""},
       {"s3_kms_key_id", "string", nullptr},
+      {"parquet_timestamp_int96", "boolean", "false"},
   };
   std::vector<std::string> required = Strings(*ConnectionSpec().Find("required"));
   for (const Extension& e : kExtensions) {

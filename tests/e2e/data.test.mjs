@@ -263,3 +263,24 @@ test('append schema evolution: added columns join, removed ones stay, changed ty
   assert.deepEqual(rows[2]._airbyte_meta.changes,
     [{ field: 'changes', change: 'NULLED', reason: 'DESTINATION_SERIALIZATION_ERROR' }]);
 });
+
+test('Parquet timestamps can be written as legacy INT96, as the original connector did', async () => {
+  const dir = tempDir('int96');
+  const props = { id: { type: 'integer' }, at: { type: 'string', format: 'date-time' } };
+  const config = localConfig(dir, {
+    format: { format_type: 'Parquet', compression_codec: 'SNAPPY' }, parquet_timestamp_int96: true,
+  });
+  const r = await write(dir, config, { streams: [stream('t96', props)] },
+    [record('t96', { id: 1, at: '1999-12-31T23:59:59.123456Z' }), streamState('t96', {})]);
+  assert.equal(r.code, 0, r.stdout);
+  const lake = path.join(dir, 'lake');
+  const [file] = dataFiles(path.join(lake, 'bucket', 'db', 't96'));
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await (await DuckDBInstance.create(':memory:')).connect();
+  const schema = await db.runAndReadAll(`SELECT name, type FROM parquet_schema('${file}')`);
+  const types = Object.fromEntries(schema.getRowObjectsJson().map((x) => [x.name, x.type]));
+  assert.equal(types.at, 'INT96');
+  assert.equal(types._airbyte_extracted_at, 'INT96');
+  const rows = await readTable(lake, 'db', 't96');
+  assert.match(String(rows[0].at), /^1999-12-31[ T]23:59:59\.123456/);
+});
