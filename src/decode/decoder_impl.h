@@ -75,6 +75,10 @@ struct RecordDecoder::Impl {
   // Read a string value (unescaped); a well-formed string simdjson cannot unescape (a lone
   // surrogate) sets *ok = false instead of failing the record.
   Status ReadString(ondemand::value& value, std::string_view* out, bool* ok);
+  // Read the text of a number, or of a string that may hold one. A value of any other shape is
+  // nulled (SERIALIZATION change) and `convertible` is false.
+  Status ReadNumberText(ondemand::value& value, ondemand::json_type type, std::string_view* text,
+                        bool* convertible);
   // Append a null cell and a NULLED change for the current path.
   void Nullify(Reason reason);
   void AddChange(std::string_view change, Reason reason);

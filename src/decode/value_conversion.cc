@@ -115,18 +115,27 @@ Status RecordDecoder::Impl::AppendJsonText(ondemand::value& value, json_type typ
   return Status::Ok();
 }
 
-Status RecordDecoder::Impl::DecodeInt64(ondemand::value& value, json_type type) {
-  std::string_view text;
+Status RecordDecoder::Impl::ReadNumberText(ondemand::value& value, json_type type,
+                                           std::string_view* text, bool* convertible) {
+  *convertible = true;
   if (type == json_type::number) {
-    text = NumberToken(value);
+    *text = NumberToken(value);
   } else if (type == json_type::string) {
     bool ok;
-    RETURN_IF_ERROR(ReadString(value, &text, &ok));
-    if (!ok) text = {};
+    RETURN_IF_ERROR(ReadString(value, text, &ok));
+    if (!ok) *text = {};  // not valid UTF-8 text: the number parser rejects it as invalid
   } else {
     Nullify(Reason::kSerialization);
-    return Status::Ok();
+    *convertible = false;
   }
+  return Status::Ok();
+}
+
+Status RecordDecoder::Impl::DecodeInt64(ondemand::value& value, json_type type) {
+  std::string_view text;
+  bool convertible;
+  RETURN_IF_ERROR(ReadNumberText(value, type, &text, &convertible));
+  if (!convertible) return Status::Ok();
   int64_t v = 0;
   switch (NumberTextToInt64(text, &v)) {
     case NumberFit::kOk:
@@ -155,15 +164,10 @@ Status RecordDecoder::Impl::DecodeDouble(ondemand::value& value, json_type type)
       row->AppendDouble(v);
       return Status::Ok();
     }
-    text = NumberToken(value);
-  } else if (type == json_type::string) {
-    bool ok;
-    RETURN_IF_ERROR(ReadString(value, &text, &ok));
-    if (!ok) text = {};
-  } else {
-    Nullify(Reason::kSerialization);
-    return Status::Ok();
   }
+  bool convertible;
+  RETURN_IF_ERROR(ReadNumberText(value, type, &text, &convertible));
+  if (!convertible) return Status::Ok();
   switch (NumberTextToDouble(text, &v)) {
     case NumberFit::kOk:
       row->AppendDouble(v);
@@ -183,16 +187,9 @@ Status RecordDecoder::Impl::DecodeDouble(ondemand::value& value, json_type type)
 Status RecordDecoder::Impl::DecodeDecimal(ondemand::value& value, json_type type,
                                           const schema::DataType& column) {
   std::string_view text;
-  if (type == json_type::number) {
-    text = NumberToken(value);
-  } else if (type == json_type::string) {
-    bool ok;
-    RETURN_IF_ERROR(ReadString(value, &text, &ok));
-    if (!ok) text = {};
-  } else {
-    Nullify(Reason::kSerialization);
-    return Status::Ok();
-  }
+  bool convertible;
+  RETURN_IF_ERROR(ReadNumberText(value, type, &text, &convertible));
+  if (!convertible) return Status::Ok();
   switch (NumberTextToDecimal(text, column.precision, column.scale, &scratch_text)) {
     case DecimalFit::kExact:
       row->AppendDecimal(scratch_text);
