@@ -54,6 +54,16 @@ json::Value BuildTableInput(const TableSpec& spec);
 // earlier stay readable; columns that disappeared from the stream stay too.
 std::vector<Column> MergeColumns(const json::Value& existing, const std::vector<Column>& wanted);
 
+// Return the partition keys of `table` (a TableInput or Glue Table), in order.
+std::vector<Column> PartitionKeysOf(const json::Value& table);
+
+// Return the Glue PartitionInput of one partition of `table_input`: its Values, and the table's
+// StorageDescriptor with the Location "<table location><subdirectory>" (the subdirectory ends
+// with '/'), and empty Parameters, as the original connector registered partitions.
+json::Value BuildPartitionInput(const json::Value& table_input,
+                                const std::vector<std::string>& values,
+                                const std::string& subdirectory);
+
 class Catalog {
  public:
   virtual ~Catalog() = default;
@@ -71,6 +81,13 @@ class Catalog {
   // registered is left as it is (idempotent add, as Glue's AlreadyExists).
   virtual Status AddPartitions(const std::string& database, const std::string& table,
                                const std::vector<json::Value>& partition_inputs) = 0;
+  // Return the Values of every registered partition of the table (none for a missing table).
+  virtual Result<std::vector<std::vector<std::string>>> ListPartitions(
+      const std::string& database, const std::string& table) = 0;
+  // Deregister partitions by their Values; ones not registered are not an error. Data files are
+  // not touched.
+  virtual Status DeletePartitions(const std::string& database, const std::string& table,
+                                  const std::vector<std::vector<std::string>>& values) = 0;
 };
 
 // Return the local catalog rooted at `dir` (<local_lake_path>/_catalog): one file per table at
@@ -108,6 +125,8 @@ struct GlueCatalogOptions {
 // all: the caller's definition is authoritative and replaces the other writer's. Callers that
 // must merge (new columns) do so from GetTable before calling PutTable.
 // AddPartitions: BatchCreatePartition in chunks of 100; existing partitions are kept.
+// ListPartitions: GetPartitions, every page. DeletePartitions: BatchDeletePartition in chunks
+// of 25.
 std::unique_ptr<Catalog> NewGlueCatalog(std::shared_ptr<aws::GlueClient> glue,
                                         std::shared_ptr<aws::LakeFormationClient> lake_formation,
                                         GlueCatalogOptions options);

@@ -43,6 +43,15 @@ Value TableInputOf(const Value& table) {
   return out;
 }
 
+// Return the "Values" of a Glue Partition.
+std::vector<std::string> ValuesOf(const Value& partition) {
+  std::vector<std::string> out;
+  const Value* values = partition.Find("Values");
+  if (values == nullptr || !values->is_array()) return out;
+  for (const Value& v : values->items()) out.push_back(v.is_string() ? v.text() : "");
+  return out;
+}
+
 // What is known of a table between a read and the next write.
 struct TableState {
   bool exists = false;
@@ -117,6 +126,24 @@ class GlueCatalog : public Catalog {
   Status AddPartitions(const std::string& database, const std::string& table,
                        const std::vector<Value>& partition_inputs) override {
     return glue_->BatchCreatePartition(database, table, partition_inputs);
+  }
+
+  Result<std::vector<std::vector<std::string>>> ListPartitions(const std::string& database,
+                                                               const std::string& table) override {
+    Result<std::vector<Value>> partitions = glue_->GetPartitions(database, table);
+    if (!partitions.ok()) {
+      if (partitions.status().IsNotFound()) return std::vector<std::vector<std::string>>();
+      return partitions.status();
+    }
+    std::vector<std::vector<std::string>> out;
+    out.reserve(partitions->size());
+    for (const Value& p : *partitions) out.push_back(ValuesOf(p));
+    return out;
+  }
+
+  Status DeletePartitions(const std::string& database, const std::string& table,
+                          const std::vector<std::vector<std::string>>& values) override {
+    return glue_->BatchDeletePartition(database, table, values);
   }
 
  private:

@@ -1,5 +1,6 @@
 // The local catalog: Glue TableInput documents kept as files beside the local lake's data.
 #include <cstdio>
+#include <set>
 
 #include "catalog/catalog.h"
 #include "storage/storage.h"
@@ -37,6 +38,15 @@ bool HasPartition(const json::Value& partitions, const json::Value* values) {
     if (existing != nullptr && values != nullptr && *existing == *values) return true;
   }
   return false;
+}
+
+// Return the "Values" of a PartitionInput.
+std::vector<std::string> ValuesOf(const json::Value& partition) {
+  std::vector<std::string> out;
+  const json::Value* values = partition.Find("Values");
+  if (values == nullptr || !values->is_array()) return out;
+  for (const json::Value& v : values->items()) out.push_back(v.is_string() ? v.text() : "");
+  return out;
 }
 
 class LocalCatalog : public Catalog {
@@ -82,16 +92,7 @@ class LocalCatalog : public Catalog {
   Status AddPartitions(const std::string& database, const std::string& table,
                        const std::vector<json::Value>& partition_inputs) override {
     const std::string path = PartitionsPath(database, table);
-    bool found;
-    std::string text = ReadWhole(path, &found);
-    json::Value partitions = json::Value::Array();
-    if (found) {
-      auto parsed = json::Parse(text);
-      if (!parsed.ok() || !parsed->is_array()) {
-        return Status::IOError("read partitions " + path + ": not a JSON array");
-      }
-      partitions = std::move(parsed).value();
-    }
+    ASSIGN_OR_RETURN(json::Value partitions, ReadPartitions(path));
     bool changed = false;
     for (const json::Value& input : partition_inputs) {
       if (HasPartition(partitions, input.Find("Values"))) continue;
@@ -102,7 +103,41 @@ class LocalCatalog : public Catalog {
     return storage::WriteFileAtomically(path, json::SerializePretty(partitions));
   }
 
+  Result<std::vector<std::vector<std::string>>> ListPartitions(const std::string& database,
+                                                               const std::string& table) override {
+    ASSIGN_OR_RETURN(json::Value partitions, ReadPartitions(PartitionsPath(database, table)));
+    std::vector<std::vector<std::string>> out;
+    for (const json::Value& p : partitions.items()) out.push_back(ValuesOf(p));
+    return out;
+  }
+
+  Status DeletePartitions(const std::string& database, const std::string& table,
+                          const std::vector<std::vector<std::string>>& values) override {
+    const std::string path = PartitionsPath(database, table);
+    ASSIGN_OR_RETURN(json::Value partitions, ReadPartitions(path));
+    const std::set<std::vector<std::string>> doomed(values.begin(), values.end());
+    std::vector<json::Value> kept;
+    for (const json::Value& p : partitions.items()) {
+      if (doomed.count(ValuesOf(p)) == 0) kept.push_back(p);
+    }
+    if (kept.size() == partitions.items().size()) return Status::Ok();
+    return storage::WriteFileAtomically(path,
+                                        json::SerializePretty(json::Value::Array(std::move(kept))));
+  }
+
  private:
+  // Return the partitions file's array; an empty array when there is no file.
+  static Result<json::Value> ReadPartitions(const std::string& path) {
+    bool found;
+    std::string text = ReadWhole(path, &found);
+    if (!found) return json::Value::Array();
+    auto parsed = json::Parse(text);
+    if (!parsed.ok() || !parsed->is_array()) {
+      return Status::IOError("read partitions " + path + ": not a JSON array");
+    }
+    return std::move(parsed).value();
+  }
+
   std::string DatabaseDir(const std::string& database) const {
     return dir_ + "/" + storage::PathSegment(database);
   }

@@ -112,3 +112,36 @@ std::vector<Column> MergeColumns(const Value& existing, const std::vector<Column
 }
 
 }  // namespace datalake::catalog
+
+namespace datalake::catalog {
+
+std::vector<Column> PartitionKeysOf(const Value& table) {
+  std::vector<Column> out;
+  const Value* keys = table.Find("PartitionKeys");
+  if (keys == nullptr || !keys->is_array()) return out;
+  for (const Value& k : keys->items()) {
+    const Value* name = k.Find("Name");
+    const Value* type = k.Find("Type");
+    if (name == nullptr || !name->is_string()) continue;
+    out.push_back({name->text(), type != nullptr && type->is_string() ? type->text() : ""});
+  }
+  return out;
+}
+
+Value BuildPartitionInput(const Value& table_input, const std::vector<std::string>& values,
+                          const std::string& subdirectory) {
+  std::vector<Value> value_list;
+  value_list.reserve(values.size());
+  for (const std::string& v : values) value_list.push_back(Value::String(v));
+  const Value* table_sd = table_input.Find("StorageDescriptor");
+  Value sd = table_sd != nullptr ? *table_sd : Value::Object();
+  const Value* location = sd.Find("Location");
+  std::string base = location != nullptr && location->is_string() ? location->text() : "";
+  if (!base.empty() && base.back() != '/') base += '/';
+  sd.Set("Location", Value::String(base + subdirectory));
+  return Value::Object({{"Values", Value::Array(std::move(value_list))},
+                        {"StorageDescriptor", std::move(sd)},
+                        {"Parameters", Value::Object()}});
+}
+
+}  // namespace datalake::catalog
