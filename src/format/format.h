@@ -101,6 +101,13 @@ Result<std::unique_ptr<FileEncoder>> NewParquetEncoder(const schema::TableSchema
 // Encoders check it, since a mismatch is a bug upstream that must not corrupt a file.
 bool CellFitsType(CellKind cell, schema::TypeKind type);
 
+// Return the index just past the subtree of `row` that starts at cell `pos` and holds a value
+// of type `type` (a null cell is a whole subtree of any type).
+size_t SkipSubtree(const Row& row, size_t pos, const schema::DataType& type);
+
+// Return the index of the first cell of top-level column `column` in a finished row of `schema`.
+size_t ColumnCellIndex(const Row& row, const schema::TableSchema& schema, size_t column);
+
 // Return the file name suffix the original connector uses: ".json", ".json.gz", ".json.zst";
 // ".parquet", ".snappy.parquet", ".gz.parquet", ".zstd.parquet".
 std::string FileExtension(FileFormat format, Compression compression);

@@ -116,4 +116,15 @@ void AppendTimestampMicros(int64_t micros, std::string* out);
 std::string FormatDateDays(int64_t days);
 void AppendDateDays(int64_t days, std::string* out);
 
+struct CivilDate {
+  int64_t year;
+  unsigned month;  // 1..12
+  unsigned day;    // 1..31
+};
+// Return the proleptic Gregorian date of a day number (days since 1970-01-01).
+CivilDate DateOfDays(int64_t days);
+// Return the day number of the UTC day (or, for a wall-clock timestamp, the day) that holds
+// `micros` since the epoch (floor division: negative instants fall on earlier days).
+int64_t DaysOfMicros(int64_t micros);
+
 }  // namespace datalake::schema

@@ -35,12 +35,6 @@ constexpr int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
-struct CivilDate {
-  int64_t year;
-  unsigned month;
-  unsigned day;
-};
-
 // The date of a day number (Hinnant's civil_from_days). `z` must stay well inside int64 range;
 // callers clamp it.
 constexpr CivilDate CivilFromDays(int64_t z) {
@@ -263,6 +257,17 @@ std::string FormatDateDays(int64_t days) {
   std::string out;
   AppendDateDays(days, &out);
   return out;
+}
+
+CivilDate DateOfDays(int64_t days) {
+  constexpr int64_t kLimit = int64_t{1} << 50;
+  return CivilFromDays(days < -kLimit ? -kLimit : (days > kLimit ? kLimit : days));
+}
+
+int64_t DaysOfMicros(int64_t micros) {
+  int64_t days, rest;
+  FloorDivMod(micros, kMicrosPerDay, &days, &rest);
+  return days;
 }
 
 }  // namespace datalake::schema
