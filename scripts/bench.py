@@ -3,10 +3,13 @@
 
 Generates BENCH_MB of Airbyte RECORD messages (Airbyte's BasicPerformanceTest shape: an id and two
 100-character strings, plus a timestamp and a nested object), with a STATE every 10,000 records,
-then times `destination-aws-datalake write` reading it from a file. Prints records/s, MB/s and
+then times `destination-aws-datalake write` reading it from a file. With BENCH_PARTITIONING
+(e.g. DAY), the stream is incremental with `updated_at` as its cursor, which advances one day
+every 20,000 records, and the lake is partitioned by it. Prints records/s, MB/s and
 peak RSS, next to two baselines measured in the same run on the same input: `cat` (the I/O
 ceiling) and Python's json.loads per line (a floor for any Python destination's cost).
 """
+import datetime
 import json
 import os
 import subprocess
@@ -15,7 +18,7 @@ import tempfile
 import time
 
 
-def generate(path, target_bytes):
+def generate(path, target_bytes, moving_cursor):
     template = json.dumps({
         "type": "RECORD",
         "record": {"stream": "perf", "emitted_at": 1700000000000, "data": {
@@ -24,12 +27,17 @@ def generate(path, target_bytes):
             "nested": {"x": 1.5, "y": "text", "flag": True}}},
     }, separators=(",", ":"))
     head, tail = template.split('"id":0', 1)
+    tails = {}
     written = 0
     records = 0
     with open(path, "w") as f:
         chunk = []
         while written < target_bytes:
-            line = f'{head}"id":{records}{tail}\n'
+            day = records // 20000 if moving_cursor else 0
+            if day not in tails:
+                date = (datetime.date(2024, 1, 1) + datetime.timedelta(days=day)).isoformat()
+                tails[day] = tail.replace("2024-05-01", date)
+            line = f'{head}"id":{records}{tails[day]}\n'
             chunk.append(line)
             written += len(line)
             records += 1
@@ -73,16 +81,18 @@ def main():
     binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/destination-aws-datalake")
     target_mb = int(os.environ.get("BENCH_MB", "1024"))
     codec = os.environ.get("BENCH_CODEC", "UNCOMPRESSED")
+    partitioning = os.environ.get("BENCH_PARTITIONING", "")
     with tempfile.TemporaryDirectory(prefix="datalake-bench-") as work:
         data = os.path.join(work, "input.jsonl")
         print(f"generating {target_mb} MB of records ...", flush=True)
-        records, size = generate(data, target_mb * 1_000_000)
+        records, size = generate(data, target_mb * 1_000_000, bool(partitioning))
         config = os.path.join(work, "config.json")
         catalog = os.path.join(work, "catalog.json")
         with open(config, "w") as f:
             json.dump({"bucket_name": "bench", "lakeformation_database_name": "db",
                        "format": {"format_type": "JSONL", "compression_codec": codec},
                        "local_lake_path": os.path.join(work, "lake"),
+                       "partitioning": partitioning or "NO PARTITIONING",
                        "commit_interval_seconds": 300}, f)
         with open(catalog, "w") as f:
             json.dump({"streams": [{"stream": {"name": "perf", "json_schema": {"type": "object", "properties": {
@@ -90,7 +100,9 @@ def main():
                 "updated_at": {"type": "string", "format": "date-time"},
                 "nested": {"type": "object", "properties": {"x": {"type": "number"}, "y": {"type": "string"},
                                                             "flag": {"type": "boolean"}}}}},
-                "supported_sync_modes": ["full_refresh"]}, "sync_mode": "full_refresh",
+                "supported_sync_modes": ["full_refresh", "incremental"]},
+                "sync_mode": "incremental" if partitioning else "full_refresh",
+                "cursor_field": ["updated_at"] if partitioning else [],
                 "destination_sync_mode": "append"}]}, f)
 
         cat_seconds, _ = timed(["cat"], data)
@@ -98,7 +110,8 @@ def main():
         py_rate = python_json_rate(data, min(size, 200_000_000))
 
         mb = size / 1e6
-        print(f"input: {records} records, {mb:.0f} MB, JSONL {codec}")
+        print(f"input: {records} records, {mb:.0f} MB, JSONL {codec}"
+              + (f", partitioned by {partitioning}" if partitioning else ""))
         print(f"destination-aws-datalake: {seconds:.2f} s  {records / seconds:,.0f} records/s  "
               f"{mb / seconds:.1f} MB/s  peak RSS {peak_kb / 1024:.1f} MiB")
         print(f"baseline cat:              {mb / cat_seconds:.1f} MB/s  "

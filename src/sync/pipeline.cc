@@ -133,7 +133,7 @@ Status Pipeline::MaybeCommitOnTime() {
 
 Status Pipeline::Commit() {
   // 1. Every open file becomes visible (durably).
-  for (StreamState* s : stream_order_) RETURN_IF_ERROR(s->writer->CommitOpenFile());
+  for (StreamState* s : stream_order_) RETURN_IF_ERROR(s->writer->CommitOpenFiles());
   // 2. The catalog knows every table that has data.
   for (StreamState* s : stream_order_) {
     if (s->writer->files_committed() > 0) RETURN_IF_ERROR(s->writer->CommitTable());

@@ -6,18 +6,18 @@
 
 namespace datalake::sync {
 
-class StreamWriter::ObjectSink : public format::Sink {
- public:
-  explicit ObjectSink(storage::PendingObject* object) : object_(object) {}
-  Status Write(std::string_view bytes) override { return object_->Write(bytes); }
-
- private:
-  storage::PendingObject* object_;
-};
-
 namespace {
 
+// A Parquet row group is buffered in memory until it is full: keep it within a bound that many
+// concurrent streams can afford, and a smaller one when a stream has many partition files open.
 constexpr uint64_t kMaxRowGroupBytes = 64 << 20;
+constexpr uint64_t kMaxPartitionedRowGroupBytes = 8 << 20;
+// JSON Lines bytes are handed to the store in chunks of this size.
+constexpr size_t kJsonlChunkBytes = 1 << 20;
+constexpr size_t kPartitionedJsonlChunkBytes = 256 << 10;
+// Partition files a stream keeps open at once. Input grouped by cursor (as incremental sources
+// read it) needs few; beyond this the least recently used file is committed.
+constexpr size_t kMaxOpenPartitionFiles = 64;
 
 using schema::DataType;
 using schema::Field;
@@ -77,6 +77,7 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::Confi
   w->sync_mode_ = stream.destination_sync_mode;
   w->generation_id_ = stream.generation_id;
   w->sync_id_ = stream.sync_id;
+  w->cursor_field_ = stream.cursor_field;
   w->database_ = stream.descriptor.ns.has_value() && !stream.descriptor.ns->empty()
                      ? *stream.descriptor.ns
                      : config.database;
@@ -90,11 +91,17 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::Confi
   w->data_schema_ = std::move(mapped).value();
   if (config.airbyte_meta_columns) ReserveMetaNames(&w->data_schema_);
   w->BuildFileSchema();
-  w->format_ = config.format == config::OutputFormat::kParquet ? format::FileFormat::kParquet
-                                                               : format::FileFormat::kJsonl;
-  w->encoder_options_.compression = ToFormatCompression(config.compression);
-  w->encoder_options_.chunk_bytes = 1 << 20;
-  w->extension_ = format::FileExtension(w->format_, w->encoder_options_.compression);
+  DataFileOptions& files = w->file_options_;
+  files.format = config.format == config::OutputFormat::kParquet ? format::FileFormat::kParquet
+                                                                 : format::FileFormat::kJsonl;
+  const format::Compression compression = ToFormatCompression(config.compression);
+  files.jsonl.compression = compression;
+  files.jsonl.chunk_bytes = kJsonlChunkBytes;
+  files.parquet.compression = compression;
+  files.parquet.timestamp_int96 = config.parquet_timestamp_int96;
+  files.parquet.row_group_bytes =
+      std::min<uint64_t>(config.target_file_size_bytes, kMaxRowGroupBytes);
+  w->extension_ = format::FileExtension(files.format, compression);
   return w;
 }
 
@@ -113,11 +120,57 @@ void StreamWriter::BuildFileSchema() {
 Status StreamWriter::Prepare() {
   RETURN_IF_ERROR(context_.store->CleanupStaging(table_prefix_));
   // An overwrite replaces the table's definition; other modes add to an existing table.
-  if (sync_mode_ == protocol::DestinationSyncMode::kOverwrite) return Status::Ok();
-  ASSIGN_OR_RETURN(std::optional<json::Value> existing,
-                   context_.catalog->GetTable(database_, table_));
+  std::optional<json::Value> existing;
+  if (sync_mode_ != protocol::DestinationSyncMode::kOverwrite) {
+    ASSIGN_OR_RETURN(existing, context_.catalog->GetTable(database_, table_));
+  }
+  RETURN_IF_ERROR(ChoosePartitioning(existing));
+  ReservePartitionKeyNames();
   if (existing.has_value()) KeepExistingColumnTypes(*existing);
+  BuildFileSchema();
+  if (partitioning_.partitioned()) {
+    file_options_.jsonl.chunk_bytes = kPartitionedJsonlChunkBytes;
+    file_options_.parquet.row_group_bytes =
+        std::min(file_options_.parquet.row_group_bytes, kMaxPartitionedRowGroupBytes);
+  }
   return Status::Ok();
+}
+
+Status StreamWriter::ChoosePartitioning(const std::optional<json::Value>& existing) {
+  const config::Config& config = *context_.config;
+  PartitionScheme wanted = SchemeForStream(config.partitioning, cursor_field_, data_schema_);
+  if (!existing.has_value()) {
+    partitioning_ = std::move(wanted);
+    return Status::Ok();
+  }
+  // Appending to an existing table: its partition keys stay, or its partitions would no longer
+  // match their files.
+  auto kept = SchemeForKeys(catalog::PartitionKeysOf(*existing), data_schema_);
+  if (!kept.ok()) {
+    return Status::ConfigError("table " + database_ + "." + table_ + " of stream " +
+                               descriptor_.ToString() +
+                               " cannot be appended to: " + kept.status().message() +
+                               ". Run a full refresh (overwrite) sync to redefine the table.");
+  }
+  partitioning_ = std::move(kept).value();
+  if (!(partitioning_ == wanted) && context_.out != nullptr) {
+    context_.out->Log(
+        "WARN", "Stream " + descriptor_.ToString() + ": table " + database_ + "." + table_ +
+                    " keeps its partition keys (" + DescribeKeys(partitioning_) +
+                    ") in this append sync; the configuration asks for (" + DescribeKeys(wanted) +
+                    "). A full refresh (overwrite) sync applies the new partitioning.");
+  }
+  return Status::Ok();
+}
+
+// A data column may not take a partition key's name (Glue and Athena reject a table that has
+// both): the data column gets a "_data" suffix, as for the meta column names.
+void StreamWriter::ReservePartitionKeyNames() {
+  for (schema::Field& f : data_schema_.columns) {
+    for (const catalog::Column& key : partitioning_.keys) {
+      if (f.name == key.name) f.name += "_data";
+    }
+  }
 }
 
 void StreamWriter::KeepExistingColumnTypes(const json::Value& table) {
@@ -144,27 +197,7 @@ void StreamWriter::KeepExistingColumnTypes(const json::Value& table) {
   if (changed) BuildFileSchema();
 }
 
-Status StreamWriter::OpenFile() {
-  std::string key = DataFileKey(table_prefix_, context_.uuids->Hex(), extension_);
-  ASSIGN_OR_RETURN(object_, context_.store->Create(key));
-  sink_ = std::make_unique<ObjectSink>(object_.get());
-  if (format_ == format::FileFormat::kParquet) {
-    format::ParquetOptions options;
-    options.compression = encoder_options_.compression;
-    options.timestamp_int96 = context_.config->parquet_timestamp_int96;
-    // A row group is buffered in memory until it is full: keep it within the file size and a
-    // bound that many concurrent streams can afford.
-    options.row_group_bytes =
-        std::min<uint64_t>(context_.config->target_file_size_bytes, kMaxRowGroupBytes);
-    ASSIGN_OR_RETURN(encoder_, format::NewParquetEncoder(file_schema_, options, sink_.get()));
-    return Status::Ok();
-  }
-  ASSIGN_OR_RETURN(encoder_, format::NewJsonlEncoder(file_schema_, encoder_options_, sink_.get()));
-  return Status::Ok();
-}
-
 Status StreamWriter::Append(const protocol::Message& record) {
-  if (encoder_ == nullptr) RETURN_IF_ERROR(OpenFile());
   format::Row* row = context_.row;
   row->Clear();
   changes_.clear();
@@ -173,13 +206,67 @@ Status StreamWriter::Append(const protocol::Message& record) {
     return s.WithContext("line " + std::to_string(record.line_number) + " (stream " +
                          descriptor_.ToString() + ")");
   }
-  if (context_.config->airbyte_meta_columns) AppendMetaColumns(record);
-  encoder_->Append(*row);
-  ++records_;
-  input_bytes_ += record.line_bytes;
-  if (encoder_->EstimatedSize() >= context_.config->target_file_size_bytes) {
-    return CommitOpenFile();
+  if (partitioning_.partitioned()) {
+    // Rows of one day share a partition: the path is built only when the day changes.
+    const std::optional<int64_t> day = PartitionDayOf(partitioning_, *row, data_schema_);
+    if (!subdirectory_day_.has_value() || *subdirectory_day_ != day) {
+      PartitionValuesOfDay(partitioning_, day, &values_);
+      subdirectory_ = PartitionSubdirectory(partitioning_, values_);
+      subdirectory_day_ = day;
+    }
   }
+  if (context_.config->airbyte_meta_columns) AppendMetaColumns(record);
+  ASSIGN_OR_RETURN(OpenFile * open, FileFor(subdirectory_));
+  open->file->Append(*row);
+  open->last_use = ++records_;
+  input_bytes_ += record.line_bytes;
+  if (open->file->EstimatedSize() >= context_.config->target_file_size_bytes) {
+    return CommitFile(open_files_.find(subdirectory_));
+  }
+  return Status::Ok();
+}
+
+Result<StreamWriter::OpenFile*> StreamWriter::FileFor(const std::string& subdirectory) {
+  if (last_file_ != nullptr && last_subdirectory_ == subdirectory) return last_file_;
+  auto it = open_files_.find(subdirectory);
+  if (it == open_files_.end()) {
+    if (open_files_.size() >= kMaxOpenPartitionFiles) {
+      auto oldest = open_files_.begin();
+      for (auto o = open_files_.begin(); o != open_files_.end(); ++o) {
+        if (o->second.last_use < oldest->second.last_use) oldest = o;
+      }
+      if (!warned_evictions_ && context_.out != nullptr) {
+        warned_evictions_ = true;
+        context_.out->Log("WARN", "Stream " + descriptor_.ToString() +
+                                      ": records arrive for more than " +
+                                      std::to_string(kMaxOpenPartitionFiles) +
+                                      " partitions at once; files are closed early, so partitions "
+                                      "get more and smaller files than with input in cursor order");
+      }
+      RETURN_IF_ERROR(CommitFile(oldest));
+    }
+    OpenFile open;
+    std::string key = DataFileKey(table_prefix_ + subdirectory, context_.uuids->Hex(), extension_);
+    ASSIGN_OR_RETURN(open.file, DataFile::Open(context_.store, key, file_schema_, file_options_));
+    open.values = values_;
+    it = open_files_.emplace(subdirectory, std::move(open)).first;
+  }
+  last_file_ = &it->second;
+  last_subdirectory_ = subdirectory;
+  return last_file_;
+}
+
+Status StreamWriter::CommitFile(std::map<std::string, OpenFile>::iterator it) {
+  if (last_file_ == &it->second) last_file_ = nullptr;
+  std::unique_ptr<DataFile> file = std::move(it->second.file);
+  std::vector<std::string> values = std::move(it->second.values);
+  const std::string subdirectory = it->first;
+  open_files_.erase(it);
+  Status s = file->Commit();
+  if (!s.ok()) return s.WithContext("commit " + context_.store->Uri(file->key()));
+  committed_keys_.push_back(file->key());
+  bytes_committed_ += file->size();
+  if (partitioning_.partitioned()) partitions_written_.emplace(subdirectory, std::move(values));
   return Status::Ok();
 }
 
@@ -222,47 +309,84 @@ void StreamWriter::AppendMetaColumns(const protocol::Message& record) {
   row->AppendInt64(generation_id_);
 }
 
-Status StreamWriter::CommitOpenFile() {
-  if (encoder_ == nullptr) return Status::Ok();
-  Status s = encoder_->Finish();
-  if (s.ok()) s = object_->Commit();
-  if (!s.ok()) {
-    std::string uri = context_.store->Uri(object_->key());
-    Abandon();
-    return s.WithContext("commit " + uri);
-  }
-  committed_keys_.push_back(object_->key());
-  bytes_committed_ += object_->size();
-  encoder_.reset();
-  sink_.reset();
-  object_.reset();
+Status StreamWriter::CommitOpenFiles() {
+  while (!open_files_.empty()) RETURN_IF_ERROR(CommitFile(open_files_.begin()));
   return Status::Ok();
 }
 
 Status StreamWriter::CommitTable() {
-  if (table_committed_) return Status::Ok();
-  catalog::Catalog* catalog = context_.catalog;
-  RETURN_IF_ERROR(catalog->EnsureDatabase(database_));
-  ASSIGN_OR_RETURN(std::optional<json::Value> existing, catalog->GetTable(database_, table_));
-  catalog::TableSpec spec;
-  spec.name = table_;
-  spec.columns = catalog::ColumnsOf(file_schema_);
-  if (existing.has_value() && sync_mode_ != protocol::DestinationSyncMode::kOverwrite) {
-    spec.columns = catalog::MergeColumns(*existing, spec.columns);
+  if (!table_committed_) {
+    catalog::Catalog* catalog = context_.catalog;
+    RETURN_IF_ERROR(catalog->EnsureDatabase(database_));
+    ASSIGN_OR_RETURN(std::optional<json::Value> existing, catalog->GetTable(database_, table_));
+    catalog::TableSpec spec;
+    spec.name = table_;
+    spec.columns = catalog::ColumnsOf(file_schema_);
+    spec.partition_keys = partitioning_.keys;
+    if (existing.has_value() && sync_mode_ != protocol::DestinationSyncMode::kOverwrite) {
+      spec.columns = catalog::MergeColumns(*existing, spec.columns);
+    }
+    if (existing.has_value() && sync_mode_ == protocol::DestinationSyncMode::kOverwrite) {
+      RETURN_IF_ERROR(DeletePartitionsOfOtherKeys(*existing));
+    }
+    spec.location = TableLocation(context_.config->bucket_name, table_prefix_);
+    spec.format = file_options_.format;
+    spec.compression = file_options_.jsonl.compression;
+    table_input_ = catalog::BuildTableInput(spec);
+    RETURN_IF_ERROR(catalog->PutTable(database_, table_input_));
+    table_committed_ = true;
   }
-  spec.location = TableLocation(context_.config->bucket_name, table_prefix_);
-  spec.format = format_;
-  spec.compression = encoder_options_.compression;
-  RETURN_IF_ERROR(catalog->PutTable(database_, catalog::BuildTableInput(spec)));
-  table_committed_ = true;
+  return RegisterPartitions();
+}
+
+// An overwrite that changes the partition keys: the partitions registered under the old keys
+// cannot be read with the new ones, so they go before the definition changes.
+Status StreamWriter::DeletePartitionsOfOtherKeys(const json::Value& existing) {
+  const std::vector<catalog::Column> keys = catalog::PartitionKeysOf(existing);
+  bool same = keys.size() == partitioning_.keys.size();
+  for (size_t i = 0; same && i < keys.size(); ++i) {
+    same = keys[i].name == partitioning_.keys[i].name && keys[i].type == partitioning_.keys[i].type;
+  }
+  if (same || keys.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(auto values, context_.catalog->ListPartitions(database_, table_));
+  return context_.catalog->DeletePartitions(database_, table_, values);
+}
+
+Status StreamWriter::RegisterPartitions() {
+  std::vector<json::Value> inputs;
+  std::vector<std::string> added;
+  for (const auto& [subdirectory, values] : partitions_written_) {
+    if (partitions_registered_.count(subdirectory) != 0) continue;
+    inputs.push_back(catalog::BuildPartitionInput(table_input_, values, subdirectory));
+    added.push_back(subdirectory);
+  }
+  if (inputs.empty()) return Status::Ok();
+  RETURN_IF_ERROR(context_.catalog->AddPartitions(database_, table_, inputs));
+  partitions_registered_.insert(added.begin(), added.end());
   return Status::Ok();
 }
 
+// Overwrite: the partitions registered by earlier syncs that this one wrote nothing into.
+Status StreamWriter::DeleteStalePartitions() {
+  if (!table_committed_) return Status::Ok();
+  ASSIGN_OR_RETURN(auto registered, context_.catalog->ListPartitions(database_, table_));
+  std::set<std::vector<std::string>> ours;
+  for (const auto& [subdirectory, values] : partitions_written_) ours.insert(values);
+  std::vector<std::vector<std::string>> stale;
+  for (std::vector<std::string>& values : registered) {
+    if (ours.count(values) == 0) stale.push_back(std::move(values));
+  }
+  if (stale.empty()) return Status::Ok();
+  return context_.catalog->DeletePartitions(database_, table_, stale);
+}
+
 Status StreamWriter::FinishSuccessfully() {
-  RETURN_IF_ERROR(CommitOpenFile());
+  RETURN_IF_ERROR(CommitOpenFiles());
   RETURN_IF_ERROR(CommitTable());
   if (sync_mode_ != protocol::DestinationSyncMode::kOverwrite) return Status::Ok();
-  // Overwrite: the new data is complete and visible; now remove what earlier syncs wrote.
+  // Overwrite: the new data is complete and visible; now remove what earlier syncs wrote,
+  // partitions first so no registered partition points at files being deleted.
+  RETURN_IF_ERROR(DeleteStalePartitions());
   ASSIGN_OR_RETURN(std::vector<storage::ObjectInfo> objects, context_.store->List(table_prefix_));
   std::vector<std::string> ours = committed_keys_;
   std::sort(ours.begin(), ours.end());
@@ -274,10 +398,9 @@ Status StreamWriter::FinishSuccessfully() {
 }
 
 void StreamWriter::Abandon() {
-  if (object_ != nullptr) object_->Abort();
-  encoder_.reset();
-  sink_.reset();
-  object_.reset();
+  for (auto& [subdirectory, open] : open_files_) open.file->Abort();
+  open_files_.clear();
+  last_file_ = nullptr;
 }
 
 }  // namespace datalake::sync

@@ -1,15 +1,20 @@
 // StreamWriter: everything one configured stream does during a sync.
 //
 // It converts records to rows (data columns decoded from the record, Airbyte meta columns
-// added), encodes them into the stream's open data file, rotates files at the target size, and
-// on commit makes its files visible and its table definition current. At the end of a
-// successful overwrite sync it removes the files earlier syncs left in the table.
+// added), encodes them into the open data file of the row's partition (one file when the table
+// is not partitioned), rotates files at the target size, and on commit makes its files visible
+// and the catalog current: the table definition, and every partition that received files. At
+// the end of a successful overwrite sync it removes the files and partitions earlier syncs left
+// in the table.
 //
 // Not thread-safe: owned by the pipeline thread.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +25,8 @@
 #include "protocol/protocol.h"
 #include "schema/schema.h"
 #include "storage/storage.h"
+#include "sync/data_file.h"
+#include "sync/partitioning.h"
 #include "sync/uuid.h"
 
 namespace datalake::sync {
@@ -44,18 +51,21 @@ class StreamWriter {
 
   ~StreamWriter();
 
-  // Remove what a crashed earlier run left in staging for this table, and (append modes) keep
-  // the column types of an existing table, so that the files already there stay readable.
+  // Remove what a crashed earlier run left in staging for this table, choose the partitioning,
+  // and (append modes) keep the column types and partition keys of an existing table, so that
+  // the files already there stay readable.
   Status Prepare();
   // Convert and encode one record.
   Status Append(const protocol::Message& record);
-  // Finish the open file (if any) and make it visible.
-  Status CommitOpenFile();
-  // Make the catalog's table definition current (once per sync, and when it changed).
+  // Finish the open files (if any) and make them visible.
+  Status CommitOpenFiles();
+  // Make the catalog current: the table definition (once per sync), then every partition that
+  // received committed files and is not registered yet.
   Status CommitTable();
-  // End of a successful stream: for overwrite, delete data files not written by this sync.
+  // End of a successful stream: for overwrite, deregister partitions and delete data files not
+  // written by this sync.
   Status FinishSuccessfully();
-  // Discard the open file (the sync failed).
+  // Discard the open files (the sync failed).
   void Abandon();
 
   const protocol::StreamDescriptor& descriptor() const { return descriptor_; }
@@ -64,34 +74,59 @@ class StreamWriter {
   uint64_t records() const { return records_; }
   uint64_t input_bytes() const { return input_bytes_; }
   uint64_t files_committed() const { return committed_keys_.size(); }
+  size_t partitions_registered() const { return partitions_registered_.size(); }
   uint64_t bytes_committed() const { return bytes_committed_; }
+  const PartitionScheme& partitioning() const { return partitioning_; }
 
  private:
+  // A data file being written, with the partition it belongs to.
+  struct OpenFile {
+    std::unique_ptr<DataFile> file;
+    std::vector<std::string> values;  // partition values (empty when unpartitioned)
+    uint64_t last_use = 0;            // records_ when a row last went into it
+  };
+
   StreamWriter() = default;
-  Status OpenFile();
+  Status ChoosePartitioning(const std::optional<json::Value>& existing);
+  void ReservePartitionKeyNames();
+  Result<OpenFile*> FileFor(const std::string& subdirectory);
+  Status CommitFile(std::map<std::string, OpenFile>::iterator it);
+  Status RegisterPartitions();
+  Status DeleteStalePartitions();
+  Status DeletePartitionsOfOtherKeys(const json::Value& existing);
   void BuildFileSchema();
   void KeepExistingColumnTypes(const json::Value& table);
   void AppendMetaColumns(const protocol::Message& record);
-
-  class ObjectSink;
 
   SyncContext context_;
   protocol::StreamDescriptor descriptor_;
   protocol::DestinationSyncMode sync_mode_ = protocol::DestinationSyncMode::kAppend;
   int64_t generation_id_ = 0;
   int64_t sync_id_ = 0;
+  std::vector<std::string> cursor_field_;
   std::string database_;
   std::string table_;
   std::string table_prefix_;
   schema::TableSchema data_schema_;  // what the decoder fills
   schema::TableSchema file_schema_;  // data columns + meta columns: what the encoder writes
-  format::FileFormat format_ = format::FileFormat::kJsonl;
-  format::EncoderOptions encoder_options_;
+  DataFileOptions file_options_;
   std::string extension_;
+  PartitionScheme partitioning_;
 
-  std::unique_ptr<storage::PendingObject> object_;
-  std::unique_ptr<ObjectSink> sink_;
-  std::unique_ptr<format::FileEncoder> encoder_;
+  // Open files by partition subdirectory ("" when unpartitioned), and the last one used.
+  std::map<std::string, OpenFile> open_files_;
+  OpenFile* last_file_ = nullptr;
+  std::string last_subdirectory_;
+  std::vector<std::string> values_;  // scratch: the current row's partition values
+  std::string subdirectory_;         // scratch: the current row's partition subdirectory
+  std::optional<std::optional<int64_t>> subdirectory_day_;  // the day subdirectory_ is for
+  bool warned_evictions_ = false;
+
+  // Partitions that received committed files in this sync, by subdirectory (their values),
+  // and those of them registered in the catalog.
+  std::map<std::string, std::vector<std::string>> partitions_written_;
+  std::set<std::string> partitions_registered_;
+  json::Value table_input_;  // the definition last put in the catalog
 
   std::vector<decode::Change> changes_;
   std::vector<std::string> committed_keys_;
