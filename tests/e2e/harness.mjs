@@ -42,6 +42,11 @@ export function stream(name, properties, opts = {}) {
     sync_id: opts.sync_id ?? 7,
   };
   if (opts.namespace !== undefined) s.stream.namespace = opts.namespace;
+  if (opts.cursor !== undefined) {
+    s.sync_mode = 'incremental';
+    s.cursor_field = [opts.cursor];
+    s.stream.supported_sync_modes.push('incremental');
+  }
   return s;
 }
 
@@ -161,7 +166,9 @@ function splitTopLevel(s) {
 
 // Read a table of the local lake with DuckDB, using exactly the columns its Glue definition
 // declares, as Athena would. Returns rows as JSON-friendly objects.
-export async function readTable(lake, database, table, { orderBy } = {}) {
+// With `hive`, the partition columns come from the Hive-style directories (as Athena takes them
+// from the partitions, whose locations are those directories).
+export async function readTable(lake, database, table, { orderBy, hive } = {}) {
   const def = tableDefinition(lake, database, table);
   const location = def.StorageDescriptor.Location.replace(/^s3:\/\//, '');
   const columns = def.StorageDescriptor.Columns
@@ -170,9 +177,10 @@ export async function readTable(lake, database, table, { orderBy } = {}) {
   if (dataFiles(path.join(lake, location)).length === 0) return [];
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
+  const partitioned = hive ? ', hive_partitioning=true' : '';
   const source = def.Parameters.classification === 'parquet'
-    ? `read_parquet('${glob}')`
-    : `read_json('${glob}', format='newline_delimited', columns={${columns}}, compression='auto_detect')`;
+    ? `read_parquet('${glob}'${partitioned})`
+    : `read_json('${glob}', format='newline_delimited', columns={${columns}}, compression='auto_detect'${partitioned})`;
   const sql = `SELECT * FROM ${source}` + (orderBy ? ` ORDER BY ${orderBy}` : '');
   const reader = await connection.runAndReadAll(sql);
   return reader.getRowObjectsJson();

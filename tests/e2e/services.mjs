@@ -89,6 +89,32 @@ export async function startFaultProxy(target, { rate, seed, kinds }) {
   return { endpoint, stats: async () => (await fetch(`${endpoint}/__stats`)).json() };
 }
 
+// Start tests/tools/glue_fake.py in front of `target` (moto): it checks every Glue and Lake
+// Formation request against botocore's service model before forwarding it. Returns
+// { endpoint, errors } where errors() lists the requests that failed validation.
+export async function startValidatingProxy(target) {
+  const args = [path.join(TOOLS, 'glue_fake.py'), '--port', '0', '--forward', target];
+  const child = spawn(rgw.python, args, { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  const lines = readline.createInterface({ input: child.stdout });
+  const port = await new Promise((resolve, reject) => {
+    lines.on('line', (line) => {
+      const m = /^PORT (\d+)/.exec(line);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', () => reject(new Error('glue_fake.py exited')));
+  });
+  lines.close();
+  child.stdout.destroy();
+  child.unref();
+  const endpoint = `http://127.0.0.1:${port}`;
+  return {
+    endpoint,
+    errors: async () => (await fetch(`${endpoint}/_fake/errors`)).json(),
+    requests: async () => (await fetch(`${endpoint}/_fake/requests`)).json(),
+  };
+}
+
 function lakeReader(args, env = {}) {
   return JSON.parse(execFileSync(rgw.python, [path.join(TOOLS, 'lake_reader.py'), ...args], {
     env: { ...process.env, AWS_ACCESS_KEY_ID: rgw.accessKey, AWS_SECRET_ACCESS_KEY: rgw.secretKey, ...env },
@@ -106,6 +132,11 @@ export function s3Objects(prefix, dir) {
 // The Glue table as boto3 reads it from moto.
 export function glueTable(glueEndpoint, database, table) {
   return lakeReader(['table', '--endpoint', glueEndpoint, '--database', database, '--table', table]);
+}
+
+// The partitions of a Glue table as boto3 reads them from moto: [{Values, Location}], sorted.
+export function gluePartitions(glueEndpoint, database, table) {
+  return lakeReader(['partitions', '--endpoint', glueEndpoint, '--database', database, '--table', table]);
 }
 
 // Mirror an S3 table into a local lake layout (objects + Glue definition), so that DuckDB reads

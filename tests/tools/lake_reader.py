@@ -6,6 +6,8 @@ boto3 lists and downloads the objects under a prefix, and reads a Glue table def
       prints [{"key","size","etag"}] and downloads each object to DIR/<key>
   lake_reader.py table --endpoint URL --database D --table T
       prints the Glue Table (GetTable), or null
+  lake_reader.py partitions --endpoint URL --database D --table T
+      prints the table's partitions (GetPartitions, every page) as [{"Values","Location"}], sorted
   lake_reader.py lftags --endpoint URL --database D [--create --key K --values a,b]
       prints the database's LF tags; with --create, creates the LF tag instead (prints [])
 Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment.
@@ -46,6 +48,16 @@ def table(args):
     print(json.dumps(t, default=str))
 
 
+def partitions(args):
+    glue = client("glue", args.endpoint)
+    out = []
+    for page in glue.get_paginator("get_partitions").paginate(DatabaseName=args.database, TableName=args.table):
+        for p in page["Partitions"]:
+            out.append({"Values": p["Values"], "Location": p["StorageDescriptor"]["Location"]})
+    out.sort(key=lambda p: p["Location"])
+    print(json.dumps(out))
+
+
 def lftags(args):
     lf = client("lakeformation", args.endpoint)
     if args.create:
@@ -71,6 +83,10 @@ def main():
     t.add_argument("--endpoint", required=True)
     t.add_argument("--database", required=True)
     t.add_argument("--table", required=True)
+    pt = sub.add_parser("partitions")
+    pt.add_argument("--endpoint", required=True)
+    pt.add_argument("--database", required=True)
+    pt.add_argument("--table", required=True)
     f = sub.add_parser("lftags")
     f.add_argument("--endpoint", required=True)
     f.add_argument("--database", required=True)
@@ -78,7 +94,7 @@ def main():
     f.add_argument("--key", default="")
     f.add_argument("--values", default="")
     args = p.parse_args()
-    {"objects": objects, "table": table, "lftags": lftags}[args.cmd](args)
+    {"objects": objects, "table": table, "partitions": partitions, "lftags": lftags}[args.cmd](args)
 
 
 if __name__ == "__main__":
