@@ -197,6 +197,50 @@ TEST_F(GlueCatalogMotoTest, AddPartitionsInChunksKeepsExistingOnes) {
   EXPECT_EQ(listed->size(), 150u);
 }
 
+TEST_F(GlueCatalogMotoTest, ListAndDeletePartitionsByValues) {
+  auto catalog = NewGlueCatalog(glue_, nullptr, {});
+  ASSERT_TRUE(catalog->EnsureDatabase("pt_db").ok());
+  TableSpec spec = Spec("daily", {{"id", "bigint"}});
+  spec.partition_keys = {{"at_year", "bigint"}, {"at_month", "bigint"}};
+  const Value table = BuildTableInput(spec);
+  ASSERT_TRUE(catalog->PutTable("pt_db", table).ok());
+  std::vector<Value> partitions;
+  std::vector<std::vector<std::string>> all;
+  for (int year = 2001; year <= 2010; ++year) {
+    for (int month = 1; month <= 12; ++month) {
+      std::vector<std::string> values = {std::to_string(year), std::to_string(month)};
+      partitions.push_back(BuildPartitionInput(
+          table, values, "at_year=" + values[0] + "/at_month=" + values[1] + "/"));
+      all.push_back(values);
+    }
+  }
+  ASSERT_TRUE(catalog->AddPartitions("pt_db", "daily", partitions).ok());
+  auto listed = catalog->ListPartitions("pt_db", "daily");
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  std::vector<std::vector<std::string>> sorted = *listed;
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<std::vector<std::string>> expected = all;
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(sorted, expected);
+
+  // 60 deletions are three BatchDeletePartition chunks; values never registered are ignored.
+  std::vector<std::vector<std::string>> doomed(all.begin(), all.begin() + 60);
+  doomed.push_back({"1999", "1"});
+  Status deleted = catalog->DeletePartitions("pt_db", "daily", doomed);
+  ASSERT_TRUE(deleted.ok()) << deleted.ToString();
+  listed = catalog->ListPartitions("pt_db", "daily");
+  ASSERT_TRUE(listed.ok());
+  sorted = *listed;
+  std::sort(sorted.begin(), sorted.end());
+  expected.assign(all.begin() + 60, all.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(sorted, expected);
+
+  auto missing = catalog->ListPartitions("pt_db", "no_such_table");
+  ASSERT_TRUE(missing.ok()) << missing.status().ToString();
+  EXPECT_TRUE(missing->empty());
+}
+
 TEST_F(GlueCatalogVersionTest, UpdateBetweenOurReadAndWriteIsRetriedWithTheNewVersion) {
   auto catalog = NewGlueCatalog(glue_, nullptr, {});
   ASSERT_TRUE(catalog->EnsureDatabase("race_db").ok());
