@@ -9,14 +9,20 @@ import {
   tempDir, stream, record, streamState, status, run, write, states, errors, ofType, readTable,
 } from './harness.mjs';
 import {
-  rgw, haveRadosgw, startMoto, startFaultProxy, stopServices, s3Objects, glueTable, mirrorTable,
+  rgw, haveRadosgw, startMoto, startValidatingProxy, startFaultProxy, stopServices, s3Objects, glueTable, mirrorTable,
   lfTags,
 } from './services.mjs';
 
 const skip = haveRadosgw ? false : 'radosgw is not running (make test starts it)';
+// Glue and Lake Formation: moto behind the validating proxy, so every request the destination
+// sends is also checked against botocore's service model (the last test asserts none failed).
 let glue;
+let validator;
 before(async () => {
-  if (haveRadosgw) glue = await startMoto();
+  if (haveRadosgw) {
+    validator = await startValidatingProxy(await startMoto());
+    glue = validator.endpoint;
+  }
 });
 after(stopServices);
 
@@ -210,4 +216,10 @@ test('databases get the configured Lake Formation tag', { skip }, async () => {
   assert.equal(r.code, 0, r.stdout.slice(-2000));
   const tags = lfTags(glue, database);
   assert.deepEqual(tags.map((t) => [t.TagKey, [...t.TagValues].sort()]), [['pii_level', ['private', 'public']]]);
+});
+
+test('every Glue and Lake Formation request of these syncs matched the AWS service model', { skip }, async () => {
+  const requests = await validator.requests();
+  assert.ok(requests.some((q) => q.operation === 'CreateTable'), 'the syncs went through the validator');
+  assert.deepEqual(await validator.errors(), []);
 });
