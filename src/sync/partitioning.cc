@@ -1,5 +1,6 @@
 #include "sync/partitioning.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "format/format.h"
@@ -111,6 +112,7 @@ Result<PartitionScheme> SchemeForKeys(const std::vector<catalog::Column>& keys,
     bool matched = false;
     for (const PartDescription& d : kParts) {
       if (!EndsWith(key.name, d.suffix) || key.type != d.type) continue;
+      if (std::find(parts.begin(), parts.end(), d.part) != parts.end()) continue;  // repeated
       const std::string base =
           key.name.substr(0, key.name.size() - std::string_view(d.suffix).size());
       int found = -1;
