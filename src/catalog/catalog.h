@@ -57,6 +57,9 @@ std::vector<Column> MergeColumns(const json::Value& existing, const std::vector<
 // Return the partition keys of `table` (a TableInput or Glue Table), in order.
 std::vector<Column> PartitionKeysOf(const json::Value& table);
 
+// Return the "Values" of a Glue Partition or PartitionInput.
+std::vector<std::string> PartitionValues(const json::Value& partition);
+
 // Return the Glue PartitionInput of one partition of `table_input`: its Values, and the table's
 // StorageDescriptor with the Location "<table location><subdirectory>" (the subdirectory ends
 // with '/'), and empty Parameters, as the original connector registered partitions.

@@ -43,15 +43,6 @@ Value TableInputOf(const Value& table) {
   return out;
 }
 
-// Return the "Values" of a Glue Partition.
-std::vector<std::string> ValuesOf(const Value& partition) {
-  std::vector<std::string> out;
-  const Value* values = partition.Find("Values");
-  if (values == nullptr || !values->is_array()) return out;
-  for (const Value& v : values->items()) out.push_back(v.is_string() ? v.text() : "");
-  return out;
-}
-
 // What is known of a table between a read and the next write.
 struct TableState {
   bool exists = false;
@@ -137,7 +128,7 @@ class GlueCatalog : public Catalog {
     }
     std::vector<std::vector<std::string>> out;
     out.reserve(partitions->size());
-    for (const Value& p : *partitions) out.push_back(ValuesOf(p));
+    for (const Value& p : *partitions) out.push_back(PartitionValues(p));
     return out;
   }
 

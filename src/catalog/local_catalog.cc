@@ -40,15 +40,6 @@ bool HasPartition(const json::Value& partitions, const json::Value* values) {
   return false;
 }
 
-// Return the "Values" of a PartitionInput.
-std::vector<std::string> ValuesOf(const json::Value& partition) {
-  std::vector<std::string> out;
-  const json::Value* values = partition.Find("Values");
-  if (values == nullptr || !values->is_array()) return out;
-  for (const json::Value& v : values->items()) out.push_back(v.is_string() ? v.text() : "");
-  return out;
-}
-
 class LocalCatalog : public Catalog {
  public:
   explicit LocalCatalog(std::string dir) : dir_(std::move(dir)) {}
@@ -107,7 +98,7 @@ class LocalCatalog : public Catalog {
                                                                const std::string& table) override {
     ASSIGN_OR_RETURN(json::Value partitions, ReadPartitions(PartitionsPath(database, table)));
     std::vector<std::vector<std::string>> out;
-    for (const json::Value& p : partitions.items()) out.push_back(ValuesOf(p));
+    for (const json::Value& p : partitions.items()) out.push_back(PartitionValues(p));
     return out;
   }
 
@@ -118,7 +109,7 @@ class LocalCatalog : public Catalog {
     const std::set<std::vector<std::string>> doomed(values.begin(), values.end());
     std::vector<json::Value> kept;
     for (const json::Value& p : partitions.items()) {
-      if (doomed.count(ValuesOf(p)) == 0) kept.push_back(p);
+      if (doomed.count(PartitionValues(p)) == 0) kept.push_back(p);
     }
     if (kept.size() == partitions.items().size()) return Status::Ok();
     return storage::WriteFileAtomically(path,

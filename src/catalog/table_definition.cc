@@ -128,6 +128,14 @@ std::vector<Column> PartitionKeysOf(const Value& table) {
   return out;
 }
 
+std::vector<std::string> PartitionValues(const Value& partition) {
+  std::vector<std::string> out;
+  const Value* values = partition.Find("Values");
+  if (values == nullptr || !values->is_array()) return out;
+  for (const Value& v : values->items()) out.push_back(v.is_string() ? v.text() : "");
+  return out;
+}
+
 Value BuildPartitionInput(const Value& table_input, const std::vector<std::string>& values,
                           const std::string& subdirectory) {
   std::vector<Value> value_list;
