@@ -12,7 +12,7 @@ import {
 } from './harness.mjs';
 import {
   rgw, haveRadosgw, startMoto, startValidatingProxy, stopServices, s3Objects, glueTable,
-  gluePartitions, mirrorTable,
+  gluePartitions, mirrorTable, s3Config,
 } from './services.mjs';
 
 const props = {
@@ -232,18 +232,11 @@ after(stopServices);
 test('on S3 and Glue: partitions registered with their Hive locations, stale ones deleted by an overwrite', { skip }, async () => {
   const dir = tempDir('part-s3');
   const prefix = `part-${crypto.randomBytes(4).toString('hex')}`;
-  const config = {
-    credentials: { credentials_title: 'IAM User', aws_access_key_id: rgw.accessKey, aws_secret_access_key: rgw.secretKey },
-    region: 'us-east-1',
-    bucket_name: rgw.bucket,
-    bucket_prefix: prefix,
+  const config = s3Config(glue.endpoint, prefix, {
     lakeformation_database_name: 'e2e_part',
     format: { format_type: 'Parquet', compression_codec: 'SNAPPY' },
     partitioning: 'YEAR/MONTH',
-    s3_endpoint: rgw.endpoint,
-    glue_endpoint: glue.endpoint,
-    commit_interval_seconds: 0,
-  };
+  });
   const sync = (mode, months) => {
     const input = [];
     months.forEach((m, i) => {

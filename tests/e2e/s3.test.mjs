@@ -9,7 +9,7 @@ import {
   tempDir, stream, record, streamState, status, run, write, states, errors, ofType, readTable,
 } from './harness.mjs';
 import {
-  rgw, haveRadosgw, startMoto, startValidatingProxy, startFaultProxy, stopServices, s3Objects, glueTable, mirrorTable,
+  rgw, haveRadosgw, startMoto, startValidatingProxy, startFaultProxy, s3Config as sharedS3Config, stopServices, s3Objects, glueTable, mirrorTable,
   lfTags,
 } from './services.mjs';
 
@@ -26,20 +26,7 @@ before(async () => {
 });
 after(stopServices);
 
-function s3Config(prefix, extra = {}) {
-  return {
-    credentials: { credentials_title: 'IAM User', aws_access_key_id: rgw.accessKey, aws_secret_access_key: rgw.secretKey },
-    region: 'us-east-1',
-    bucket_name: rgw.bucket,
-    bucket_prefix: prefix,
-    lakeformation_database_name: 'e2e',
-    format: { format_type: 'JSONL', compression_codec: 'UNCOMPRESSED' },
-    s3_endpoint: rgw.endpoint,
-    glue_endpoint: glue,
-    commit_interval_seconds: 0,
-    ...extra,
-  };
-}
+const s3Config = (prefix, extra = {}) => sharedS3Config(glue, prefix, extra);
 
 const props = { id: { type: 'integer' }, name: { type: 'string' }, at: { type: 'string', format: 'date-time' } };
 

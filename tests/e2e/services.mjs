@@ -66,52 +66,60 @@ export async function startMoto() {
   return endpoint;
 }
 
+// Run a Python tool of tests/tools that prints its port on stdout (a line matching `portLine`,
+// whose first group is the port) and return its http endpoint. The tool stops with the tests.
+async function startTool(args, portLine) {
+  const child = spawn(rgw.python, args, { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  const lines = readline.createInterface({ input: child.stdout });
+  const port = await new Promise((resolve, reject) => {
+    lines.on('line', (line) => {
+      const m = portLine.exec(line);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', () => reject(new Error(`${path.basename(args[0])} exited`)));
+  });
+  // Nothing more is read from it: let the test process end without waiting for the tool.
+  lines.close();
+  child.stdout.destroy();
+  child.unref();
+  return `http://127.0.0.1:${port}`;
+}
+
 // Start the fault-injecting proxy in front of `target` (host:port); returns { endpoint, stats }.
 export async function startFaultProxy(target, { rate, seed, kinds }) {
   const args = [path.join(TOOLS, 'fault_proxy.py'), '--target', target, '--port', '0',
     '--fault-rate', String(rate), '--seed', String(seed)];
   if (kinds) args.push('--kinds', kinds);
-  const child = spawn(rgw.python, args, { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  const lines = readline.createInterface({ input: child.stdout });
-  const port = await new Promise((resolve, reject) => {
-    lines.on('line', (line) => {
-      const m = /^FAULT_PROXY_PORT=(\d+)/.exec(line);
-      if (m) resolve(Number(m[1]));
-    });
-    child.on('exit', () => reject(new Error('fault proxy exited')));
-  });
-  // Nothing more is read from it: let the test process end without waiting for the proxy.
-  lines.close();
-  child.stdout.destroy();
-  child.unref();
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = await startTool(args, /^FAULT_PROXY_PORT=(\d+)/);
   return { endpoint, stats: async () => (await fetch(`${endpoint}/__stats`)).json() };
 }
 
 // Start tests/tools/glue_fake.py in front of `target` (moto): it checks every Glue and Lake
 // Formation request against botocore's service model before forwarding it. Returns
-// { endpoint, errors } where errors() lists the requests that failed validation.
+// { endpoint, errors, requests }: errors() lists the requests that failed validation.
 export async function startValidatingProxy(target) {
-  const args = [path.join(TOOLS, 'glue_fake.py'), '--port', '0', '--forward', target];
-  const child = spawn(rgw.python, args, { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  const lines = readline.createInterface({ input: child.stdout });
-  const port = await new Promise((resolve, reject) => {
-    lines.on('line', (line) => {
-      const m = /^PORT (\d+)/.exec(line);
-      if (m) resolve(Number(m[1]));
-    });
-    child.on('exit', () => reject(new Error('glue_fake.py exited')));
-  });
-  lines.close();
-  child.stdout.destroy();
-  child.unref();
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = await startTool([path.join(TOOLS, 'glue_fake.py'), '--port', '0', '--forward', target], /^PORT (\d+)/);
   return {
     endpoint,
     errors: async () => (await fetch(`${endpoint}/_fake/errors`)).json(),
     requests: async () => (await fetch(`${endpoint}/_fake/requests`)).json(),
+  };
+}
+
+// A config writing to the test radosgw bucket under `prefix`, with Glue at `glueEndpoint`.
+export function s3Config(glueEndpoint, prefix, extra = {}) {
+  return {
+    credentials: { credentials_title: 'IAM User', aws_access_key_id: rgw.accessKey, aws_secret_access_key: rgw.secretKey },
+    region: 'us-east-1',
+    bucket_name: rgw.bucket,
+    bucket_prefix: prefix,
+    lakeformation_database_name: 'e2e',
+    format: { format_type: 'JSONL', compression_codec: 'UNCOMPRESSED' },
+    s3_endpoint: rgw.endpoint,
+    glue_endpoint: glueEndpoint,
+    commit_interval_seconds: 0,
+    ...extra,
   };
 }
 
