@@ -175,7 +175,6 @@ void StreamWriter::ReservePartitionKeyNames() {
 
 void StreamWriter::KeepExistingColumnTypes(const json::Value& table) {
   std::vector<catalog::Column> existing = catalog::MergeColumns(table, {});
-  bool changed = false;
   for (schema::Field& field : data_schema_.columns) {
     for (const catalog::Column& column : existing) {
       if (column.name != field.name || column.type == schema::GlueTypeString(field.type)) continue;
@@ -190,11 +189,9 @@ void StreamWriter::KeepExistingColumnTypes(const json::Value& table) {
                                       "in _airbyte_meta.changes");
       }
       field.type = std::move(kept).value();
-      changed = true;
       break;
     }
   }
-  if (changed) BuildFileSchema();
 }
 
 Status StreamWriter::Append(const protocol::Message& record) {
@@ -395,12 +392,6 @@ Status StreamWriter::FinishSuccessfully() {
     if (!std::binary_search(ours.begin(), ours.end(), o.key)) stale.push_back(o.key);
   }
   return context_.store->Delete(stale);
-}
-
-void StreamWriter::Abandon() {
-  for (auto& [subdirectory, open] : open_files_) open.file->Abort();
-  open_files_.clear();
-  last_file_ = nullptr;
 }
 
 }  // namespace datalake::sync

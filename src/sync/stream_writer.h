@@ -7,6 +7,9 @@
 // the end of a successful overwrite sync it removes the files and partitions earlier syncs left
 // in the table.
 //
+// Files still open when the writer is destroyed (a failed sync) are discarded: their pending
+// objects abort themselves, so nothing of them becomes visible.
+//
 // Not thread-safe: owned by the pipeline thread.
 #pragma once
 
@@ -65,8 +68,6 @@ class StreamWriter {
   // End of a successful stream: for overwrite, deregister partitions and delete data files not
   // written by this sync.
   Status FinishSuccessfully();
-  // Discard the open files (the sync failed).
-  void Abandon();
 
   const protocol::StreamDescriptor& descriptor() const { return descriptor_; }
   const std::string& database() const { return database_; }
