@@ -20,7 +20,7 @@ def main(lake):
     catalog = os.path.join(lake, "_catalog")
     for database in sorted(os.listdir(catalog)):
         for name in sorted(os.listdir(os.path.join(catalog, database))):
-            if name.startswith("_") or not name.endswith(".json"):
+            if name.startswith("_") or not name.endswith(".json") or name.endswith(".partitions.json"):
                 continue
             with open(os.path.join(catalog, database, name)) as f:
                 table = json.load(f)
@@ -29,10 +29,18 @@ def main(lake):
             print(f"table {database}.{table['Name']}  ->  {location}")
             for col in sd["Columns"]:
                 print(f"    {col['Name']:<24} {col['Type']}")
+            for key in table.get("PartitionKeys", []):
+                print(f"    {key['Name']:<24} {key['Type']}  (partition key)")
+            partitions_file = os.path.join(catalog, database, name[:-len(".json")] + ".partitions.json")
+            if os.path.exists(partitions_file):
+                with open(partitions_file) as f:
+                    partitions = json.load(f)
+                print(f"    partitions: {len(partitions)}")
             bucket_path = location[len("s3://"):]
             data_dir = os.path.join(lake, bucket_path)
             total = 0
-            for root, _, files in os.walk(data_dir):
+            for root, dirs, files in os.walk(data_dir):
+                dirs.sort()
                 for file in sorted(files):
                     path = os.path.join(root, file)
                     rows, note = count_rows(path)
