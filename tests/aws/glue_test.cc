@@ -35,42 +35,21 @@ Value PartitionInput(const std::string& table, int i) {
                                                                        "/dt=" + value + "/")}})}});
 }
 
-class GlueMotoTest : public ::testing::Test {
+class GlueMotoTest
+    : public testing::GlueServerTest<testing::GlueTestServer::Mode::kMotoBehindValidator> {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new testing::GlueTestServer();
-    server_->Start(testing::GlueTestServer::Mode::kMotoBehindValidator);
-  }
-  static void TearDownTestSuite() {
-    server_->Stop();
-    delete server_;
-    server_ = nullptr;
-  }
   void SetUp() override {
-    if (server_->endpoint().empty()) GTEST_SKIP() << server_->skip_reason();
-    server_->Reset();
-    GlueOptions options;
-    options.region = "us-east-1";
-    options.endpoint = server_->endpoint();
-    options.credentials = std::make_shared<testing::FixedCredentials>();
-    options.retry.max_attempts = 2;
-    glue_ = std::make_unique<GlueClient>(options);
-  }
-  void TearDown() override {
-    if (server_->endpoint().empty()) return;
-    // Every request of the test passed botocore's validation.
-    EXPECT_EQ(json::Serialize(server_->Requests(/*errors_only=*/true)), "[]");
+    GlueServerTest::SetUp();
+    if (IsSkipped()) return;
+    glue_ = std::make_unique<GlueClient>(ClientOptions<GlueOptions>());
   }
 
   void CreateDatabase(const std::string& name) {
     ASSERT_TRUE(glue_->CreateDatabase(Value::Object({{"Name", Value::String(name)}})).ok());
   }
 
-  static testing::GlueTestServer* server_;
   std::unique_ptr<GlueClient> glue_;
 };
-
-testing::GlueTestServer* GlueMotoTest::server_ = nullptr;
 
 TEST_F(GlueMotoTest, CreateDatabaseIsIdempotentAndGetDatabaseFindsIt) {
   EXPECT_TRUE(glue_->GetDatabase("idem_db").status().IsNotFound());

@@ -24,6 +24,9 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include "aws/glue_test_support.h"
 #include "aws/http.h"
 #include "json/json.h"
 
@@ -211,6 +214,45 @@ class GlueTestServer {
   ChildProcess fake_;
   std::string endpoint_;
   std::string skip_reason_;
+};
+
+// A fixture with one GlueTestServer of `kMode` per suite: tests skip when it cannot start, each
+// test starts with no recorded requests, and every request a test sends must have passed
+// botocore's validation. Fixtures that extend SetUp call this one first and stop if IsSkipped().
+template <GlueTestServer::Mode kMode>
+class GlueServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new GlueTestServer();
+    server_->Start(kMode);
+  }
+  static void TearDownTestSuite() {
+    server_->Stop();
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override {
+    if (server_->endpoint().empty()) GTEST_SKIP() << server_->skip_reason();
+    server_->Reset();
+  }
+  void TearDown() override {
+    if (server_->endpoint().empty()) return;
+    EXPECT_EQ(json::Serialize(server_->Requests(/*errors_only=*/true)), "[]");
+  }
+
+  // Options of a client (GlueOptions, LakeFormationOptions) of the server: fixed credentials,
+  // two attempts.
+  template <typename Options>
+  static Options ClientOptions() {
+    Options options;
+    options.region = "us-east-1";
+    options.endpoint = server_->endpoint();
+    options.credentials = std::make_shared<FixedCredentials>();
+    options.retry.max_attempts = 2;
+    return options;
+  }
+
+  static inline GlueTestServer* server_ = nullptr;
 };
 
 }  // namespace datalake::aws::testing

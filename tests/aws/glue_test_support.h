@@ -115,11 +115,11 @@ inline std::function<std::unique_ptr<HttpClient>()> ScriptedFactory(
   return [script] { return std::make_unique<ScriptedHttpClient>(script); };
 }
 
-// Options of a Glue client talking to `script`: one attempt (errors are final at once), no
-// waiting between retries when a test allows more.
-inline GlueOptions ScriptedGlueOptions(std::shared_ptr<HttpScript> script,
-                                       std::string catalog_id = "") {
-  GlueOptions options;
+// Options of a client (GlueOptions, LakeFormationOptions) talking to `script`: one attempt
+// (errors are final at once), no waiting between retries when a test allows more.
+template <typename Options>
+Options ScriptedOptions(std::shared_ptr<HttpScript> script, std::string catalog_id = "") {
+  Options options;
   options.region = "us-east-1";
   options.catalog_id = std::move(catalog_id);
   options.credentials = std::make_shared<FixedCredentials>();
@@ -129,16 +129,14 @@ inline GlueOptions ScriptedGlueOptions(std::shared_ptr<HttpScript> script,
   return options;
 }
 
+inline GlueOptions ScriptedGlueOptions(std::shared_ptr<HttpScript> script,
+                                       std::string catalog_id = "") {
+  return ScriptedOptions<GlueOptions>(std::move(script), std::move(catalog_id));
+}
+
 inline LakeFormationOptions ScriptedLakeFormationOptions(std::shared_ptr<HttpScript> script,
                                                          std::string catalog_id = "") {
-  LakeFormationOptions options;
-  options.region = "us-east-1";
-  options.catalog_id = std::move(catalog_id);
-  options.credentials = std::make_shared<FixedCredentials>();
-  options.retry.max_attempts = 1;
-  options.http_factory = ScriptedFactory(std::move(script));
-  options.sleep = [](std::chrono::milliseconds) {};
-  return options;
+  return ScriptedOptions<LakeFormationOptions>(std::move(script), std::move(catalog_id));
 }
 
 // Return the compact JSON text of `text` (for exact body comparisons written readably).

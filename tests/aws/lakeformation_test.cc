@@ -71,45 +71,12 @@ TEST(LakeFormationClientTest, AccessDeniedIsAConfigError) {
   EXPECT_TRUE(IsGlueError(s, "AccessDeniedException")) << s.ToString();
 }
 
-class LakeFormationMotoTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    server_ = new testing::GlueTestServer();
-    server_->Start(testing::GlueTestServer::Mode::kMotoBehindValidator);
-  }
-  static void TearDownTestSuite() {
-    server_->Stop();
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    if (server_->endpoint().empty()) GTEST_SKIP() << server_->skip_reason();
-    server_->Reset();
-  }
-  void TearDown() override {
-    if (!server_->endpoint().empty()) {
-      EXPECT_EQ(json::Serialize(server_->Requests(/*errors_only=*/true)), "[]");
-    }
-  }
-
-  template <typename Options>
-  static Options Local() {
-    Options options;
-    options.region = "us-east-1";
-    options.endpoint = server_->endpoint();
-    options.credentials = std::make_shared<testing::FixedCredentials>();
-    options.retry.max_attempts = 2;
-    return options;
-  }
-
-  static testing::GlueTestServer* server_;
-};
-
-testing::GlueTestServer* LakeFormationMotoTest::server_ = nullptr;
+using LakeFormationMotoTest =
+    testing::GlueServerTest<testing::GlueTestServer::Mode::kMotoBehindValidator>;
 
 TEST_F(LakeFormationMotoTest, TagsADatabaseAndReadsTheTagBack) {
-  GlueClient glue(Local<GlueOptions>());
-  LakeFormationClient lf(Local<LakeFormationOptions>());
+  GlueClient glue(ClientOptions<GlueOptions>());
+  LakeFormationClient lf(ClientOptions<LakeFormationOptions>());
   ASSERT_TRUE(glue.CreateDatabase(Value::Object({{"Name", Value::String("lf_db")}})).ok());
   ASSERT_TRUE(lf.CreateLFTag("team", {"analytics", "finance", "ops"}).ok());
   Status s = lf.AddLFTagsToDatabase("lf_db", "team", {"analytics", "ops"});
@@ -124,8 +91,8 @@ TEST_F(LakeFormationMotoTest, TagsADatabaseAndReadsTheTagBack) {
 }
 
 TEST_F(LakeFormationMotoTest, UnknownTagIsAConfigErrorFromTheFailuresList) {
-  GlueClient glue(Local<GlueOptions>());
-  LakeFormationClient lf(Local<LakeFormationOptions>());
+  GlueClient glue(ClientOptions<GlueOptions>());
+  LakeFormationClient lf(ClientOptions<LakeFormationOptions>());
   ASSERT_TRUE(glue.CreateDatabase(Value::Object({{"Name", Value::String("lf_db2")}})).ok());
   Status s = lf.AddLFTagsToDatabase("lf_db2", "no_such_tag", {"x"});
   EXPECT_EQ(s.code(), StatusCode::kConfigError) << s.ToString();

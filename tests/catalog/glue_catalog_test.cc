@@ -59,43 +59,19 @@ std::vector<std::string> Operations(const Value& requests) {
   return out;
 }
 
-template <typename Options>
-Options LocalOptions(const std::string& endpoint) {
-  Options options;
-  options.region = "us-east-1";
-  options.endpoint = endpoint;
-  options.credentials = std::make_shared<aws::testing::FixedCredentials>();
-  options.retry.max_attempts = 2;
-  return options;
-}
-
 // One server per suite: the suite's Mode says which.
 template <Mode kMode>
-class ServerTest : public ::testing::Test {
+class ServerTest : public aws::testing::GlueServerTest<kMode> {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new aws::testing::GlueTestServer();
-    server_->Start(kMode);
-  }
-  static void TearDownTestSuite() {
-    server_->Stop();
-    delete server_;
-    server_ = nullptr;
-  }
+  using Base = aws::testing::GlueServerTest<kMode>;
   void SetUp() override {
-    if (server_->endpoint().empty()) GTEST_SKIP() << server_->skip_reason();
-    server_->Reset();
-    glue_ = std::make_shared<aws::GlueClient>(LocalOptions<aws::GlueOptions>(server_->endpoint()));
+    Base::SetUp();
+    if (this->IsSkipped()) return;
+    glue_ = std::make_shared<aws::GlueClient>(Base::template ClientOptions<aws::GlueOptions>());
     lf_ = std::make_shared<aws::LakeFormationClient>(
-        LocalOptions<aws::LakeFormationOptions>(server_->endpoint()));
-  }
-  void TearDown() override {
-    if (!server_->endpoint().empty()) {
-      EXPECT_EQ(json::Serialize(server_->Requests(/*errors_only=*/true)), "[]");
-    }
+        Base::template ClientOptions<aws::LakeFormationOptions>());
   }
 
-  static inline aws::testing::GlueTestServer* server_ = nullptr;
   std::shared_ptr<aws::GlueClient> glue_;
   std::shared_ptr<aws::LakeFormationClient> lf_;
 };
@@ -249,7 +225,7 @@ TEST_F(GlueCatalogVersionTest, UpdateBetweenOurReadAndWriteIsRetriedWithTheNewVe
   ASSERT_TRUE(read.ok() && read->has_value());
 
   // Another writer updates the table after our read.
-  aws::GlueClient other(LocalOptions<aws::GlueOptions>(server_->endpoint()));
+  aws::GlueClient other(ClientOptions<aws::GlueOptions>());
   const Value theirs = BuildTableInput(Spec("t", {{"a", "int"}, {"theirs", "string"}}));
   ASSERT_TRUE(other.UpdateTable("race_db", theirs, "0").ok());
 
