@@ -1,13 +1,24 @@
 // The local lake: objects are files under <lake_root>/<bucket>/, written through a staging
 // directory so a file appears under its final name only once complete and durable.
+//
+// Staging files are "<key>.o<owner>.inprogress", where <owner> names the lock file
+// <lake_root>/.staging/.owners/<owner>.lock that the writing store holds (flock) from its first
+// pending object until it is destroyed. A process that dies, however it dies, releases the lock,
+// so a later run can tell a dead writer's leftovers from a live one's exactly.
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <random>
 
 #include "storage/file_util.h"
@@ -23,6 +34,76 @@ std::string RandomSuffix() {
   std::snprintf(buf, sizeof(buf), "%016llx%04llx", static_cast<unsigned long long>(rng()),
                 static_cast<unsigned long long>(counter.fetch_add(1) & 0xFFFF));
   return buf;
+}
+
+constexpr char kInProgress[] = ".inprogress";
+constexpr size_t kOwnerDigits = 16;
+
+// Call `fn(key, path, stat)` for every regular file below `root` whose key (path relative to
+// `root`) starts with `prefix`. Directories that cannot lead to such a key are not entered.
+Status WalkFiles(
+    const std::string& dir, const std::string& dir_key, const std::string& prefix,
+    const std::function<Status(const std::string&, const std::string&, const struct stat&)>& fn) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) {
+    if (errno == ENOENT || errno == ENOTDIR) return Status::Ok();
+    return ErrnoStatus("list", dir);
+  }
+  Status status;
+  while (struct dirent* entry = ::readdir(d)) {
+    std::string name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    std::string key = dir_key.empty() ? name : dir_key + "/" + name;
+    size_t common = std::min(key.size(), prefix.size());
+    if (key.compare(0, common, prefix, 0, common) != 0) continue;
+    std::string path = dir + "/" + name;
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) continue;  // deleted meanwhile
+    if (S_ISDIR(st.st_mode)) {
+      status = WalkFiles(path, key, prefix, fn);
+    } else if (S_ISREG(st.st_mode) && key.size() >= prefix.size()) {
+      status = fn(key, path, st);
+    }
+    if (!status.ok()) break;
+  }
+  ::closedir(d);
+  return status;
+}
+
+// Walk the deepest directory of `root` that `prefix` names.
+Status WalkPrefix(
+    const std::string& root, const std::string& prefix,
+    const std::function<Status(const std::string&, const std::string&, const struct stat&)>& fn) {
+  size_t slash = prefix.find_last_of('/');
+  std::string dir_key = slash == std::string::npos ? "" : prefix.substr(0, slash);
+  return WalkFiles(dir_key.empty() ? root : root + "/" + dir_key, dir_key, prefix, fn);
+}
+
+// Return the owner named by a staging file name, or "" for names without one.
+std::string OwnerOf(const std::string& name) {
+  const size_t suffix = sizeof(kInProgress) - 1;
+  const size_t tag = kOwnerDigits + 2;  // ".o" + digits
+  if (name.size() < suffix + tag || name.compare(name.size() - suffix, suffix, kInProgress) != 0) {
+    return "";
+  }
+  const size_t start = name.size() - suffix - tag;
+  if (name.compare(start, 2, ".o") != 0) return "";
+  std::string owner = name.substr(start + 2, kOwnerDigits);
+  for (char c : owner) {
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return "";
+  }
+  return owner;
+}
+
+// True if nobody holds the lock file at `path` (a missing file counts as free). A free lock is
+// removed, so dead owners do not accumulate.
+bool LockIsFree(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT;
+  const bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+  if (free) ::unlink(path.c_str());
+  ::close(fd);
+  return free;
 }
 
 class LocalPendingObject : public PendingObject {
@@ -75,11 +156,21 @@ class LocalPendingObject : public PendingObject {
 class LocalStore : public ObjectStore {
  public:
   LocalStore(const std::string& lake_root, const std::string& bucket)
-      : root_(lake_root + "/" + bucket), staging_root_(lake_root + "/.staging/" + bucket) {}
+      : root_(lake_root + "/" + bucket),
+        staging_root_(lake_root + "/.staging/" + bucket),
+        owners_dir_(lake_root + "/.staging/.owners") {}
+
+  ~LocalStore() override {
+    if (owner_fd_ >= 0) {
+      ::unlink(OwnerLockPath(owner_).c_str());
+      ::close(owner_fd_);
+    }
+  }
 
   Result<std::unique_ptr<PendingObject>> Create(const std::string& key) override {
     RETURN_IF_ERROR(CheckKey(key));
-    std::string staging = staging_root_ + "/" + key + "." + RandomSuffix() + ".inprogress";
+    RETURN_IF_ERROR(HoldOwnerLock());
+    std::string staging = staging_root_ + "/" + key + ".o" + owner_ + kInProgress;
     RETURN_IF_ERROR(MakeDirs(ParentDir(staging)));
     std::unique_ptr<PendingObject> object =
         std::make_unique<LocalPendingObject>(key, staging, root_ + "/" + key);
@@ -100,11 +191,11 @@ class LocalStore : public ObjectStore {
 
   Result<std::vector<ObjectInfo>> List(const std::string& prefix) override {
     std::vector<ObjectInfo> out;
-    // List the deepest directory the prefix names, then filter by the full prefix.
-    size_t slash = prefix.find_last_of('/');
-    std::string dir_key = slash == std::string::npos ? "" : prefix.substr(0, slash);
-    std::string dir = dir_key.empty() ? root_ : root_ + "/" + dir_key;
-    RETURN_IF_ERROR(Walk(dir, dir_key, prefix, &out));
+    RETURN_IF_ERROR(WalkPrefix(
+        root_, prefix, [&](const std::string& key, const std::string&, const struct stat& st) {
+          out.push_back({key, static_cast<uint64_t>(st.st_size)});
+          return Status::Ok();
+        }));
     std::sort(out.begin(), out.end(),
               [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
     return out;
@@ -128,9 +219,34 @@ class LocalStore : public ObjectStore {
     return Status::Ok();
   }
 
-  Status CleanupStaging(const std::string& prefix) override {
+  Result<size_t> CleanupStaging(const std::string& prefix, const StagingCleanup& rule) override {
     if (!prefix.empty()) RETURN_IF_ERROR(CheckKey(prefix));
-    return RemoveTree(staging_root_ + "/" + prefix);
+    const auto now = rule.clock ? rule.clock() : std::chrono::system_clock::now();
+    const auto oldest = std::chrono::system_clock::to_time_t(now - rule.max_age);
+    size_t removed = 0;
+    std::map<std::string, bool> dead_owners;  // owner -> lock free
+    Status s =
+        WalkPrefix(staging_root_, prefix,
+                   [&](const std::string&, const std::string& path, const struct stat& st) {
+                     const std::string owner = OwnerOf(path.substr(path.find_last_of('/') + 1));
+                     bool dead;
+                     if (owner.empty()) {
+                       dead = st.st_mtime < oldest;  // written by a version that took no lock
+                     } else if (owner == owner_) {
+                       dead = false;
+                     } else {
+                       auto it = dead_owners.find(owner);
+                       if (it == dead_owners.end()) {
+                         it = dead_owners.emplace(owner, LockIsFree(OwnerLockPath(owner))).first;
+                       }
+                       dead = it->second;
+                     }
+                     if (dead && ::unlink(path.c_str()) == 0) ++removed;
+                     return Status::Ok();
+                   });
+    RETURN_IF_ERROR(s);
+    SweepDeadOwners();
+    return removed;
   }
 
   std::string Uri(const std::string& key) const override { return "file://" + root_ + "/" + key; }
@@ -143,37 +259,57 @@ class LocalStore : public ObjectStore {
     return Status::Ok();
   }
 
-  Status Walk(const std::string& dir, const std::string& dir_key, const std::string& prefix,
-              std::vector<ObjectInfo>* out) {
-    DIR* d = ::opendir(dir.c_str());
-    if (d == nullptr) {
-      if (errno == ENOENT || errno == ENOTDIR) return Status::Ok();
-      return ErrnoStatus("list", dir);
-    }
-    Status status;
-    while (struct dirent* entry = ::readdir(d)) {
-      std::string name = entry->d_name;
-      if (name == "." || name == "..") continue;
-      std::string key = dir_key.empty() ? name : dir_key + "/" + name;
-      // Skip entries that cannot lead to a key with this prefix.
-      size_t common = std::min(key.size(), prefix.size());
-      if (key.compare(0, common, prefix, 0, common) != 0) continue;
-      std::string path = dir + "/" + name;
-      struct stat st;
-      if (::stat(path.c_str(), &st) != 0) continue;  // deleted meanwhile
-      if (S_ISDIR(st.st_mode)) {
-        status = Walk(path, key, prefix, out);
-        if (!status.ok()) break;
-      } else if (S_ISREG(st.st_mode) && key.size() >= prefix.size()) {
-        out->push_back({key, static_cast<uint64_t>(st.st_size)});
-      }
-    }
+  // Remove the lock files of writers that died without leaving staging files.
+  void SweepDeadOwners() {
+    DIR* d = ::opendir(owners_dir_.c_str());
+    if (d == nullptr) return;
+    std::vector<std::string> names;
+    while (struct dirent* entry = ::readdir(d)) names.push_back(entry->d_name);
     ::closedir(d);
-    return status;
+    for (const std::string& name : names) {
+      if (name.size() != kOwnerDigits + 5 || name.compare(0, kOwnerDigits, owner_) == 0) continue;
+      (void)LockIsFree(owners_dir_ + "/" + name);
+    }
+  }
+
+  std::string OwnerLockPath(const std::string& owner) const {
+    return owners_dir_ + "/" + owner + ".lock";
+  }
+
+  // Take this store's owner lock, once: before its first staging file exists.
+  Status HoldOwnerLock() {
+    std::lock_guard<std::mutex> lock(owner_mu_);
+    if (owner_fd_ >= 0) return Status::Ok();
+    RETURN_IF_ERROR(MakeDirs(owners_dir_));
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      std::string owner = RandomSuffix().substr(0, kOwnerDigits);
+      std::string path = OwnerLockPath(owner);
+      int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+      if (fd < 0) return ErrnoStatus("create lock", path);
+      if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        ::close(fd);
+        continue;
+      }
+      // A cleaner may have found the new file unlocked and removed it before our flock: the
+      // lock only counts if the path still names the locked file.
+      struct stat by_fd, by_path;
+      if (::fstat(fd, &by_fd) == 0 && ::stat(path.c_str(), &by_path) == 0 &&
+          by_fd.st_ino == by_path.st_ino && by_fd.st_dev == by_path.st_dev) {
+        owner_ = std::move(owner);
+        owner_fd_ = fd;
+        return Status::Ok();
+      }
+      ::close(fd);
+    }
+    return Status::IOError("could not take a writer lock in " + owners_dir_);
   }
 
   std::string root_;
   std::string staging_root_;
+  std::string owners_dir_;
+  std::mutex owner_mu_;
+  std::string owner_;  // 16 hex digits, once the lock is held
+  int owner_fd_ = -1;
 };
 
 }  // namespace

@@ -2,7 +2,10 @@
 // background while the encoder keeps producing; Commit completes the upload.
 #include <algorithm>
 #include <condition_variable>
+#include <cstdio>
+#include <ctime>
 #include <mutex>
+#include <optional>
 
 #include "storage/storage.h"
 #include "storage/upload_pool.h"
@@ -172,13 +175,21 @@ class S3Store : public ObjectStore {
     return client_->DeleteObjects(bucket_, keys);
   }
 
-  Status CleanupStaging(const std::string& prefix) override {
+  Result<size_t> CleanupStaging(const std::string& prefix, const StagingCleanup& rule) override {
     ASSIGN_OR_RETURN(std::vector<aws::S3MultipartUploadInfo> uploads,
                      client_->ListMultipartUploads(bucket_, prefix));
+    const auto now = rule.clock ? rule.clock() : std::chrono::system_clock::now();
+    size_t removed = 0;
     for (const aws::S3MultipartUploadInfo& u : uploads) {
-      RETURN_IF_ERROR(client_->AbortMultipartUpload(bucket_, u.key, u.upload_id));
+      const auto initiated = ParseIsoTime(u.initiated);
+      const bool old = initiated.has_value() && *initiated < now - rule.max_age;
+      if (!old && !(rule.finished_writer && rule.finished_writer(u.key))) continue;
+      Status s = client_->AbortMultipartUpload(bucket_, u.key, u.upload_id);
+      // Another cleaner may have aborted it first.
+      if (!s.ok() && s.code() != StatusCode::kNotFound) return s;
+      ++removed;
     }
-    return Status::Ok();
+    return removed;
   }
 
   std::string Uri(const std::string& key) const override { return "s3://" + bucket_ + "/" + key; }
@@ -191,6 +202,25 @@ class S3Store : public ObjectStore {
 };
 
 }  // namespace
+
+std::optional<std::chrono::system_clock::time_point> ParseIsoTime(const std::string& text) {
+  // "2026-12-05T03:45:44.000Z": fractions are ignored, only UTC ("Z") is accepted.
+  int y, mo, d, h, mi, sec;
+  char tail = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6) {
+    return std::nullopt;
+  }
+  tail = text.empty() ? 0 : text.back();
+  if (tail != 'Z') return std::nullopt;
+  struct tm tm = {};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  return std::chrono::system_clock::from_time_t(::timegm(&tm));
+}
 
 size_t PartSize(size_t min, int part_number) {
   const int doublings = (part_number - 1) / 1000;

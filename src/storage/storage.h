@@ -1,17 +1,22 @@
 // Object storage: where data files go. Two implementations share one interface: the local lake
-// directory (the embedded default) and, later, Amazon S3.
+// directory (the embedded default) and Amazon S3.
 //
 // Keys are relative to the bucket ("prefix/db/table/x.json"). An object being written is a
 // PendingObject: readers cannot see it until Commit() succeeds, and a crash before that leaves
-// nothing visible (a temporary file in the local lake, an incomplete multipart upload in S3),
-// which CleanupStaging removes on the next run.
+// nothing visible (a staging file in the local lake, an incomplete multipart upload in S3),
+// which a later run's CleanupStaging removes once it is provably dead. Several writers (two
+// connections syncing into one table) may share a store's keys; none removes another's live
+// pending objects.
 //
 // Thread-safety: an ObjectStore may be used from several threads; a PendingObject from one
 // thread at a time.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +44,22 @@ class PendingObject {
   virtual uint64_t size() const = 0;
 };
 
+// Which leftovers of other writers (pending objects never committed nor aborted) CleanupStaging
+// removes. A leftover of a live writer must never be removed, so each store decides liveness
+// with what it can know:
+// - the local lake knows it exactly: every store holds a lock while it lives and its staging
+//   files name the lock, so a leftover is dead once its lock is free. Staging files of versions
+//   that named no lock are dead after `max_age`.
+// - S3 cannot tell: an incomplete upload is dead when `finished_writer` says its key belongs to a
+//   writer known to be finished (an earlier attempt of the same job), or when it was initiated
+//   more than `max_age` ago.
+struct StagingCleanup {
+  std::function<bool(const std::string& key)> finished_writer;  // may be empty
+  std::chrono::seconds max_age{std::chrono::hours(24)};
+  // Injected for tests: the current time.
+  std::function<std::chrono::system_clock::time_point()> clock;
+};
+
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;
@@ -51,14 +72,17 @@ class ObjectStore {
   virtual Result<std::vector<ObjectInfo>> List(const std::string& prefix) = 0;
   // Delete objects; keys that do not exist are not an error.
   virtual Status Delete(const std::vector<std::string>& keys) = 0;
-  // Remove what crashed writers left under `prefix` (temporary files, incomplete uploads).
-  virtual Status CleanupStaging(const std::string& prefix) = 0;
+  // Remove what dead writers left under `prefix` (staging files, incomplete uploads), as `rule`
+  // says; return how many leftovers were removed.
+  virtual Result<size_t> CleanupStaging(const std::string& prefix, const StagingCleanup& rule) = 0;
   // Return a URI for messages and catalog locations ("s3://bucket/key", "file:///...").
   virtual std::string Uri(const std::string& key) const = 0;
 };
 
 // Return a store rooted at <lake_root>/<bucket>. Objects are files; pending ones live under
-// <lake_root>/.staging/<bucket>/ until committed with fsync + rename + directory fsync.
+// <lake_root>/.staging/<bucket>/ until committed with fsync + rename + directory fsync. While it
+// has pending objects the store holds a lock file in <lake_root>/.staging/.owners/ (flock), named
+// in its staging files' names, so that other processes know those files are alive.
 // Keys must be relative paths without "." or ".." segments (kInvalidInput otherwise).
 std::unique_ptr<ObjectStore> NewLocalStore(const std::string& lake_root, const std::string& bucket);
 
@@ -70,10 +94,14 @@ struct S3StoreOptions {
 
 // Return a store writing to `bucket` through `client`. Objects are written as multipart uploads
 // (a single PutObject when they end smaller than one part), completed only by Commit, so
-// readers never see a partial object; CleanupStaging aborts incomplete uploads under a prefix.
+// readers never see a partial object; CleanupStaging aborts dead incomplete uploads under a
+// prefix.
 std::unique_ptr<ObjectStore> NewS3Store(std::shared_ptr<aws::S3Client> client,
                                         const std::string& bucket,
                                         const S3StoreOptions& options = {});
+
+// Return the time of an S3 timestamp ("2026-12-05T03:45:44.000Z"), or nullopt.
+std::optional<std::chrono::system_clock::time_point> ParseIsoTime(const std::string& text);
 
 // Return the size of part `part_number` (1-based) for objects with minimum part size `min`.
 size_t PartSize(size_t min, int part_number);

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <filesystem>
 #include <string>
@@ -44,17 +47,88 @@ TEST_F(LocalStoreTest, PendingObjectIsInvisibleUntilCommitted) {
   EXPECT_EQ(*got, "hello world");
 }
 
-TEST_F(LocalStoreTest, AbandonedObjectLeavesNothingVisibleAndCleanupRemovesStaging) {
+// Staging files below `dir` (recursively).
+std::vector<fs::path> StagingFiles(const fs::path& dir) {
+  std::vector<fs::path> out;
+  if (!fs::exists(dir)) return out;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file() && e.path().string().ends_with(".inprogress")) out.push_back(e.path());
+  }
+  return out;
+}
+
+TEST_F(LocalStoreTest, CleanupRemovesADeadWritersStagingButNotALiveOnes) {
+  // A writer that died (its store gone, its pending object never aborted).
   {
-    auto pending = store_->Create("db/t/b.json");
+    auto dead = NewLocalStore(root_.string(), "bucket");
+    auto pending = dead->Create("db/t/dead.json");
     ASSERT_TRUE(pending.ok());
     ASSERT_TRUE((*pending)->Write("partial").ok());
-    // Simulate a crash: the staging file exists, the final file does not.
-    EXPECT_TRUE(fs::exists(root_ / ".staging/bucket/db/t"));
-    EXPECT_FALSE(fs::exists(root_ / "bucket/db/t/b.json"));
+    (void)pending->release();  // leaked like a crashed process' object: nothing aborts it
   }
-  ASSERT_TRUE(store_->CleanupStaging("db/t/").ok());
-  EXPECT_FALSE(fs::exists(root_ / ".staging/bucket/db/t"));
+  // A live writer with an open object in the same table.
+  auto live = NewLocalStore(root_.string(), "bucket");
+  auto open = live->Create("db/t/live.json");
+  ASSERT_TRUE(open.ok());
+  ASSERT_TRUE((*open)->Write("still writing").ok());
+  ASSERT_EQ(StagingFiles(root_ / ".staging/bucket").size(), 2u);
+  EXPECT_FALSE(fs::exists(root_ / "bucket/db/t/dead.json"));
+
+  auto removed = store_->CleanupStaging("db/t/", StagingCleanup{});
+  ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+  EXPECT_EQ(*removed, 1u);
+  auto left = StagingFiles(root_ / ".staging/bucket");
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_NE(left[0].string().find("live.json"), std::string::npos);
+  // The live writer is undisturbed: its object commits.
+  ASSERT_TRUE((*open)->Commit().ok());
+  EXPECT_EQ(*live->Get("db/t/live.json"), "still writing");
+}
+
+TEST_F(LocalStoreTest, CleanupRemovesTheStagingOfAKilledProcess) {
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto store = NewLocalStore(root_.string(), "bucket");
+    auto pending = store->Create("db/t/killed.json");
+    bool ok = pending.ok() && (*pending)->Write("partial").ok();
+    (void)!::write(ready[1], ok ? "1" : "0", 1);
+    ::pause();  // killed here
+    ::_exit(0);
+  }
+  char c = 0;
+  ASSERT_EQ(::read(ready[0], &c, 1), 1);
+  ASSERT_EQ(c, '1');
+  // While the process lives, its file is kept.
+  auto kept = store_->CleanupStaging("", StagingCleanup{});
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(*kept, 0u);
+  ::kill(child, SIGKILL);
+  int wstatus = 0;
+  ::waitpid(child, &wstatus, 0);
+  auto removed = store_->CleanupStaging("", StagingCleanup{});
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, 1u);
+  EXPECT_TRUE(StagingFiles(root_ / ".staging").empty());
+  ::close(ready[0]);
+  ::close(ready[1]);
+}
+
+TEST_F(LocalStoreTest, StagingFilesThatNameNoWriterAreRemovedByAge) {
+  // Left by a version that took no lock.
+  ASSERT_TRUE(
+      WriteFileAtomically((root_ / ".staging/bucket/db/t/old.json.0123.inprogress").string(), "x")
+          .ok());
+  StagingCleanup rule;
+  auto young = store_->CleanupStaging("db/", rule);
+  ASSERT_TRUE(young.ok());
+  EXPECT_EQ(*young, 0u);
+  rule.clock = [] { return std::chrono::system_clock::now() + std::chrono::hours(25); };
+  auto old = store_->CleanupStaging("db/", rule);
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(*old, 1u);
 }
 
 TEST_F(LocalStoreTest, ListFiltersByPrefixRecursivelyInKeyOrder) {
