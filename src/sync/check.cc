@@ -15,7 +15,7 @@ Status RunCheck(const config::Config& config, Destination* destination,
   const std::string table = "airbyte_test_" + uuids.Hex().substr(0, 8);
   const std::string& database = config.database;
   const std::string prefix = TablePrefix(config.bucket_prefix, database, table);
-  const std::string key = DataFileKey(prefix, uuids.Hex(), ".json");
+  const std::string key = prefix + uuids.Hex() + ".json";
   const std::string probe = "{\"id\":1,\"value\":\"foo\"}\n{\"id\":2,\"value\":\"bar\"}\n";
   storage::ObjectStore* store = destination->store.get();
   catalog::Catalog* catalog = destination->catalog.get();
@@ -52,6 +52,15 @@ Status RunCheck(const config::Config& config, Destination* destination,
   if (!s.ok()) return fail(s, "delete probe table " + database + "." + table);
   s = store->Delete({key});
   if (!s.ok()) return fail(s, "delete " + store->Uri(key));
+  // Uploads that died with their syncs (a stream never synced again would keep them forever).
+  auto removed =
+      store->CleanupStaging(DestinationPrefix(config.bucket_prefix), StagingRule("", {}));
+  if (!removed.ok()) return fail(removed.status(), "remove incomplete uploads older than a day");
+  if (*removed > 0) {
+    out->Log("INFO", "Removed " + std::to_string(*removed) +
+                         " incomplete uploads older than a day under " +
+                         store->Uri(DestinationPrefix(config.bucket_prefix)));
+  }
   return Status::Ok();
 }
 

@@ -4,7 +4,10 @@
 
 #include <cstdio>
 #include <map>
+#include <set>
 #include <string>
+
+#include "sync/lake_layout.h"
 
 namespace datalake::sync {
 
@@ -26,9 +29,11 @@ Pipeline::Pipeline(const config::Config& config, Destination* destination,
   context_.uuids = &uuids_;
   context_.row = &row_;
   context_.out = out_;
+  context_.run_id = NewRunId();
 }
 
 Status Pipeline::Open(const protocol::ConfiguredCatalog& catalog) {
+  RETURN_IF_ERROR(RemoveDeadStaging(catalog));
   // Table names are sanitised stream names, unique within each database.
   std::map<std::string, std::vector<size_t>> by_database;
   for (size_t i = 0; i < catalog.streams.size(); ++i) {
@@ -50,6 +55,23 @@ Status Pipeline::Open(const protocol::ConfiguredCatalog& catalog) {
   }
   for (const protocol::ConfiguredStream& stream : catalog.streams) {
     stream_order_.push_back(&streams_[stream.descriptor]);
+  }
+  return Status::Ok();
+}
+
+// What dead writers left anywhere under the destination's prefix: earlier attempts of this job,
+// crashed local writers, uploads of streams that are no longer synced.
+Status Pipeline::RemoveDeadStaging(const protocol::ConfiguredCatalog& catalog) {
+  std::set<int64_t> sync_ids;
+  for (const protocol::ConfiguredStream& stream : catalog.streams) sync_ids.insert(stream.sync_id);
+  storage::ObjectStore* store = destination_->store.get();
+  const std::string prefix = DestinationPrefix(config_.bucket_prefix);
+  ASSIGN_OR_RETURN(size_t removed,
+                   store->CleanupStaging(prefix, StagingRule(context_.run_id, sync_ids)));
+  if (removed > 0) {
+    out_->Log("INFO", "Removed " + std::to_string(removed) +
+                          " incomplete files of finished or failed earlier syncs under " +
+                          store->Uri(prefix));
   }
   return Status::Ok();
 }

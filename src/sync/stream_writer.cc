@@ -67,6 +67,11 @@ void ReserveMetaNames(schema::TableSchema* schema) {
 
 }  // namespace
 
+bool Truncates(const protocol::ConfiguredStream& stream) {
+  return stream.destination_sync_mode == protocol::DestinationSyncMode::kOverwrite ||
+         (stream.generation_id > 0 && stream.minimum_generation_id == stream.generation_id);
+}
+
 Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::ConfiguredStream& stream,
                                                            const std::string& table_name,
                                                            const SyncContext& context) {
@@ -74,15 +79,31 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::Confi
   const config::Config& config = *context.config;
   w->context_ = context;
   w->descriptor_ = stream.descriptor;
-  w->sync_mode_ = stream.destination_sync_mode;
-  w->generation_id_ = stream.generation_id;
-  w->sync_id_ = stream.sync_id;
+  w->truncate_ = Truncates(stream);
+  w->origin_ = FileOrigin{stream.generation_id, stream.sync_id, context.run_id};
   w->cursor_field_ = stream.cursor_field;
   w->database_ = stream.descriptor.ns.has_value() && !stream.descriptor.ns->empty()
                      ? *stream.descriptor.ns
                      : config.database;
   w->table_ = table_name;
-  w->table_prefix_ = TablePrefix(config.bucket_prefix, w->database_, stream.descriptor.name);
+
+  HiveTableOptions table;
+  table.catalog = context.catalog;
+  table.store = context.store;
+  table.out = context.out;
+  table.bucket = config.bucket_name;
+  table.database = w->database_;
+  table.table = table_name;
+  table.stream = stream.descriptor.ToString();
+  table.base_prefix = TablePrefix(config.bucket_prefix, w->database_, stream.descriptor.name);
+  table.truncate = w->truncate_;
+  // An overwrite drops every older generation; without generations (0), what this run did not
+  // write. A refresh drops what is below its minimum.
+  table.min_generation = stream.destination_sync_mode == protocol::DestinationSyncMode::kOverwrite
+                             ? std::max<int64_t>(stream.generation_id, 0)
+                             : stream.minimum_generation_id;
+  table.origin = w->origin_;
+  w->hive_table_ = std::make_unique<HiveTable>(std::move(table));
 
   schema::MappingOptions mapping;
   mapping.number_as_decimal = config.float_as_decimal;
@@ -118,12 +139,10 @@ void StreamWriter::BuildFileSchema() {
 }
 
 Status StreamWriter::Prepare() {
-  RETURN_IF_ERROR(context_.store->CleanupStaging(table_prefix_));
-  // An overwrite replaces the table's definition; other modes add to an existing table.
+  RETURN_IF_ERROR(hive_table_->Load());
+  // A truncate gives the table the stream's definition; other modes add to an existing table.
   std::optional<json::Value> existing;
-  if (sync_mode_ != protocol::DestinationSyncMode::kOverwrite) {
-    ASSIGN_OR_RETURN(existing, context_.catalog->GetTable(database_, table_));
-  }
+  if (!truncate_) existing = hive_table_->existing();
   RETURN_IF_ERROR(ChoosePartitioning(existing));
   ReservePartitionKeyNames();
   if (existing.has_value()) KeepExistingColumnTypes(*existing);
@@ -133,7 +152,12 @@ Status StreamWriter::Prepare() {
     file_options_.parquet.row_group_bytes =
         std::min(file_options_.parquet.row_group_bytes, kMaxPartitionedRowGroupBytes);
   }
-  return Status::Ok();
+  TableShape shape;
+  shape.columns = catalog::ColumnsOf(file_schema_);
+  shape.partition_keys = partitioning_.keys;
+  shape.format = file_options_.format;
+  shape.compression = file_options_.jsonl.compression;
+  return hive_table_->Plan(std::move(shape));
 }
 
 Status StreamWriter::ChoosePartitioning(const std::optional<json::Value>& existing) {
@@ -243,7 +267,8 @@ Result<StreamWriter::OpenFile*> StreamWriter::FileFor(const std::string& subdire
       RETURN_IF_ERROR(CommitFile(oldest));
     }
     OpenFile open;
-    std::string key = DataFileKey(table_prefix_ + subdirectory, context_.uuids->Hex(), extension_);
+    std::string key = hive_table_->data_prefix() + subdirectory +
+                      DataFileName(origin_, ++files_opened_, extension_);
     ASSIGN_OR_RETURN(open.file, DataFile::Open(context_.store, key, file_schema_, file_options_));
     open.values = values_;
     it = open_files_.emplace(subdirectory, std::move(open)).first;
@@ -261,7 +286,7 @@ Status StreamWriter::CommitFile(std::map<std::string, OpenFile>::iterator it) {
   open_files_.erase(it);
   Status s = file->Commit();
   if (!s.ok()) return s.WithContext("commit " + context_.store->Uri(file->key()));
-  committed_keys_.push_back(file->key());
+  ++files_committed_;
   bytes_committed_ += file->size();
   if (partitioning_.partitioned()) partitions_written_.emplace(subdirectory, std::move(values));
   return Status::Ok();
@@ -274,7 +299,7 @@ void StreamWriter::AppendMetaColumns(const protocol::Message& record) {
   row->EndString(id);
   row->AppendTimestamp(record.emitted_at_ms * 1000);
   row->AppendStruct();
-  row->AppendInt64(sync_id_);
+  row->AppendInt64(origin_.sync_id);
   size_t list = row->BeginList();
   uint32_t count = 0;
   // Changes the source reported come first, then ours.
@@ -303,7 +328,7 @@ void StreamWriter::AppendMetaColumns(const protocol::Message& record) {
     ++count;
   }
   row->EndList(list, count);
-  row->AppendInt64(generation_id_);
+  row->AppendInt64(origin_.generation);
 }
 
 Status StreamWriter::CommitOpenFiles() {
@@ -311,87 +336,12 @@ Status StreamWriter::CommitOpenFiles() {
   return Status::Ok();
 }
 
-Status StreamWriter::CommitTable() {
-  if (!table_committed_) {
-    catalog::Catalog* catalog = context_.catalog;
-    RETURN_IF_ERROR(catalog->EnsureDatabase(database_));
-    ASSIGN_OR_RETURN(std::optional<json::Value> existing, catalog->GetTable(database_, table_));
-    catalog::TableSpec spec;
-    spec.name = table_;
-    spec.columns = catalog::ColumnsOf(file_schema_);
-    spec.partition_keys = partitioning_.keys;
-    if (existing.has_value() && sync_mode_ != protocol::DestinationSyncMode::kOverwrite) {
-      spec.columns = catalog::MergeColumns(*existing, spec.columns);
-    }
-    if (existing.has_value() && sync_mode_ == protocol::DestinationSyncMode::kOverwrite) {
-      RETURN_IF_ERROR(DeletePartitionsOfOtherKeys(*existing));
-    }
-    spec.location = TableLocation(context_.config->bucket_name, table_prefix_);
-    spec.format = file_options_.format;
-    spec.compression = file_options_.jsonl.compression;
-    table_input_ = catalog::BuildTableInput(spec);
-    RETURN_IF_ERROR(catalog->PutTable(database_, table_input_));
-    table_committed_ = true;
-  }
-  return RegisterPartitions();
-}
-
-// An overwrite that changes the partition keys: the partitions registered under the old keys
-// cannot be read with the new ones, so they go before the definition changes.
-Status StreamWriter::DeletePartitionsOfOtherKeys(const json::Value& existing) {
-  const std::vector<catalog::Column> keys = catalog::PartitionKeysOf(existing);
-  bool same = keys.size() == partitioning_.keys.size();
-  for (size_t i = 0; same && i < keys.size(); ++i) {
-    same = keys[i].name == partitioning_.keys[i].name && keys[i].type == partitioning_.keys[i].type;
-  }
-  if (same || keys.empty()) return Status::Ok();
-  ASSIGN_OR_RETURN(auto values, context_.catalog->ListPartitions(database_, table_));
-  return context_.catalog->DeletePartitions(database_, table_, values);
-}
-
-Status StreamWriter::RegisterPartitions() {
-  std::vector<json::Value> inputs;
-  std::vector<std::string> added;
-  for (const auto& [subdirectory, values] : partitions_written_) {
-    if (partitions_registered_.count(subdirectory) != 0) continue;
-    inputs.push_back(catalog::BuildPartitionInput(table_input_, values, subdirectory));
-    added.push_back(subdirectory);
-  }
-  if (inputs.empty()) return Status::Ok();
-  RETURN_IF_ERROR(context_.catalog->AddPartitions(database_, table_, inputs));
-  partitions_registered_.insert(added.begin(), added.end());
-  return Status::Ok();
-}
-
-// Overwrite: the partitions registered by earlier syncs that this one wrote nothing into.
-Status StreamWriter::DeleteStalePartitions() {
-  if (!table_committed_) return Status::Ok();
-  ASSIGN_OR_RETURN(auto registered, context_.catalog->ListPartitions(database_, table_));
-  std::set<std::vector<std::string>> ours;
-  for (const auto& [subdirectory, values] : partitions_written_) ours.insert(values);
-  std::vector<std::vector<std::string>> stale;
-  for (std::vector<std::string>& values : registered) {
-    if (ours.count(values) == 0) stale.push_back(std::move(values));
-  }
-  if (stale.empty()) return Status::Ok();
-  return context_.catalog->DeletePartitions(database_, table_, stale);
-}
+Status StreamWriter::CommitTable() { return hive_table_->Commit(partitions_written_); }
 
 Status StreamWriter::FinishSuccessfully() {
   RETURN_IF_ERROR(CommitOpenFiles());
   RETURN_IF_ERROR(CommitTable());
-  if (sync_mode_ != protocol::DestinationSyncMode::kOverwrite) return Status::Ok();
-  // Overwrite: the new data is complete and visible; now remove what earlier syncs wrote,
-  // partitions first so no registered partition points at files being deleted.
-  RETURN_IF_ERROR(DeleteStalePartitions());
-  ASSIGN_OR_RETURN(std::vector<storage::ObjectInfo> objects, context_.store->List(table_prefix_));
-  std::vector<std::string> ours = committed_keys_;
-  std::sort(ours.begin(), ours.end());
-  std::vector<std::string> stale;
-  for (const storage::ObjectInfo& o : objects) {
-    if (!std::binary_search(ours.begin(), ours.end(), o.key)) stale.push_back(o.key);
-  }
-  return context_.store->Delete(stale);
+  return hive_table_->Finish();
 }
 
 }  // namespace datalake::sync

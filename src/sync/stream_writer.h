@@ -3,9 +3,8 @@
 // It converts records to rows (data columns decoded from the record, Airbyte meta columns
 // added), encodes them into the open data file of the row's partition (one file when the table
 // is not partitioned), rotates files at the target size, and on commit makes its files visible
-// and the catalog current: the table definition, and every partition that received files. At
-// the end of a successful overwrite sync it removes the files and partitions earlier syncs left
-// in the table.
+// and hands them to its table (HiveTable), which keeps the catalog current and, at the end of a
+// successful truncate, removes what older generations left.
 //
 // Files still open when the writer is destroyed (a failed sync) are discarded: their pending
 // objects abort themselves, so nothing of them becomes visible.
@@ -29,6 +28,7 @@
 #include "schema/schema.h"
 #include "storage/storage.h"
 #include "sync/data_file.h"
+#include "sync/hive_table.h"
 #include "sync/partitioning.h"
 #include "sync/uuid.h"
 
@@ -43,7 +43,13 @@ struct SyncContext {
   UuidGenerator* uuids = nullptr;
   format::Row* row = nullptr;              // scratch row, reused for every record
   protocol::MessageWriter* out = nullptr;  // for warnings
+  std::string run_id;                      // this process' run id (lake_layout.h)
 };
+
+// True if the stream truncates its table at its successful end: `overwrite`, or a refresh that
+// asks to drop every older generation (minimum_generation_id == generation_id > 0), whatever the
+// sync mode it comes with (a platform that knows refreshes sends truncates as `append`).
+bool Truncates(const protocol::ConfiguredStream& stream);
 
 class StreamWriter {
  public:
@@ -54,9 +60,9 @@ class StreamWriter {
 
   ~StreamWriter();
 
-  // Remove what a crashed earlier run left in staging for this table, choose the partitioning,
-  // and (append modes) keep the column types and partition keys of an existing table, so that
-  // the files already there stay readable.
+  // Read the table, choose the partitioning, and (appends) keep the column types and partition
+  // keys of an existing table, so that the files already there stay readable; then let the table
+  // decide where this sync's files go.
   Status Prepare();
   // Convert and encode one record.
   Status Append(const protocol::Message& record);
@@ -65,8 +71,7 @@ class StreamWriter {
   // Make the catalog current: the table definition (once per sync), then every partition that
   // received committed files and is not registered yet.
   Status CommitTable();
-  // End of a successful stream: for overwrite, deregister partitions and delete data files not
-  // written by this sync.
+  // End of a successful stream: commit, and for a truncate remove older generations.
   Status FinishSuccessfully();
 
   const protocol::StreamDescriptor& descriptor() const { return descriptor_; }
@@ -74,8 +79,7 @@ class StreamWriter {
   const std::string& table() const { return table_; }
   uint64_t records() const { return records_; }
   uint64_t input_bytes() const { return input_bytes_; }
-  uint64_t files_committed() const { return committed_keys_.size(); }
-  size_t partitions_registered() const { return partitions_registered_.size(); }
+  uint64_t files_committed() const { return files_committed_; }
   uint64_t bytes_committed() const { return bytes_committed_; }
   const PartitionScheme& partitioning() const { return partitioning_; }
 
@@ -92,22 +96,19 @@ class StreamWriter {
   void ReservePartitionKeyNames();
   Result<OpenFile*> FileFor(const std::string& subdirectory);
   Status CommitFile(std::map<std::string, OpenFile>::iterator it);
-  Status RegisterPartitions();
-  Status DeleteStalePartitions();
-  Status DeletePartitionsOfOtherKeys(const json::Value& existing);
   void BuildFileSchema();
   void KeepExistingColumnTypes(const json::Value& table);
   void AppendMetaColumns(const protocol::Message& record);
 
   SyncContext context_;
   protocol::StreamDescriptor descriptor_;
-  protocol::DestinationSyncMode sync_mode_ = protocol::DestinationSyncMode::kAppend;
-  int64_t generation_id_ = 0;
-  int64_t sync_id_ = 0;
+  bool truncate_ = false;
+  FileOrigin origin_;  // generation, sync and run of this sync's files
+  uint64_t files_opened_ = 0;
   std::vector<std::string> cursor_field_;
   std::string database_;
   std::string table_;
-  std::string table_prefix_;
+  std::unique_ptr<HiveTable> hive_table_;
   schema::TableSchema data_schema_;  // what the decoder fills
   schema::TableSchema file_schema_;  // data columns + meta columns: what the encoder writes
   DataFileOptions file_options_;
@@ -123,18 +124,14 @@ class StreamWriter {
   std::optional<std::optional<int64_t>> subdirectory_day_;  // the day subdirectory_ is for
   bool warned_evictions_ = false;
 
-  // Partitions that received committed files in this sync, by subdirectory (their values),
-  // and those of them registered in the catalog.
+  // Partitions that received committed files in this sync, by subdirectory (their values).
   std::map<std::string, std::vector<std::string>> partitions_written_;
-  std::set<std::string> partitions_registered_;
-  json::Value table_input_;  // the definition last put in the catalog
 
   std::vector<decode::Change> changes_;
-  std::vector<std::string> committed_keys_;
   uint64_t records_ = 0;
   uint64_t input_bytes_ = 0;  // bytes of the RECORD lines, for progress reports
+  uint64_t files_committed_ = 0;
   uint64_t bytes_committed_ = 0;
-  bool table_committed_ = false;
 };
 
 // The Airbyte meta column names, in the order they follow the data columns.

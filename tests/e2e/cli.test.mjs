@@ -147,7 +147,7 @@ test('a killed sync keeps every acknowledged record and shows nothing half-writt
   const tableDir = path.join(dir, 'lake', 'bucket', 'db', 'k');
   const ids = dataFiles(tableDir).flatMap(jsonLines).map((l) => l.id);
   for (let i = 0; i < 100; i++) assert.ok(ids.includes(i), `acknowledged record ${i} is missing`);
-  assert.ok(dataFiles(tableDir).every((f) => /^[0-9a-f]{32}\.json$/.test(path.basename(f))));
+  assert.ok(dataFiles(tableDir).every((f) => /^gen\d+-sync\d+-[0-9a-f]{16}-\d+\.json$/.test(path.basename(f))));
   // The next run clears the staging area and syncs normally.
   const again = await write(dir, config, catalog, [record('k', { id: 1000 }), streamState('k', {})]);
   assert.equal(again.code, 0);

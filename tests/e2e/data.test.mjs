@@ -147,7 +147,7 @@ test('gzip and zstd files read back identically to uncompressed ones', async () 
     const files = dataFiles(path.join(dir, 'lake', 'bucket', 'db', 'c'));
     assert.equal(files.length, 1);
     assert.ok(files[0].endsWith({ UNCOMPRESSED: '.json', GZIP: '.json.gz', ZSTD: '.json.zst' }[codec]));
-    assert.match(path.basename(files[0]), /^[0-9a-f]{32}\./);
+    assert.match(path.basename(files[0]), /^gen1-sync7-[0-9a-f]{16}-1\./);
     const def = tableDefinition(path.join(dir, 'lake'), 'db', 'c');
     assert.equal(def.Parameters.compressionType, { UNCOMPRESSED: 'none', GZIP: 'gzip', ZSTD: 'zstd' }[codec]);
     const rows = await readTable(path.join(dir, 'lake'), 'db', 'c', { orderBy: 'id' });
@@ -183,9 +183,14 @@ test('append accumulates and overwrite replaces, only after the new data is comp
   const dir = tempDir('modes');
   const config = localConfig(dir);
   const props = { id: { type: 'integer' } };
-  const catalog = { streams: [stream('app', props), stream('ovr', props, { mode: 'overwrite' })] };
-  const sync = (ids) => write(dir, config, catalog, ids.flatMap((id) => [record('app', { id }), record('ovr', { id })])
-    .concat([streamState('app', {}), status('app', 'COMPLETE'), status('ovr', 'COMPLETE')]));
+  // The platform bumps an overwrite stream's generation on every sync.
+  let generation = 0;
+  const sync = (ids) => {
+    generation += 1;
+    const catalog = { streams: [stream('app', props), stream('ovr', props, { mode: 'overwrite', generation_id: generation })] };
+    return write(dir, config, catalog, ids.flatMap((id) => [record('app', { id }), record('ovr', { id })])
+      .concat([streamState('app', {}), status('app', 'COMPLETE'), status('ovr', 'COMPLETE')]));
+  };
   assert.equal((await sync([1, 2])).code, 0);
   assert.equal((await sync([3])).code, 0);
   const lake = path.join(dir, 'lake');

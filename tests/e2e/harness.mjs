@@ -164,23 +164,53 @@ function splitTopLevel(s) {
   return parts;
 }
 
-// Read a table of the local lake with DuckDB, using exactly the columns its Glue definition
-// declares, as Athena would. Returns rows as JSON-friendly objects.
-// With `hive`, the partition columns come from the Hive-style directories (as Athena takes them
-// from the partitions, whose locations are those directories).
+// The data files a query engine (Athena, Trino, Spark, Hive) reads for a table of the local
+// lake: those below the table's Location, or below each registered partition's Location when the
+// table is partitioned, skipping hidden files and directories (names starting with '_' or '.').
+export function queryFiles(lake, database, table) {
+  const def = tableDefinition(lake, database, table);
+  const local = (location) => path.join(lake, location.replace(/^s3:\/\//, ''));
+  const locations = (def.PartitionKeys ?? []).length === 0
+    ? [def.StorageDescriptor.Location]
+    : tablePartitions(lake, database, table).map((p) => p.StorageDescriptor.Location);
+  return locations.flatMap((l) => visibleFiles(local(l))).sort();
+}
+
+function visibleFiles(dir) {
+  if (!fs.existsSync(dir)) return [];
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('_') || entry.name.startsWith('.')) continue;
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...visibleFiles(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+// The registered partitions (Glue PartitionInput objects) of a table of the local lake.
+export function tablePartitions(lake, database, table) {
+  const file = path.join(lake, '_catalog', database, `${table}.partitions.json`);
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : [];
+}
+
+// Read a table of the local lake with DuckDB as Athena would: exactly the files queryFiles
+// lists, with exactly the columns its Glue definition declares. Returns rows as JSON-friendly
+// objects. With `hive`, the partition columns come from the Hive-style directories (as Athena
+// takes them from the partitions, whose locations are those directories).
 export async function readTable(lake, database, table, { orderBy, hive } = {}) {
   const def = tableDefinition(lake, database, table);
-  const location = def.StorageDescriptor.Location.replace(/^s3:\/\//, '');
   const columns = def.StorageDescriptor.Columns
     .map((c) => `'${c.Name}': '${duckType(c.Type).replaceAll("'", "''")}'`).join(', ');
-  const glob = path.join(lake, location, '**');
-  if (dataFiles(path.join(lake, location)).length === 0) return [];
+  const files = queryFiles(lake, database, table);
+  if (files.length === 0) return [];
+  const list = `[${files.map((f) => `'${f.replaceAll("'", "''")}'`).join(', ')}]`;
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   const partitioned = hive ? ', hive_partitioning=true' : '';
   const source = def.Parameters.classification === 'parquet'
-    ? `read_parquet('${glob}'${partitioned})`
-    : `read_json('${glob}', format='newline_delimited', columns={${columns}}, compression='auto_detect'${partitioned})`;
+    ? `read_parquet(${list}${partitioned})`
+    : `read_json(${list}, format='newline_delimited', columns={${columns}}, compression='auto_detect'${partitioned})`;
   const sql = `SELECT * FROM ${source}` + (orderBy ? ` ORDER BY ${orderBy}` : '');
   const reader = await connection.runAndReadAll(sql);
   return reader.getRowObjectsJson();

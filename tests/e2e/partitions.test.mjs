@@ -143,8 +143,9 @@ test('an append sync keeps the table\'s partition keys; an overwrite replaces th
   const lake = path.join(dir, 'lake');
   const tableDir = path.join(lake, 'bucket', 'db', 'events');
   const day = (id, at) => record('events', { id, updated_at: at });
+  let generation = 0; // the platform bumps it for every overwrite sync
   const run = (partitioning, mode, records) => write(dir, localConfig(dir, { partitioning }),
-    { streams: [stream('events', props, { cursor: 'updated_at', mode })] },
+    { streams: [stream('events', props, { cursor: 'updated_at', mode, generation_id: ++generation })] },
     [...records, streamState('events', {}), status('events', 'COMPLETE')]);
 
   let r = await run('YEAR/MONTH', 'append', [day(1, '2024-01-10T00:00:00Z'), day(2, '2024-02-10T00:00:00Z')]);
@@ -159,18 +160,24 @@ test('an append sync keeps the table\'s partition keys; an overwrite replaces th
     [['2024', '1'], ['2024', '2'], ['2024', '3']]);
   assert.equal((await readTable(lake, 'db', 'events', { hive: true })).length, 4);
 
-  // Overwrite with another partitioning: old partitions go, the new keys and partitions come.
+  // Overwrite with another partitioning: the old files cannot be read with the new keys, so the
+  // new generation is written apart and the table switches to it: old partitions and files go,
+  // the new keys and partitions come.
   r = await run('DATE', 'overwrite', [day(5, '2024-03-01T12:00:00Z'), day(6, '2024-03-02T00:00:00Z')]);
   assert.equal(r.code, 0, r.stdout);
   assert.deepEqual(tableDefinition(lake, 'db', 'events').PartitionKeys, [{ Name: 'updated_at_date', Type: 'date' }]);
+  assert.equal(tableDefinition(lake, 'db', 'events').StorageDescriptor.Location, 's3://bucket/db/events/_airbyte_generation_3/');
   assert.deepEqual(partitionsFile(lake, 'db', 'events').map((p) => p.Values).sort(), [['2024-03-01'], ['2024-03-02']]);
-  assert.deepEqual(fileDirectories(tableDir), ['updated_at_date=2024-03-01', 'updated_at_date=2024-03-02']);
+  assert.deepEqual(fileDirectories(tableDir),
+    ['_airbyte_generation_3/updated_at_date=2024-03-01', '_airbyte_generation_3/updated_at_date=2024-03-02']);
 
-  // Overwrite with the same keys: partitions that got no data this time are deregistered.
+  // Overwrite with the same keys: written where the table is; partitions that got no data this
+  // time are deregistered.
   r = await run('DATE', 'overwrite', [day(7, '2024-03-02T08:00:00Z'), day(8, '2024-03-03T00:00:00Z')]);
   assert.equal(r.code, 0, r.stdout);
   assert.deepEqual(partitionsFile(lake, 'db', 'events').map((p) => p.Values).sort(), [['2024-03-02'], ['2024-03-03']]);
-  assert.deepEqual(fileDirectories(tableDir), ['updated_at_date=2024-03-02', 'updated_at_date=2024-03-03']);
+  assert.deepEqual(fileDirectories(tableDir),
+    ['_airbyte_generation_3/updated_at_date=2024-03-02', '_airbyte_generation_3/updated_at_date=2024-03-03']);
   const rows = await readTable(lake, 'db', 'events', { orderBy: 'id', hive: true });
   assert.deepEqual(rows.map((row) => [row.id, row.updated_at_date]), [['7', '2024-03-02'], ['8', '2024-03-03']]);
 });
@@ -237,6 +244,7 @@ test('on S3 and Glue: partitions registered with their Hive locations, stale one
     format: { format_type: 'Parquet', compression_codec: 'SNAPPY' },
     partitioning: 'YEAR/MONTH',
   });
+  let generation = 0; // the platform bumps it for every overwrite sync
   const sync = (mode, months) => {
     const input = [];
     months.forEach((m, i) => {
@@ -246,7 +254,8 @@ test('on S3 and Glue: partitions registered with their Hive locations, stale one
     input.push(record('orders', { id: 99, note: 'no cursor', updated_at: null }));
     input.push(streamState('orders', { upto: 99 }));
     input.push(status('orders', 'COMPLETE'));
-    return write(dir, config, { streams: [stream('orders', props, { cursor: 'updated_at', mode })] }, input);
+    return write(dir, config,
+      { streams: [stream('orders', props, { cursor: 'updated_at', mode, generation_id: ++generation })] }, input);
   };
 
   let r = await sync('append', [1, 2, 11]);
@@ -265,7 +274,7 @@ test('on S3 and Glue: partitions registered with their Hive locations, stale one
   const keys = s3Objects(`${prefix}/e2e_part/orders/`).map((o) => o.key);
   assert.equal(keys.length, 4);
   for (const key of keys) {
-    assert.match(key, new RegExp(`^${prefix}/e2e_part/orders/updated_at_year=\\d+/updated_at_month=\\d+/[0-9a-f]{32}\\.snappy\\.parquet$`));
+    assert.match(key, new RegExp(`^${prefix}/e2e_part/orders/updated_at_year=\\d+/updated_at_month=\\d+/gen1-sync7-[0-9a-f]{16}-\\d+\\.snappy\\.parquet$`));
   }
   const lake = path.join(dir, 'lake');
   mirrorTable(glue.endpoint, 'e2e_part', 'orders', lake);

@@ -155,6 +155,13 @@ export function mirrorTable(glueEndpoint, database, table, lake) {
   s3Objects(location, path.join(lake, rgw.bucket));
   fs.mkdirSync(path.join(lake, '_catalog', database), { recursive: true });
   fs.writeFileSync(path.join(lake, '_catalog', database, `${table}.json`), JSON.stringify(def));
+  const partitionsFile = path.join(lake, '_catalog', database, `${table}.partitions.json`);
+  fs.rmSync(partitionsFile, { force: true });
+  if ((def.PartitionKeys ?? []).length > 0) {
+    const partitions = gluePartitions(glueEndpoint, database, table)
+      .map((p) => ({ Values: p.Values, StorageDescriptor: { Location: p.Location } }));
+    fs.writeFileSync(partitionsFile, JSON.stringify(partitions));
+  }
   return def;
 }
 

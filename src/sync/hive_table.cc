@@ -1,0 +1,202 @@
+#include "sync/hive_table.h"
+
+#include <algorithm>
+
+namespace datalake::sync {
+
+namespace {
+
+std::string ClassificationOf(const json::Value& table) {
+  const json::Value* parameters = table.Find("Parameters");
+  const json::Value* c = parameters != nullptr ? parameters->Find("classification") : nullptr;
+  return c != nullptr && c->is_string() ? c->text() : "";
+}
+
+std::string LocationOf(const json::Value& table) {
+  const json::Value* sd = table.Find("StorageDescriptor");
+  const json::Value* location = sd != nullptr ? sd->Find("Location") : nullptr;
+  return location != nullptr && location->is_string() ? location->text() : "";
+}
+
+bool SameColumns(const std::vector<catalog::Column>& a, const std::vector<catalog::Column>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].name != b[i].name || a[i].type != b[i].type) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+HiveTable::HiveTable(HiveTableOptions options) : options_(std::move(options)) {}
+
+Status HiveTable::Load() {
+  ASSIGN_OR_RETURN(existing_, options_.catalog->GetTable(options_.database, options_.table));
+  current_prefix_ = options_.base_prefix;
+  if (existing_.has_value()) {
+    // A table switched by an earlier truncate lives in a generation directory of its path.
+    auto prefix = PrefixOfLocation(options_.bucket, LocationOf(*existing_));
+    if (prefix.has_value() &&
+        prefix->compare(0, options_.base_prefix.size(), options_.base_prefix) == 0) {
+      current_prefix_ = *prefix;
+    }
+  }
+  return Status::Ok();
+}
+
+// True if a reader of the new definition reads the existing table's files right: same file
+// format, same partition keys, and every column they share has the same type.
+bool HiveTable::CanReadOldFiles() const {
+  const json::Value& table = *existing_;
+  const bool parquet = shape_.format == format::FileFormat::kParquet;
+  if (ClassificationOf(table) != (parquet ? "parquet" : "json")) return false;
+  if (!SameColumns(catalog::PartitionKeysOf(table), shape_.partition_keys)) return false;
+  for (const catalog::Column& old : catalog::MergeColumns(table, {})) {
+    for (const catalog::Column& now : shape_.columns) {
+      if (now.name == old.name && now.type != old.type) return false;
+    }
+  }
+  return true;
+}
+
+Status HiveTable::Plan(TableShape shape) {
+  shape_ = std::move(shape);
+  data_prefix_ = current_prefix_;
+  apart_ = false;
+  if (!options_.truncate || !existing_.has_value()) return Status::Ok();
+  const std::string own = options_.base_prefix + GenerationDirectory(options_.origin);
+  // A retry of a truncate that already switched the table keeps writing where it is.
+  if (own == current_prefix_) return Status::Ok();
+  // A retry of a truncate that wrote apart continues there, whatever the table looks like now.
+  ASSIGN_OR_RETURN(std::vector<storage::ObjectInfo> earlier, options_.store->List(own));
+  if (earlier.empty() && CanReadOldFiles()) return Status::Ok();
+  data_prefix_ = own;
+  apart_ = true;
+  if (options_.out != nullptr) {
+    options_.out->Log("INFO", "Stream " + options_.stream + ": the new definition of table " +
+                                  options_.database + "." + options_.table +
+                                  " cannot read its current files; this truncate writes to " +
+                                  options_.store->Uri(own) +
+                                  " and the table switches there when it completes");
+  }
+  return Status::Ok();
+}
+
+json::Value HiveTable::TableInput(const std::vector<catalog::Column>& columns) const {
+  catalog::TableSpec spec;
+  spec.name = options_.table;
+  spec.columns = columns;
+  spec.partition_keys = shape_.partition_keys;
+  spec.location = TableLocation(options_.bucket, data_prefix_);
+  spec.format = shape_.format;
+  spec.compression = shape_.compression;
+  return catalog::BuildTableInput(spec);
+}
+
+Status HiveTable::Commit(const std::map<std::string, std::vector<std::string>>& partitions) {
+  if (apart_) return Status::Ok();  // readers keep the old definition until the switch
+  catalog::Catalog* catalog = options_.catalog;
+  if (!defined_) {
+    RETURN_IF_ERROR(catalog->EnsureDatabase(options_.database));
+    // Read again: another writer may have added columns since Load. Existing columns keep their
+    // place and type (files written earlier stay readable); a truncate drops the columns the
+    // stream no longer has only when it completes.
+    ASSIGN_OR_RETURN(std::optional<json::Value> now,
+                     catalog->GetTable(options_.database, options_.table));
+    std::vector<catalog::Column> columns =
+        now.has_value() ? catalog::MergeColumns(*now, shape_.columns) : shape_.columns;
+    table_input_ = TableInput(columns);
+    RETURN_IF_ERROR(catalog->PutTable(options_.database, table_input_));
+    defined_ = true;
+  }
+  return AddPartitions(partitions);
+}
+
+Status HiveTable::AddPartitions(const std::map<std::string, std::vector<std::string>>& partitions) {
+  std::vector<json::Value> inputs;
+  std::vector<std::string> added;
+  for (const auto& [subdirectory, values] : partitions) {
+    if (registered_.count(subdirectory) != 0) continue;
+    inputs.push_back(catalog::BuildPartitionInput(table_input_, values, subdirectory));
+    added.push_back(subdirectory);
+  }
+  if (inputs.empty()) return Status::Ok();
+  RETURN_IF_ERROR(options_.catalog->AddPartitions(options_.database, options_.table, inputs));
+  registered_.insert(added.begin(), added.end());
+  return Status::Ok();
+}
+
+bool HiveTable::Keeps(const std::string& key) const {
+  std::optional<FileOrigin> origin = OriginOfKey(key);
+  if (options_.min_generation > 0) {
+    return origin.has_value() && origin->generation >= options_.min_generation;
+  }
+  return origin.has_value() && origin->run == options_.origin.run;
+}
+
+// The partition values of a subdirectory "k1=v1/k2=v2/" of this table's keys, or nullopt when
+// it is not one.
+std::optional<std::vector<std::string>> HiveTable::PartitionValuesOf(
+    const std::string& subdirectory) const {
+  std::vector<std::string> values;
+  size_t start = 0;
+  for (const catalog::Column& key : shape_.partition_keys) {
+    const size_t slash = subdirectory.find('/', start);
+    if (slash == std::string::npos) return std::nullopt;
+    const std::string part = subdirectory.substr(start, slash - start);
+    if (part.compare(0, key.name.size() + 1, key.name + "=") != 0) return std::nullopt;
+    values.push_back(part.substr(key.name.size() + 1));
+    start = slash + 1;
+  }
+  if (start != subdirectory.size()) return std::nullopt;
+  return values;
+}
+
+Status HiveTable::Finish() {
+  if (!options_.truncate) return Status::Ok();
+  catalog::Catalog* catalog = options_.catalog;
+  ASSIGN_OR_RETURN(std::vector<storage::ObjectInfo> objects,
+                   options_.store->List(options_.base_prefix));
+  std::map<std::string, std::vector<std::string>> kept_partitions;
+  std::vector<std::string> stale;
+  for (const storage::ObjectInfo& o : objects) {
+    if (!Keeps(o.key)) {
+      stale.push_back(o.key);
+      continue;
+    }
+    if (shape_.partition_keys.empty() || !VisibleBelow(data_prefix_, o.key)) continue;
+    const std::string subdirectory = SubdirectoryBelow(data_prefix_, o.key);
+    if (kept_partitions.count(subdirectory) != 0) continue;
+    if (auto values = PartitionValuesOf(subdirectory)) kept_partitions[subdirectory] = *values;
+  }
+
+  // The catalog first, so no registered partition points at files being deleted.
+  RETURN_IF_ERROR(catalog->EnsureDatabase(options_.database));
+  ASSIGN_OR_RETURN(auto registered, catalog->ListPartitions(options_.database, options_.table));
+  std::set<std::vector<std::string>> keep_values;
+  for (const auto& [subdirectory, values] : kept_partitions) keep_values.insert(values);
+  std::vector<std::vector<std::string>> drop;
+  for (std::vector<std::string>& values : registered) {
+    // Partitions of the old definition go before the switch: they may have other keys.
+    if (apart_ || keep_values.count(values) == 0) drop.push_back(std::move(values));
+  }
+  if (apart_) RETURN_IF_ERROR(catalog->DeletePartitions(options_.database, options_.table, drop));
+  // The new definition exactly: columns the stream no longer has go now.
+  table_input_ = TableInput(shape_.columns);
+  RETURN_IF_ERROR(catalog->PutTable(options_.database, table_input_));
+  if (apart_) registered_.clear();
+  RETURN_IF_ERROR(AddPartitions(kept_partitions));
+  if (!apart_) RETURN_IF_ERROR(catalog->DeletePartitions(options_.database, options_.table, drop));
+
+  RETURN_IF_ERROR(options_.store->Delete(stale));
+  if (options_.out != nullptr && (apart_ || !stale.empty())) {
+    options_.out->Log(
+        "INFO", "Stream " + options_.stream + ": truncate of table " + options_.database + "." +
+                    options_.table + " complete" +
+                    (apart_ ? " (switched to " + options_.store->Uri(data_prefix_) + ")" : "") +
+                    "; " + std::to_string(stale.size()) + " files of older generations deleted");
+  }
+  return Status::Ok();
+}
+
+}  // namespace datalake::sync
