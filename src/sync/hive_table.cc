@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/crash_point.h"
+
 namespace datalake::sync {
 
 namespace {
@@ -108,6 +110,7 @@ Status HiveTable::Commit(const std::map<std::string, std::vector<std::string>>& 
     table_input_ = TableInput(columns);
     RETURN_IF_ERROR(catalog->PutTable(options_.database, table_input_));
     defined_ = true;
+    CrashPoint("table.defined");
   }
   return AddPartitions(partitions);
 }
@@ -123,6 +126,7 @@ Status HiveTable::AddPartitions(const std::map<std::string, std::vector<std::str
   if (inputs.empty()) return Status::Ok();
   RETURN_IF_ERROR(options_.catalog->AddPartitions(options_.database, options_.table, inputs));
   registered_.insert(added.begin(), added.end());
+  CrashPoint("partitions.added");
   return Status::Ok();
 }
 
@@ -181,14 +185,18 @@ Status HiveTable::Finish() {
     if (apart_ || keep_values.count(values) == 0) drop.push_back(std::move(values));
   }
   if (apart_) RETURN_IF_ERROR(catalog->DeletePartitions(options_.database, options_.table, drop));
+  CrashPoint("truncate.old_partitions_dropped");
   // The new definition exactly: columns the stream no longer has go now.
   table_input_ = TableInput(shape_.columns);
   RETURN_IF_ERROR(catalog->PutTable(options_.database, table_input_));
+  CrashPoint("truncate.table_switched");
   if (apart_) registered_.clear();
   RETURN_IF_ERROR(AddPartitions(kept_partitions));
   if (!apart_) RETURN_IF_ERROR(catalog->DeletePartitions(options_.database, options_.table, drop));
 
+  CrashPoint("truncate.catalog_final");
   RETURN_IF_ERROR(options_.store->Delete(stale));
+  CrashPoint("truncate.files_deleted");
   if (options_.out != nullptr && (apart_ || !stale.empty())) {
     options_.out->Log(
         "INFO", "Stream " + options_.stream + ": truncate of table " + options_.database + "." +

@@ -2,6 +2,8 @@
 
 #include "sync/aws_destination.h"
 
+#include "common/crash_point.h"
+
 #include <cstdio>
 #include <map>
 #include <set>
@@ -156,12 +158,15 @@ Status Pipeline::MaybeCommitOnTime() {
 Status Pipeline::Commit() {
   // 1. Every open file becomes visible (durably).
   for (StreamState* s : stream_order_) RETURN_IF_ERROR(s->writer->CommitOpenFiles());
+  CrashPoint("commit.files_visible");
   // 2. The catalog knows every table that has data.
   for (StreamState* s : stream_order_) {
     if (s->writer->files_committed() > 0) RETURN_IF_ERROR(s->writer->CommitTable());
   }
+  CrashPoint("commit.catalog_current");
   // 3. Only now are the waiting STATEs true: echo them in order.
   for (const json::Value& state : checkpoints_.TakeCommitted()) out_->State(state);
+  CrashPoint("commit.states_echoed");
   last_commit_ = std::chrono::steady_clock::now();
   return Status::Ok();
 }
@@ -183,6 +188,7 @@ Status Pipeline::Finish() {
       continue;
     }
     RETURN_IF_ERROR(s->writer->FinishSuccessfully());
+    CrashPoint("finish.stream_done");
   }
   ReportProgress();
   for (StreamState* s : stream_order_) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/crash_point.h"
 #include "sync/lake_layout.h"
 
 namespace datalake::sync {
@@ -240,6 +241,7 @@ Status StreamWriter::Append(const protocol::Message& record) {
   ASSIGN_OR_RETURN(OpenFile * open, FileFor(subdirectory_));
   open->file->Append(*row);
   open->last_use = ++records_;
+  CrashPoint("record.encoded");
   input_bytes_ += record.line_bytes;
   if (open->file->EstimatedSize() >= context_.config->target_file_size_bytes) {
     return CommitFile(open_files_.find(subdirectory_));
@@ -288,6 +290,7 @@ Status StreamWriter::CommitFile(std::map<std::string, OpenFile>::iterator it) {
   if (!s.ok()) return s.WithContext("commit " + context_.store->Uri(file->key()));
   ++files_committed_;
   bytes_committed_ += file->size();
+  CrashPoint("file.committed");
   if (partitioning_.partitioned()) partitions_written_.emplace(subdirectory, std::move(values));
   return Status::Ok();
 }
