@@ -1,4 +1,9 @@
 // The local catalog: Glue TableInput documents kept as files beside the local lake's data.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <set>
 
@@ -39,6 +44,32 @@ bool HasPartition(const json::Value& partitions, const json::Value* values) {
   }
   return false;
 }
+
+// An exclusive lock on a file, held for the object's life: two syncs into one table (two
+// connections) update its partitions file by read-modify-write, one after the other.
+class FileLock {
+ public:
+  explicit FileLock(const std::string& path) {
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) error_ = errno;
+    if (fd_ >= 0 && ::flock(fd_, LOCK_EX) != 0) {
+      error_ = errno;
+      ::close(fd_);
+      fd_ = -1;
+    }
+  }
+  ~FileLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  bool held() const { return fd_ >= 0; }
+  int error() const { return error_; }
+
+ private:
+  int fd_ = -1;
+  int error_ = 0;
+};
 
 class LocalCatalog : public Catalog {
  public:
@@ -83,6 +114,9 @@ class LocalCatalog : public Catalog {
   Status AddPartitions(const std::string& database, const std::string& table,
                        const std::vector<json::Value>& partition_inputs) override {
     const std::string path = PartitionsPath(database, table);
+    RETURN_IF_ERROR(EnsureDatabase(database));
+    FileLock lock(path + ".lock");
+    if (!lock.held()) return Status::IOError("lock " + path + ".lock");
     ASSIGN_OR_RETURN(json::Value partitions, ReadPartitions(path));
     bool changed = false;
     for (const json::Value& input : partition_inputs) {
@@ -105,6 +139,12 @@ class LocalCatalog : public Catalog {
   Status DeletePartitions(const std::string& database, const std::string& table,
                           const std::vector<std::vector<std::string>>& values) override {
     const std::string path = PartitionsPath(database, table);
+    FileLock lock(path + ".lock");
+    if (!lock.held()) {
+      // No database directory: no partitions to delete.
+      if (lock.error() == ENOENT) return Status::Ok();
+      return Status::IOError("lock " + path + ".lock");
+    }
     ASSIGN_OR_RETURN(json::Value partitions, ReadPartitions(path));
     const std::set<std::vector<std::string>> doomed(values.begin(), values.end());
     std::vector<json::Value> kept;
