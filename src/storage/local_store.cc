@@ -130,9 +130,11 @@ class LocalPendingObject : public PendingObject {
     RETURN_IF_ERROR(AppendToFile(staging_path_, {}));
     RETURN_IF_ERROR(SyncFile(staging_path_));
     std::string dir = ParentDir(final_path_);
-    RETURN_IF_ERROR(MakeDirs(dir));
-    if (::rename(staging_path_.c_str(), final_path_.c_str()) != 0) {
-      return ErrnoStatus("rename into place", final_path_);
+    // A Delete emptying the directory may remove it between MakeDirs and rename: make it again.
+    for (int attempt = 0;; ++attempt) {
+      RETURN_IF_ERROR(MakeDirs(dir));
+      if (::rename(staging_path_.c_str(), final_path_.c_str()) == 0) break;
+      if (errno != ENOENT || attempt == 3) return ErrnoStatus("rename into place", final_path_);
     }
     committed_ = true;
     return SyncDir(dir);
@@ -211,10 +213,12 @@ class LocalStore : public ObjectStore {
     }
     std::sort(dirs.begin(), dirs.end());
     dirs.erase(std::unique(dirs.begin(), dirs.end()), dirs.end());
-    for (const std::string& dir : dirs) {
+    // Deepest first: a partition directory, then its parents, as they become empty.
+    for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
       struct stat st;
-      if (::stat(dir.c_str(), &st) != 0) continue;
-      RETURN_IF_ERROR(SyncDir(dir));
+      if (::stat(it->c_str(), &st) != 0) continue;
+      RETURN_IF_ERROR(SyncDir(*it));
+      RemoveEmptyParents(*it);
     }
     return Status::Ok();
   }
@@ -257,6 +261,15 @@ class LocalStore : public ObjectStore {
       return Status::InvalidInput("unsafe object key for the local lake: " + key);
     }
     return Status::Ok();
+  }
+
+  // Remove `dir` and its parents below the bucket directory while they are empty, as S3 shows
+  // no directory without objects. A writer committing into one meanwhile makes it again.
+  void RemoveEmptyParents(std::string dir) const {
+    while (dir.size() > root_.size() && dir.compare(0, root_.size() + 1, root_ + "/") == 0) {
+      if (::rmdir(dir.c_str()) != 0) return;
+      dir = ParentDir(dir);
+    }
   }
 
   // Remove the lock files of writers that died without leaving staging files.
