@@ -205,8 +205,8 @@ Status Pipeline::Finish() {
   };
   if (!incomplete.empty()) {
     return Status::Transient("the source reported these streams INCOMPLETE: " + join(incomplete) +
-                             ". Everything acknowledged is committed; overwrite streams kept "
-                             "their previous data.");
+                             ". Everything acknowledged is committed; tables being truncated "
+                             "keep their data: older generations stay until a truncate completes.");
   }
   if (!without_status.empty()) {
     return Status::Transient(
