@@ -101,6 +101,26 @@ export async function write(dir, config, catalog, messages, options = {}) {
   return run(['write', '--config', configPath, '--catalog', catalogPath], messages, options);
 }
 
+// One attempt of a sync of one stream `name` with `config`: `ids` as records ({id} or
+// `data(id)`), each followed by its STATE ({upto: id}), then the terminal status ('COMPLETE',
+// 'INCOMPLETE', or null: none after a STARTED, as a platform whose source died sends). `crash`
+// kills the process (SIGKILL) at a crash point, e.g. 'commit.states_echoed:1' right after the
+// first STATE ack (DATALAKE_CRASH_AT).
+export async function syncAttempt(dir, config, name, streamOpts, ids, terminal = 'COMPLETE', { crash, props, data } = {}) {
+  const catalog = { streams: [stream(name, props ?? { id: { type: 'integer' } }, streamOpts)] };
+  const input = terminal ? [] : [status(name, 'STARTED')];
+  for (const id of ids) {
+    input.push(record(name, data ? data(id) : { id }));
+    input.push(streamState(name, { upto: id }));
+  }
+  if (terminal) input.push(status(name, terminal));
+  const env = crash ? { ...process.env, DATALAKE_CRASH_AT: crash } : undefined;
+  return write(dir, config, catalog, input, { env });
+}
+
+// The `upto` of every STATE a syncAttempt echoed.
+export const acked = (r) => states(r).map((s) => s.stream.stream_state.upto);
+
 export const ofType = (result, type) => result.messages.filter((m) => m.type === type);
 export const states = (result) => ofType(result, 'STATE').map((m) => m.state);
 export const errors = (result) =>

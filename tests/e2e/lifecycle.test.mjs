@@ -8,27 +8,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  tempDir, localConfig, stream, record, streamState, status, write, states, errors,
-  readTable, tableDefinition, tablePartitions, queryFiles,
+  tempDir, localConfig, stream, write, states, errors, acked, status,
+  readTable, tableDefinition, tablePartitions, queryFiles, syncAttempt,
 } from './harness.mjs';
 
 const props = { id: { type: 'integer' } };
 
-// One attempt of a sync of stream `t`: `ids` as records, each followed by its STATE, then the
-// terminal status ('COMPLETE', 'INCOMPLETE' or null for none after a STARTED, as a platform
-// whose source died sends). `crash` kills the process
-// (SIGKILL) at a crash point, e.g. 'commit.states_echoed:1' right after the first STATE ack.
-async function attempt(dir, opts, ids, terminal = 'COMPLETE', { crash, config = {}, props: p = props, data } = {}) {
-  const catalog = { streams: [stream('t', p, opts)] };
-  const input = terminal ? [] : [status('t', 'STARTED')];
-  for (const id of ids) {
-    input.push(record('t', data ? data(id) : { id }));
-    input.push(streamState('t', { upto: id }));
-  }
-  if (terminal) input.push(status('t', terminal));
-  const env = crash ? { ...process.env, DATALAKE_CRASH_AT: crash } : undefined;
-  return write(dir, localConfig(dir, config), catalog, input, { env });
-}
+// One attempt of a sync of stream `t` into the local lake (see harness.mjs syncAttempt).
+const attempt = (dir, opts, ids, terminal = 'COMPLETE', { config = {}, ...extra } = {}) =>
+  syncAttempt(dir, localConfig(dir, config), 't', opts, ids, terminal, extra);
 
 async function rows(dir) {
   const lake = path.join(dir, 'lake');
@@ -37,7 +25,6 @@ async function rows(dir) {
 }
 const ids = async (dir) => (await rows(dir)).map((r) => Number(r.id));
 const generations = async (dir) => [...new Set((await rows(dir)).map((r) => Number(r._airbyte_generation_id)))].sort();
-const acked = (r) => states(r).map((s) => s.stream.stream_state.upto);
 
 test('truncate refresh: gen 12, an interrupted gen 13 keeps the old rows, a completed gen 13 keeps only gen 13', async () => {
   // Both forms the platform sends a truncate in: `append` with minimum == generation (refresh
