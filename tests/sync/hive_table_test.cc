@@ -1,0 +1,220 @@
+// HiveTable (sync/hive_table.h) on a real local lake and local catalog: where a truncate writes
+// (next to the old files, or apart), what its completion keeps and removes, and that appends
+// follow a switched table.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "storage/storage.h"
+#include "sync/hive_table.h"
+#include "sync/lake_layout.h"
+
+namespace datalake::sync {
+namespace {
+
+namespace fs = std::filesystem;
+using Partitions = std::map<std::string, std::vector<std::string>>;
+
+constexpr char kRun[] = "00000000000000aa";
+constexpr char kOtherRun[] = "00000000000000bb";
+const std::string kBase = "db/t/";
+
+class HiveTableTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("hive_table_test_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    store_ = storage::NewLocalStore(root_.string(), "bucket");
+    catalog_ = catalog::NewLocalCatalog((root_ / "_catalog").string());
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  HiveTable Table(bool truncate, int64_t generation, int64_t min_generation,
+                  const std::string& run = kRun) {
+    HiveTableOptions o;
+    o.catalog = catalog_.get();
+    o.store = store_.get();
+    o.bucket = "bucket";
+    o.database = "db";
+    o.table = "t";
+    o.stream = "t";
+    o.base_prefix = kBase;
+    o.truncate = truncate;
+    o.min_generation = min_generation;
+    o.origin = FileOrigin{generation, 1, run};
+    return HiveTable(o);
+  }
+
+  static TableShape Shape(std::vector<catalog::Column> columns,
+                          std::vector<catalog::Column> keys = {}) {
+    TableShape shape;
+    shape.columns = std::move(columns);
+    shape.partition_keys = std::move(keys);
+    return shape;
+  }
+
+  // Write one committed data file of `generation` by `run` below the table's data prefix.
+  std::string Put(const HiveTable& table, int64_t generation, const std::string& run,
+                  const std::string& subdirectory = "") {
+    const std::string key = table.data_prefix() + subdirectory +
+                            DataFileName({generation, 1, run}, ++sequence_, ".json");
+    EXPECT_TRUE(store_->Put(key, "{}\n").ok());
+    return key;
+  }
+
+  std::vector<std::string> Keys() {
+    auto listed = store_->List(kBase);
+    EXPECT_TRUE(listed.ok());
+    std::vector<std::string> out;
+    if (!listed.ok()) return out;
+    for (const storage::ObjectInfo& o : listed.value()) out.push_back(o.key);
+    return out;
+  }
+
+  std::string Location() {
+    auto table = catalog_->GetTable("db", "t");
+    return (**table).Find("StorageDescriptor")->Find("Location")->text();
+  }
+
+  // One complete sync: load, plan, write files per (subdirectory -> values), commit, finish.
+  void Sync(HiveTable table, const TableShape& shape, int64_t generation, const Partitions& parts,
+            const std::string& run = kRun) {
+    ASSERT_TRUE(table.Load().ok());
+    ASSERT_TRUE(table.Plan(shape).ok());
+    for (const auto& [subdirectory, values] : parts) Put(table, generation, run, subdirectory);
+    ASSERT_TRUE(table.Commit(parts).ok());
+    ASSERT_TRUE(table.Finish().ok());
+  }
+
+  fs::path root_;
+  std::unique_ptr<storage::ObjectStore> store_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  uint64_t sequence_ = 0;
+};
+
+const std::vector<catalog::Column> kIntX = {{"id", "bigint"}, {"x", "bigint"}};
+const std::vector<catalog::Column> kStringX = {{"id", "bigint"}, {"x", "string"}};
+const std::vector<catalog::Column> kYear = {{"at_year", "bigint"}};
+const std::vector<catalog::Column> kDate = {{"at_date", "date"}};
+
+TEST_F(HiveTableTest, CompatibleTruncateWritesNextToTheOldFilesAndKeepsTheMinimumGeneration) {
+  Sync(Table(false, 1, 0), Shape(kIntX), 1, {{"", {}}});
+  // Files the original connector wrote (no marker) count as generation 0.
+  ASSERT_TRUE(store_->Put(kBase + "0123456789abcdef0123456789abcdef.json", "{}\n").ok());
+
+  HiveTable truncate = Table(true, 3, 3);
+  ASSERT_TRUE(truncate.Load().ok());
+  ASSERT_TRUE(truncate.Plan(Shape({{"id", "bigint"}, {"x", "bigint"}, {"y", "string"}})).ok());
+  EXPECT_FALSE(truncate.writes_apart());
+  EXPECT_EQ(truncate.data_prefix(), kBase);
+  const std::string mine = Put(truncate, 3, kRun);
+  const std::string earlier_attempt = Put(truncate, 3, kOtherRun);
+  const std::string newer = Put(truncate, 4, kOtherRun);
+  ASSERT_TRUE(truncate.Commit({}).ok());
+  EXPECT_EQ(Keys().size(), 5u) << "nothing is removed before the truncate completes";
+  ASSERT_TRUE(truncate.Finish().ok());
+  std::vector<std::string> want = {mine, earlier_attempt, newer};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(Keys(), want);
+  EXPECT_EQ(Location(), "s3://bucket/db/t/");
+}
+
+TEST_F(HiveTableTest, IncompatibleTruncateWritesApartTouchesNothingAndSwitchesWhenItCompletes) {
+  Sync(Table(false, 1, 0), Shape(kIntX, kYear), 1, {{"at_year=2020/", {"2020"}}});
+  const auto old_table = catalog_->GetTable("db", "t");
+
+  HiveTable truncate = Table(true, 2, 2);
+  ASSERT_TRUE(truncate.Load().ok());
+  ASSERT_TRUE(truncate.Plan(Shape(kIntX, kDate)).ok());
+  EXPECT_TRUE(truncate.writes_apart());
+  EXPECT_EQ(truncate.data_prefix(), kBase + "_airbyte_generation_2/");
+  Put(truncate, 2, kRun, "at_date=2024-01-02/");
+  ASSERT_TRUE(truncate.Commit({{"at_date=2024-01-02/", {"2024-01-02"}}}).ok());
+  EXPECT_EQ(*catalog_->GetTable("db", "t"), *old_table) << "readers keep the old definition";
+  EXPECT_EQ(catalog_->ListPartitions("db", "t")->size(), 1u);
+
+  // The retry of the generation (another run) continues apart, even if the shape alone would
+  // not need it, and registers the first attempt's partition too.
+  HiveTable retry = Table(true, 2, 2, kOtherRun);
+  ASSERT_TRUE(retry.Load().ok());
+  ASSERT_TRUE(retry.Plan(Shape(kIntX, kYear)).ok());
+  EXPECT_TRUE(retry.writes_apart());
+  ASSERT_TRUE(retry.Plan(Shape(kIntX, kDate)).ok());
+  Put(retry, 2, kOtherRun, "at_date=2024-01-03/");
+  ASSERT_TRUE(retry.Commit({{"at_date=2024-01-03/", {"2024-01-03"}}}).ok());
+  ASSERT_TRUE(retry.Finish().ok());
+  EXPECT_EQ(Location(), "s3://bucket/db/t/_airbyte_generation_2/");
+  auto partitions = *catalog_->ListPartitions("db", "t");
+  std::sort(partitions.begin(), partitions.end());
+  EXPECT_EQ(partitions, (std::vector<std::vector<std::string>>{{"2024-01-02"}, {"2024-01-03"}}));
+  for (const std::string& key : Keys()) {
+    EXPECT_EQ(key.rfind(kBase + "_airbyte_generation_2/at_date=", 0), 0u) << key;
+  }
+
+  // Later appends and compatible truncates follow the table to where it is.
+  HiveTable append = Table(false, 2, 0);
+  ASSERT_TRUE(append.Load().ok());
+  ASSERT_TRUE(append.Plan(Shape(kIntX, kDate)).ok());
+  EXPECT_EQ(append.data_prefix(), kBase + "_airbyte_generation_2/");
+}
+
+TEST_F(HiveTableTest, ChangedColumnTypeOrFormatIsWrittenApart) {
+  Sync(Table(false, 1, 0), Shape(kIntX), 1, {{"", {}}});
+  HiveTable type_change = Table(true, 2, 2);
+  ASSERT_TRUE(type_change.Load().ok());
+  ASSERT_TRUE(type_change.Plan(Shape(kStringX)).ok());
+  EXPECT_TRUE(type_change.writes_apart());
+
+  TableShape parquet = Shape(kIntX);
+  parquet.format = format::FileFormat::kParquet;
+  HiveTable format_change = Table(true, 2, 2);
+  ASSERT_TRUE(format_change.Load().ok());
+  ASSERT_TRUE(format_change.Plan(parquet).ok());
+  EXPECT_TRUE(format_change.writes_apart());
+
+  // A column the stream dropped does not prevent writing in place.
+  HiveTable dropped = Table(true, 2, 2);
+  ASSERT_TRUE(dropped.Load().ok());
+  ASSERT_TRUE(dropped.Plan(Shape({{"id", "bigint"}})).ok());
+  EXPECT_FALSE(dropped.writes_apart());
+}
+
+TEST_F(HiveTableTest, CompatibleTruncateDeregistersPartitionsLeftWithoutFiles) {
+  Sync(Table(false, 1, 0), Shape(kIntX, kDate), 1,
+       {{"at_date=2024-01-01/", {"2024-01-01"}}, {"at_date=2024-01-02/", {"2024-01-02"}}});
+  Sync(Table(true, 2, 2), Shape(kIntX, kDate), 2,
+       {{"at_date=2024-01-02/", {"2024-01-02"}}, {"at_date=2024-01-03/", {"2024-01-03"}}});
+  auto partitions = *catalog_->ListPartitions("db", "t");
+  std::sort(partitions.begin(), partitions.end());
+  EXPECT_EQ(partitions, (std::vector<std::vector<std::string>>{{"2024-01-02"}, {"2024-01-03"}}));
+  EXPECT_EQ(Keys().size(), 2u);
+}
+
+TEST_F(HiveTableTest, WithoutGenerationsATruncateKeepsOnlyItsOwnRunsFiles) {
+  Sync(Table(true, 0, 0, kOtherRun), Shape(kIntX), 0, {{"", {}}}, kOtherRun);
+  HiveTable overwrite = Table(true, 0, 0);
+  ASSERT_TRUE(overwrite.Load().ok());
+  ASSERT_TRUE(overwrite.Plan(Shape(kIntX)).ok());
+  const std::string mine = Put(overwrite, 0, kRun);
+  ASSERT_TRUE(overwrite.Commit({}).ok());
+  ASSERT_TRUE(overwrite.Finish().ok());
+  EXPECT_EQ(Keys(), std::vector<std::string>{mine});
+}
+
+TEST_F(HiveTableTest, AppendsRemoveNothing) {
+  Sync(Table(false, 1, 0), Shape(kIntX), 1, {{"", {}}});
+  Sync(Table(false, 5, 0, kOtherRun), Shape(kIntX), 5, {{"", {}}}, kOtherRun);
+  EXPECT_EQ(Keys().size(), 2u);
+}
+
+}  // namespace
+}  // namespace datalake::sync
