@@ -91,6 +91,10 @@ Result<ConfiguredStream> ParseStream(const json::Value& entry, size_t index) {
   out.json_schema = *schema;
   ASSIGN_OR_RETURN(out.destination_sync_mode,
                    ParseSyncMode(entry.Find("destination_sync_mode"), ctx));
+  if (const json::Value* mode = entry.Find("destination_sync_mode");
+      mode != nullptr && mode->is_string()) {
+    out.destination_sync_mode_name = mode->text();
+  }
   ASSIGN_OR_RETURN(out.cursor_field, ParsePath(entry.Find("cursor_field"), "cursor_field", ctx));
   ASSIGN_OR_RETURN(out.primary_key, ParsePrimaryKey(entry.Find("primary_key"), ctx));
   ASSIGN_OR_RETURN(out.generation_id, ParseGenerationInt(entry, "generation_id", ctx));

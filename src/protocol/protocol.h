@@ -44,6 +44,7 @@ struct ConfiguredStream {
   StreamDescriptor descriptor;
   json::Value json_schema;
   DestinationSyncMode destination_sync_mode = DestinationSyncMode::kAppend;
+  std::string destination_sync_mode_name = "append";  // as sent, for messages
   std::vector<std::string> cursor_field;
   std::vector<std::vector<std::string>> primary_key;
   int64_t generation_id = 0;          // absent or null -> 0

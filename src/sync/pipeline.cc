@@ -35,6 +35,7 @@ Pipeline::Pipeline(const config::Config& config, Destination* destination,
 }
 
 Status Pipeline::Open(const protocol::ConfiguredCatalog& catalog) {
+  RETURN_IF_ERROR(CheckSyncModes(catalog));
   RETURN_IF_ERROR(RemoveDeadStaging(catalog));
   // Table names are sanitised stream names, unique within each database.
   std::map<std::string, std::vector<size_t>> by_database;
@@ -57,6 +58,30 @@ Status Pipeline::Open(const protocol::ConfiguredCatalog& catalog) {
   }
   for (const protocol::ConfiguredStream& stream : catalog.streams) {
     stream_order_.push_back(&streams_[stream.descriptor]);
+  }
+  return Status::Ok();
+}
+
+// Only `append` and `overwrite` (and refreshes, which come as either) are written as asked. A
+// deduplicating or data-activation mode written as an append would silently keep duplicates or
+// ignore deletes, so the sync is refused before anything is written.
+Status Pipeline::CheckSyncModes(const protocol::ConfiguredCatalog& catalog) {
+  for (const protocol::ConfiguredStream& stream : catalog.streams) {
+    switch (stream.destination_sync_mode) {
+      case protocol::DestinationSyncMode::kAppend:
+      case protocol::DestinationSyncMode::kOverwrite:
+        continue;
+      case protocol::DestinationSyncMode::kAppendDedup:
+        return Status::ConfigError(
+            "stream " + stream.descriptor.ToString() +
+            ": destination sync mode 'append_dedup' (deduplicated) is not supported: Hive tables "
+            "cannot deduplicate rows (deduplicated modes are planned with Iceberg tables). Choose "
+            "an Append or Overwrite mode for this stream.");
+      case protocol::DestinationSyncMode::kOther:
+        return Status::ConfigError("stream " + stream.descriptor.ToString() +
+                                   ": destination sync mode '" + stream.destination_sync_mode_name +
+                                   "' is not supported; supported modes: append, overwrite.");
+    }
   }
   return Status::Ok();
 }

@@ -31,6 +31,7 @@ class Pipeline {
     bool incomplete = false;
   };
 
+  Status CheckSyncModes(const protocol::ConfiguredCatalog& catalog);
   Status RemoveDeadStaging(const protocol::ConfiguredCatalog& catalog);
   Status OnRecord(const protocol::Message& m);
   Status OnState(const protocol::Message& m);

@@ -145,9 +145,22 @@ test('`append` with minimum == generation > 0 truncates; with minimum 0 it does 
   assert.equal((await attempt(dir, { mode: 'append', generation_id: 1, minimum_generation_id: 0 }, [1])).code, 0);
   assert.equal((await attempt(dir, { mode: 'append', generation_id: 2, minimum_generation_id: 2 }, [2])).code, 0);
   assert.deepEqual(await ids(dir), [2]);
-  // append_dedup sent with minimum == generation (Overwrite + Deduped) truncates too.
-  assert.equal((await attempt(dir, { mode: 'append_dedup', generation_id: 3, minimum_generation_id: 3 }, [3])).code, 0);
-  assert.deepEqual(await ids(dir), [3]);
+});
+
+test('deduplicated and unknown sync modes are refused before anything is written', async () => {
+  const dir = tempDir('modes-refused');
+  assert.equal((await attempt(dir, { generation_id: 1, minimum_generation_id: 0 }, [1])).code, 0);
+  for (const [mode, text] of [['append_dedup', /'append_dedup' \(deduplicated\) is not supported/],
+    ['soft_delete', /'soft_delete' is not supported; supported modes: append, overwrite/],
+    ['upsert_someday', /'upsert_someday' is not supported/]]) {
+    const r = await attempt(dir, { mode, generation_id: 2, minimum_generation_id: 2 }, [2]);
+    assert.equal(r.code, 1);
+    assert.deepEqual(acked(r), []);
+    assert.equal(errors(r)[0].failure_type, 'config_error');
+    assert.match(errors(r)[0].message, text);
+    assert.match(errors(r)[0].message, /stream t/);
+    assert.deepEqual(await ids(dir), [1]);
+  }
 });
 
 test('without generations (a platform that sends none) an overwrite keeps only what this run wrote', async () => {

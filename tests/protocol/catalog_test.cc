@@ -104,7 +104,11 @@ TEST(CatalogTest, SyncModes) {
                                  R"("destination_sync_mode":")" + text + "\"}"));
     ASSERT_TRUE(c.ok()) << text;
     EXPECT_EQ(c->streams[0].destination_sync_mode, mode) << text;
+    EXPECT_EQ(c->streams[0].destination_sync_mode_name, text);
   }
+  auto absent = ParseText(OneStream(R"({"stream":{"name":"a","json_schema":{}}})"));
+  ASSERT_TRUE(absent.ok());
+  EXPECT_EQ(absent->streams[0].destination_sync_mode_name, "append");
 }
 
 TEST(CatalogTest, RejectsBadShapes) {
