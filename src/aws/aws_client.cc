@@ -152,12 +152,10 @@ Failure TransportFailure(const AwsRequest& request, const Status& status) {
           .timeout = IsTimeout(status)};
 }
 
-Failure ResponseFailure(const AwsClientOptions& options, const AwsRequest& request,
-                        const AwsError& error) {
+Failure ResponseFailure(const AwsRequest& request, const AwsError& error) {
   // A 200 carrying <Error> is retried as a 500 would be (botocore's _handle_200_error).
   const bool retryable = IsSuccess(error.http_status) || IsRetryableError(error);
-  return {.status = AwsErrorStatus(request, error, retryable, options.region, ""),
-          .retryable = retryable};
+  return {.status = AwsErrorStatus(request, error, retryable, ""), .retryable = retryable};
 }
 
 // Which once-per-call re-signs (not counted as retries, §2.4) a call has used.
@@ -252,7 +250,7 @@ Result<HttpResponse> AwsClient::Execute(const AwsRequest& request, AwsError* err
         --attempts;
         continue;
       }
-      failure = ResponseFailure(options_, request, parsed);
+      failure = ResponseFailure(request, parsed);
       if (error != nullptr) *error = std::move(parsed);
     }
     if (!failure.retryable) return FinalStatus(failure, "", used);

@@ -4,9 +4,10 @@
 //
 // Final failures name the operation, the resource, the HTTP status, the AWS error code and the
 // request id ("PutObject s3://b/k: HTTP 403 SignatureDoesNotMatch (request id 1234): ..."),
-// and never a secret, a signature or a session token. Status codes: kConfigError for 4xx that
-// the user must fix (credentials, permissions, missing bucket), kTransient when retries ran out
-// on a retryable failure, kNotFound for 404 (callers often expect it), else kIOError.
+// and never a secret, a signature or a session token. Status codes: kConfigError for 400, 401
+// and 403 (credentials, permissions), kTransient when retries ran out on a retryable failure,
+// kNotFound for 404 (callers often expect it), else kIOError. The service clients then explain
+// the codes the user must act on (S3Client: a missing bucket, a wrong region).
 //
 // Thread-safety: Execute may be called from several threads; each call borrows an HttpClient
 // from the client's pool (made on demand, returned after the call), so concurrent workers each

@@ -113,7 +113,9 @@ bool IsGlueError(const Status& status, std::string_view code);
 Status NormalizeJsonServiceError(Status status, std::string_view code);
 
 // Execute a request of a JSON protocol (Glue, Lake Formation) and return its response object;
-// errors are normalised as above, and an empty body (operations without output) is {}.
+// errors are normalised as above, and an empty body (operations without output) is {}. Rejected
+// credentials and denied access are explained in the words S3Client uses for them ("the
+// credentials were rejected: ...", "access denied to the Glue Data Catalog: ...").
 Result<json::Value> ExecuteJsonRequest(AwsClient& client, const AwsRequest& request);
 
 }  // namespace datalake::aws

@@ -2,6 +2,7 @@
 #include <cctype>
 
 #include "aws/glue.h"
+#include "aws/retry_policy.h"
 
 namespace datalake::aws {
 namespace {
@@ -15,6 +16,26 @@ bool IsConfigErrorCode(std::string_view code) {
   return code == "AccessDeniedException" || code == "UnrecognizedClientException" ||
          code == "InvalidSignatureException" || code == "ExpiredTokenException" ||
          code == "ResourceNumberLimitExceededException" || code == "AccessDenied";
+}
+
+// Return `status` (a failure of `operation` on `service`, AWS error `code`) explained in the
+// words S3Client uses for the same causes when the user must act: rejected credentials, denied
+// access. The message keeps AwsClient's text, so AwsErrorCodeOf still finds the code.
+Status ExplainConfigError(std::string_view service, std::string_view operation, Status status,
+                          std::string_view code) {
+  if (status.code() != StatusCode::kConfigError) return status;
+  if (std::string_view reason = RejectedCredentialsReason(code); !reason.empty()) {
+    return RejectedCredentialsError(reason, status.message());
+  }
+  if (code == "AccessDeniedException" || code == "AccessDenied") {
+    const std::string what = service == "glue" ? "the Glue Data Catalog" : "Lake Formation";
+    // With Lake Formation, Glue checks its grants on top of IAM and denies in the same words.
+    return Status::ConfigError("access denied to " + what + ": check the credentials, their " +
+                               std::string(service) + ":" + std::string(operation) +
+                               " permission and their Lake Formation permissions (" +
+                               status.message() + ")");
+  }
+  return status;
 }
 
 }  // namespace
@@ -70,7 +91,10 @@ Status NormalizeJsonServiceError(Status status, std::string_view code) {
 Result<json::Value> ExecuteJsonRequest(AwsClient& client, const AwsRequest& request) {
   AwsError error;
   Result<HttpResponse> response = client.Execute(request, &error);
-  if (!response.ok()) return NormalizeJsonServiceError(response.status(), error.code);
+  if (!response.ok()) {
+    return ExplainConfigError(client.options().service, request.operation,
+                              NormalizeJsonServiceError(response.status(), error.code), error.code);
+  }
   if (response->body.empty()) return json::Value::Object();
   Result<json::Value> parsed = json::Parse(response->body);
   if (!parsed.ok() || !parsed->is_object()) {

@@ -92,11 +92,20 @@ Status LakeFormationClient::AddLFTagsToDatabase(const std::string& database,
   const std::string resource = "database " + database;
   Value tag =
       Value::Object({{"TagKey", Value::String(tag_key)}, {"TagValues", StringArray(tag_values)}});
-  ASSIGN_OR_RETURN(Value response,
-                   Call("AddLFTagsToResource", resource,
-                        Value::Object({{"Resource", DatabaseResource(database)},
-                                       {"LFTags", Value::Array({std::move(tag)})}})));
-  return CheckTagFailures(resource, response);
+  const std::string tag_text = tag_key + "=" + json::Serialize(StringArray(tag_values));
+  Result<Value> response = Call("AddLFTagsToResource", resource,
+                                Value::Object({{"Resource", DatabaseResource(database)},
+                                               {"LFTags", Value::Array({std::move(tag)})}}));
+  // Lake Formation does not know the tag, one of its values or the database (it hides those the
+  // credentials have no permissions on): the user must create or grant them.
+  if (response.status().IsNotFound()) {
+    return Status::ConfigError("LF-Tag " + tag_text + " or database " + database +
+                               " does not exist in Lake Formation, or is hidden from these "
+                               "credentials (" +
+                               response.status().message() + ")");
+  }
+  if (!response.ok()) return response.status();
+  return CheckTagFailures(resource, *response);
 }
 
 Status LakeFormationClient::CreateLFTag(const std::string& tag_key,

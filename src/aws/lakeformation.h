@@ -47,7 +47,7 @@ class LakeFormationClient {
 
   // Attach the LF-Tag `tag_key` = `tag_values` to a database (§4.4). The tag must exist with
   // those values; a "Failures" entry in the 200 response fails the call, naming the tag and the
-  // error code.
+  // error code. A tag, value or database Lake Formation does not know is a kConfigError.
   Status AddLFTagsToDatabase(const std::string& database, const std::string& tag_key,
                              const std::vector<std::string>& tag_values);
 

@@ -163,20 +163,9 @@ std::string DescribeAwsError(std::string_view operation, std::string_view resour
 }
 
 Status AwsErrorStatus(const AwsRequest& request, const AwsError& error, bool retryable,
-                      std::string_view configured_region, std::string_view note) {
+                      std::string_view note) {
   std::string message = DescribeAwsError(request.operation, request.resource, error);
   if (!note.empty()) message += " (" + std::string(note) + ")";
-  // S3 wrong region (§2.1): 301 PermanentRedirect, or 400 AuthorizationHeaderMalformed that
-  // names the right region.
-  const bool wrong_region = error.http_status == 301 || error.code == "PermanentRedirect" ||
-                            (error.code == "AuthorizationHeaderMalformed" && !error.region.empty());
-  if (wrong_region) {
-    message += error.region.empty()
-                   ? "; the bucket is in another region than " + std::string(configured_region)
-                   : "; the bucket is in region " + error.region + ", not " +
-                         std::string(configured_region) + ": set the region to " + error.region;
-    return Status::ConfigError(std::move(message));
-  }
   if (retryable) return Status::Transient(std::move(message));
   switch (error.http_status) {
     case 400:
@@ -188,6 +177,30 @@ Status AwsErrorStatus(const AwsRequest& request, const AwsError& error, bool ret
     default:
       return Status::IOError(std::move(message));
   }
+}
+
+std::string_view RejectedCredentialsReason(std::string_view code) {
+  if (code == "InvalidAccessKeyId" || code == "InvalidClientTokenId") {
+    return "the access key id is not known";
+  }
+  // Glue and Lake Formation say this of an unknown access key id and of a forged session token.
+  if (code == "UnrecognizedClientException") {
+    return "the access key id or the session token is not known";
+  }
+  if (code == "SignatureDoesNotMatch" || code == "InvalidSignatureException") {
+    return "the signature does not match, so the secret access key is wrong";
+  }
+  // AwsClient fetched the credentials again once before giving up (§2.4).
+  if (IsExpiredTokenErrorCode(code) || code == "TokenRefreshRequired") {
+    return "the session token has expired";
+  }
+  if (code == "InvalidToken") return "the session token is not valid";
+  return {};
+}
+
+Status RejectedCredentialsError(std::string_view reason, std::string_view detail) {
+  return Status::ConfigError("the credentials were rejected: " + std::string(reason) + " (" +
+                             std::string(detail) + ")");
 }
 
 std::string RedactSecrets(std::string message, const Credentials& credentials) {

@@ -77,11 +77,21 @@ class RetryQuota {
 std::string DescribeAwsError(std::string_view operation, std::string_view resource,
                              const AwsError& error);
 
-// Return the Status of a final error response: kConfigError for wrong-region answers (naming
-// the bucket's region), kTransient when `retryable`, kConfigError for 400/401/403, kNotFound for
-// 404, kIOError otherwise. `note` ("after 5 attempts") is appended when not empty.
+// Return the Status of a final error response: kTransient when `retryable`, kConfigError for
+// 400/401/403, kNotFound for 404, kIOError otherwise. `note` ("after 5 attempts") is appended
+// when not empty. What a code means for the user (a missing bucket, a wrong region) is for the
+// service's client to explain: S3Client, ExecuteJsonRequest.
 Status AwsErrorStatus(const AwsRequest& request, const AwsError& error, bool retryable,
-                      std::string_view configured_region, std::string_view note);
+                      std::string_view note);
+
+// Return why the service rejected the request's credentials when `code` says it did ("the access
+// key id is not known"), else "". Each service names these its own way: InvalidAccessKeyId (S3),
+// InvalidClientTokenId (STS), UnrecognizedClientException (JSON services), and so on.
+std::string_view RejectedCredentialsReason(std::string_view code);
+
+// Return the config error "the credentials were rejected: <reason> (<detail>)", the one wording
+// of every service for rejected credentials (`reason` from RejectedCredentialsReason).
+Status RejectedCredentialsError(std::string_view reason, std::string_view detail);
 
 // Return `message` with every occurrence of the secret key and session token of `credentials`
 // replaced by "[redacted]" (a server may echo them; they must never reach a log).

@@ -3,6 +3,8 @@
 // Addressing: virtual-hosted style on AWS (https://<bucket>.s3.<region>.<partition suffix>/key,
 // with the cn- and us-gov- partitions), path style on a custom endpoint or for bucket names
 // with dots. Keys are encoded once per segment. XML is parsed with pugixml, namespace-agnostic.
+// Errors: AwsClient's, with the causes a user must fix (missing bucket, wrong region, rejected
+// credentials, denied access) explained as kConfigError by every operation alike (ExplainError).
 // Thread-safe (AwsClient gives each thread its own connection).
 #pragma once
 
@@ -65,6 +67,7 @@ class S3Client {
   std::string HostUrl(const std::string& bucket) const;
   std::string ObjectPath(const std::string& bucket, const std::string& key) const;
 
+  // The cheap first check of `check` and `write`: OK, or why the bucket cannot be used.
   Status HeadBucket(const std::string& bucket);
   // Return the ETag.
   Result<std::string> PutObject(const std::string& bucket, const std::string& key,
@@ -95,9 +98,18 @@ class S3Client {
                                                                   const std::string& prefix);
 
  private:
-  // Send `request` to the bucket's host; fill `*error` (when not null) as AwsClient does.
+  // Send `request` to the bucket's host; fill `*error` (when not null) as AwsClient does. A
+  // failure is explained by ExplainError.
   Result<HttpResponse> Execute(AwsRequest request, const std::string& bucket,
                                AwsError* error = nullptr);
+  // Return the final Status of a request that failed with `error` (`status` as AwsClient gave
+  // it). The answers the user must act on become kConfigError in the same words whichever
+  // operation met them first, HeadBucket in `check` or any request of a sync: the bucket does
+  // not exist, is in another region, the credentials were rejected, or access is denied (a 403
+  // without a body is followed by GetBucketLocation to tell the last two apart). Anything else
+  // is `status` unchanged, so kNotFound never means a missing bucket.
+  Status ExplainError(const AwsRequest& request, const std::string& bucket, const AwsError& error,
+                      const Status& status);
   // Return the SSE headers of PutObject and CreateMultipartUpload (aws-wire.md §2.8).
   std::vector<Header> EncryptionHeaders() const;
 

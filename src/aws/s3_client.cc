@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "aws/retry_policy.h"
 #include "aws/s3.h"
 #include "aws/s3_xml.h"
 
@@ -60,6 +61,28 @@ std::string Resource(const std::string& bucket, const std::string& key) {
   return key.empty() ? "s3://" + bucket : "s3://" + bucket + "/" + key;
 }
 
+// Return the IAM action `operation` needs, for "access denied" messages.
+std::string_view RequiredPermission(std::string_view operation) {
+  if (operation == "PutObject" || operation == "CreateMultipartUpload" ||
+      operation == "UploadPart" || operation == "CompleteMultipartUpload") {
+    return "s3:PutObject";
+  }
+  if (operation == "GetObject") return "s3:GetObject";
+  if (operation == "DeleteObject" || operation == "DeleteObjects") return "s3:DeleteObject";
+  if (operation == "AbortMultipartUpload") return "s3:AbortMultipartUpload";
+  if (operation == "ListMultipartUploads") return "s3:ListBucketMultipartUploads";
+  return "s3:ListBucket";  // HeadBucket, ListObjectsV2
+}
+
+// True if S3 says the bucket is in another region than `region`, the one requests are signed
+// for (§2.1): a 301 PermanentRedirect, or a 400 (AuthorizationHeaderMalformed) or 403 whose
+// <Region> or x-amz-bucket-region names another region.
+bool IsWrongRegion(const AwsError& error, const std::string& region) {
+  if (error.http_status == 301 || error.code == "PermanentRedirect") return true;
+  if (error.region.empty() || error.region == region) return false;
+  return error.http_status == 400 || error.http_status == 403;
+}
+
 }  // namespace
 
 std::string S3RegionalEndpoint(const std::string& region) {
@@ -90,7 +113,60 @@ std::string S3Client::ObjectPath(const std::string& bucket, const std::string& k
 Result<HttpResponse> S3Client::Execute(AwsRequest request, const std::string& bucket,
                                        AwsError* error) {
   request.endpoint = HostUrl(bucket);
-  return client_.Execute(request, error);
+  AwsError parsed;
+  Result<HttpResponse> response = client_.Execute(request, &parsed);
+  if (error != nullptr) *error = parsed;
+  // Transport and signing failures (http_status 0) have nothing S3 said to explain.
+  if (response.ok() || parsed.http_status == 0) return response;
+  return ExplainError(request, bucket, parsed, response.status());
+}
+
+Status S3Client::ExplainError(const AwsRequest& request, const std::string& bucket,
+                              const AwsError& error, const Status& status) {
+  const std::string& detail = status.message();
+  const std::string& region = client_.options().region;
+  if (IsWrongRegion(error, region)) {
+    if (!error.region.empty() && error.region != region) {
+      return Status::ConfigError("bucket " + bucket + " is in region " + error.region + ", not " +
+                                 region + ": set the region to " + error.region + " (" + detail +
+                                 ")");
+    }
+    return Status::ConfigError("bucket " + bucket + " is in another region than " + region +
+                               ": set the region to the bucket's region (" + detail + ")");
+  }
+  // HEAD answers have no body: a 404 to a request for the bucket itself is the bucket.
+  if (error.code == "NoSuchBucket" ||
+      (error.http_status == 404 && error.code.empty() && request.path == ObjectPath(bucket, ""))) {
+    return Status::ConfigError("bucket " + bucket + " does not exist (" + detail + ")");
+  }
+  if (std::string_view reason = RejectedCredentialsReason(error.code); !reason.empty()) {
+    return RejectedCredentialsError(reason, detail);
+  }
+  const bool without_code =
+      error.code.empty() && (error.http_status == 400 || error.http_status == 403);
+  if (without_code) {
+    // A 400 or 403 to HEAD has no body, so it cannot tell rejected credentials (a wrong secret,
+    // an expired token) from a missing permission; a GET of the bucket's location answers with
+    // an error code that can.
+    AwsError why;
+    auto probe = client_.Execute({.operation = "GetBucketLocation",
+                                  .resource = Resource(bucket, ""),
+                                  .endpoint = HostUrl(bucket),
+                                  .method = "GET",
+                                  .path = ObjectPath(bucket, ""),
+                                  .query = {{"location", ""}}},
+                                 &why);
+    std::string_view reason = RejectedCredentialsReason(why.code);
+    if (!probe.ok() && !reason.empty()) {
+      return RejectedCredentialsError(reason, probe.status().message());
+    }
+  }
+  if (error.code == "AccessDenied" || (without_code && error.http_status == 403)) {
+    return Status::ConfigError(
+        "access denied to bucket " + bucket + ": check the credentials and their " +
+        std::string(RequiredPermission(request.operation)) + " permission (" + detail + ")");
+  }
+  return status;
 }
 
 std::vector<Header> S3Client::EncryptionHeaders() const {
@@ -112,47 +188,12 @@ std::vector<Header> S3Client::EncryptionHeaders() const {
 }
 
 Status S3Client::HeadBucket(const std::string& bucket) {
-  AwsError error;
-  auto response = Execute({.operation = "HeadBucket",
-                           .resource = Resource(bucket, ""),
-                           .method = "HEAD",
-                           .path = ObjectPath(bucket, "")},
-                          bucket, &error);
-  if (response.ok()) return Status::Ok();
-  // HEAD answers have no body: the status and x-amz-bucket-region say it all (§2.2 HeadBucket).
-  const std::string& detail = response.status().message();
-  const std::string& region = client_.options().region;
-  if (error.http_status != 301 && !error.region.empty() && error.region != region) {
-    return Status::ConfigError("bucket " + bucket + " is in region " + error.region + ", not " +
-                               region + ": set the region to " + error.region + " (" + detail +
-                               ")");
-  }
-  if (error.http_status == 404) {
-    return Status::ConfigError("bucket " + bucket + " does not exist (" + detail + ")");
-  }
-  if (error.http_status == 403) {
-    // A 403 to HEAD has no body, so it cannot tell a rejected signature from a missing
-    // permission; a GET of the bucket's location answers with an error code that can.
-    AwsError why;
-    auto probe = Execute({.operation = "GetBucketLocation",
-                          .resource = Resource(bucket, ""),
-                          .method = "GET",
-                          .path = ObjectPath(bucket, ""),
-                          .query = {{"location", ""}}},
-                         bucket, &why);
-    if (!probe.ok() && (why.code == "SignatureDoesNotMatch" || why.code == "InvalidAccessKeyId")) {
-      return Status::ConfigError("the credentials were rejected: " +
-                                 std::string(why.code == "InvalidAccessKeyId"
-                                                 ? "the access key id is not known"
-                                                 : "the signature does not match, so the secret "
-                                                   "access key is wrong") +
-                                 " (" + probe.status().message() + ")");
-    }
-    return Status::ConfigError("access denied to bucket " + bucket +
-                               ": check the credentials and their s3:ListBucket permission (" +
-                               detail + ")");
-  }
-  return response.status();
+  return Execute({.operation = "HeadBucket",
+                  .resource = Resource(bucket, ""),
+                  .method = "HEAD",
+                  .path = ObjectPath(bucket, "")},
+                 bucket)
+      .status();
 }
 
 Result<std::string> S3Client::PutObject(const std::string& bucket, const std::string& key,
@@ -214,8 +255,10 @@ Status S3Client::DeleteObjects(const std::string& bucket, const std::vector<std:
       if (errors->size() > 1) {
         message += " (and " + std::to_string(errors->size() - 1) + " more keys)";
       }
-      return first.code == "AccessDenied" ? Status::ConfigError(std::move(message))
-                                          : Status::IOError(std::move(message));
+      // The same causes as a whole request's failure, in the same words.
+      return ExplainError({.operation = "DeleteObjects", .path = ObjectPath(bucket, "")}, bucket,
+                          {.http_status = 200, .code = first.code, .message = first.message},
+                          Status::IOError(std::move(message)));
     }
   }
   return Status::Ok();

@@ -130,6 +130,8 @@ struct GlueCatalogOptions {
 // AddPartitions: BatchCreatePartition in chunks of 100; existing partitions are kept.
 // ListPartitions: GetPartitions, every page. DeletePartitions: BatchDeletePartition in chunks
 // of 25.
+// A database or table that PutTable or AddPartitions needs but Glue says is not found (deleted
+// during the sync, or hidden by Lake Formation) is a kConfigError naming it, not a kNotFound.
 std::unique_ptr<Catalog> NewGlueCatalog(std::shared_ptr<aws::GlueClient> glue,
                                         std::shared_ptr<aws::LakeFormationClient> lake_formation,
                                         GlueCatalogOptions options);

@@ -100,7 +100,8 @@ class GlueCatalog : public Catalog {
       }
       last = state->exists ? glue_->UpdateTable(database, table_input, state->version_id)
                            : glue_->CreateTable(database, table_input);
-      if (last.ok() || !LostRace(last, state->exists)) return last;
+      // Creating, "not found" can only be the database.
+      if (last.ok() || !LostRace(last, state->exists)) return Missing(last, "database " + database);
       // Someone else wrote the table between our read and our write: read again and resend.
       state.reset();
       if (attempt < Attempts()) Backoff(attempt);
@@ -116,7 +117,8 @@ class GlueCatalog : public Catalog {
 
   Status AddPartitions(const std::string& database, const std::string& table,
                        const std::vector<Value>& partition_inputs) override {
-    return glue_->BatchCreatePartition(database, table, partition_inputs);
+    return Missing(glue_->BatchCreatePartition(database, table, partition_inputs),
+                   "table " + database + "." + table);
   }
 
   Result<std::vector<std::vector<std::string>>> ListPartitions(const std::string& database,
@@ -157,6 +159,19 @@ class GlueCatalog : public Catalog {
       if (attempt < Attempts()) Backoff(attempt);
     }
     return last;
+  }
+
+  // Return `status` as a config error when it is Glue's EntityNotFoundException for `what`, the
+  // database or table of a write that needs it: this sync ensured it, so it was deleted since,
+  // or Lake Formation hides it (Glue answers "not found" to a principal without permissions on
+  // it). Either way no retry helps until the user acts.
+  Status Missing(Status status, const std::string& what) const {
+    if (!status.IsNotFound()) return status;
+    const std::string& account = glue_->options().catalog_id;
+    return Status::ConfigError(what + " does not exist in the Glue Data Catalog" +
+                               (account.empty() ? "" : " of account " + account) +
+                               ", or Lake Formation hides it from these credentials (" +
+                               status.message() + ")");
   }
 
   static std::pair<std::string, std::string> Key(const std::string& database,

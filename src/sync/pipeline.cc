@@ -259,6 +259,11 @@ Result<Destination> OpenDestination(const config::Config& config) {
 
 Status RunWrite(const config::Config& config, const protocol::ConfiguredCatalog& catalog,
                 Destination* destination, int input_fd, protocol::MessageWriter* out) {
+  // The first check of `check` comes first here too: a bucket that cannot be used (missing,
+  // in another region, credentials rejected) fails the sync in the same words, before any
+  // other request. Every later request would explain it alike, but this one also catches it
+  // in a sync of no streams, and costs one HEAD.
+  if (destination->preflight) RETURN_IF_ERROR(destination->preflight());
   Pipeline pipeline(config, destination, out);
   RETURN_IF_ERROR(pipeline.Open(catalog));
   return pipeline.Run(input_fd);

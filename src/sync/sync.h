@@ -23,7 +23,8 @@ namespace datalake::sync {
 struct Destination {
   std::unique_ptr<storage::ObjectStore> store;
   std::unique_ptr<catalog::Catalog> catalog;
-  // A cheap first check that the destination is reachable (S3 HeadBucket); may be empty.
+  // A cheap first check that the destination is usable (S3 HeadBucket), run by `check` and
+  // `write` before anything else; may be empty.
   std::function<Status()> preflight;
 };
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "aws/glue.h"
@@ -146,6 +147,32 @@ TEST_F(GlueClientTest, AccessDeniedIsAConfigError) {
   ASSERT_FALSE(database.ok());
   EXPECT_EQ(database.status().code(), StatusCode::kConfigError);
   EXPECT_TRUE(IsGlueError(database.status(), "AccessDeniedException"));
+  EXPECT_EQ(database.status().message(),
+            "access denied to the Glue Data Catalog: check the credentials, their "
+            "glue:GetDatabase permission and their Lake Formation permissions (GetDatabase "
+            "database db: HTTP 400 AccessDeniedException (request id req-1): User is not "
+            "authorized)");
+}
+
+// The words S3 uses for rejected credentials, whichever service rejected them first.
+TEST_F(GlueClientTest, RejectedCredentialsAreExplainedAsForS3) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"UnrecognizedClientException", "the access key id or the session token is not known"},
+      {"InvalidSignatureException",
+       "the signature does not match, so the secret access key is wrong"},
+      {"ExpiredTokenException", "the session token has expired"},
+  };
+  for (const auto& [code, reason] : cases) {
+    script_->AddError(400, code, "no");
+    // ExpiredTokenException: AwsClient fetches the credentials again and re-signs once.
+    if (code == "ExpiredTokenException") script_->AddError(400, code, "no");
+    Status s = glue_.CreateTable("db", Parsed(kTableInput));
+    EXPECT_EQ(s.code(), StatusCode::kConfigError) << code;
+    EXPECT_TRUE(s.message().starts_with("the credentials were rejected: " + reason +
+                                        " (CreateTable db.events: HTTP 400 " + code))
+        << s.message();
+    EXPECT_TRUE(IsGlueError(s, code)) << s.message();
+  }
 }
 
 TEST_F(GlueClientTest, ThrottlingIsRetriedByTheAwsClient) {

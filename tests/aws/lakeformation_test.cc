@@ -71,6 +71,20 @@ TEST(LakeFormationClientTest, AccessDeniedIsAConfigError) {
   EXPECT_TRUE(IsGlueError(s, "AccessDeniedException")) << s.ToString();
 }
 
+TEST(LakeFormationClientTest, AnUnknownTagOrDatabaseIsAConfigError) {
+  auto script = std::make_shared<HttpScript>();
+  LakeFormationClient lf(ScriptedLakeFormationOptions(script));
+  script->AddError(400, "EntityNotFoundException", "Database db not found.");
+  Status s = lf.AddLFTagsToDatabase("db", "team", {"x", "y"});
+  EXPECT_EQ(s.code(), StatusCode::kConfigError);
+  EXPECT_TRUE(s.message().starts_with(
+      R"(LF-Tag team=["x","y"] or database db does not exist in Lake Formation, or is hidden )"
+      "from these credentials (AddLFTagsToResource database db: HTTP 400 "
+      "EntityNotFoundException"))
+      << s.message();
+  EXPECT_TRUE(IsGlueError(s, "EntityNotFoundException"));
+}
+
 using LakeFormationMotoTest =
     testing::GlueServerTest<testing::GlueTestServer::Mode::kMotoBehindValidator>;
 

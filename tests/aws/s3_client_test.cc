@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -151,8 +153,13 @@ TEST_F(S3ClientTest, DeleteFailureNamesTheFirstFailingKey) {
   Status status = client.DeleteObjects("bkt", {"a", "b/x", "c"});
   EXPECT_EQ(status.code(), StatusCode::kConfigError);
   EXPECT_EQ(status.message(),
-            "DeleteObjects s3://bkt: could not delete s3://bkt/b/x: AccessDenied: Access Denied "
-            "(and 1 more keys)");
+            "access denied to bucket bkt: check the credentials and their s3:DeleteObject "
+            "permission (DeleteObjects s3://bkt: could not delete s3://bkt/b/x: AccessDenied: "
+            "Access Denied (and 1 more keys))");
+  http_->Push(200,
+              "<DeleteResult><Error><Key>a</Key><Code>InternalError</Code></Error>"
+              "</DeleteResult>");
+  EXPECT_EQ(client.DeleteObjects("bkt", {"a"}).code(), StatusCode::kIOError);
 }
 
 TEST_F(S3ClientTest, ListsEveryPageWithContinuationTokens) {
@@ -265,10 +272,15 @@ TEST_F(S3ClientTest, MissingObjectsAndUploadsAreFineToDelete) {
   http_->Push(404, "<Error><Code>NoSuchKey</Code></Error>");
   http_->Push(404, "<Error><Code>NoSuchUpload</Code></Error>");
   http_->Push(404, "<Error><Code>NoSuchBucket</Code></Error>");
+  http_->Push(404, "<Error><Code>NoSuchBucket</Code></Error>");
   S3Client client(Options());
   EXPECT_TRUE(client.DeleteObject("b", "k").ok());
   EXPECT_TRUE(client.AbortMultipartUpload("b", "k", "U").ok());
-  EXPECT_EQ(client.AbortMultipartUpload("b", "k", "U").code(), StatusCode::kNotFound);
+  // A missing bucket is not a missing upload or key.
+  Status no_bucket = client.AbortMultipartUpload("b", "k", "U");
+  EXPECT_EQ(no_bucket.code(), StatusCode::kConfigError);
+  EXPECT_TRUE(no_bucket.message().starts_with("bucket b does not exist (")) << no_bucket.message();
+  EXPECT_EQ(client.DeleteObject("b", "k").code(), StatusCode::kConfigError);
   EXPECT_EQ(Request(1).method, "DELETE");
   EXPECT_EQ(Request(1).url, "https://b.s3.eu-west-1.amazonaws.com/k?uploadId=U");
 }
@@ -298,6 +310,151 @@ TEST_F(S3ClientTest, RejectsCallerMistakesBeforeSending) {
   EXPECT_TRUE(http_->requests().empty());
   http_->Push(200);  // no ETag
   EXPECT_EQ(client.UploadPart("b", "k", "U", 1, "x").status().code(), StatusCode::kIOError);
+}
+
+// An S3 that answers every request with one error as S3 sends it: an XML <Error> body, except
+// to HEAD, whose answers carry only the status and the headers.
+struct S3Failure {
+  int status = 0;
+  std::string code{};
+  std::string region{};  // in x-amz-bucket-region, and in <Region> when `region_in_body`
+  bool region_in_body = false;
+
+  HttpResponse Answer(const HttpRequest& request) const {
+    HttpResponse response;
+    response.status = status;
+    response.headers = {{"x-amz-request-id", "REQ"}};
+    if (!region.empty()) response.headers.push_back({"x-amz-bucket-region", region});
+    if (request.method != "HEAD") {
+      response.body = "<Error><Code>" + code + "</Code><Message>" + code + " says S3</Message>" +
+                      (region_in_body ? "<Region>" + region + "</Region>" : "") + "</Error>";
+    }
+    return response;
+  }
+};
+
+class FailingHttpClient : public HttpClient {
+ public:
+  FailingHttpClient(S3Failure failure, std::shared_ptr<std::vector<std::string>> sent)
+      : failure_(std::move(failure)), sent_(std::move(sent)) {}
+  Result<HttpResponse> Send(const HttpRequest& request) override {
+    sent_->push_back(request.method + " " + request.url);
+    return failure_.Answer(request);
+  }
+
+ private:
+  S3Failure failure_;
+  std::shared_ptr<std::vector<std::string>> sent_;
+};
+
+// Each S3 operation of a sync, and the permission it needs.
+struct S3Operation {
+  std::string name;
+  std::string permission;
+  std::function<Status(S3Client&)> call;
+};
+
+std::vector<S3Operation> SyncOperations() {
+  return {
+      {"HeadBucket", "s3:ListBucket", [](S3Client& c) { return c.HeadBucket("b"); }},
+      {"ListMultipartUploads", "s3:ListBucketMultipartUploads",
+       [](S3Client& c) { return c.ListMultipartUploads("b", "p/").status(); }},
+      {"ListObjectsV2", "s3:ListBucket",
+       [](S3Client& c) { return c.ListObjects("b", "p/").status(); }},
+      {"PutObject", "s3:PutObject",
+       [](S3Client& c) { return c.PutObject("b", "k", "x").status(); }},
+      {"CreateMultipartUpload", "s3:PutObject",
+       [](S3Client& c) { return c.CreateMultipartUpload("b", "k").status(); }},
+      {"UploadPart", "s3:PutObject",
+       [](S3Client& c) { return c.UploadPart("b", "k", "U", 1, "x").status(); }},
+      {"CompleteMultipartUpload", "s3:PutObject",
+       [](S3Client& c) {
+         return c.CompleteMultipartUpload("b", "k", "U", {{1, "\"e\""}});
+       }},
+      {"AbortMultipartUpload", "s3:AbortMultipartUpload",
+       [](S3Client& c) { return c.AbortMultipartUpload("b", "k", "U"); }},
+      {"DeleteObjects", "s3:DeleteObject", [](S3Client& c) { return c.DeleteObjects("b", {"k"}); }},
+      {"DeleteObject", "s3:DeleteObject", [](S3Client& c) { return c.DeleteObject("b", "k"); }},
+      {"GetObject", "s3:GetObject", [](S3Client& c) { return c.GetObject("b", "k").status(); }},
+  };
+}
+
+// Whichever request of a sync meets a missing bucket, a wrong region, rejected credentials or
+// denied access, the sync fails with the config error HeadBucket gives in `check`, in the same
+// words. HEAD answers have no body: for the credential errors HeadBucket learns the cause from a
+// GetBucketLocation, whose answer the detail then quotes.
+TEST_F(S3ClientTest, EveryOperationExplainsWhatTheUserMustFixInTheWordsOfCheck) {
+  struct Case {
+    S3Failure failure;
+    std::string explained;  // "{permission}" stands for the operation's permission
+    bool credentials = false;
+  };
+  const std::vector<Case> cases = {
+      {{.status = 404, .code = "NoSuchBucket"}, "bucket b does not exist"},
+      {{.status = 403, .code = "AccessDenied"},
+       "access denied to bucket b: check the credentials and their {permission} permission"},
+      {{.status = 403, .code = "InvalidAccessKeyId"},
+       "the credentials were rejected: the access key id is not known",
+       true},
+      {{.status = 403, .code = "SignatureDoesNotMatch"},
+       "the credentials were rejected: the signature does not match, so the secret access key "
+       "is wrong",
+       true},
+      {{.status = 400, .code = "ExpiredToken"},
+       "the credentials were rejected: the session token has expired",
+       true},
+      {{.status = 400, .code = "InvalidToken"},
+       "the credentials were rejected: the session token is not valid",
+       true},
+      {{.status = 301, .code = "PermanentRedirect", .region = "us-west-2"},
+       "bucket b is in region us-west-2, not eu-west-1: set the region to us-west-2"},
+      {{.status = 400,
+        .code = "AuthorizationHeaderMalformed",
+        .region = "ap-south-1",
+        .region_in_body = true},
+       "bucket b is in region ap-south-1, not eu-west-1: set the region to ap-south-1"},
+  };
+  for (const Case& c : cases) {
+    for (const S3Operation& op : SyncOperations()) {
+      SCOPED_TRACE(op.name + " meeting " + c.failure.code);
+      auto sent = std::make_shared<std::vector<std::string>>();
+      S3Options options = Options();
+      options.http_factory = [failure = c.failure, sent] {
+        return std::make_unique<FailingHttpClient>(failure, sent);
+      };
+      S3Client client(options);
+      Status status = op.call(client);
+      EXPECT_EQ(status.code(), StatusCode::kConfigError);
+      std::string explained = c.explained;
+      if (size_t at = explained.find("{permission}"); at != std::string::npos) {
+        explained.replace(at, std::string("{permission}").size(), op.permission);
+      }
+      const bool probed = op.name == "HeadBucket" && c.credentials;
+      const std::string detail = (probed ? "GetBucketLocation" : op.name) + " s3://b";
+      EXPECT_TRUE(status.message().starts_with(explained + " (" + detail)) << status.message();
+      EXPECT_TRUE(Contains(status.message(), c.failure.code) || op.name == "HeadBucket")
+          << status.message();
+      // Only a HEAD answer, which has no code, is followed by a GetBucketLocation.
+      const bool asked_location = std::any_of(
+          sent->begin(), sent->end(), [](const auto& line) { return Contains(line, "?location"); });
+      EXPECT_EQ(asked_location,
+                op.name == "HeadBucket" && (c.credentials || c.failure.code == "AccessDenied"));
+    }
+  }
+}
+
+TEST_F(S3ClientTest, AMissingKeyIsStillNotFound) {
+  S3Failure no_key{.status = 404, .code = "NoSuchKey"};
+  S3Options options = Options();
+  options.http_factory = [no_key] {
+    return std::make_unique<FailingHttpClient>(no_key,
+                                               std::make_shared<std::vector<std::string>>());
+  };
+  S3Client client(options);
+  Status missing = client.GetObject("b", "k").status();
+  EXPECT_EQ(missing.code(), StatusCode::kNotFound);
+  EXPECT_TRUE(missing.message().starts_with("GetObject s3://b/k: HTTP 404 NoSuchKey"))
+      << missing.message();
 }
 
 TEST_F(S3ClientTest, GetObjectReturnsTheBody) {

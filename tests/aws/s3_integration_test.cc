@@ -293,5 +293,52 @@ TEST_F(S3IntegrationTest, HeadBucketAndMissingThings) {
   EXPECT_NE(get.status().message().find("NoSuchKey"), std::string::npos);
 }
 
+// What a real server answers to each request of a sync, when the bucket is missing or the secret
+// is wrong, is explained as HeadBucket explains it in `check` (the words S3ClientTest checks).
+TEST_F(S3IntegrationTest, EveryRequestOfASyncExplainsAMissingBucketOrAWrongSecret) {
+  const std::vector<std::pair<std::string, std::function<Status(S3Client&, const std::string&)>>>
+      operations = {
+          {"ListMultipartUploads",
+           [](S3Client& c, const std::string& b) {
+             return c.ListMultipartUploads(b, "p/").status();
+           }},
+          {"ListObjectsV2",
+           [](S3Client& c, const std::string& b) { return c.ListObjects(b, "p/").status(); }},
+          {"PutObject",
+           [](S3Client& c, const std::string& b) { return c.PutObject(b, "p/k", "x").status(); }},
+          {"CreateMultipartUpload",
+           [](S3Client& c, const std::string& b) {
+             return c.CreateMultipartUpload(b, "p/k").status();
+           }},
+          {"GetObject",
+           [](S3Client& c, const std::string& b) { return c.GetObject(b, "p/k").status(); }},
+          {"DeleteObjects",
+           [](S3Client& c, const std::string& b) { return c.DeleteObjects(b, {"p/k"}); }},
+      };
+  const std::string missing = "datalake-no-such-bucket-" + std::to_string(getpid());
+  S3Client s3(Options());
+  for (const auto& [name, call] : operations) {
+    Status status = call(s3, missing);
+    EXPECT_EQ(status.code(), StatusCode::kConfigError) << name << ": " << status.ToString();
+    EXPECT_TRUE(status.message().starts_with("bucket " + missing + " does not exist (" + name))
+        << status.message();
+  }
+  // moto does not check signatures.
+  if (moto_ != nullptr) return;
+  S3Options wrong = Options();
+  wrong.credentials = std::make_shared<StaticTestCredentials>(Credentials{
+      .access_key_id = target_->access_key, .secret_access_key = "Wrong" + target_->secret_key});
+  S3Client rejected(wrong);
+  for (const auto& [name, call] : operations) {
+    Status status = call(rejected, bucket());
+    EXPECT_EQ(status.code(), StatusCode::kConfigError) << name << ": " << status.ToString();
+    EXPECT_TRUE(status.message().starts_with(
+        "the credentials were rejected: the signature does not match, so the secret access key "
+        "is wrong (" +
+        name))
+        << status.message();
+  }
+}
+
 }  // namespace
 }  // namespace datalake::aws

@@ -141,7 +141,10 @@ TEST_F(GlueCatalogRaceTest, CreateInAMissingDatabaseIsNotRetried) {
   script_->AddError(400, "EntityNotFoundException", "Database db not found.");
   script_->AddError(400, "EntityNotFoundException", "Database db not found.");
   Status s = NewCatalog()->PutTable("db", input_);
-  EXPECT_EQ(s.code(), StatusCode::kNotFound) << s.ToString();
+  // The user must act (the database was deleted, or Lake Formation hides it): a config error.
+  EXPECT_EQ(s.code(), StatusCode::kConfigError) << s.ToString();
+  EXPECT_TRUE(s.message().starts_with("database db does not exist in the Glue Data Catalog"))
+      << s.message();
   EXPECT_EQ(script_->Operations(), (std::vector<std::string>{"GetTable", "CreateTable"}));
 }
 

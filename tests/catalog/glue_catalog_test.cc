@@ -152,6 +152,27 @@ TEST_F(GlueCatalogMotoTest, PutTableCreatesUpdatesAndGetTableRoundTripsTheTableI
   EXPECT_FALSE(read->has_value());
 }
 
+// The database (or table) a write needs, gone or hidden by Lake Formation: the user must act,
+// so a config error that names it, never a "not found" that reads as a bug.
+TEST_F(GlueCatalogMotoTest, WritingIntoADatabaseOrTableThatIsNotThereIsAConfigError) {
+  auto catalog = NewGlueCatalog(glue_, nullptr, {});
+  Status s = catalog->PutTable("vanished_db", BuildTableInput(Spec("orders", {{"id", "bigint"}})));
+  EXPECT_EQ(s.code(), StatusCode::kConfigError) << s.ToString();
+  EXPECT_TRUE(s.message().starts_with(
+      "database vanished_db does not exist in the Glue Data Catalog, or Lake Formation hides it "
+      "from these credentials (CreateTable vanished_db.orders: HTTP 400 EntityNotFoundException"))
+      << s.message();
+
+  ASSERT_TRUE(catalog->EnsureDatabase("pt_db").ok());
+  const Value partition = Value::Object({{"Values", Value::Array({Value::String("2024")})}});
+  s = catalog->AddPartitions("pt_db", "never_put", {partition});
+  EXPECT_EQ(s.code(), StatusCode::kConfigError) << s.ToString();
+  EXPECT_TRUE(
+      s.message().starts_with("table pt_db.never_put does not exist in the Glue Data "
+                              "Catalog, or Lake Formation hides it"))
+      << s.message();
+}
+
 TEST_F(GlueCatalogMotoTest, AddPartitionsInChunksKeepsExistingOnes) {
   auto catalog = NewGlueCatalog(glue_, nullptr, {});
   ASSERT_TRUE(catalog->EnsureDatabase("pt_db").ok());
