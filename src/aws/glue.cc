@@ -165,6 +165,23 @@ Status GlueClient::DeleteTable(const std::string& database, const std::string& n
   return Status::Ok();
 }
 
+Result<std::vector<Value>> GlueClient::GetTables(const std::string& database) {
+  std::vector<Value> tables;
+  std::string next_token;
+  do {
+    Value request = Value::Object({{"DatabaseName", Value::String(database)}});
+    if (!next_token.empty()) request.Set("NextToken", Value::String(next_token));
+    ASSIGN_OR_RETURN(Value response, Call("GetTables", "database " + database, std::move(request)));
+    Value* page = response.FindMutable("TableList");
+    if (page != nullptr && page->is_array()) {
+      for (Value& t : page->mutable_items()) tables.push_back(std::move(t));
+    }
+    const Value* token = response.Find("NextToken");
+    next_token = token != nullptr && token->is_string() ? token->text() : "";
+  } while (!next_token.empty());
+  return tables;
+}
+
 Result<std::vector<Value>> GlueClient::GetPartitions(const std::string& database,
                                                      const std::string& table,
                                                      const std::string& expression) {

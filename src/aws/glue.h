@@ -63,6 +63,9 @@ class GlueClient {
 
   // Return the "Table" object (a Glue Table, with VersionId); kNotFound if absent.
   Result<json::Value> GetTable(const std::string& database, const std::string& name);
+  // Return every table of the database (GetTables, all pages): Glue Table objects. A missing
+  // database is kNotFound.
+  Result<std::vector<json::Value>> GetTables(const std::string& database);
   // Create a table; an existing one fails with AlreadyExistsException.
   Status CreateTable(const std::string& database, const json::Value& table_input);
   // Replace the table definition with `table_input` (§3.2: replace semantics), with SkipArchive

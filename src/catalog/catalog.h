@@ -75,6 +75,8 @@ class Catalog {
   // Return the table's TableInput, or nullopt if there is no such table.
   virtual Result<std::optional<json::Value>> GetTable(const std::string& database,
                                                       const std::string& table) = 0;
+  // Return the TableInput of every table of the database (none for a missing database).
+  virtual Result<std::vector<json::Value>> ListTables(const std::string& database) = 0;
   // Create or replace the table definition (TableInput["Name"] names the table).
   virtual Status PutTable(const std::string& database, const json::Value& table_input) = 0;
   // Delete the table (with its partitions); a missing table is not an error.
@@ -117,6 +119,7 @@ struct GlueCatalogOptions {
 // EnsureDatabase: GetDatabase, CreateDatabase {"Name"} if missing (AlreadyExists is fine; a
 // ConcurrentModificationException means another creator: look again), then AddLFTagsToResource
 // when a tag is configured; done once per database per catalog object (so once per process).
+// ListTables: GetTables, every page, each reduced to its TableInput members.
 // GetTable: the Glue Table reduced to its TableInput members (output-only fields such as
 // DatabaseName, CreateTime, VersionId are dropped, aws-wire.md §3.2); the VersionId read is kept
 // for the next PutTable of that table.

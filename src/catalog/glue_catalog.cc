@@ -80,6 +80,18 @@ class GlueCatalog : public Catalog {
     return std::optional<Value>(TableInputOf(*found));
   }
 
+  Result<std::vector<Value>> ListTables(const std::string& database) override {
+    Result<std::vector<Value>> tables = glue_->GetTables(database);
+    if (!tables.ok()) {
+      if (tables.status().IsNotFound()) return std::vector<Value>();
+      return tables.status();
+    }
+    std::vector<Value> out;
+    out.reserve(tables->size());
+    for (const Value& t : *tables) out.push_back(TableInputOf(t));
+    return out;
+  }
+
   Status PutTable(const std::string& database, const Value& table_input) override {
     const Value* name = table_input.Find("Name");
     if (name == nullptr || !name->is_string()) {

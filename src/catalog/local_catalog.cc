@@ -1,8 +1,10 @@
 // The local catalog: Glue TableInput documents kept as files beside the local lake's data.
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <set>
@@ -96,6 +98,33 @@ class LocalCatalog : public Catalog {
     return std::optional<json::Value>(std::move(parsed).value());
   }
 
+  Result<std::vector<json::Value>> ListTables(const std::string& database) override {
+    std::vector<json::Value> out;
+    DIR* d = ::opendir(DatabaseDir(database).c_str());
+    if (d == nullptr) return out;
+    std::vector<std::string> files;
+    while (struct dirent* entry = ::readdir(d)) {
+      const std::string name = entry->d_name;
+      if (name.ends_with(".json") && !name.ends_with(".partitions.json") &&
+          name != "_database.json" && name[0] != '.') {
+        files.push_back(DatabaseDir(database) + "/" + name);
+      }
+    }
+    ::closedir(d);
+    std::sort(files.begin(), files.end());
+    for (const std::string& path : files) {
+      bool found;
+      std::string text = ReadWhole(path, &found);
+      if (!found) continue;  // deleted meanwhile
+      auto parsed = json::Parse(text);
+      if (!parsed.ok() || !parsed->is_object()) {
+        return Status::IOError("read table definition " + path + ": not a JSON object");
+      }
+      out.push_back(std::move(parsed).value());
+    }
+    return out;
+  }
+
   Status PutTable(const std::string& database, const json::Value& table_input) override {
     const json::Value* name = table_input.Find("Name");
     if (name == nullptr || !name->is_string()) {
@@ -170,13 +199,18 @@ class LocalCatalog : public Catalog {
   }
 
   std::string DatabaseDir(const std::string& database) const {
-    return dir_ + "/" + storage::PathSegment(database);
+    return dir_ + "/" + schema::ShortenedName(storage::PathSegment(database), 255);
+  }
+  // The files of a table are named by its name, shortened so that the longest of them
+  // ("<stem>.partitions.json.lock") stays within the file system's 255 bytes.
+  std::string TableStem(const std::string& database, const std::string& table) const {
+    return DatabaseDir(database) + "/" + schema::ShortenedName(storage::PathSegment(table), 200);
   }
   std::string TablePath(const std::string& database, const std::string& table) const {
-    return DatabaseDir(database) + "/" + storage::PathSegment(table) + ".json";
+    return TableStem(database, table) + ".json";
   }
   std::string PartitionsPath(const std::string& database, const std::string& table) const {
-    return DatabaseDir(database) + "/" + storage::PathSegment(table) + ".partitions.json";
+    return TableStem(database, table) + ".partitions.json";
   }
 
   std::string dir_;

@@ -131,9 +131,12 @@ std::string HashHex(std::string_view raw) {
 }
 
 // Return the first free name among base_<8 hex>, base_<16 hex>, base_<16 hex>_2, _3, ...
-std::string SuffixedName(const std::string& base, std::string_view raw,
+std::string SuffixedName(const std::string& full_base, std::string_view raw,
                          const std::unordered_set<std::string>& taken) {
   const std::string hex = HashHex(raw);
+  // Room for the longest suffix ("_" + 16 hex + "_n") within Glue's limit.
+  const std::string base =
+      full_base.size() + 24 > kMaxNameBytes ? full_base.substr(0, kMaxNameBytes - 24) : full_base;
   std::string candidate = base + "_" + hex.substr(0, 8);
   if (!taken.contains(candidate)) return candidate;
   candidate = base + "_" + hex;
@@ -147,6 +150,15 @@ std::string SuffixedName(const std::string& base, std::string_view raw,
 }
 
 }  // namespace
+
+std::string ShortenedName(std::string_view name, size_t max_bytes) {
+  if (name.size() <= max_bytes) return std::string(name);
+  const std::string suffix = "_" + HashHex(name);
+  size_t keep = max_bytes > suffix.size() ? max_bytes - suffix.size() : 0;
+  // Cut before a UTF-8 continuation byte, never inside a character.
+  while (keep > 0 && (static_cast<unsigned char>(name[keep]) & 0xC0) == 0x80) --keep;
+  return std::string(name.substr(0, keep)) + suffix;
+}
 
 std::string SanitizeName(std::string_view name) {
   std::string out;
@@ -181,10 +193,16 @@ std::string SanitizeName(std::string_view name) {
     }
   }
   if (out.empty()) out.push_back('_');  // push_back: g++ 12 -O3 warns (falsely) on = "_"
+  if (out.size() > kMaxNameBytes) return ShortenedName(out, kMaxNameBytes);
   return out;
 }
 
 std::vector<std::string> UniqueColumnNames(const std::vector<std::string>& names) {
+  return UniqueNames(names, {});
+}
+
+std::vector<std::string> UniqueNames(const std::vector<std::string>& names,
+                                     const std::unordered_set<std::string>& taken_before) {
   const size_t n = names.size();
   std::vector<std::string> sanitized(n);
   for (size_t i = 0; i < n; ++i) sanitized[i] = SanitizeName(names[i]);
@@ -199,12 +217,13 @@ std::vector<std::string> UniqueColumnNames(const std::vector<std::string>& names
   };
   std::unordered_map<std::string, size_t> keeper;
   for (size_t i = 0; i < n; ++i) {
+    if (taken_before.contains(sanitized[i])) continue;  // nobody keeps a taken name
     auto [it, inserted] = keeper.try_emplace(sanitized[i], i);
     if (!inserted && better(i, it->second)) it->second = i;
   }
 
   std::vector<std::string> result(n);
-  std::unordered_set<std::string> taken;
+  std::unordered_set<std::string> taken = taken_before;
   for (const auto& [name, index] : keeper) {
     result[index] = name;
     taken.insert(name);
@@ -213,7 +232,8 @@ std::vector<std::string> UniqueColumnNames(const std::vector<std::string>& names
   // name a raw name gets does not depend on the order of the input.
   std::vector<size_t> others;
   for (size_t i = 0; i < n; ++i) {
-    if (keeper.at(sanitized[i]) != i) others.push_back(i);
+    auto it = keeper.find(sanitized[i]);
+    if (it == keeper.end() || it->second != i) others.push_back(i);
   }
   std::stable_sort(others.begin(), others.end(),
                    [&](size_t a, size_t b) { return names[a] < names[b]; });

@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "common/status.h"
@@ -92,15 +93,27 @@ std::string GlueTypeString(const DataType& type);
 // float, varchar(n), char(n), bare decimal). kInvalidInput for anything else (map, binary, ...).
 Result<DataType> ParseGlueType(std::string_view text);
 
+// Glue's limit for database, table and column names.
+inline constexpr size_t kMaxNameBytes = 255;
+
+// Return `name` if it has at most `max_bytes` bytes, else its first bytes (cut at a character
+// boundary), "_" and 16 hex digits of a hash of the whole name, `max_bytes` in all: long names
+// fit a limit and stay distinct. The hash is persisted in names: never change it.
+std::string ShortenedName(std::string_view name, size_t max_bytes);
+
 // Lowercase, strip accents from Latin letters, replace each run of characters outside
 // [a-z0-9_] by one '_', as the original connector (awswrangler's sanitize) does. An empty
-// result becomes "_".
+// result becomes "_"; a result over kMaxNameBytes is shortened (ShortenedName).
 std::string SanitizeName(std::string_view name);
 
 // Sanitise `names` and resolve collisions deterministically: among raw names sanitising to the
 // same result, the one that already equals its sanitised form keeps it (else the smallest raw
 // name in byte order); every other one gets "_" + 8 hex digits of a hash of its raw name.
 std::vector<std::string> UniqueColumnNames(const std::vector<std::string>& names);
+
+// UniqueColumnNames, where the names in `taken` are not free either (tables that exist).
+std::vector<std::string> UniqueNames(const std::vector<std::string>& names,
+                                     const std::unordered_set<std::string>& taken);
 
 // Temporal values (implemented in temporal.cc). Each parser returns nullopt if `s` is invalid.
 // Parse an RFC 3339 date-time (see docs/TYPES.md) to microseconds since the epoch, UTC. With

@@ -65,13 +65,22 @@ Status HiveTable::Plan(TableShape shape) {
   shape_ = std::move(shape);
   data_prefix_ = current_prefix_;
   apart_ = false;
+  if (!foreign_location_.empty() && !options_.truncate) {
+    return Status::ConfigError(
+        "table " + options_.database + "." + options_.table + " of stream " + options_.stream +
+        " has its data at " + foreign_location_ + ", but this configuration writes the stream to " +
+        TableLocation(options_.bucket, options_.base_prefix) +
+        ". An append must go where the table's data is: set bucket_name and bucket_prefix back "
+        "to the table's location, or run a full refresh (overwrite) sync, which moves the table "
+        "to the new location.");
+  }
   if (!options_.truncate || !existing_.has_value()) return Status::Ok();
   const std::string own = options_.base_prefix + GenerationDirectory(options_.origin);
   // A retry of a truncate that already switched the table keeps writing where it is.
   if (own == current_prefix_) return Status::Ok();
   // A retry of a truncate that wrote apart continues there, whatever the table looks like now.
   ASSIGN_OR_RETURN(std::vector<storage::ObjectInfo> earlier, options_.store->List(own));
-  if (earlier.empty() && CanReadOldFiles()) return Status::Ok();
+  if (earlier.empty() && foreign_location_.empty() && CanReadOldFiles()) return Status::Ok();
   data_prefix_ = own;
   apart_ = true;
   if (options_.out != nullptr) {
@@ -92,7 +101,19 @@ json::Value HiveTable::TableInput(const std::vector<catalog::Column>& columns) c
   spec.location = TableLocation(options_.bucket, data_prefix_);
   spec.format = shape_.format;
   spec.compression = shape_.compression;
-  return catalog::BuildTableInput(spec);
+  json::Value input = catalog::BuildTableInput(spec);
+  json::Value* parameters = input.FindMutable("Parameters");
+  // Parameters others set on the table stay; the format's and the binding are ours.
+  if (const json::Value* old = existing_.has_value() ? existing_->Find("Parameters") : nullptr;
+      old != nullptr && old->is_object()) {
+    for (const auto& [key, value] : old->members()) {
+      if (parameters->Find(key) == nullptr) parameters->Set(key, value);
+    }
+  }
+  for (const auto& [key, value] : options_.parameters) {
+    parameters->Set(key, json::Value::String(value));
+  }
+  return input;
 }
 
 Status HiveTable::Commit(const std::map<std::string, std::vector<std::string>>& partitions) {
@@ -197,6 +218,13 @@ Status HiveTable::Finish() {
   CrashPoint("truncate.catalog_final");
   RETURN_IF_ERROR(options_.store->Delete(stale));
   CrashPoint("truncate.files_deleted");
+  if (!foreign_location_.empty() && options_.out != nullptr) {
+    options_.out->Log("WARN", "Stream " + options_.stream + ": table " + options_.database + "." +
+                                  options_.table + " moved to " +
+                                  options_.store->Uri(data_prefix_) + "; its files at " +
+                                  foreign_location_ +
+                                  " are no longer part of it and were left in place");
+  }
   if (options_.out != nullptr && (apart_ || !stale.empty())) {
     options_.out->Log(
         "INFO", "Stream " + options_.stream + ": truncate of table " + options_.database + "." +

@@ -3,7 +3,11 @@
 // where this sync's files go, which definition readers see while the sync runs, and what a
 // truncate removes at its successful end.
 //
-// Appends add files to the table's Location and columns and partitions to its definition.
+// Appends add files to the table's Location and columns and partitions to its definition. The
+// Location of an existing table is authoritative: an append that the configuration would put
+// elsewhere (another bucket or bucket_prefix) is refused with a config_error naming both paths,
+// as the original connector refused it; a truncate moves the table to the configured path,
+// written apart and switched when it completes (the files at the old Location are left alone).
 //
 // A truncate (overwrite, or a refresh with minimum_generation_id == generation_id) never
 // removes anything before it completes, and only what no acknowledged STATE needs:
@@ -29,6 +33,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catalog/catalog.h"
@@ -49,6 +54,9 @@ struct HiveTableOptions {
   std::string table;
   std::string stream;       // the stream's name for messages
   std::string base_prefix;  // "[prefix/]database/stream/": the table's own path
+  // Parameters set on the table besides the format's (the stream binding); other parameters an
+  // existing table has (a crawler's, the user's) are kept.
+  std::vector<std::pair<std::string, std::string>> parameters;
   // Truncate at the successful end: remove the files of generations below min_generation, or,
   // when min_generation is 0, every file this run did not write.
   bool truncate = false;
@@ -96,7 +104,8 @@ class HiveTable {
 
   HiveTableOptions options_;
   std::optional<json::Value> existing_;
-  std::string current_prefix_;  // the existing table's data prefix (base_prefix when new)
+  std::string current_prefix_;    // the existing table's data prefix (base_prefix when new)
+  std::string foreign_location_;  // the existing table's Location when outside base_prefix
   TableShape shape_;
   std::string data_prefix_;
   bool apart_ = false;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <random>
 
+#include "schema/schema.h"
 #include "storage/storage.h"
 
 namespace datalake::sync {
@@ -20,10 +21,15 @@ std::string NormalizePrefix(const std::string& prefix) {
   return out;
 }
 
+constexpr size_t kMaxSegmentBytes = 255;
+
 std::string TablePrefix(const std::string& bucket_prefix, const std::string& database,
                         const std::string& stream_name) {
-  return DestinationPrefix(bucket_prefix) + storage::PathSegment(database) + "/" +
-         storage::PathSegment(stream_name) + "/";
+  // A path segment longer than a file name may be (255 bytes) is shortened with a hash, so the
+  // local lake can hold it and S3 keys stay the same as the local lake's.
+  return DestinationPrefix(bucket_prefix) +
+         schema::ShortenedName(storage::PathSegment(database), kMaxSegmentBytes) + "/" +
+         schema::ShortenedName(storage::PathSegment(stream_name), kMaxSegmentBytes) + "/";
 }
 
 std::string DestinationPrefix(const std::string& bucket_prefix) {

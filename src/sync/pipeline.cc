@@ -10,6 +10,7 @@
 #include <string>
 
 #include "sync/lake_layout.h"
+#include "sync/table_names.h"
 
 namespace datalake::sync {
 
@@ -37,24 +38,15 @@ Pipeline::Pipeline(const config::Config& config, Destination* destination,
 Status Pipeline::Open(const protocol::ConfiguredCatalog& catalog) {
   RETURN_IF_ERROR(CheckSyncModes(catalog));
   RETURN_IF_ERROR(RemoveDeadStaging(catalog));
-  // Table names are sanitised stream names, unique within each database.
-  std::map<std::string, std::vector<size_t>> by_database;
+  // Each stream's table: the one bound to it, else a new name (sync/table_names.h).
+  ASSIGN_OR_RETURN(std::vector<StreamTable> tables,
+                   ResolveTables(catalog, config_, destination_->catalog.get()));
   for (size_t i = 0; i < catalog.streams.size(); ++i) {
-    const auto& d = catalog.streams[i].descriptor;
-    by_database[d.ns.has_value() && !d.ns->empty() ? *d.ns : config_.database].push_back(i);
-  }
-  for (const auto& [database, indexes] : by_database) {
-    std::vector<std::string> names;
-    for (size_t i : indexes) names.push_back(catalog.streams[i].descriptor.name);
-    std::vector<std::string> tables = schema::UniqueColumnNames(names);
-    for (size_t k = 0; k < indexes.size(); ++k) {
-      const protocol::ConfiguredStream& stream = catalog.streams[indexes[k]];
-      ASSIGN_OR_RETURN(std::unique_ptr<StreamWriter> writer,
-                       StreamWriter::Create(stream, tables[k], context_));
-      RETURN_IF_ERROR(writer->Prepare());
-      StreamState& state = streams_[stream.descriptor];
-      state.writer = std::move(writer);
-    }
+    const protocol::ConfiguredStream& stream = catalog.streams[i];
+    ASSIGN_OR_RETURN(std::unique_ptr<StreamWriter> writer,
+                     StreamWriter::Create(stream, tables[i], context_));
+    RETURN_IF_ERROR(writer->Prepare());
+    streams_[stream.descriptor].writer = std::move(writer);
   }
   for (const protocol::ConfiguredStream& stream : catalog.streams) {
     stream_order_.push_back(&streams_[stream.descriptor]);

@@ -74,7 +74,7 @@ bool Truncates(const protocol::ConfiguredStream& stream) {
 }
 
 Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::ConfiguredStream& stream,
-                                                           const std::string& table_name,
+                                                           const StreamTable& resolved,
                                                            const SyncContext& context) {
   std::unique_ptr<StreamWriter> w(new StreamWriter());
   const config::Config& config = *context.config;
@@ -83,10 +83,8 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::Confi
   w->truncate_ = Truncates(stream);
   w->origin_ = FileOrigin{stream.generation_id, stream.sync_id, context.run_id};
   w->cursor_field_ = stream.cursor_field;
-  w->database_ = stream.descriptor.ns.has_value() && !stream.descriptor.ns->empty()
-                     ? *stream.descriptor.ns
-                     : config.database;
-  w->table_ = table_name;
+  w->database_ = resolved.database;
+  w->table_ = resolved.table;
 
   HiveTableOptions table;
   table.catalog = context.catalog;
@@ -94,9 +92,12 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::Confi
   table.out = context.out;
   table.bucket = config.bucket_name;
   table.database = w->database_;
-  table.table = table_name;
+  table.table = resolved.table;
   table.stream = stream.descriptor.ToString();
-  table.base_prefix = TablePrefix(config.bucket_prefix, w->database_, stream.descriptor.name);
+  table.base_prefix =
+      TablePrefix(config.bucket_prefix, resolved.source_database, stream.descriptor.name);
+  table.parameters = {{kStreamNamespaceParameter, resolved.source_database},
+                      {kStreamNameParameter, stream.descriptor.name}};
   table.truncate = w->truncate_;
   // An overwrite drops every older generation; without generations (0), what this run did not
   // write. A refresh drops what is below its minimum.

@@ -30,6 +30,7 @@
 #include "sync/data_file.h"
 #include "sync/hive_table.h"
 #include "sync/partitioning.h"
+#include "sync/table_names.h"
 #include "sync/uuid.h"
 
 namespace datalake::sync {
@@ -55,7 +56,7 @@ class StreamWriter {
  public:
   // Build the writer for `stream`: table name, schemas, key prefix.
   static Result<std::unique_ptr<StreamWriter>> Create(const protocol::ConfiguredStream& stream,
-                                                      const std::string& table_name,
+                                                      const StreamTable& table,
                                                       const SyncContext& context);
 
   ~StreamWriter();

@@ -168,7 +168,10 @@ test('the table definition is the Glue TableInput the original connector would c
   assert.equal(def.Name, 'my_stream');
   assert.equal(def.TableType, 'EXTERNAL_TABLE');
   assert.deepEqual(def.PartitionKeys, []);
-  assert.deepEqual(def.Parameters, { classification: 'json', compressionType: 'gzip', typeOfData: 'file', 'projection.enabled': 'false' });
+  assert.deepEqual(def.Parameters, {
+    classification: 'json', compressionType: 'gzip', typeOfData: 'file', 'projection.enabled': 'false',
+    airbyte_namespace: 'db', airbyte_stream: 'My-Stream',
+  });
   const sd = def.StorageDescriptor;
   assert.equal(sd.Location, 's3://bucket/raw/db/My-Stream/');
   assert.equal(sd.InputFormat, 'org.apache.hadoop.mapred.TextInputFormat');

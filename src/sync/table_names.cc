@@ -1,0 +1,158 @@
+#include "sync/table_names.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <unordered_set>
+#include <utility>
+
+#include "schema/schema.h"
+#include "sync/lake_layout.h"
+
+namespace datalake::sync {
+namespace {
+
+using Identity = std::pair<std::string, std::string>;  // (source database, stream name)
+
+// A table of the catalog, as the resolver sees it.
+struct Existing {
+  std::string name;
+  std::optional<Identity> bound;
+  std::string location;  // with a trailing '/'
+  bool claimed = false;
+};
+
+std::string Text(const json::Value* v) { return v != nullptr && v->is_string() ? v->text() : ""; }
+
+Existing Describe(const json::Value& table) {
+  Existing e;
+  e.name = Text(table.Find("Name"));
+  if (const json::Value* parameters = table.Find("Parameters")) {
+    const json::Value* ns = parameters->Find(kStreamNamespaceParameter);
+    const json::Value* name = parameters->Find(kStreamNameParameter);
+    if (ns != nullptr && ns->is_string() && name != nullptr && name->is_string()) {
+      e.bound = Identity{ns->text(), name->text()};
+    }
+  }
+  const json::Value* sd = table.Find("StorageDescriptor");
+  e.location = Text(sd != nullptr ? sd->Find("Location") : nullptr);
+  if (!e.location.empty() && e.location.back() != '/') e.location += '/';
+  return e;
+}
+
+std::string Describe(const protocol::StreamDescriptor& d) { return "'" + d.ToString() + "'"; }
+
+// True if a table at `location` holds the data of a stream whose path is `path`: the path
+// itself, or a generation directory below it.
+bool LocationIsPath(const std::string& location, const std::string& path) {
+  if (location == path) return true;
+  return location.compare(0, path.size(), path) == 0 &&
+         location.compare(path.size(), 9, "_airbyte_") == 0;
+}
+
+}  // namespace
+
+std::string GlueDatabaseName(const std::string& source_database) {
+  std::string lower = source_database;
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return schema::ShortenedName(lower, schema::kMaxNameBytes);
+}
+
+Result<std::vector<StreamTable>> ResolveTables(const protocol::ConfiguredCatalog& catalog,
+                                               const config::Config& config,
+                                               catalog::Catalog* tables) {
+  const std::vector<protocol::ConfiguredStream>& streams = catalog.streams;
+  const size_t n = streams.size();
+  std::vector<StreamTable> out(n);
+  std::vector<std::string> paths(n);  // each stream's data path as a Location
+  std::map<Identity, size_t> identities;
+  std::map<std::string, std::vector<size_t>> by_database;
+  for (size_t i = 0; i < n; ++i) {
+    const protocol::StreamDescriptor& d = streams[i].descriptor;
+    out[i].source_database = d.ns.has_value() && !d.ns->empty() ? *d.ns : config.database;
+    out[i].database = GlueDatabaseName(out[i].source_database);
+    paths[i] = TableLocation(config.bucket_name,
+                             TablePrefix(config.bucket_prefix, out[i].source_database, d.name));
+    auto [it, inserted] = identities.emplace(Identity{out[i].source_database, d.name}, i);
+    if (!inserted) {
+      return Status::ConfigError(
+          "streams " + Describe(streams[it->second].descriptor) + " and " + Describe(d) +
+          " would write the same table and the same data path (" + paths[i] +
+          "): a stream without a namespace, or with an empty one, writes to the configured "
+          "database " +
+          config.database + ". Give one of them another namespace or name.");
+    }
+    by_database[out[i].database].push_back(i);
+  }
+
+  for (const auto& [database, members] : by_database) {
+    ASSIGN_OR_RETURN(std::vector<json::Value> listed, tables->ListTables(database));
+    std::vector<Existing> existing;
+    for (const json::Value& t : listed) existing.push_back(Describe(t));
+    std::vector<size_t> unresolved;
+    // 1. The table bound to the stream; no table bound to another stream may hold its path.
+    for (size_t i : members) {
+      const Identity identity{out[i].source_database, streams[i].descriptor.name};
+      for (Existing& e : existing) {
+        if (e.bound == identity) {
+          out[i].table = e.name;
+          e.claimed = true;
+        } else if (e.bound.has_value() && LocationIsPath(e.location, paths[i])) {
+          return Status::ConfigError("stream " + Describe(streams[i].descriptor) +
+                                     " would write to " + paths[i] + ", which holds table " +
+                                     database + "." + e.name + " of stream '" + e.bound->first +
+                                     "." + e.bound->second +
+                                     "'. Give the stream another name or "
+                                     "namespace, or set another bucket_prefix.");
+        }
+      }
+      if (out[i].table.empty()) unresolved.push_back(i);
+    }
+    // 2. An unbound table at the stream's path (the one of the stream's own name first).
+    std::vector<size_t> still;
+    for (size_t i : unresolved) {
+      const std::string own = schema::SanitizeName(streams[i].descriptor.name);
+      Existing* best = nullptr;
+      for (Existing& e : existing) {
+        if (e.claimed || e.bound.has_value() || !LocationIsPath(e.location, paths[i])) continue;
+        if (best == nullptr || (e.name == own) > (best->name == own) ||
+            ((e.name == own) == (best->name == own) && e.name < best->name)) {
+          best = &e;
+        }
+      }
+      if (best != nullptr) {
+        out[i].table = best->name;
+        best->claimed = true;
+      } else {
+        still.push_back(i);
+      }
+    }
+    // 3. An unbound table of the stream's own name, wherever it is.
+    unresolved.clear();
+    for (size_t i : still) {
+      const std::string own = schema::SanitizeName(streams[i].descriptor.name);
+      auto e = std::find_if(existing.begin(), existing.end(), [&](const Existing& e) {
+        return !e.claimed && !e.bound.has_value() && e.name == own;
+      });
+      if (e != existing.end()) {
+        out[i].table = e->name;
+        e->claimed = true;
+      } else {
+        unresolved.push_back(i);
+      }
+    }
+    // 4. New names, free of every existing table and of each other.
+    std::unordered_set<std::string> taken;
+    for (const Existing& e : existing) taken.insert(e.name);
+    for (size_t i : members) taken.insert(out[i].table);
+    std::vector<std::string> raw;
+    for (size_t i : unresolved) raw.push_back(streams[i].descriptor.name);
+    std::vector<std::string> names = schema::UniqueNames(raw, taken);
+    for (size_t k = 0; k < unresolved.size(); ++k) out[unresolved[k]].table = names[k];
+  }
+  return out;
+}
+
+}  // namespace datalake::sync
