@@ -35,12 +35,16 @@ HiveTable::HiveTable(HiveTableOptions options) : options_(std::move(options)) {}
 Status HiveTable::Load() {
   ASSIGN_OR_RETURN(existing_, options_.catalog->GetTable(options_.database, options_.table));
   current_prefix_ = options_.base_prefix;
+  foreign_location_.clear();
   if (existing_.has_value()) {
     // A table switched by an earlier truncate lives in a generation directory of its path.
-    auto prefix = PrefixOfLocation(options_.bucket, LocationOf(*existing_));
+    const std::string location = LocationOf(*existing_);
+    auto prefix = PrefixOfLocation(options_.bucket, location);
     if (prefix.has_value() &&
         prefix->compare(0, options_.base_prefix.size(), options_.base_prefix) == 0) {
       current_prefix_ = *prefix;
+    } else {
+      foreign_location_ = location.empty() ? "(no Location)" : location;
     }
   }
   return Status::Ok();
