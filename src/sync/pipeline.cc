@@ -2,14 +2,34 @@
 
 #include "sync/aws_destination.h"
 
+#include <csignal>
 #include <cstdio>
 #include <map>
 #include <string>
+
+#include "common/cancel.h"
 
 namespace datalake::sync {
 
 namespace {
 constexpr uint64_t kTimeCheckEvery = 1024;  // records between clock reads
+
+// What a cancelled sync reports, whatever it was doing when the signal came (reading, a request
+// cut short, waiting for parts): the outcome is the same.
+Status CancelledStatus() {
+  std::string by;
+  switch (CancelSignal()) {
+    case SIGTERM:
+      by = " (SIGTERM)";
+      break;
+    case SIGINT:
+      by = " (SIGINT)";
+      break;
+  }
+  return Status::Cancelled("The sync was cancelled" + by +
+                           ". Everything acknowledged by an echoed STATE is committed; no commit "
+                           "started after the signal, and the files still open were discarded.");
+}
 }  // namespace
 
 Pipeline::Pipeline(const config::Config& config, Destination* destination,
@@ -60,6 +80,9 @@ Status Pipeline::Run(int input_fd) {
   while (true) {
     ASSIGN_OR_RETURN(bool more, reader.Next(&m));
     if (!more) break;
+    // The reader notices cancellation when it reads; a line it had buffered must not slip
+    // through (a STATE would commit).
+    if (CancelRequested()) return CancelledStatus();
     switch (m.type) {
       case protocol::MessageType::kRecord:
         RETURN_IF_ERROR(OnRecord(m));
@@ -132,6 +155,10 @@ Status Pipeline::MaybeCommitOnTime() {
 }
 
 Status Pipeline::Commit() {
+  // A cancelled sync starts no commit. One already under way when the signal came is cut short
+  // where it makes requests; if it completes anyway (the local lake's steps are not
+  // interruptible), its STATEs are true and are echoed.
+  if (CancelRequested()) return CancelledStatus();
   // 1. Every open file becomes visible (durably).
   for (StreamState* s : stream_order_) RETURN_IF_ERROR(s->writer->CommitOpenFiles());
   // 2. The catalog knows every table that has data.
@@ -206,9 +233,16 @@ Result<Destination> OpenDestination(const config::Config& config) {
 
 Status RunWrite(const config::Config& config, const protocol::ConfiguredCatalog& catalog,
                 Destination* destination, int input_fd, protocol::MessageWriter* out) {
-  Pipeline pipeline(config, destination, out);
-  RETURN_IF_ERROR(pipeline.Open(catalog));
-  return pipeline.Run(input_fd);
+  Status s = [&] {
+    Pipeline pipeline(config, destination, out);
+    RETURN_IF_ERROR(pipeline.Open(catalog));
+    return pipeline.Run(input_fd);
+  }();
+  // The pipeline is gone: its open files aborted their uploads (waiting for their parts first)
+  // and removed their staging files, so a cancellation is reported only after its clean-up.
+  // Whatever failed after the signal failed because of it.
+  if (!s.ok() && CancelRequested()) return CancelledStatus();
+  return s;
 }
 
 }  // namespace datalake::sync

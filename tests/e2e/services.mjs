@@ -137,6 +137,11 @@ export function s3Objects(prefix, dir) {
   return lakeReader(args);
 }
 
+// The incomplete multipart uploads under `prefix` ([{key, upload_id}]), with boto3.
+export function s3Uploads(prefix) {
+  return lakeReader(['uploads', '--endpoint', rgw.endpoint, '--bucket', rgw.bucket, '--prefix', prefix]);
+}
+
 // The Glue table as boto3 reads it from moto.
 export function glueTable(glueEndpoint, database, table) {
   return lakeReader(['table', '--endpoint', glueEndpoint, '--database', database, '--table', table]);

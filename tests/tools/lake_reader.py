@@ -4,6 +4,8 @@ boto3 lists and downloads the objects under a prefix, and reads a Glue table def
 
   lake_reader.py objects --endpoint URL --bucket B --prefix P --download DIR
       prints [{"key","size","etag"}] and downloads each object to DIR/<key>
+  lake_reader.py uploads --endpoint URL --bucket B --prefix P
+      prints the incomplete multipart uploads under P as [{"key","upload_id"}]
   lake_reader.py table --endpoint URL --database D --table T
       prints the Glue Table (GetTable), or null
   lake_reader.py partitions --endpoint URL --database D --table T
@@ -36,6 +38,15 @@ def objects(args):
                 path = os.path.join(args.download, o["Key"])
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 s3.download_file(args.bucket, o["Key"], path)
+    print(json.dumps(out))
+
+
+def uploads(args):
+    s3 = client("s3", args.endpoint)
+    out = []
+    for page in s3.get_paginator("list_multipart_uploads").paginate(Bucket=args.bucket, Prefix=args.prefix):
+        for u in page.get("Uploads", []):
+            out.append({"key": u["Key"], "upload_id": u["UploadId"]})
     print(json.dumps(out))
 
 
@@ -79,6 +90,10 @@ def main():
     o.add_argument("--bucket", required=True)
     o.add_argument("--prefix", default="")
     o.add_argument("--download")
+    u = sub.add_parser("uploads")
+    u.add_argument("--endpoint", required=True)
+    u.add_argument("--bucket", required=True)
+    u.add_argument("--prefix", default="")
     t = sub.add_parser("table")
     t.add_argument("--endpoint", required=True)
     t.add_argument("--database", required=True)
@@ -94,7 +109,7 @@ def main():
     f.add_argument("--key", default="")
     f.add_argument("--values", default="")
     args = p.parse_args()
-    {"objects": objects, "table": table, "partitions": partitions, "lftags": lftags}[args.cmd](args)
+    {"objects": objects, "uploads": uploads, "table": table, "partitions": partitions, "lftags": lftags}[args.cmd](args)
 
 
 if __name__ == "__main__":
