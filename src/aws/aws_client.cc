@@ -10,12 +10,12 @@
 #include <mutex>
 #include <random>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "aws/aws_client.h"
 #include "aws/retry_policy.h"
+#include "common/cancel.h"
 
 namespace datalake::aws {
 namespace {
@@ -118,7 +118,8 @@ Result<HttpRequest> BuildAttempt(const AwsClientOptions& options, const AwsReque
   HttpRequest wire{.method = request.method,
                    .url = prepared.url,
                    .headers = prepared.headers,
-                   .body = request.body};
+                   .body = request.body,
+                   .runs_when_cancelled = request.runs_when_cancelled};
   if (options.credentials == nullptr) return wire;
   ASSIGN_OR_RETURN(ExpiringCredentials credentials, options.credentials->Get());
   *used = credentials.credentials;
@@ -209,7 +210,7 @@ AwsClient::AwsClient(AwsClientOptions options)
   if (!options_.clock) options_.clock = [] { return std::chrono::system_clock::now(); };
   if (!options_.jitter) options_.jitter = &DefaultJitter;
   if (!options_.sleep) {
-    options_.sleep = [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
+    options_.sleep = [](std::chrono::milliseconds delay) { (void)SleepUnlessCancelled(delay); };
   }
   if (!options_.http_factory) {
     options_.http_factory = [http = options_.http] { return NewCurlHttpClient(http); };
@@ -225,6 +226,8 @@ Result<HttpResponse> AwsClient::Execute(const AwsRequest& request) {
 Result<HttpResponse> AwsClient::Execute(const AwsRequest& request, AwsError* error) {
   if (error != nullptr) *error = AwsError{};
   const std::string context = request.operation + " " + request.resource;
+  // Checked before every attempt and before every back-off.
+  auto cancelled = [&request] { return !request.runs_when_cancelled && CancelRequested(); };
   auto prepared = Prepare(options_, request);
   if (!prepared.ok()) return prepared.status().WithContext(context);
   PooledHttpClient http(&impl_->pool_mu, &impl_->pool, options_.http_factory);
@@ -233,6 +236,7 @@ Result<HttpResponse> AwsClient::Execute(const AwsRequest& request, AwsError* err
   int attempts = 0;     // attempts counted against max_attempts
   int quota_taken = 0;  // retry tokens this call took
   while (true) {
+    if (cancelled()) return Status::Cancelled(context + ": not sent, the sync was cancelled");
     const std::chrono::seconds offset{impl_->clock_offset_s.load()};
     auto wire = BuildAttempt(options_, request, prepared.value(), offset, &used);
     if (!wire.ok()) return wire.status().WithContext(context);
@@ -254,6 +258,10 @@ Result<HttpResponse> AwsClient::Execute(const AwsRequest& request, AwsError* err
       if (error != nullptr) *error = std::move(parsed);
     }
     if (!failure.retryable) return FinalStatus(failure, "", used);
+    if (cancelled()) {
+      const Status last = FinalStatus(failure, "", used);
+      return Status::Cancelled(last.message() + " (not retried: the sync was cancelled)");
+    }
     if (attempts >= options_.retry.max_attempts) {
       return FinalStatus(failure, "gave up after " + std::to_string(attempts) + " attempts", used);
     }

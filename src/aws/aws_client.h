@@ -9,6 +9,10 @@
 // kNotFound for 404 (callers often expect it), else kIOError. The service clients then explain
 // the codes the user must act on (S3Client: a missing bucket, a wrong region).
 //
+// Cancellation (common/cancel.h): once requested, a call sends nothing more, retries nothing and
+// does not sleep; it returns kCancelled (a transfer in flight is aborted by the transport).
+// Requests marked runs_when_cancelled are exempt.
+//
 // Thread-safety: Execute may be called from several threads; each call borrows an HttpClient
 // from the client's pool (made on demand, returned after the call), so concurrent workers each
 // reuse their own connection and nothing outlives the AwsClient.
@@ -55,7 +59,7 @@ struct AwsClientOptions {
   // Injected for tests: the clock used for signing and the source of retry jitter.
   std::function<std::chrono::system_clock::time_point()> clock{};
   std::function<double()> jitter{};  // uniform in [0, 1)
-  // Injected for tests: how to wait before a retry (default: std::this_thread::sleep_for).
+  // Injected for tests: how to wait before a retry (default: SleepUnlessCancelled).
   std::function<void(std::chrono::milliseconds)> sleep{};
   // Injected for tests: how HTTP clients are made (default: NewCurlHttpClient(http)).
   std::function<std::unique_ptr<HttpClient>()> http_factory{};
@@ -74,6 +78,10 @@ struct AwsRequest {
   bool sign_payload = true;
   // Whether the request may be retried after a transport error (not idempotent otherwise).
   bool idempotent = true;
+  // A clean-up request (AbortMultipartUpload): sent, retried and let finish even after
+  // cancellation was requested, so that a cancelled sync leaves nothing billed behind. Its
+  // back-off sleeps are skipped then: the grace period before SIGKILL is short.
+  bool runs_when_cancelled = false;
 };
 
 // A parsed AWS error response.

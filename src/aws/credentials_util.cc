@@ -12,10 +12,10 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <thread>
 #include <utility>
 
 #include "aws/credentials_internal.h"
+#include "common/cancel.h"
 #include "json/json.h"
 
 namespace datalake::aws {
@@ -36,7 +36,7 @@ CredentialsOptions WithDefaults(const CredentialsOptions& options) {
     out.http_factory = [](const HttpOptions& http) { return NewCurlHttpClient(http); };
   }
   if (!out.clock) out.clock = [] { return std::chrono::system_clock::now(); };
-  if (!out.sleep) out.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+  if (!out.sleep) out.sleep = [](std::chrono::milliseconds d) { (void)SleepUnlessCancelled(d); };
   return out;
 }
 

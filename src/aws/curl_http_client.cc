@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "aws/http.h"
+#include "common/cancel.h"
 
 namespace datalake::aws {
 namespace {
@@ -78,6 +79,12 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   response->headers.push_back(
       {std::string(Trim(content.substr(0, colon))), std::string(Trim(content.substr(colon + 1)))});
   return line.size();
+}
+
+// Called by curl about once a second while idle, more often while data moves; non-zero aborts
+// the transfer (CURLE_ABORTED_BY_CALLBACK).
+int OnProgress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return CancelRequested() ? 1 : 0;
 }
 
 bool HasHeader(const std::vector<Header>& headers, std::string_view lowercase_name) {
@@ -157,6 +164,11 @@ bool CurlHttpClient::Configure(const HttpRequest& request, curl_slist* headers,
   set(CURLOPT_WRITEDATA, static_cast<void*>(response));
   set(CURLOPT_HEADERFUNCTION, &OnHeader);
   set(CURLOPT_HEADERDATA, static_cast<void*>(response));
+  if (!request.runs_when_cancelled) {
+    // A cancelled sync should not wait for a large upload or a silent server to finish.
+    set(CURLOPT_XFERINFOFUNCTION, &OnProgress);
+    set(CURLOPT_NOPROGRESS, 0L);
+  }
   if (request.method == "HEAD") {
     set(CURLOPT_NOBODY, 1L);
   } else if (request.method == "GET" && request.body.empty()) {
@@ -176,6 +188,11 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   if (handle_ == nullptr) {
     return TransportError(request.method, request.url, "curl_easy_init failed", false);
   }
+  auto cancelled = [&request] {
+    return Status::Cancelled(request.method + " " + UrlOrigin(request.url) +
+                             ": not completed, the sync was cancelled");
+  };
+  if (!request.runs_when_cancelled && CancelRequested()) return cancelled();
   curl_easy_reset(handle_);
   error_[0] = '\0';
   HttpResponse response;
@@ -186,6 +203,10 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
                             ": libcurl rejected an option (built without HTTPS?)");
   }
   const CURLcode rc = curl_easy_perform(handle_);
+  if (rc == CURLE_ABORTED_BY_CALLBACK) {
+    curl_easy_reset(handle_);
+    return cancelled();
+  }
   if (rc != CURLE_OK) {
     std::string detail = error_[0] != '\0' ? error_ : curl_easy_strerror(rc);
     // curl's messages name hosts, not paths; still, never let a query (a presigned signature)

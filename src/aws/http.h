@@ -5,7 +5,7 @@
 // HTTP statuses are not errors here: any complete response is returned. Transport failures
 // (DNS, connect, reset, timeout, TLS) are Status kTransient with a message naming the method
 // and host (never the query string, which may carry a signature), so the retry layer above can
-// decide what to do.
+// decide what to do. A transfer aborted because the sync was cancelled is kCancelled.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +27,9 @@ struct HttpRequest {
   // nothing else: no Expect, no Accept, no default Content-Type).
   std::vector<Header> headers{};
   std::string_view body{};  // not owned; must stay valid during Send
+  // A clean-up request (AbortMultipartUpload) that must go through even after cancellation was
+  // requested (common/cancel.h). Any other request in flight is aborted then, as kCancelled.
+  bool runs_when_cancelled = false;
 };
 
 struct HttpResponse {

@@ -159,11 +159,13 @@ Status S3Client::CompleteMultipartUpload(const std::string& bucket, const std::s
 Status S3Client::AbortMultipartUpload(const std::string& bucket, const std::string& key,
                                       const std::string& upload_id) {
   AwsError error;
+  // Also sent after cancellation: an upload left open is billed until someone aborts it.
   auto response = Execute({.operation = "AbortMultipartUpload",
                            .resource = Resource(bucket, key),
                            .method = "DELETE",
                            .path = ObjectPath(bucket, key),
-                           .query = {{"uploadId", upload_id}}},
+                           .query = {{"uploadId", upload_id}},
+                           .runs_when_cancelled = true},
                           bucket, &error);
   if (response.ok() || error.code == "NoSuchUpload") return Status::Ok();
   return response.status();

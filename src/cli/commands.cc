@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 
+#include "common/cancel.h"
 #include "config/config.h"
 #include "json/json.h"
 #include "protocol/protocol.h"
@@ -83,8 +84,9 @@ Result<json::Value> ReadJsonFile(const std::string& path, const std::string& wha
   return parsed;
 }
 
+// Report `s` as a TRACE ERROR, its message prefixed by `context` (when not empty).
 void ReportFailure(protocol::MessageWriter* out, const Status& s, std::string_view context) {
-  std::string message = std::string(context) + ": " + s.message();
+  std::string message = context.empty() ? s.message() : std::string(context) + ": " + s.message();
   out->TraceError(message, s.ToString(), FailureTypeOf(s.code()));
 }
 
@@ -120,6 +122,10 @@ int RunCheck(const CommandLine& cl, protocol::MessageWriter* out) {
 }
 
 int RunWrite(const CommandLine& cl, protocol::MessageWriter* out) {
+  // From here on SIGTERM and SIGINT cancel the sync cleanly instead of killing it.
+  if (Status handlers = InstallCancelHandlers(); !handlers.ok()) {
+    out->Log("WARN", "A cancelled sync will be killed without clean-up: " + handlers.message());
+  }
   auto config = LoadConfig(cl, out);
   if (!config.ok()) {
     ReportFailure(out, config.status(), "Invalid configuration");
@@ -137,7 +143,8 @@ int RunWrite(const CommandLine& cl, protocol::MessageWriter* out) {
   Status s = destination.status();
   if (s.ok()) s = sync::RunWrite(*config, *catalog, &destination.value(), STDIN_FILENO, out);
   if (!s.ok()) {
-    ReportFailure(out, s, "Sync failed");
+    // The cancellation message is a whole sentence of its own.
+    ReportFailure(out, s, s.IsCancelled() ? "" : "Sync failed");
     return 1;
   }
   return 0;

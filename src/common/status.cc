@@ -7,6 +7,7 @@ std::string_view FailureTypeOf(StatusCode code) {
     case StatusCode::kConfigError:
       return "config_error";
     case StatusCode::kTransient:
+    case StatusCode::kCancelled:  // nothing for the user to fix; a later run may succeed
       return "transient_error";
     default:
       return "system_error";
@@ -30,6 +31,8 @@ std::string_view CodeName(StatusCode code) {
       return "Transient error";
     case StatusCode::kInternal:
       return "Internal error";
+    case StatusCode::kCancelled:
+      return "Cancelled";
   }
   return "Unknown";
 }

@@ -24,6 +24,7 @@ enum class StatusCode {
   kIOError,       // local file system or network failure that is not retryable
   kTransient,     // still failing after retries; a later attempt may succeed
   kInternal,      // a bug or an unexpected state
+  kCancelled,     // the sync was cancelled (SIGTERM, SIGINT; see common/cancel.h)
 };
 
 // The Airbyte failure_type of a failure with this code.
@@ -41,11 +42,13 @@ class [[nodiscard]] Status {
   static Status IOError(std::string m) { return {StatusCode::kIOError, std::move(m)}; }
   static Status Transient(std::string m) { return {StatusCode::kTransient, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
   bool IsNotFound() const { return code_ == StatusCode::kNotFound; }
+  bool IsCancelled() const { return code_ == StatusCode::kCancelled; }
 
   // Return a copy whose message is prefixed by `context: `.
   Status WithContext(std::string_view context) const;

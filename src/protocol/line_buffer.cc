@@ -1,11 +1,14 @@
 #include "protocol/line_buffer.h"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
+
+#include "common/cancel.h"
 
 namespace datalake::protocol::internal {
 namespace {
@@ -54,6 +57,20 @@ Status LineBuffer::Fill() {
     Reallocate(std::max(kInitialCapacity, capacity_ * 2));  // a long line: double, amortised
   }
   for (;;) {
+    // Wait for input and for cancellation together: a sync cancelled while the source is silent
+    // must not wait for its next line. The cancellation pipe wakes this thread even when the
+    // signal went to another one (an upload worker).
+    pollfd fds[2] = {{.fd = fd_, .events = POLLIN, .revents = 0},
+                     {.fd = CancelFd(), .events = POLLIN, .revents = 0}};
+    if (::poll(fds, 2, -1) < 0 && errno != EINTR) {
+      return Status::IOError("wait for input after " + std::to_string(bytes_read_) +
+                             " bytes: " + std::strerror(errno));
+    }
+    if (CancelRequested()) {
+      return Status::Cancelled("stopped reading input after " + std::to_string(bytes_read_) +
+                               " bytes: the sync was cancelled");
+    }
+    if (fds[0].revents == 0) continue;  // interrupted
     ssize_t n = ::read(fd_, data_.get() + end_, capacity_ - end_);
     if (n > 0) {
       end_ += static_cast<size_t>(n);

@@ -25,7 +25,8 @@ class LineBuffer {
 
   // Set *line to the next line, without its "\n" or "\r\n", and return true; return false at
   // end of input. A last line without a newline is still a line. The view stays valid, and at
-  // least kPadding readable bytes follow it, until the next call.
+  // least kPadding readable bytes follow it, until the next call. Once cancellation is
+  // requested (common/cancel.h), kCancelled, also while waiting for input.
   Result<bool> NextLine(std::string_view* line);
 
   // Number of readable bytes from `p` (a pointer into the last line) to the end of the buffer.

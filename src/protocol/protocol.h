@@ -97,7 +97,8 @@ class MessageReader {
 
   // Read and classify the next non-blank line. Return false at end of input. A line that is not
   // a valid AirbyteMessage is kInvalidInput: "line N (M bytes): <reason>". A data_json string
-  // view is padded (simdjson::SIMDJSON_PADDING readable bytes follow it in memory).
+  // view is padded (simdjson::SIMDJSON_PADDING readable bytes follow it in memory). Once
+  // cancellation is requested (common/cancel.h), kCancelled, even while blocked on input.
   Result<bool> Next(Message* message);
 
   uint64_t bytes_read() const;

@@ -2,13 +2,14 @@
 
 #include "sync/aws_destination.h"
 
-#include "common/crash_point.h"
-
+#include <csignal>
 #include <cstdio>
 #include <map>
 #include <set>
 #include <string>
 
+#include "common/cancel.h"
+#include "common/crash_point.h"
 #include "sync/lake_layout.h"
 #include "sync/table_names.h"
 
@@ -16,6 +17,23 @@ namespace datalake::sync {
 
 namespace {
 constexpr uint64_t kTimeCheckEvery = 1024;  // records between clock reads
+
+// What a cancelled sync reports, whatever it was doing when the signal came (reading, a request
+// cut short, waiting for parts): the outcome is the same.
+Status CancelledStatus() {
+  std::string by;
+  switch (CancelSignal()) {
+    case SIGTERM:
+      by = " (SIGTERM)";
+      break;
+    case SIGINT:
+      by = " (SIGINT)";
+      break;
+  }
+  return Status::Cancelled("The sync was cancelled" + by +
+                           ". Everything acknowledged by an echoed STATE is committed; no commit "
+                           "started after the signal, and the files still open were discarded.");
+}
 }  // namespace
 
 Pipeline::Pipeline(const config::Config& config, Destination* destination,
@@ -101,6 +119,9 @@ Status Pipeline::Run(int input_fd) {
   while (true) {
     ASSIGN_OR_RETURN(bool more, reader.Next(&m));
     if (!more) break;
+    // The reader notices cancellation when it reads; a line it had buffered must not slip
+    // through (a STATE would commit).
+    if (CancelRequested()) return CancelledStatus();
     switch (m.type) {
       case protocol::MessageType::kRecord:
         RETURN_IF_ERROR(OnRecord(m));
@@ -173,6 +194,10 @@ Status Pipeline::MaybeCommitOnTime() {
 }
 
 Status Pipeline::Commit() {
+  // A cancelled sync starts no commit. One already under way when the signal came is cut short
+  // where it makes requests; if it completes anyway (the local lake's steps are not
+  // interruptible), its STATEs are true and are echoed.
+  if (CancelRequested()) return CancelledStatus();
   // 1. Every open file becomes visible (durably).
   for (StreamState* s : stream_order_) RETURN_IF_ERROR(s->writer->CommitOpenFiles());
   CrashPoint("commit.files_visible");
@@ -256,9 +281,16 @@ Status RunWrite(const config::Config& config, const protocol::ConfiguredCatalog&
   // other request. Every later request would explain it alike, but this one also catches it
   // in a sync of no streams, and costs one HEAD.
   if (destination->preflight) RETURN_IF_ERROR(destination->preflight());
-  Pipeline pipeline(config, destination, out);
-  RETURN_IF_ERROR(pipeline.Open(catalog));
-  return pipeline.Run(input_fd);
+  Status s = [&] {
+    Pipeline pipeline(config, destination, out);
+    RETURN_IF_ERROR(pipeline.Open(catalog));
+    return pipeline.Run(input_fd);
+  }();
+  // The pipeline is gone: its open files aborted their uploads (waiting for their parts first)
+  // and removed their staging files, so a cancellation is reported only after its clean-up.
+  // Whatever failed after the signal failed because of it.
+  if (!s.ok() && CancelRequested()) return CancelledStatus();
+  return s;
 }
 
 }  // namespace datalake::sync

@@ -34,7 +34,9 @@ Result<Destination> OpenDestination(const config::Config& config);
 
 // Run `write`: read messages from `input_fd` until EOF and write them to `destination`,
 // echoing STATE, LOG and progress through `out`. A non-OK result means the sync failed; every
-// STATE echoed before that stays valid (its records are committed).
+// STATE echoed before that stays valid (its records are committed). Once cancellation is
+// requested (common/cancel.h) it stops reading, starts no commit, discards the open files
+// (aborting their uploads) and then returns kCancelled.
 Status RunWrite(const config::Config& config, const protocol::ConfiguredCatalog& catalog,
                 Destination* destination, int input_fd, protocol::MessageWriter* out);
 

@@ -5,13 +5,20 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <functional>
+#include <future>
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "aws/fake_http.h"
+#include "common/cancel.h"
+#include "common/thread_state.h"
 
 namespace datalake::aws {
 namespace {
@@ -402,6 +409,143 @@ TEST_F(AwsClientTest, ReusesOneHttpClientPerConcurrentCaller) {
   for (std::thread& thread : threads) thread.join();
   EXPECT_LE(http_->clients_made(), 4);
   EXPECT_EQ(http_->requests().size(), 105u);
+}
+
+// Cancellation is process-wide (common/cancel.h): these tests request it and clear it again.
+class AwsClientCancelTest : public AwsClientTest {
+ protected:
+  void SetUp() override { ResetCancelForTesting(); }
+  void TearDown() override { ResetCancelForTesting(); }
+
+  static AwsRequest Abort() {
+    return {.operation = "AbortMultipartUpload",
+            .resource = "s3://b/k",
+            .method = "DELETE",
+            .path = "/k",
+            .query = {{"uploadId", "U"}},
+            .runs_when_cancelled = true};
+  }
+};
+
+// A transport whose request is in flight when the sync is cancelled.
+class CancelDuringSend : public HttpClient {
+ public:
+  explicit CancelDuringSend(std::shared_ptr<FakeHttp> http) : http_(std::move(http)) {}
+  Result<HttpResponse> Send(const HttpRequest& request) override {
+    RequestCancel();
+    return http_->Answer(request);
+  }
+
+ private:
+  std::shared_ptr<FakeHttp> http_;
+};
+
+// A transport that runs `after` once it has answered (the first time only).
+class AfterSend : public HttpClient {
+ public:
+  AfterSend(std::shared_ptr<FakeHttp> http, std::function<void()> after)
+      : http_(std::move(http)), after_(std::move(after)) {}
+  Result<HttpResponse> Send(const HttpRequest& request) override {
+    Result<HttpResponse> answer = http_->Answer(request);
+    if (after_) std::exchange(after_, nullptr)();
+    return answer;
+  }
+
+ private:
+  std::shared_ptr<FakeHttp> http_;
+  std::function<void()> after_;
+};
+
+TEST_F(AwsClientCancelTest, ACancelledSyncSendsNothing) {
+  RequestCancel();
+  AwsClient client(Options());
+  auto response = client.Execute(Put());
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), StatusCode::kCancelled);
+  EXPECT_TRUE(Contains(response.status().message(), "PutObject s3://b/k"));
+  EXPECT_TRUE(http_->requests().empty());
+  EXPECT_TRUE(sleeps_.empty());
+}
+
+TEST_F(AwsClientCancelTest, AFailureAfterCancellationIsNeitherRetriedNorWaitedFor) {
+  http_->Push(503, S3Error("SlowDown"));
+  http_->Push(200);
+  AwsClientOptions options = Options();
+  options.http_factory = [this] { return std::make_unique<CancelDuringSend>(http_); };
+  AwsClient client(options);
+  auto response = client.Execute(Put());
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), StatusCode::kCancelled);
+  // The failure that was not retried is still named.
+  EXPECT_TRUE(Contains(response.status().message(), "HTTP 503 SlowDown"))
+      << response.status().message();
+  EXPECT_EQ(http_->requests().size(), 1u);
+  EXPECT_TRUE(sleeps_.empty());
+}
+
+TEST_F(AwsClientCancelTest, CancellationDuringABackOffEndsTheCall) {
+  http_->Push(500, S3Error("InternalError"));
+  http_->Push(200);
+  AwsClientOptions options = Options();
+  options.sleep = [this](std::chrono::milliseconds delay) {
+    sleeps_.push_back(delay);
+    RequestCancel();  // the signal arrives while the client waits to retry
+  };
+  AwsClient client(options);
+  auto response = client.Execute(Put());
+  EXPECT_EQ(response.status().code(), StatusCode::kCancelled);
+  EXPECT_EQ(http_->requests().size(), 1u);
+  EXPECT_EQ(sleeps_.size(), 1u);
+}
+
+TEST_F(AwsClientCancelTest, TheDefaultBackOffWakesUpWhenCancelled) {
+  http_->Push(500, S3Error("InternalError"));
+  http_->Push(200);
+  AwsClientOptions options = Options();
+  options.sleep = nullptr;  // the real, cancellable sleep: here 30 s (jitter 0.5 of 60 s)
+  options.retry.base_delay = 60'000ms;
+  options.retry.max_delay = 60'000ms;
+  std::promise<void> first_answered;
+  options.http_factory = [this, &first_answered] {
+    return std::make_unique<AfterSend>(http_, [&first_answered] { first_answered.set_value(); });
+  };
+  // Once the client sleeps before its retry, the sync is cancelled from another thread.
+  const pid_t client_thread = ::gettid();
+  std::thread canceller([&] {
+    first_answered.get_future().wait();
+    EXPECT_TRUE(thread_testing::WaitUntilBlocked(client_thread));
+    RequestCancel();
+  });
+  AwsClient client(options);
+  const auto start = std::chrono::steady_clock::now();
+  auto response = client.Execute(Put());
+  const auto took = std::chrono::steady_clock::now() - start;
+  canceller.join();
+  EXPECT_EQ(response.status().code(), StatusCode::kCancelled);
+  EXPECT_EQ(http_->requests().size(), 1u);
+  EXPECT_LT(took, 10s);
+}
+
+TEST_F(AwsClientCancelTest, ACleanUpRequestStillRunsAndRetriesWhenCancelled) {
+  RequestCancel();
+  http_->Push(503, S3Error("SlowDown"));
+  http_->Push(204);
+  AwsClient client(Options());
+  auto response = client.Execute(Abort());
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  const std::vector<RecordedRequest> sent = http_->requests();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[1].method, "DELETE");
+  // The transport is told too, so that it does not abort the transfer.
+  EXPECT_TRUE(sent[0].runs_when_cancelled);
+  EXPECT_TRUE(sent[1].runs_when_cancelled);
+}
+
+TEST_F(AwsClientCancelTest, OrdinaryRequestsAreNotMarkedAsCleanUp) {
+  AwsClient client(Options());
+  ASSERT_TRUE(client.Execute(Put()).ok());
+  ASSERT_EQ(http_->requests().size(), 1u);
+  EXPECT_FALSE(http_->requests()[0].runs_when_cancelled);
 }
 
 }  // namespace

@@ -4,11 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
 
 #include "aws/http.h"
 #include "aws/local_http_server.h"
+#include "common/cancel.h"
 
 namespace datalake::aws {
 namespace {
@@ -128,6 +130,44 @@ TEST(CurlHttpClientTest, ASilentServerTimesOut) {
   auto response = client->Send({.method = "GET", .url = server.Url("/slow")});
   ASSERT_FALSE(response.ok());
   EXPECT_TRUE(IsTimeout(response.status())) << response.status().message();
+}
+
+// Cancellation is process-wide (common/cancel.h): these tests request it and clear it again.
+class CurlCancelTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ResetCancelForTesting(); }
+  void TearDown() override { ResetCancelForTesting(); }
+};
+
+TEST_F(CurlCancelTest, ARequestInFlightIsAbortedWhenTheSyncIsCancelled) {
+  // The server receives the request, the sync is cancelled, and no answer ever comes.
+  LocalHttpServer server([](const ReceivedRequest&) {
+    RequestCancel();
+    return std::optional<std::string>();
+  });
+  auto client = NewCurlHttpClient();  // no total timeout; a stall is noticed only after 60 s
+  const auto start = std::chrono::steady_clock::now();
+  auto response = client->Send({.method = "PUT", .url = server.Url("/b/k"), .body = "part"});
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), StatusCode::kCancelled) << response.status().ToString();
+  EXPECT_TRUE(Contains(response.status().message(), "PUT http://127.0.0.1:"));
+  EXPECT_LT(took, std::chrono::seconds(10));
+  ASSERT_EQ(server.requests().size(), 1u);
+}
+
+TEST_F(CurlCancelTest, ACleanUpRequestIsSentAndAnsweredWhenCancelled) {
+  LocalHttpServer server(&Ok);
+  RequestCancel();
+  auto client = NewCurlHttpClient();
+  auto cancelled = client->Send({.method = "PUT", .url = server.Url("/b/k"), .body = "x"});
+  EXPECT_EQ(cancelled.status().code(), StatusCode::kCancelled) << cancelled.status().ToString();
+  auto response = client->Send(
+      {.method = "DELETE", .url = server.Url("/b/k?uploadId=U"), .runs_when_cancelled = true});
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->status, 200);
+  ASSERT_EQ(server.requests().size(), 1u);  // only the clean-up request reached the server
+  EXPECT_TRUE(server.requests()[0].head.starts_with("DELETE /b/k?uploadId=U HTTP/1.1\r\n"));
 }
 
 TEST(HttpTest, OriginsHaveExplicitPortsAndNoUserinfo) {

@@ -23,6 +23,7 @@ struct RecordedRequest {
   std::string url{};
   std::vector<Header> headers{};
   std::string body{};
+  bool runs_when_cancelled = false;
 
   // Return the first header named `name` (case-insensitive), or "".
   std::string_view HeaderValue(std::string_view name) const {
@@ -75,7 +76,8 @@ class FakeHttp {
   // Record `request` and return the next queued answer (200 with no body when none is left).
   Result<HttpResponse> Answer(const HttpRequest& request) {
     std::lock_guard<std::mutex> lock(mu_);
-    requests_.push_back({request.method, request.url, request.headers, std::string(request.body)});
+    requests_.push_back({request.method, request.url, request.headers, std::string(request.body),
+                         request.runs_when_cancelled});
     if (answers_.empty()) {
       HttpResponse ok;
       ok.status = 200;

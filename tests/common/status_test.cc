@@ -21,6 +21,7 @@ TEST(StatusTest, FailureTypesMapFromCodes) {
   EXPECT_EQ(FailureTypeOf(StatusCode::kTransient), "transient_error");
   EXPECT_EQ(FailureTypeOf(StatusCode::kIOError), "system_error");
   EXPECT_EQ(FailureTypeOf(StatusCode::kInvalidInput), "system_error");
+  EXPECT_EQ(FailureTypeOf(StatusCode::kCancelled), "transient_error");
 }
 
 TEST(StatusTest, ResultPropagatesErrors) {

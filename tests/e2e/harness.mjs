@@ -121,6 +121,64 @@ export async function syncAttempt(dir, config, name, streamOpts, ids, terminal =
 // The `upto` of every STATE a syncAttempt echoed.
 export const acked = (r) => states(r).map((s) => s.stream.stream_state.upto);
 
+// Start `write` and keep talking to it, as a platform does during a sync: `send(messages)`
+// writes to its stdin (resolving once the bytes are in the pipe), `waitFor(predicate)` resolves
+// with the first message on stdout that matches (rejecting if the process ends first), and
+// `exited` resolves with { code, signal, stdout, stderr, messages } when it is gone. Stdin stays
+// open until `end()`.
+export function startWrite(dir, config, catalog, { env } = {}) {
+  const configPath = path.join(dir, 'config.json');
+  const catalogPath = path.join(dir, 'catalog.json');
+  fs.writeFileSync(configPath, JSON.stringify(config));
+  fs.writeFileSync(catalogPath, JSON.stringify(catalog));
+  const child = spawn(BINARY, ['write', '--config', configPath, '--catalog', catalogPath],
+    { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
+  let stdout = '';
+  const err = [];
+  const messages = [];
+  let waiters = [];
+  let pending = '';
+  child.stdout.setEncoding('utf8'); // a character split between chunks stays whole
+  child.stdout.on('data', (d) => {
+    stdout += d;
+    pending += d;
+    const lines = pending.split('\n');
+    pending = lines.pop();
+    for (const line of lines.filter((l) => l.startsWith('{'))) {
+      const m = JSON.parse(line);
+      messages.push(m);
+      waiters = waiters.filter((w) => !w(m));
+    }
+  });
+  child.stderr.on('data', (d) => err.push(d));
+  child.stdin.on('error', () => {}); // the binary may exit before reading everything
+  const exited = new Promise((resolve) => child.on('close', (code, signal) => {
+    for (const w of waiters) w(null);
+    waiters = [];
+    resolve({ code, signal, messages, stdout, stderr: Buffer.concat(err).toString('utf8') });
+  }));
+  return {
+    child,
+    messages,
+    exited,
+    send: (input) => new Promise((resolve, reject) => {
+      const text = input.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join('\n') + '\n';
+      child.stdin.write(text, (e) => (e ? reject(e) : resolve()));
+    }),
+    end: () => child.stdin.end(),
+    waitFor: (predicate) => new Promise((resolve, reject) => {
+      const found = messages.find(predicate);
+      if (found) return resolve(found);
+      waiters.push((m) => {
+        if (m === null) reject(new Error(`the destination exited first:\n${stdout.slice(-2000)}`));
+        else if (predicate(m)) resolve(m);
+        else return false;
+        return true;
+      });
+    }),
+  };
+}
+
 export const ofType = (result, type) => result.messages.filter((m) => m.type === type);
 export const states = (result) => ofType(result, 'STATE').map((m) => m.state);
 export const errors = (result) =>
