@@ -75,9 +75,10 @@ test('with faults on 20% of requests the sync completes with identical objects',
   const direct = `clean-${unique()}`;
   const faulty = `faults-${unique()}`;
   const base = { airbyte_meta_columns: false, target_file_size_mb: 1 };
-  const a = await write(dir, s3Config(direct, base), catalog, input);
+  // Each run its own database: one table cannot have its data under two prefixes.
+  const a = await write(dir, s3Config(direct, { ...base, lakeformation_database_name: 'e2e_clean' }), catalog, input);
   assert.equal(a.code, 0, a.stdout.slice(-2000));
-  const b = await write(dir, s3Config(faulty, { ...base, s3_endpoint: proxy.endpoint }), catalog, input);
+  const b = await write(dir, s3Config(faulty, { ...base, lakeformation_database_name: 'e2e_faults', s3_endpoint: proxy.endpoint }), catalog, input);
   assert.equal(b.code, 0, b.stdout.slice(-3000));
   const stats = await proxy.stats();
   assert.ok(stats.faults >= 5, `only ${stats.faults} faults were injected`);
