@@ -1,0 +1,144 @@
+// Table resolution (sync/table_names.h) against a real local catalog: bindings win over names,
+// unbound tables are adopted by path, then by name, new names avoid every existing table, and
+// streams that would share a table or a path are refused.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "config/config.h"
+#include "protocol/protocol.h"
+#include "schema/schema.h"
+#include "sync/lake_layout.h"
+#include "sync/table_names.h"
+
+namespace datalake::sync {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TableNamesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("table_names_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    catalog_ = catalog::NewLocalCatalog(dir_.string());
+    config_.bucket_name = "bucket";
+    config_.database = "db";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static protocol::ConfiguredStream Stream(const std::string& name,
+                                           std::optional<std::string> ns = std::nullopt) {
+    protocol::ConfiguredStream s;
+    s.descriptor.name = name;
+    s.descriptor.ns = std::move(ns);
+    return s;
+  }
+
+  // Put a table `name` at `location`, bound to (ns, stream) when `stream` is not empty.
+  void PutTable(const std::string& database, const std::string& name, const std::string& location,
+                const std::string& ns = "", const std::string& stream = "") {
+    catalog::TableSpec spec;
+    spec.name = name;
+    spec.location = location;
+    json::Value input = catalog::BuildTableInput(spec);
+    if (!stream.empty()) {
+      input.FindMutable("Parameters")->Set(kStreamNamespaceParameter, json::Value::String(ns));
+      input.FindMutable("Parameters")->Set(kStreamNameParameter, json::Value::String(stream));
+    }
+    ASSERT_TRUE(catalog_->PutTable(database, input).ok());
+  }
+
+  std::vector<std::string> Tables(std::vector<protocol::ConfiguredStream> streams) {
+    protocol::ConfiguredCatalog c;
+    c.streams = std::move(streams);
+    auto resolved = ResolveTables(c, config_, catalog_.get());
+    EXPECT_TRUE(resolved.ok()) << resolved.status().ToString();
+    std::vector<std::string> out;
+    if (resolved.ok()) {
+      for (const StreamTable& t : *resolved) out.push_back(t.database + "." + t.table);
+    }
+    return out;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  config::Config config_;
+};
+
+TEST_F(TableNamesTest, BindingsWinOverNamesAndNewNamesAvoidExistingTables) {
+  EXPECT_EQ(Tables({Stream("Users")}), std::vector<std::string>{"db.users"});
+  PutTable("db", "users", "s3://bucket/db/Users/", "db", "Users");
+  // `users` arrives: `Users` keeps its table, `users` gets a suffixed one, in either order.
+  const auto both = Tables({Stream("users"), Stream("Users")});
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_EQ(both[1], "db.users");
+  EXPECT_EQ(both[0], "db." + schema::UniqueNames({"users"}, {"users"})[0]);
+  EXPECT_EQ(Tables({Stream("Users"), Stream("users")}),
+            (std::vector<std::string>{both[1], both[0]}));
+}
+
+TEST_F(TableNamesTest, UnboundTablesAreAdoptedByPathThenByName) {
+  // An earlier version gave stream `users` the suffixed table; its path says whose it is.
+  PutTable("db", "users_586d6bd2", "s3://bucket/db/users/");
+  PutTable("db", "orders", "s3://elsewhere/orders/");
+  EXPECT_EQ(Tables({Stream("users"), Stream("Orders")}),
+            (std::vector<std::string>{"db.users_586d6bd2", "db.orders"}));
+  // A table switched into a generation directory is still at the stream's path.
+  PutTable("db", "events_old", "s3://bucket/db/events/_airbyte_generation_4/");
+  EXPECT_EQ(Tables({Stream("events")}), std::vector<std::string>{"db.events_old"});
+}
+
+TEST_F(TableNamesTest, StreamsSharingATableOrAPathAreRefused) {
+  protocol::ConfiguredCatalog c;
+  c.streams = {Stream("a"), Stream("a", "")};
+  auto resolved = ResolveTables(c, config_, catalog_.get());
+  ASSERT_FALSE(resolved.ok());
+  EXPECT_EQ(resolved.status().code(), StatusCode::kConfigError);
+  EXPECT_NE(resolved.status().message().find("'a' and '"), std::string::npos)
+      << resolved.status().message();
+  c.streams = {Stream("a"), Stream("a", "db")};
+  EXPECT_FALSE(ResolveTables(c, config_, catalog_.get()).ok());
+  // A path held by a table bound to another stream.
+  PutTable("db", "x", "s3://bucket/db/a/", "other", "thing");
+  c.streams = {Stream("a")};
+  resolved = ResolveTables(c, config_, catalog_.get());
+  ASSERT_FALSE(resolved.ok());
+  EXPECT_NE(resolved.status().message().find("of stream 'other.thing'"), std::string::npos);
+}
+
+TEST_F(TableNamesTest, DatabaseNamesAreLowercaseAndWithinGluesLimit) {
+  EXPECT_EQ(GlueDatabaseName("Sales_EU"), "sales_eu");
+  const std::string long_name(300, 'N');
+  const std::string glue = GlueDatabaseName(long_name);
+  EXPECT_EQ(glue.size(), schema::kMaxNameBytes);
+  EXPECT_EQ(glue.substr(0, 10), "nnnnnnnnnn");
+  EXPECT_NE(GlueDatabaseName(long_name + "x"), glue);
+  EXPECT_EQ(Tables({Stream("a", "DB2"), Stream("a", "db2")}),
+            (std::vector<std::string>{"db2.a", "db2." + schema::UniqueNames({"a"}, {"a"})[0]}));
+}
+
+TEST(ShortenedNameTest, KeepsShortNamesAndCutsLongOnesAtCharacterBoundaries) {
+  EXPECT_EQ(schema::ShortenedName("abc", 10), "abc");
+  const std::string cut = schema::ShortenedName(std::string(40, 'a'), 30);
+  EXPECT_EQ(cut.size(), 30u);
+  EXPECT_EQ(cut.substr(0, 13), std::string(13, 'a'));
+  // "é" is two bytes: the cut never splits it.
+  std::string accents;
+  for (int i = 0; i < 20; ++i) accents += "\xC3\xA9";
+  const std::string short_accents = schema::ShortenedName(accents, 30);
+  EXPECT_LE(short_accents.size(), 30u);
+  EXPECT_EQ(short_accents.substr(0, 12), accents.substr(0, 12));
+  EXPECT_EQ(short_accents[12], '_');
+  EXPECT_EQ(schema::SanitizeName(std::string(300, 'x')).size(), schema::kMaxNameBytes);
+}
+
+}  // namespace
+}  // namespace datalake::sync
