@@ -137,9 +137,18 @@ export function s3Objects(prefix, dir) {
   return lakeReader(args);
 }
 
-// The incomplete multipart uploads under `prefix` ([{key, upload_id, initiated}]), with boto3.
+// The incomplete multipart uploads under `prefix`: [{key, upload_id, initiated}], with boto3.
 export function s3Uploads(prefix) {
   return lakeReader(['uploads', '--endpoint', rgw.endpoint, '--bucket', rgw.bucket, '--prefix', prefix]);
+}
+
+// Copy what a query engine sees of an S3 lake into the local lake layout under `lake`, in one
+// boto3 run: every object under `prefix`, and the Glue definition and partitions of `tables`
+// (so that readTable and queryFiles read them as they read the local lake). Returns
+// { objects: [{key, size}], uploads: [{key, upload_id, initiated}], tables: {name: exists} }.
+export function s3Snapshot(glueEndpoint, database, tables, prefix, lake) {
+  return lakeReader(['snapshot', '--endpoint', rgw.endpoint, '--bucket', rgw.bucket, '--prefix', prefix,
+    '--glue-endpoint', glueEndpoint, '--database', database, '--tables', tables.join(','), '--lake', lake]);
 }
 
 // The Glue table as boto3 reads it from moto.

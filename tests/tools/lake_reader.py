@@ -4,14 +4,20 @@ boto3 lists and downloads the objects under a prefix, and reads a Glue table def
 
   lake_reader.py objects --endpoint URL --bucket B --prefix P --download DIR
       prints [{"key","size","etag"}] and downloads each object to DIR/<key>
-  lake_reader.py uploads --endpoint URL --bucket B --prefix P
-      prints the incomplete multipart uploads under P as [{"key","upload_id","initiated"}]
   lake_reader.py table --endpoint URL --database D --table T
       prints the Glue Table (GetTable), or null
   lake_reader.py partitions --endpoint URL --database D --table T
       prints the table's partitions (GetPartitions, every page) as [{"Values","Location"}], sorted
   lake_reader.py lftags --endpoint URL --database D [--create --key K --values a,b]
       prints the database's LF tags; with --create, creates the LF tag instead (prints [])
+  lake_reader.py uploads --endpoint URL --bucket B --prefix P
+      prints the incomplete multipart uploads under P as [{"key","upload_id","initiated"}]
+  lake_reader.py snapshot --endpoint URL --bucket B --prefix P --glue-endpoint URL --database D
+                          --tables t1,t2 --lake DIR
+      copies what a query engine can see into a local lake layout in one go: every object under
+      P to DIR/B/<key>, each table's Glue definition to DIR/_catalog/D/<t>.json and its
+      partitions to DIR/_catalog/D/<t>.partitions.json ([{"Values","StorageDescriptor":
+      {"Location"}}]); prints {"objects": [...], "uploads": [...], "tables": {t: bool}}
 Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment.
 """
 import argparse
@@ -60,12 +66,49 @@ def partitions(args):
     print(json.dumps(out))
 
 
-def uploads(args):
-    s3 = client("s3", args.endpoint)
+def list_uploads(s3, bucket, prefix):
     out = []
-    for page in s3.get_paginator("list_multipart_uploads").paginate(Bucket=args.bucket, Prefix=args.prefix):
+    for page in s3.get_paginator("list_multipart_uploads").paginate(Bucket=bucket, Prefix=prefix):
         for u in page.get("Uploads", []):
-            out.append({"key": u["Key"], "upload_id": u["UploadId"], "initiated": u["Initiated"].isoformat()})
+            out.append({"key": u["Key"], "upload_id": u["UploadId"], "initiated": str(u["Initiated"])})
+    return out
+
+
+def uploads(args):
+    print(json.dumps(list_uploads(client("s3", args.endpoint), args.bucket, args.prefix)))
+
+
+def snapshot(args):
+    s3 = client("s3", args.endpoint)
+    glue = client("glue", args.glue_endpoint)
+    out = {"objects": [], "uploads": list_uploads(s3, args.bucket, args.prefix), "tables": {}}
+    # The catalog first, then the objects: a reader that sees a definition finds every object
+    # it named (the destination writes objects before it registers them).
+    catalog = os.path.join(args.lake, "_catalog", args.database)
+    os.makedirs(catalog, exist_ok=True)
+    for name in [t for t in args.tables.split(",") if t]:
+        try:
+            t = glue.get_table(DatabaseName=args.database, Name=name)["Table"]
+        except glue.exceptions.EntityNotFoundException:
+            out["tables"][name] = False
+            continue
+        out["tables"][name] = True
+        with open(os.path.join(catalog, name + ".json"), "w") as f:
+            json.dump(t, f, default=str)
+        parts = []
+        for page in glue.get_paginator("get_partitions").paginate(DatabaseName=args.database, TableName=name):
+            for p in page["Partitions"]:
+                parts.append({"Values": p["Values"], "StorageDescriptor": {"Location": p["StorageDescriptor"]["Location"]}})
+        if parts:
+            with open(os.path.join(catalog, name + ".partitions.json"), "w") as f:
+                json.dump(parts, f)
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=args.bucket, Prefix=args.prefix):
+        for o in page.get("Contents", []):
+            out["objects"].append({"key": o["Key"], "size": o["Size"]})
+            path = os.path.join(args.lake, args.bucket, o["Key"])
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:  # one GET per object: quicker than download_file for small ones
+                f.write(s3.get_object(Bucket=args.bucket, Key=o["Key"])["Body"].read())
     print(json.dumps(out))
 
 
@@ -90,10 +133,6 @@ def main():
     o.add_argument("--bucket", required=True)
     o.add_argument("--prefix", default="")
     o.add_argument("--download")
-    u = sub.add_parser("uploads")
-    u.add_argument("--endpoint", required=True)
-    u.add_argument("--bucket", required=True)
-    u.add_argument("--prefix", default="")
     t = sub.add_parser("table")
     t.add_argument("--endpoint", required=True)
     t.add_argument("--database", required=True)
@@ -108,8 +147,21 @@ def main():
     f.add_argument("--create", action="store_true")
     f.add_argument("--key", default="")
     f.add_argument("--values", default="")
+    u = sub.add_parser("uploads")
+    u.add_argument("--endpoint", required=True)
+    u.add_argument("--bucket", required=True)
+    u.add_argument("--prefix", default="")
+    s = sub.add_parser("snapshot")
+    s.add_argument("--endpoint", required=True)
+    s.add_argument("--bucket", required=True)
+    s.add_argument("--prefix", required=True)
+    s.add_argument("--glue-endpoint", required=True)
+    s.add_argument("--database", required=True)
+    s.add_argument("--tables", required=True)
+    s.add_argument("--lake", required=True)
     args = p.parse_args()
-    {"objects": objects, "uploads": uploads, "table": table, "partitions": partitions, "lftags": lftags}[args.cmd](args)
+    {"objects": objects, "table": table, "partitions": partitions, "lftags": lftags, "uploads": uploads,
+     "snapshot": snapshot}[args.cmd](args)
 
 
 if __name__ == "__main__":
