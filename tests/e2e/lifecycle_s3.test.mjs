@@ -6,7 +6,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { tempDir, syncAttempt, acked, errors, readTable, ofType } from './harness.mjs';
+import {
+  tempDir, syncAttempt, acked, errors, readTable, ofType, write, stream, status, states,
+} from './harness.mjs';
 import {
   rgw, haveRadosgw, startMoto, startValidatingProxy, stopServices, s3Config, s3Objects, s3Uploads,
   glueTable, gluePartitions, mirrorTable,
@@ -31,6 +33,8 @@ function s3Table(name, extra = {}) {
   return {
     prefix,
     table,
+    dir,
+    config,
     attempt: (opts, ids, terminal = 'COMPLETE', more = {}) =>
       syncAttempt(dir, { ...config, ...(more.config ?? {}) }, table, opts, ids, terminal, more),
     async rows({ hive } = {}) {
@@ -77,6 +81,49 @@ test('S3 + Glue: truncate refresh sent as append: interrupted gen 13 keeps gen 1
   assert.equal(r.code, 0, r.stdout.slice(-2000));
   assert.deepEqual(await t.ids(), [3, 4]);
   assert.deepEqual((await t.rows()).map((row) => Number(row._airbyte_generation_id)), [13, 13]);
+});
+
+test('S3 + Glue: Airbyte\'s truncate scenarios: interrupted with and without prior data, no data, clear, merge, append-overwrite-append', { skip }, async () => {
+  // Interrupted truncate with and without prior data: both attempts' rows survive.
+  for (const prior of [true, false]) {
+    const t = s3Table(`interrupted${prior ? 'prior' : 'empty'}`);
+    if (prior) assert.equal((await t.attempt({ generation_id: 1, minimum_generation_id: 0 }, [1, 2])).code, 0);
+    const gen = { generation_id: 2, minimum_generation_id: 2, sync_id: 5 };
+    const r = await t.attempt(gen, [3, 300], 'COMPLETE', { crash: 'commit.states_echoed:1' });
+    assert.deepEqual(acked(r), [3]);
+    assert.deepEqual(await t.ids(), prior ? [1, 2, 3] : [3]);
+    assert.equal((await t.attempt(gen, [4])).code, 0);
+    assert.deepEqual(await t.ids(), [3, 4]);
+  }
+  // A truncate with no data empties the table; so does a clear with only a null GLOBAL state.
+  const empty = s3Table('nodata');
+  assert.equal((await empty.attempt({ generation_id: 1, minimum_generation_id: 0 }, [1, 2])).code, 0);
+  let r = await empty.attempt({ generation_id: 2, minimum_generation_id: 2 }, []);
+  assert.equal(r.code, 0, r.stdout.slice(-2000));
+  assert.deepEqual(await empty.ids(), []);
+  assert.deepEqual(s3Objects(`${empty.prefix}/`), []);
+  const clear = s3Table('clear');
+  assert.equal((await clear.attempt({ generation_id: 1, minimum_generation_id: 0 }, [1, 2])).code, 0);
+  const globalNull = { type: 'STATE', state: { type: 'GLOBAL', global: { shared_state: null, stream_states: [] } } };
+  r = await write(clear.dir, clear.config,
+    { streams: [stream(clear.table, { id: { type: 'integer' } }, { generation_id: 2, minimum_generation_id: 2 })] },
+    [globalNull, status(clear.table, 'COMPLETE')]);
+  assert.equal(r.code, 0, r.stdout.slice(-2000));
+  assert.equal(states(r).length, 1);
+  assert.deepEqual(await clear.ids(), []);
+  // Merge refresh (minimum 0) keeps every generation, also after a failed truncate.
+  const merge = s3Table('merge');
+  assert.equal((await merge.attempt({ generation_id: 1, minimum_generation_id: 0 }, [1])).code, 0);
+  assert.equal((await merge.attempt({ generation_id: 2, minimum_generation_id: 2 }, [2], 'INCOMPLETE')).code, 1);
+  assert.equal((await merge.attempt({ generation_id: 3, minimum_generation_id: 0 }, [3])).code, 0);
+  assert.deepEqual(await merge.ids(), [1, 2, 3]);
+  // Append, then overwrite, then append.
+  const aoa = s3Table('aoa');
+  assert.equal((await aoa.attempt({ generation_id: 1, minimum_generation_id: 0 }, [1])).code, 0);
+  assert.equal((await aoa.attempt({ mode: 'overwrite', generation_id: 2, minimum_generation_id: 2 }, [2])).code, 0);
+  assert.equal((await aoa.attempt({ generation_id: 2, minimum_generation_id: 0 }, [3])).code, 0);
+  assert.deepEqual(await aoa.ids(), [2, 3]);
+  assert.deepEqual(await validator.errors(), []);
 });
 
 test('S3 + Glue: an overwrite with other partition keys is written apart and switched, Glue partitions included', { skip }, async () => {
