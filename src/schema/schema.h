@@ -17,6 +17,10 @@
 //   anything untypable (object without properties, additionalProperties, unions, arrays without
 //   items or of mixed types, unknown types)   -> kJson          "string" holding JSON text
 // Well-known $ref types (WellKnownTypes.json#/definitions/...) map to the same kinds.
+//
+// The other Hive types (tinyint, smallint, int, float, char(n), varchar(n), binary, map<k,v>)
+// are never mapped from a JSON schema: they come from existing tables (ParseGlueType), whose
+// column types an append sync keeps.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +47,15 @@ enum class TypeKind {
   kJson,  // any JSON value, stored as its JSON text in a string column
   kStruct,
   kList,
+  // Hive types only an existing table declares (ParseGlueType); the mapper never produces them.
+  kInt8,     // tinyint
+  kInt16,    // smallint
+  kInt32,    // int
+  kFloat,    // float (32-bit IEEE)
+  kChar,     // char(n): text of at most `length` characters
+  kVarchar,  // varchar(n): text of at most `length` characters
+  kBinary,   // binary: bytes (JSON values: base64 text)
+  kMap,      // map<key,value>: `key` and `element` (the value type)
 };
 
 struct Field;
@@ -51,8 +64,10 @@ struct DataType {
   TypeKind kind = TypeKind::kString;
   int precision = 38;                       // kDecimal only
   int scale = 18;                           // kDecimal only
+  int length = 0;                           // kChar / kVarchar only: characters
   std::vector<Field> fields;                // kStruct only, in schema order
-  std::shared_ptr<const DataType> element;  // kList only
+  std::shared_ptr<const DataType> element;  // kList: the element; kMap: the value
+  std::shared_ptr<const DataType> key;      // kMap only
 
   static DataType Of(TypeKind kind) {
     DataType t;
@@ -66,6 +81,16 @@ struct Field {
   std::string source_name;  // the key in the record's JSON object
   DataType type;
 };
+
+// True for the types that are not struct, list or map.
+bool IsPrimitive(TypeKind kind);
+
+// The inclusive value range of kInt8, kInt16, kInt32 and kInt64.
+struct IntRange {
+  int64_t min;
+  int64_t max;
+};
+IntRange IntRangeOf(TypeKind kind);
 
 struct TableSchema {
   std::vector<Field> columns;  // top-level columns in JSON schema property order
@@ -88,8 +113,11 @@ Result<TableSchema> MapJsonSchema(const json::Value& json_schema, const MappingO
 // Return the Glue/Hive type string of `type` ("bigint", "struct<a:string,b:array<bigint>>").
 std::string GlueTypeString(const DataType& type);
 
-// Parse a Glue/Hive type string (the inverse of GlueTypeString; also int, smallint, tinyint,
-// float, varchar(n), char(n), bare decimal). kInvalidInput for anything else (map, binary, ...).
+// Parse a Glue/Hive type string: the inverse of GlueTypeString, for every type in TypeKind
+// (tinyint, smallint, int/integer, bigint, float, double, decimal[(p[,s])], char(n),
+// varchar(n), string, boolean, date, timestamp, binary, array<T>, map<K,V> with a primitive
+// K, struct<name:T,...>). Struct field names come back as both name and source_name.
+// kInvalidInput for anything else (uniontype, interval, void, map keys that are not primitive).
 Result<DataType> ParseGlueType(std::string_view text);
 
 // Lowercase, strip accents from Latin letters, replace each run of characters outside
