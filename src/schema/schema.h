@@ -18,6 +18,9 @@
 //   items or of mixed types, unknown types)   -> kJson          "string" holding JSON text
 // Well-known $ref types (WellKnownTypes.json#/definitions/...) map to the same kinds.
 //
+// Struct field names are made valid Hive identifiers (SanitizeFieldName, UniqueFieldNames) but
+// keep their case; the JSON key stays in Field::source_name.
+//
 // The other Hive types (tinyint, smallint, int, float, char(n), varchar(n), binary, map<k,v>)
 // are never mapped from a JSON schema: they come from existing tables (ParseGlueType), whose
 // column types an append sync keeps.
@@ -106,8 +109,9 @@ struct MappingOptions {
 };
 
 // Map a stream's json_schema to a table schema. Top-level names are sanitised (SanitizeName) and
-// made unique (UniqueColumnNames); nested struct field names keep their case, as the original
-// connector's Glue types do. A schema without `properties` yields zero columns.
+// made unique (UniqueColumnNames); nested struct field names are sanitised keeping their case
+// (UniqueFieldNames), as the original connector's Glue types keep it. A schema without
+// `properties` yields zero columns.
 Result<TableSchema> MapJsonSchema(const json::Value& json_schema, const MappingOptions& options);
 
 // Return the Glue/Hive type string of `type` ("bigint", "struct<a:string,b:array<bigint>>").
@@ -129,6 +133,20 @@ std::string SanitizeName(std::string_view name);
 // same result, the one that already equals its sanitised form keeps it (else the smallest raw
 // name in byte order); every other one gets "_" + 8 hex digits of a hash of its raw name.
 std::vector<std::string> UniqueColumnNames(const std::vector<std::string>& names);
+
+// Sanitise a struct field name into a Hive identifier: as SanitizeName (accents stripped, runs of
+// characters outside [A-Za-z0-9_] -> '_', "" -> "_"), but ASCII letters keep their case (an
+// accented letter becomes its lowercase base letter).
+std::string SanitizeFieldName(std::string_view name);
+
+// Sanitise the field names of one struct (SanitizeFieldName) and resolve collisions as
+// UniqueColumnNames does, where names equal ignoring ASCII case collide: Hive, Athena and the
+// JSON SerDes match struct fields case-insensitively. Suffixes are "_" + 8 hex digits of the
+// same hash of the raw name.
+std::vector<std::string> UniqueFieldNames(const std::vector<std::string>& names);
+
+// True if `name` is a non-empty run of [A-Za-z0-9_]: a name every Hive type parser reads.
+bool IsHiveIdentifier(std::string_view name);
 
 // Temporal values (implemented in temporal.cc). Each parser returns nullopt if `s` is invalid.
 // Parse an RFC 3339 date-time (see docs/TYPES.md) to microseconds since the epoch, UTC. With
