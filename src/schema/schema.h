@@ -23,7 +23,7 @@
 //
 // The other Hive types (tinyint, smallint, int, float, char(n), varchar(n), binary, map<k,v>)
 // are never mapped from a JSON schema: they come from existing tables (ParseGlueType), whose
-// column types an append sync keeps.
+// column types an append sync keeps (MergeExistingType).
 #pragma once
 
 #include <cstdint>
@@ -123,6 +123,24 @@ std::string GlueTypeString(const DataType& type);
 // K, struct<name:T,...>). Struct field names come back as both name and source_name.
 // kInvalidInput for anything else (uniontype, interval, void, map keys that are not primitive).
 Result<DataType> ParseGlueType(std::string_view text);
+
+// Reconcile the type an existing table declares for a column (`existing`) with the type the
+// stream maps it to now (`wanted`), for an append sync: the existing type wins, so that files
+// written earlier stay readable ("sticky types"), except that a struct gains the fields the
+// stream added, at any depth (also inside arrays), after its own. Struct fields match by name
+// ignoring ASCII case, as Hive does; a matched field keeps the table's name and takes the
+// stream's source_name. Where both types have the same Glue type string the stream's
+// type is taken (timestamp_ntz and json semantics survive). `path` names the column; every place
+// where the table's type was kept over a different one the stream declares is added to `kept`
+// ({path, table type, stream type}), and every added field's path to `added`.
+struct KeptType {
+  std::string path;
+  std::string table_type;
+  std::string stream_type;
+};
+DataType MergeExistingType(const DataType& existing, const DataType& wanted,
+                           const std::string& path, std::vector<KeptType>* kept,
+                           std::vector<std::string>* added);
 
 // Lowercase, strip accents from Latin letters, replace each run of characters outside
 // [a-z0-9_] by one '_', as the original connector (awswrangler's sanitize) does. An empty
