@@ -3,6 +3,7 @@
 // through a lossy double on the way to an int64 or a decimal.
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -167,9 +168,16 @@ Status RecordDecoder::Impl::DecodeInteger(ondemand::value& value, json_type type
 
 namespace {
 
-// A float column holds the nearest float; beyond the float range is out of range (checked
-// before converting: a double outside the float range does not convert in C++).
-bool FitsFloat(double v) { return std::fabs(v) <= std::numeric_limits<float>::max(); }
+// A float column holds the nearest float. Doubles from FLT_MAX up to half an ulp above it round
+// to FLT_MAX (so "3.4028235e38", FLT_MAX's shortest text, is FLT_MAX); from there on the nearest
+// float is infinity: out of range.
+constexpr double kFloatOverflow = 0x1.ffffffp127;  // FLT_MAX + half an ulp
+bool FitsFloat(double v) { return std::fabs(v) < kFloatOverflow; }
+// REQUIRES: FitsFloat(v). Clamped first: C++ leaves converting values beyond FLT_MAX undefined.
+double ToFloat(double v) {
+  constexpr double kMax = std::numeric_limits<float>::max();
+  return static_cast<float>(std::clamp(v, -kMax, kMax));
+}
 
 }  // namespace
 
@@ -180,7 +188,7 @@ Status RecordDecoder::Impl::DecodeDouble(ondemand::value& value, json_type type,
     if (!single) {
       row->AppendDouble(v);
     } else if (FitsFloat(v)) {
-      row->AppendDouble(static_cast<float>(v));
+      row->AppendDouble(ToFloat(v));
     } else {
       Nullify(Reason::kFieldSize);
     }
@@ -363,7 +371,7 @@ void RecordDecoder::Impl::DecodeKey(std::string_view text, const schema::DataTyp
       const NumberFit fit = NumberTextToDouble(text, &v);
       const bool single = type.kind == schema::TypeKind::kFloat;
       if (fit == NumberFit::kOk && (!single || FitsFloat(v))) {
-        row->AppendDouble(single ? static_cast<float>(v) : v);
+        row->AppendDouble(single ? ToFloat(v) : v);
         return;
       }
       if (fit == NumberFit::kOk || fit == NumberFit::kOutOfRange) failure = Reason::kFieldSize;

@@ -58,6 +58,10 @@ TEST_F(HiveTypesTest, FloatHoldsTheNearestFloatAndRejectsWhatIsBeyondIt) {
   EXPECT_EQ(Convert(TypeKind::kFloat, "0.1"), "0.10000000149011612d");  // the float 0.1
   EXPECT_EQ(Convert(TypeKind::kFloat, "\"2.25\""), "2.25d");
   EXPECT_EQ(Convert(TypeKind::kFloat, "3.4028234663852886e38"), "3.4028234663852886e+38d");
+  // FLT_MAX's shortest text, a little above it as a double, is FLT_MAX; half an ulp above is not.
+  EXPECT_EQ(Convert(TypeKind::kFloat, "3.4028235e38"), "3.4028234663852886e+38d");
+  EXPECT_EQ(Convert(TypeKind::kFloat, "-3.4028235e38"), "-3.4028234663852886e+38d");
+  EXPECT_EQ(Convert(TypeKind::kFloat, "3.4028235677973366e38"), kSize);  // 2^128 - 2^103
   EXPECT_EQ(Convert(TypeKind::kFloat, "3.5e38"), kSize);
   EXPECT_EQ(Convert(TypeKind::kFloat, "-1e39"), kSize);
   EXPECT_EQ(Convert(TypeKind::kFloat, "1e400"), kSize);
