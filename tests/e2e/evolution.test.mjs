@@ -46,6 +46,8 @@ for (const format of ['JSONL', 'Parquet']) {
     assert.equal(first.code, 0, first.stdout);
     assert.deepEqual(columnsOf(tableDefinition(lake, 'db', 'evo')),
       [['id', 'bigint'], ['st', 'struct<a:bigint>'], ['arr', 'array<struct<id:bigint>>']]);
+    let rows = await readTable(lake, 'db', 'evo', { orderBy: 'id' });
+    assert.deepEqual(rows.map((r) => [r.id, r.st, r.arr]), [['1', { a: '1' }, [{ id: '10' }]]]);
 
     const second = await sync(v2, [{ id: 2, st: { a: 2, b: 'two' }, arr: [{ id: 20, tag: 't20' }, { id: 21 }] }]);
     assert.equal(second.code, 0, second.stdout);
@@ -54,7 +56,7 @@ for (const format of ['JSONL', 'Parquet']) {
     assert.match(logs2, /column arr of table db\.evo gains the nested fields arr\[\]\.tag/);
     assert.deepEqual(columnsOf(tableDefinition(lake, 'db', 'evo')),
       [['id', 'bigint'], ['st', 'struct<a:bigint,b:string>'], ['arr', 'array<struct<id:bigint,tag:string>>']]);
-    let rows = await readTable(lake, 'db', 'evo', { orderBy: 'id' });
+    rows = await readTable(lake, 'db', 'evo', { orderBy: 'id' });
     assert.deepEqual(rows.map((r) => [r.id, r.st, r.arr]), [
       ['1', { a: '1', b: null }, [{ id: '10', tag: null }]], // the old file reads the new fields as null
       ['2', { a: '2', b: 'two' }, [{ id: '20', tag: 't20' }, { id: '21', tag: null }]],

@@ -377,6 +377,8 @@ export function parquetTypeProblem(node, glue) {
   }
 }
 
+let lambdaVariables = 0;
+
 // SQL projecting `expr`, the value of Parquet node `node` (undefined: the file lacks it), onto
 // Glue type `glue`: struct fields by name, missing ones null, leaves cast to the declared type.
 function project(node, glue, expr) {
@@ -391,7 +393,7 @@ function project(node, glue, expr) {
     }
     case 'array': {
       const element = node.children[0].children[0];
-      const v = `x${Math.random().toString(36).slice(2, 8)}`;
+      const v = `x${++lambdaVariables}`;
       return `list_transform(${expr}, ${v} -> ${project(element, glue.element, v)})`;
     }
     default:
