@@ -51,7 +51,9 @@ json::Value BuildTableInput(const TableSpec& spec);
 
 // Return the columns of `existing` (a TableInput or Glue Table) followed by the columns of
 // `wanted` that it lacks. Existing columns keep their position and type, so files written
-// earlier stay readable; columns that disappeared from the stream stay too.
+// earlier stay readable; columns that disappeared from the stream stay too. A struct type (at
+// any depth, also inside arrays) gains the fields the wanted type has after its own
+// (schema::MergeExistingType); the type string is kept as written unless it gains fields.
 std::vector<Column> MergeColumns(const json::Value& existing, const std::vector<Column>& wanted);
 
 // Return the partition keys of `table` (a TableInput or Glue Table), in order.

@@ -104,9 +104,24 @@ std::vector<Column> MergeColumns(const Value& existing, const std::vector<Column
     }
   }
   for (const Column& c : wanted) {
-    bool present = false;
-    for (const Column& e : out) present = present || e.name == c.name;
-    if (!present) out.push_back(c);
+    Column* present = nullptr;
+    for (Column& e : out) {
+      if (e.name == c.name) present = &e;
+    }
+    if (present == nullptr) {
+      out.push_back(c);
+      continue;
+    }
+    if (present->type == c.type) continue;
+    // The existing type stays; a struct gains the nested fields `wanted` has and it lacks.
+    auto existing_type = schema::ParseGlueType(present->type);
+    auto wanted_type = schema::ParseGlueType(c.type);
+    if (!existing_type.ok() || !wanted_type.ok()) continue;
+    std::vector<std::string> added;
+    const schema::DataType merged =
+        schema::MergeExistingType(*existing_type, *wanted_type, c.name, nullptr, &added);
+    // Otherwise the table's own spelling stays ("decimal(38, 25)", "integer").
+    if (!added.empty()) present->type = schema::GlueTypeString(merged);
   }
   return out;
 }

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,10 +41,19 @@ struct RecordDecoder::Impl {
     size_t change_end = 0;
     bool present = false;
   };
-  // One step of the current field path: a field's source name, or a list position.
+  // One step of the current field path: a field's source name (or map key), or a list position.
   struct PathPart {
     const std::string* name;
     size_t index;
+  };
+  // One entry of the map being decoded.
+  struct MapEntry {
+    size_t cell_begin = 0;  // the key cell, then the value's subtree, up to cell_end
+    size_t cell_end = 0;
+    size_t change_begin = 0;  // the changes its key and value added
+    size_t change_end = 0;
+    std::string key;  // the JSON key
+    bool dropped = false;
   };
 
   // record_decoder.cc
@@ -54,6 +64,9 @@ struct RecordDecoder::Impl {
                       const schema::DataType& type);
   Status DecodeList(ondemand::value& value, ondemand::json_type json_type,
                     const schema::DataType& type);
+  Status DecodeMap(ondemand::value& value, ondemand::json_type json_type,
+                   const schema::DataType& type);
+  void RebuildMap(size_t entry_base, size_t first_cell, size_t first_byte);
   int FindField(const std::vector<schema::Field>& fields, std::string_view key, size_t next,
                 FieldIndex** index);
   void Reorder(size_t slot_base, size_t field_count, size_t first_cell, size_t first_byte);
@@ -62,8 +75,15 @@ struct RecordDecoder::Impl {
 
   // value_conversion.cc
   Status DecodeString(ondemand::value& value, ondemand::json_type json_type);
-  Status DecodeInt64(ondemand::value& value, ondemand::json_type json_type);
-  Status DecodeDouble(ondemand::value& value, ondemand::json_type json_type);
+  // Integers of any width (tinyint .. bigint): out of the kind's range is FIELD_SIZE.
+  Status DecodeInteger(ondemand::value& value, ondemand::json_type json_type,
+                       schema::TypeKind kind);
+  // `single`: a float column (the value rounded to a float; beyond its range is FIELD_SIZE).
+  Status DecodeDouble(ondemand::value& value, ondemand::json_type json_type, bool single);
+  // char(n) / varchar(n): as a string, longer text truncated to n characters.
+  Status DecodeBoundedString(ondemand::value& value, ondemand::json_type json_type,
+                             const schema::DataType& type);
+  Status DecodeBinary(ondemand::value& value, ondemand::json_type json_type);
   Status DecodeDecimal(ondemand::value& value, ondemand::json_type json_type,
                        const schema::DataType& type);
   Status DecodeBool(ondemand::value& value, ondemand::json_type json_type);
@@ -72,6 +92,13 @@ struct RecordDecoder::Impl {
   Status DecodeJson(ondemand::value& value, ondemand::json_type json_type);
   Status AppendJsonText(ondemand::value& value, ondemand::json_type json_type,
                         format::CellKind kind);
+  // Append a map key cell converted from the JSON key `text` to `type` (as a string value of
+  // that type would convert). If it does not convert, append nothing, add a NULLED change and
+  // set *ok = false.
+  void DecodeKey(std::string_view text, const schema::DataType& type, bool* ok);
+  // Cut the last cell (a string) to `length` characters (code points), adding a TRUNCATED
+  // change if it was longer.
+  void LimitLength(int length);
   // Read a string value (unescaped); a well-formed string simdjson cannot unescape (a lone
   // surrogate) sets *ok = false instead of failing the record.
   Status ReadString(ondemand::value& value, std::string_view* out, bool* ok);
@@ -94,6 +121,8 @@ struct RecordDecoder::Impl {
   std::vector<Slot> slots;
   std::vector<std::pair<size_t, size_t>> dropped;  // change ranges of overridden duplicates
   std::vector<PathPart> path;
+  std::vector<MapEntry> map_entries;
+  std::deque<std::string> map_keys;  // the keys on the path (stable addresses)
   // Scratch space, reused.
   std::vector<format::Cell> scratch_cells;
   std::string scratch_bytes;

@@ -82,6 +82,8 @@ Status RecordDecoder::Decode(std::string_view data_json, const schema::TableSche
     impl.slots.clear();
     impl.dropped.clear();
     impl.path.clear();
+    impl.map_entries.clear();
+    impl.map_keys.clear();
   }
   return status;
 }
@@ -224,9 +226,13 @@ void RecordDecoder::Impl::ReemitCell(const format::Cell& cell, size_t first_byte
     case format::CellKind::kList:
       row->EndList(row->BeginList(), cell.count);
       break;
+    case format::CellKind::kMap:
+      row->EndMap(row->BeginMap(), cell.count);
+      break;
     case format::CellKind::kDecimal:
     case format::CellKind::kString:
-    case format::CellKind::kJson: {
+    case format::CellKind::kJson:
+    case format::CellKind::kBinary: {
       const size_t index = row->BeginString(cell.kind);
       row->arena()->append(scratch_bytes, cell.offset - first_byte, cell.count);
       row->EndString(index);
@@ -259,9 +265,21 @@ Status RecordDecoder::Impl::DecodeValue(ondemand::value& value, const schema::Da
     case schema::TypeKind::kString:
       return DecodeString(value, json_type);
     case schema::TypeKind::kInt64:
-      return DecodeInt64(value, json_type);
+    case schema::TypeKind::kInt32:
+    case schema::TypeKind::kInt16:
+    case schema::TypeKind::kInt8:
+      return DecodeInteger(value, json_type, type.kind);
     case schema::TypeKind::kDouble:
-      return DecodeDouble(value, json_type);
+      return DecodeDouble(value, json_type, /*single=*/false);
+    case schema::TypeKind::kFloat:
+      return DecodeDouble(value, json_type, /*single=*/true);
+    case schema::TypeKind::kChar:
+    case schema::TypeKind::kVarchar:
+      return DecodeBoundedString(value, json_type, type);
+    case schema::TypeKind::kBinary:
+      return DecodeBinary(value, json_type);
+    case schema::TypeKind::kMap:
+      return DecodeMap(value, json_type, type);
     case schema::TypeKind::kDecimal:
       return DecodeDecimal(value, json_type, type);
     case schema::TypeKind::kBoolean:
@@ -315,6 +333,114 @@ Status RecordDecoder::Impl::DecodeList(ondemand::value& value, ondemand::json_ty
   }
   row->EndList(list, count);
   return Status::Ok();
+}
+
+namespace {
+
+// True if two map key cells hold the same key.
+bool SameKey(const format::Row& row, const format::Cell& a, const format::Cell& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case format::CellKind::kBool:
+      return a.b == b.b;
+    case format::CellKind::kDouble:
+      return a.d == b.d;
+    case format::CellKind::kDecimal:
+    case format::CellKind::kString:
+    case format::CellKind::kJson:
+    case format::CellKind::kBinary:
+      return row.bytes(a) == row.bytes(b);
+    default:
+      return a.i == b.i;
+  }
+}
+
+}  // namespace
+
+// A JSON object into map<K,V>: each member is an entry whose key is the member name converted to
+// K (entries whose key does not convert are dropped, with a change) and whose value is converted
+// to V. Keys are unique: when two members give the same key the last one wins, as for duplicate
+// struct fields; when their JSON keys differ ("1" and "01" for an int key) the dropped entry is
+// reported.
+Status RecordDecoder::Impl::DecodeMap(ondemand::value& value, ondemand::json_type json_type,
+                                      const schema::DataType& type) {
+  if (json_type != ondemand::json_type::object) {
+    Nullify(Reason::kSerialization);
+    return Status::Ok();
+  }
+  ondemand::object object;
+  if (auto error = value.get_object().get(object)) return JsonError(error);
+  const size_t map_cell = row->BeginMap();
+  const size_t first_cell = row->size();
+  const size_t first_byte = row->arena()->size();
+  const size_t entry_base = map_entries.size();
+  const size_t dropped_base = dropped.size();
+  bool any_dropped = false;
+  for (auto field_result : object) {
+    ondemand::field field;
+    auto error = std::move(field_result).get(field);
+    std::string_view key;
+    if (!error) error = field.unescaped_key().get(key);
+    if (error) return JsonError(error);
+    map_keys.emplace_back(key);
+    path.push_back(PathPart{&map_keys.back(), 0});
+    MapEntry entry;
+    entry.cell_begin = row->size();
+    entry.change_begin = changes->size();
+    bool ok;
+    DecodeKey(key, *type.key, &ok);
+    if (ok) RETURN_IF_ERROR(DecodeValue(field.value(), *type.element));
+    path.pop_back();
+    map_keys.pop_back();
+    if (!ok) continue;  // the key's change stays; the entry is gone (on-demand skips the value)
+    entry.cell_end = row->size();
+    entry.change_end = changes->size();
+    const format::Cell& this_key = row->cell(entry.cell_begin);
+    for (size_t e = entry_base; e < map_entries.size(); ++e) {
+      MapEntry& earlier = map_entries[e];
+      if (earlier.dropped || !SameKey(*row, row->cell(earlier.cell_begin), this_key)) continue;
+      earlier.dropped = true;
+      any_dropped = true;
+      if (earlier.key == key) {
+        // A repeated JSON member: JSON's last-wins, nothing lost to report.
+        if (earlier.change_end > earlier.change_begin) {
+          dropped.emplace_back(earlier.change_begin, earlier.change_end);
+        }
+      } else {
+        map_keys.emplace_back(earlier.key);
+        path.push_back(PathPart{&map_keys.back(), 0});
+        AddChange("NULLED", Reason::kSerialization);
+        path.pop_back();
+        map_keys.pop_back();
+      }
+    }
+    entry.key.assign(key);
+    map_entries.push_back(std::move(entry));
+  }
+  uint32_t count = 0;
+  for (size_t e = entry_base; e < map_entries.size(); ++e) count += map_entries[e].dropped ? 0 : 1;
+  if (any_dropped) RebuildMap(entry_base, first_cell, first_byte);
+  row->EndMap(map_cell, count);
+  if (dropped.size() > dropped_base) DropChanges(dropped_base);
+  map_entries.resize(entry_base);
+  return Status::Ok();
+}
+
+// Rebuild the map's part of the tape without its dropped entries (as Reorder does for fields).
+void RecordDecoder::Impl::RebuildMap(size_t entry_base, size_t first_cell, size_t first_byte) {
+  const std::vector<format::Cell>& cells = row->cells();
+  scratch_cells.assign(cells.begin() + static_cast<std::ptrdiff_t>(first_cell), cells.end());
+  std::string* arena = row->arena();
+  scratch_bytes.assign(*arena, first_byte);
+  row->Truncate(first_cell);
+  arena->resize(first_byte);
+  for (size_t e = entry_base; e < map_entries.size(); ++e) {
+    const MapEntry& entry = map_entries[e];
+    if (entry.dropped) continue;
+    for (size_t c = entry.cell_begin; c < entry.cell_end; ++c) {
+      ReemitCell(scratch_cells[c - first_cell], first_byte);
+    }
+  }
 }
 
 }  // namespace datalake::decode

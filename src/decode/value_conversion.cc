@@ -3,7 +3,10 @@
 // through a lossy double on the way to an int64 or a decimal.
 #include <simdjson.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +15,7 @@
 #include "decode/decoder_impl.h"
 #include "decode/json_text.h"
 #include "decode/number_text.h"
+#include "format/base64.h"
 
 namespace datalake::decode {
 namespace {
@@ -131,16 +135,23 @@ Status RecordDecoder::Impl::ReadNumberText(ondemand::value& value, json_type typ
   return Status::Ok();
 }
 
-Status RecordDecoder::Impl::DecodeInt64(ondemand::value& value, json_type type) {
+Status RecordDecoder::Impl::DecodeInteger(ondemand::value& value, json_type type,
+                                          schema::TypeKind kind) {
   std::string_view text;
   bool convertible;
   RETURN_IF_ERROR(ReadNumberText(value, type, &text, &convertible));
   if (!convertible) return Status::Ok();
   int64_t v = 0;
   switch (NumberTextToInt64(text, &v)) {
-    case NumberFit::kOk:
-      row->AppendInt64(v);
+    case NumberFit::kOk: {
+      const schema::IntRange range = schema::IntRangeOf(kind);
+      if (v < range.min || v > range.max) {
+        Nullify(Reason::kFieldSize);
+      } else {
+        row->AppendInt64(v);
+      }
       break;
+    }
     case NumberFit::kOutOfRange:
       Nullify(Reason::kFieldSize);
       break;
@@ -155,13 +166,37 @@ Status RecordDecoder::Impl::DecodeInt64(ondemand::value& value, json_type type) 
   return Status::Ok();
 }
 
-Status RecordDecoder::Impl::DecodeDouble(ondemand::value& value, json_type type) {
+namespace {
+
+// A float column holds the nearest float. Doubles from FLT_MAX up to half an ulp above it round
+// to FLT_MAX (so "3.4028235e38", FLT_MAX's shortest text, is FLT_MAX); from there on the nearest
+// float is infinity: out of range.
+constexpr double kFloatOverflow = 0x1.ffffffp127;  // FLT_MAX + half an ulp
+bool FitsFloat(double v) { return std::fabs(v) < kFloatOverflow; }
+// REQUIRES: FitsFloat(v). Clamped first: C++ leaves converting values beyond FLT_MAX undefined.
+double ToFloat(double v) {
+  constexpr double kMax = std::numeric_limits<float>::max();
+  return static_cast<float>(std::clamp(v, -kMax, kMax));
+}
+
+}  // namespace
+
+Status RecordDecoder::Impl::DecodeDouble(ondemand::value& value, json_type type, bool single) {
   std::string_view text;
   double v = 0;
+  auto append = [&] {
+    if (!single) {
+      row->AppendDouble(v);
+    } else if (FitsFloat(v)) {
+      row->AppendDouble(ToFloat(v));
+    } else {
+      Nullify(Reason::kFieldSize);
+    }
+  };
   if (type == json_type::number) {
     // simdjson's parser is exact and fast; it fails on overflow (and on malformed numbers).
     if (!value.get_double().get(v)) {
-      row->AppendDouble(v);
+      append();
       return Status::Ok();
     }
   }
@@ -170,7 +205,7 @@ Status RecordDecoder::Impl::DecodeDouble(ondemand::value& value, json_type type)
   if (!convertible) return Status::Ok();
   switch (NumberTextToDouble(text, &v)) {
     case NumberFit::kOk:
-      row->AppendDouble(v);
+      append();
       break;
     case NumberFit::kOutOfRange:
       Nullify(Reason::kFieldSize);
@@ -255,6 +290,147 @@ Status RecordDecoder::Impl::DecodeTemporal(ondemand::value& value, json_type typ
     row->AppendTimestamp(*micros);
   }
   return Status::Ok();
+}
+
+void RecordDecoder::Impl::LimitLength(int length) {
+  const format::Cell& cell = row->cells().back();
+  if (cell.kind != format::CellKind::kString || cell.count <= static_cast<uint32_t>(length)) {
+    return;  // at most `length` bytes: at most `length` characters
+  }
+  const std::string_view text = row->bytes(cell);
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    // Each character starts with a byte that is not a UTF-8 continuation byte (10xxxxxx).
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (chars == static_cast<size_t>(length)) {
+      row->ShortenLastBytes(static_cast<uint32_t>(i));
+      AddChange("TRUNCATED", Reason::kFieldSize);
+      return;
+    }
+    ++chars;
+  }
+}
+
+Status RecordDecoder::Impl::DecodeBoundedString(ondemand::value& value, json_type type,
+                                                const schema::DataType& column) {
+  RETURN_IF_ERROR(DecodeString(value, type));
+  LimitLength(column.length);
+  return Status::Ok();
+}
+
+Status RecordDecoder::Impl::DecodeBinary(ondemand::value& value, json_type type) {
+  std::string_view text;
+  bool ok = false;
+  if (type == json_type::string) RETURN_IF_ERROR(ReadString(value, &text, &ok));
+  if (!ok) {
+    Nullify(Reason::kSerialization);
+    return Status::Ok();
+  }
+  const size_t first_byte = row->arena()->size();
+  const size_t index = row->BeginString(format::CellKind::kBinary);
+  if (!format::DecodeBase64(text, row->arena())) {
+    row->Truncate(index);
+    row->arena()->resize(first_byte);
+    Nullify(Reason::kSerialization);
+    return Status::Ok();
+  }
+  row->EndString(index);
+  return Status::Ok();
+}
+
+void RecordDecoder::Impl::DecodeKey(std::string_view text, const schema::DataType& type, bool* ok) {
+  *ok = true;
+  Reason failure = Reason::kSerialization;
+  switch (type.kind) {
+    case schema::TypeKind::kString:
+    case schema::TypeKind::kJson:
+      row->AppendString(text);
+      return;
+    case schema::TypeKind::kChar:
+    case schema::TypeKind::kVarchar:
+      row->AppendString(text);
+      LimitLength(type.length);
+      return;
+    case schema::TypeKind::kInt8:
+    case schema::TypeKind::kInt16:
+    case schema::TypeKind::kInt32:
+    case schema::TypeKind::kInt64: {
+      int64_t v = 0;
+      const NumberFit fit = NumberTextToInt64(text, &v);
+      const schema::IntRange range = schema::IntRangeOf(type.kind);
+      if (fit == NumberFit::kOk && v >= range.min && v <= range.max) {
+        row->AppendInt64(v);
+        return;
+      }
+      if (fit == NumberFit::kOk || fit == NumberFit::kOutOfRange) failure = Reason::kFieldSize;
+      break;
+    }
+    case schema::TypeKind::kDouble:
+    case schema::TypeKind::kFloat: {
+      double v = 0;
+      const NumberFit fit = NumberTextToDouble(text, &v);
+      const bool single = type.kind == schema::TypeKind::kFloat;
+      if (fit == NumberFit::kOk && (!single || FitsFloat(v))) {
+        row->AppendDouble(single ? ToFloat(v) : v);
+        return;
+      }
+      if (fit == NumberFit::kOk || fit == NumberFit::kOutOfRange) failure = Reason::kFieldSize;
+      break;
+    }
+    case schema::TypeKind::kDecimal:
+      switch (NumberTextToDecimal(text, type.precision, type.scale, &scratch_text)) {
+        case DecimalFit::kExact:
+          row->AppendDecimal(scratch_text);
+          return;
+        case DecimalFit::kRounded:
+          row->AppendDecimal(scratch_text);
+          AddChange("TRUNCATED", Reason::kFieldSize);
+          return;
+        case DecimalFit::kTooLarge:
+          failure = Reason::kFieldSize;
+          break;
+        case DecimalFit::kInvalid:
+          break;
+      }
+      break;
+    case schema::TypeKind::kBoolean:
+      if (EqualsIgnoreCase(text, "true") || EqualsIgnoreCase(text, "false")) {
+        row->AppendBool(EqualsIgnoreCase(text, "true"));
+        return;
+      }
+      break;
+    case schema::TypeKind::kDate:
+      if (const std::optional<int64_t> days = schema::ParseDateDays(text)) {
+        row->AppendDate(*days);
+        return;
+      }
+      break;
+    case schema::TypeKind::kTimestamp:
+    case schema::TypeKind::kTimestampNtz:
+      if (const std::optional<int64_t> micros =
+              schema::ParseTimestampMicros(text, type.kind == schema::TypeKind::kTimestampNtz)) {
+        row->AppendTimestamp(*micros);
+        return;
+      }
+      break;
+    case schema::TypeKind::kBinary: {
+      const size_t first_byte = row->arena()->size();
+      const size_t index = row->BeginString(format::CellKind::kBinary);
+      if (format::DecodeBase64(text, row->arena())) {
+        row->EndString(index);
+        return;
+      }
+      row->Truncate(index);
+      row->arena()->resize(first_byte);
+      break;
+    }
+    case schema::TypeKind::kStruct:
+    case schema::TypeKind::kList:
+    case schema::TypeKind::kMap:
+      break;  // not a key type (ParseGlueType refuses such maps)
+  }
+  *ok = false;
+  AddChange("NULLED", failure);
 }
 
 }  // namespace datalake::decode

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "format/base64.h"
 #include "format/compressor.h"
 #include "format/format.h"
 #include "format/json_string.h"
@@ -25,7 +26,7 @@ using schema::TypeKind;
 struct Node {
   TypeKind kind = TypeKind::kString;
   std::vector<std::string> keys;  // kStruct: `{"name":` for the first field, `,"name":` after
-  std::vector<Node> children;     // kStruct: one per field; kList: the element
+  std::vector<Node> children;     // kStruct: one per field; kList: the element; kMap: key, value
 };
 
 Node BuildNode(const DataType& type);
@@ -51,6 +52,11 @@ Node BuildNode(const DataType& type) {
   node.kind = type.kind;
   if (type.kind == TypeKind::kList) {
     assert(type.element != nullptr);
+    node.children.push_back(type.element != nullptr ? BuildNode(*type.element) : Node{});
+  }
+  if (type.kind == TypeKind::kMap) {
+    assert(type.key != nullptr && type.element != nullptr);
+    node.children.push_back(type.key != nullptr ? BuildNode(*type.key) : Node{});
     node.children.push_back(type.element != nullptr ? BuildNode(*type.element) : Node{});
   }
   return node;
@@ -101,7 +107,8 @@ class JsonlEncoder final : public FileEncoder {
  private:
   void RenderFields(const Node& node, const Row& row, size_t* pos);
   void RenderValue(const Node& node, const Row& row, size_t* pos);
-  void RenderScalar(const Cell& cell, const Row& row);
+  void RenderScalar(TypeKind kind, const Cell& cell, const Row& row);
+  void RenderMap(const Node& node, const Cell& cell, const Row& row, size_t* pos);
   void FlushChunk();
   void WriteToSink(std::string_view bytes);
   void ReleaseBuffers() {
@@ -115,6 +122,7 @@ class JsonlEncoder final : public FileEncoder {
   const std::unique_ptr<Compressor> compressor_;  // null: uncompressed
   std::string buffer_;                            // rendered rows not yet compressed or written
   std::string pending_;  // compressed bytes held back until there is a chunk's worth
+  std::string key_;      // scratch: a map key's text
   Status status_;        // the first error; once set, nothing more is written
   uint64_t bytes_written_ = 0;
   uint64_t rows_ = 0;
@@ -156,12 +164,44 @@ void JsonlEncoder::RenderValue(const Node& node, const Row& row, size_t* pos) {
       RenderValue(node.children[0], row, pos);
     }
     buffer_.push_back(']');
+  } else if (cell.kind == CellKind::kMap) {
+    RenderMap(node, cell, row, pos);
   } else {
-    RenderScalar(cell, row);
+    RenderScalar(node.kind, cell, row);
   }
 }
 
-void JsonlEncoder::RenderScalar(const Cell& cell, const Row& row) {
+// A map is a JSON object (what the JSON SerDes read into a map): each key is rendered as its
+// value would be, then quoted as a JSON string (the SerDes parse keys from that text).
+void JsonlEncoder::RenderMap(const Node& node, const Cell& cell, const Row& row, size_t* pos) {
+  buffer_.push_back('{');
+  for (uint32_t i = 0; i < cell.count; ++i) {
+    if (i != 0) buffer_.push_back(',');
+    const Cell& key = row.cell((*pos)++);
+    assert(key.kind != CellKind::kNull && "a map key is never null");
+    if (key.kind == CellKind::kString) {
+      AppendJsonString(row.bytes(key), &buffer_);
+    } else {
+      // Render the key as a value, then move it into a JSON string.
+      const size_t start = buffer_.size();
+      if (key.kind == CellKind::kNull) {
+        buffer_.append("null");
+      } else {
+        RenderScalar(node.children[0].kind, key, row);
+      }
+      key_.assign(buffer_, start);
+      buffer_.resize(start);
+      std::string_view text = key_;
+      if (text.size() >= 2 && text.front() == '"') text = text.substr(1, text.size() - 2);
+      AppendJsonString(text, &buffer_);
+    }
+    buffer_.push_back(':');
+    RenderValue(node.children[1], row, pos);
+  }
+  buffer_.push_back('}');
+}
+
+void JsonlEncoder::RenderScalar(TypeKind kind, const Cell& cell, const Row& row) {
   char digits[32];  // enough for any int64 and any shortest-form double (at most 24 chars)
   switch (cell.kind) {
     case CellKind::kBool:
@@ -175,10 +215,19 @@ void JsonlEncoder::RenderScalar(const Cell& cell, const Row& row) {
     case CellKind::kDouble: {
       // Decoders never store NaN or infinity; JSON has no spelling for them anyway.
       if (!std::isfinite(cell.d)) break;
-      auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), cell.d);
+      // A float column's value in the shortest form that reads back as the same float.
+      auto [end, ec] =
+          kind == TypeKind::kFloat
+              ? std::to_chars(digits, digits + sizeof(digits), static_cast<float>(cell.d))
+              : std::to_chars(digits, digits + sizeof(digits), cell.d);
       buffer_.append(digits, end);
       return;
     }
+    case CellKind::kBinary:
+      buffer_.push_back('"');
+      AppendBase64(row.bytes(cell), &buffer_);
+      buffer_.push_back('"');
+      return;
     case CellKind::kDecimal: {
       std::string_view text = row.bytes(cell);
       assert(!text.empty() && "empty decimal text");
@@ -203,6 +252,7 @@ void JsonlEncoder::RenderScalar(const Cell& cell, const Row& row) {
     case CellKind::kNull:
     case CellKind::kStruct:
     case CellKind::kList:
+    case CellKind::kMap:
       assert(false && "not a scalar cell");
       break;
   }

@@ -5,7 +5,9 @@
 //
 // Layout: the top-level columns follow one another in table-schema order. A struct cell is
 // followed by exactly one subtree per field of its type (in order); a list cell holds its element
-// count and is followed by that many element subtrees. Strings live in the row's byte arena.
+// count and is followed by that many element subtrees; a map cell holds its entry count and is
+// followed by that many (key cell, value subtree) pairs, keys never null. Strings live in the
+// row's byte arena.
 // Invariant: a finished row holds exactly one subtree per top-level column.
 #pragma once
 
@@ -29,16 +31,18 @@ enum class CellKind : uint8_t {
   kDate,       // days since 1970-01-01
   kStruct,     // followed by one subtree per field
   kList,       // `count` elements follow
+  kBinary,     // bytes (binary columns)
+  kMap,        // `count` entries follow, each a key cell and a value subtree
 };
 
 struct Cell {
   CellKind kind = CellKind::kNull;
-  uint32_t count = 0;  // kList: number of elements; kString/kJson/kDecimal: byte length
+  uint32_t count = 0;  // kList / kMap: elements / entries; bytes cells: byte length
   union {
     bool b;
-    int64_t i;        // kInt64, kTimestamp, kDate
-    double d;         // kDouble
-    uint64_t offset;  // kString/kJson/kDecimal: offset into the byte arena
+    int64_t i;        // kInt64 (every integer width), kTimestamp, kDate
+    double d;         // kDouble (also float columns, holding a value a float represents)
+    uint64_t offset;  // kString/kJson/kDecimal/kBinary: offset into the byte arena
   };
   Cell() : i(0) {}
 };
@@ -59,6 +63,7 @@ class Row {
   void AppendString(std::string_view s) { AppendBytes(CellKind::kString, s); }
   void AppendJson(std::string_view s) { AppendBytes(CellKind::kJson, s); }
   void AppendDecimal(std::string_view s) { AppendBytes(CellKind::kDecimal, s); }
+  void AppendBinary(std::string_view s) { AppendBytes(CellKind::kBinary, s); }
   void AppendStruct() { Push(CellKind::kStruct); }
   // Begin a list; call EndList with the returned index and the element count.
   size_t BeginList() {
@@ -67,6 +72,15 @@ class Row {
   }
   void EndList(size_t index, uint32_t count) {
     assert(cells_[index].kind == CellKind::kList);
+    cells_[index].count = count;
+  }
+  // Begin a map; call EndMap with the returned index and the entry count.
+  size_t BeginMap() {
+    Push(CellKind::kMap);
+    return cells_.size() - 1;
+  }
+  void EndMap(size_t index, uint32_t count) {
+    assert(cells_[index].kind == CellKind::kMap);
     cells_[index].count = count;
   }
   // Append the bytes of a string cell in pieces: BeginString, then AppendToString, then
@@ -84,6 +98,13 @@ class Row {
   // Drop the cells from `size` on (their bytes stay in the arena until Clear). For rolling back
   // a partially decoded subtree.
   void Truncate(size_t size) { cells_.resize(size); }
+  // Keep only the first `length` bytes of the last cell, a bytes cell whose bytes end the arena.
+  void ShortenLastBytes(uint32_t length) {
+    Cell& c = cells_.back();
+    assert(c.offset + c.count == bytes_.size() && length <= c.count);
+    c.count = length;
+    bytes_.resize(c.offset + length);
+  }
 
   size_t size() const { return cells_.size(); }
   const Cell& cell(size_t i) const { return cells_[i]; }

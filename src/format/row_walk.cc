@@ -10,6 +10,11 @@ size_t SkipSubtree(const Row& row, size_t pos, const schema::DataType& type) {
     for (const schema::Field& field : type.fields) pos = SkipSubtree(row, pos, field.type);
   } else if (cell.kind == CellKind::kList) {
     for (uint32_t i = 0; i < cell.count; ++i) pos = SkipSubtree(row, pos, *type.element);
+  } else if (cell.kind == CellKind::kMap) {
+    for (uint32_t i = 0; i < cell.count; ++i) {
+      pos = SkipSubtree(row, pos, *type.key);
+      pos = SkipSubtree(row, pos, *type.element);
+    }
   }
   return pos;
 }

@@ -59,24 +59,31 @@ class GlueTypeParser {
   bool Parse(DataType* t, int depth) {
     if (depth > 64) return false;
     const std::string word = Word();
-    if (word == "string" || word == "varchar" || word == "char") {
-      // varchar(n) / char(n): read as strings.
-      if (Eat('(')) {
-        int n;
-        if (!Int(&n) || !Eat(')')) return false;
-      }
-      *t = DataType::Of(TypeKind::kString);
-      return true;
+    if (word == "string") return Set(t, TypeKind::kString);
+    if (word == "varchar" || word == "char") {
+      // Hive requires the length; a bare spelling reads as plain text.
+      if (!Eat('(')) return Set(t, TypeKind::kString);
+      const bool is_char = word == "char";
+      *t = DataType::Of(is_char ? TypeKind::kChar : TypeKind::kVarchar);
+      if (!Int(&t->length) || !Eat(')')) return false;
+      // Hive's limits: char(1..255), varchar(1..65535).
+      return t->length >= 1 && t->length <= (is_char ? 255 : 65535);
     }
-    if (word == "bigint" || word == "int" || word == "integer" || word == "smallint" ||
-        word == "tinyint") {
-      *t = DataType::Of(TypeKind::kInt64);
-      return true;
+    if (word == "tinyint") return Set(t, TypeKind::kInt8);
+    if (word == "smallint") return Set(t, TypeKind::kInt16);
+    if (word == "int" || word == "integer") return Set(t, TypeKind::kInt32);
+    if (word == "bigint") return Set(t, TypeKind::kInt64);
+    if (word == "float") return Set(t, TypeKind::kFloat);
+    if (word == "double") {
+      // Hive also spells it "double precision".
+      const size_t before = pos_;
+      if (Word() != "precision") pos_ = before;
+      return Set(t, TypeKind::kDouble);
     }
-    if (word == "double" || word == "float") return Set(t, TypeKind::kDouble);
     if (word == "boolean") return Set(t, TypeKind::kBoolean);
     if (word == "timestamp") return Set(t, TypeKind::kTimestamp);
     if (word == "date") return Set(t, TypeKind::kDate);
+    if (word == "binary") return Set(t, TypeKind::kBinary);
     if (word == "decimal") {
       *t = DataType::Of(TypeKind::kDecimal);
       t->precision = 10;  // Hive's default for a bare "decimal"
@@ -95,6 +102,20 @@ class GlueTypeParser {
       t->element = std::make_shared<const DataType>(std::move(element));
       return true;
     }
+    if (word == "map") {
+      DataType key;
+      DataType value;
+      if (!Eat('<') || !Parse(&key, depth + 1) || !Eat(',') || !Parse(&value, depth + 1) ||
+          !Eat('>')) {
+        return false;
+      }
+      // Hive, Athena and Parquet (a required key) want primitive keys.
+      if (!IsPrimitive(key.kind)) return false;
+      *t = DataType::Of(TypeKind::kMap);
+      t->key = std::make_shared<const DataType>(std::move(key));
+      t->element = std::make_shared<const DataType>(std::move(value));
+      return true;
+    }
     if (word == "struct") return ParseStruct(t, depth);
     return false;
   }
@@ -104,16 +125,22 @@ class GlueTypeParser {
     *t = DataType::Of(TypeKind::kStruct);
     if (Eat('>')) return false;  // struct<> is not a valid Glue type
     do {
-      // Field names keep their case and may hold any character but ':' (as the mapper writes
-      // them).
+      // Field names keep their case. Names this destination writes are Hive identifiers; older
+      // tables may hold any character but the type syntax's own (':', ',', '<', '>').
       SkipSpace();
-      size_t colon = s_.find(':', pos_);
-      if (colon == std::string_view::npos || colon == pos_) return false;
-      std::string name(s_.substr(pos_, colon - pos_));
-      pos_ = colon + 1;
+      size_t end = pos_;
+      while (end < s_.size() && s_[end] != ':' && s_[end] != ',' && s_[end] != '<' &&
+             s_[end] != '>') {
+        ++end;
+      }
+      if (end == s_.size() || s_[end] != ':') return false;
+      std::string_view name = s_.substr(pos_, end - pos_);
+      while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+      if (name.empty()) return false;
+      pos_ = end + 1;
       DataType field_type;
       if (!Parse(&field_type, depth + 1)) return false;
-      t->fields.push_back(Field{name, name, std::move(field_type)});
+      t->fields.push_back(Field{std::string(name), std::string(name), std::move(field_type)});
     } while (Eat(','));
     return Eat('>');
   }

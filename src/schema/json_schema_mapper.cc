@@ -9,6 +9,8 @@
 //     (still Glue "string"), also at the top level;
 //   (truthy additionalProperties makes an object JSON, except on array items, which the original
 //   ignores: arrays of such objects stay array<struct<...>>, as existing tables declare them.)
+//   - nested names that are not Hive identifiers are sanitised (keeping case) and made unique
+//     ignoring case, where the original wrote them verbatim into unparseable Glue types.
 #include <memory>
 #include <string>
 #include <string_view>
@@ -208,9 +210,15 @@ class Mapper {
     if (!PropertiesFormStruct(*properties, depth)) return Json();
     DataType t = DataType::Of(TypeKind::kStruct);
     t.fields.reserve(properties->members().size());
-    for (const auto& [key, value] : properties->members()) {
-      // Nested names keep their case and are not sanitised, as in the original's Glue types.
-      t.fields.push_back(Field{key, key, Map(value, depth + 1)});
+    std::vector<std::string> keys;
+    keys.reserve(properties->members().size());
+    for (const auto& member : properties->members()) keys.push_back(member.first);
+    // Nested names keep their case, as in the original's Glue types, but become Hive
+    // identifiers: other characters break the Glue type string ("struct<a b:string>").
+    std::vector<std::string> names = UniqueFieldNames(keys);
+    for (size_t i = 0; i < keys.size(); ++i) {
+      t.fields.push_back(Field{std::move(names[i]), std::move(keys[i]),
+                               Map(properties->members()[i].second, depth + 1)});
     }
     return t;
   }

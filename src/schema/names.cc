@@ -130,28 +130,7 @@ std::string HashHex(std::string_view raw) {
   return hex;
 }
 
-// Return the first free name among base_<8 hex>, base_<16 hex>, base_<16 hex>_2, _3, ...
-std::string SuffixedName(const std::string& full_base, std::string_view raw,
-                         const std::unordered_set<std::string>& taken) {
-  const std::string hex = HashHex(raw);
-  // Room for the longest suffix ("_" + 16 hex + "_n") within Glue's limit.
-  const std::string base =
-      full_base.size() + 24 > kMaxNameBytes ? full_base.substr(0, kMaxNameBytes - 24) : full_base;
-  std::string candidate = base + "_" + hex.substr(0, 8);
-  if (!taken.contains(candidate)) return candidate;
-  candidate = base + "_" + hex;
-  if (!taken.contains(candidate)) return candidate;
-  // Only reachable with identical raw names (possible for a programmatic schema) or a full
-  // 64-bit hash collision; a counter keeps the result unique.
-  for (int n = 2;; ++n) {
-    std::string numbered = candidate + "_" + std::to_string(n);
-    if (!taken.contains(numbered)) return numbered;
-  }
-}
-
-}  // namespace
-
-std::string ShortenedName(std::string_view name, size_t max_bytes) {
+std::string Shorten(std::string_view name, size_t max_bytes) {
   if (name.size() <= max_bytes) return std::string(name);
   const std::string suffix = "_" + HashHex(name);
   size_t keep = max_bytes > suffix.size() ? max_bytes - suffix.size() : 0;
@@ -160,7 +139,29 @@ std::string ShortenedName(std::string_view name, size_t max_bytes) {
   return std::string(name.substr(0, keep)) + suffix;
 }
 
-std::string SanitizeName(std::string_view name) {
+// Return the first free name among base_<8 hex>, base_<16 hex>, base_<16 hex>_2, _3, ...
+// (`taken` holds names as `fold` turns them).
+template <typename Fold>
+std::string SuffixedName(const std::string& full_base, std::string_view raw,
+                         const std::unordered_set<std::string>& taken, const Fold& fold) {
+  const std::string hex = HashHex(raw);
+  // Room for the longest suffix ("_" + 16 hex + "_n") within Glue's limit.
+  const std::string base =
+      full_base.size() + 24 > kMaxNameBytes ? full_base.substr(0, kMaxNameBytes - 24) : full_base;
+  std::string candidate = base + "_" + hex.substr(0, 8);
+  if (!taken.contains(fold(candidate))) return candidate;
+  candidate = base + "_" + hex;
+  if (!taken.contains(fold(candidate))) return candidate;
+  // Only reachable with identical raw names (possible for a programmatic schema) or a full
+  // 64-bit hash collision; a counter keeps the result unique.
+  for (int n = 2;; ++n) {
+    std::string numbered = candidate + "_" + std::to_string(n);
+    if (!taken.contains(fold(numbered))) return numbered;
+  }
+}
+
+// SanitizeName (lowercase = true) and SanitizeFieldName (ASCII letters keep their case).
+std::string Sanitize(std::string_view name, bool lowercase) {
   std::string out;
   out.reserve(name.size());
   bool in_run = false;  // the last character written is a '_' standing for a run
@@ -174,7 +175,7 @@ std::string SanitizeName(std::string_view name) {
     if (static_cast<unsigned char>(c) < 0x80) {
       ++pos;
       if (IsWordChar(c)) {
-        out += ToLowerAscii(c);
+        out += lowercase ? ToLowerAscii(c) : c;
         in_run = false;
       } else {
         add_run();
@@ -193,22 +194,30 @@ std::string SanitizeName(std::string_view name) {
     }
   }
   if (out.empty()) out.push_back('_');  // push_back: g++ 12 -O3 warns (falsely) on = "_"
-  if (out.size() > kMaxNameBytes) return ShortenedName(out, kMaxNameBytes);
+  if (out.size() > kMaxNameBytes) return Shorten(out, kMaxNameBytes);
   return out;
 }
 
-std::vector<std::string> UniqueColumnNames(const std::vector<std::string>& names) {
-  return UniqueNames(names, {});
+std::string FoldCase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = ToLowerAscii(c);
+  return out;
 }
 
-std::vector<std::string> UniqueNames(const std::vector<std::string>& names,
-                                     const std::unordered_set<std::string>& taken_before) {
+// Resolve collisions among `names` (raw) sanitised to `sanitized`, where two names collide when
+// their folded forms are equal (`fold_case`: ignoring ASCII case). The keeper of each folded
+// name is a raw name already in sanitised form, else the smallest raw name; every other one gets
+// a hash suffix.
+// Names in `taken_before` (folded) are not free either.
+std::vector<std::string> ResolveCollisions(const std::vector<std::string>& names,
+                                           std::vector<std::string> sanitized, bool fold_case,
+                                           const std::unordered_set<std::string>& taken_before) {
   const size_t n = names.size();
-  std::vector<std::string> sanitized(n);
-  for (size_t i = 0; i < n; ++i) sanitized[i] = SanitizeName(names[i]);
+  auto folded = [&](const std::string& s) { return fold_case ? FoldCase(s) : s; };
+  std::vector<std::string> keys(n);
+  for (size_t i = 0; i < n; ++i) keys[i] = folded(sanitized[i]);
 
-  // Choose the keeper of each sanitised name: a raw name already in sanitised form, else the
-  // smallest raw name. Strict comparisons keep the first of identical raw names.
+  // Strict comparisons keep the first of identical raw names.
   auto better = [&](size_t a, size_t b) {
     const bool a_exact = names[a] == sanitized[a];
     const bool b_exact = names[b] == sanitized[b];
@@ -217,31 +226,68 @@ std::vector<std::string> UniqueNames(const std::vector<std::string>& names,
   };
   std::unordered_map<std::string, size_t> keeper;
   for (size_t i = 0; i < n; ++i) {
-    if (taken_before.contains(sanitized[i])) continue;  // nobody keeps a taken name
-    auto [it, inserted] = keeper.try_emplace(sanitized[i], i);
+    if (taken_before.contains(keys[i])) continue;  // nobody keeps a taken name
+    auto [it, inserted] = keeper.try_emplace(keys[i], i);
     if (!inserted && better(i, it->second)) it->second = i;
   }
 
   std::vector<std::string> result(n);
-  std::unordered_set<std::string> taken = taken_before;
-  for (const auto& [name, index] : keeper) {
-    result[index] = name;
-    taken.insert(name);
+  std::unordered_set<std::string> taken = taken_before;  // folded
+  for (const auto& [key, index] : keeper) {
+    result[index] = sanitized[index];
+    taken.insert(key);
   }
   // Suffix the others in raw-name order, after every keeper has claimed its name, so that the
   // name a raw name gets does not depend on the order of the input.
   std::vector<size_t> others;
   for (size_t i = 0; i < n; ++i) {
-    auto it = keeper.find(sanitized[i]);
+    auto it = keeper.find(keys[i]);
     if (it == keeper.end() || it->second != i) others.push_back(i);
   }
   std::stable_sort(others.begin(), others.end(),
                    [&](size_t a, size_t b) { return names[a] < names[b]; });
   for (size_t index : others) {
-    result[index] = SuffixedName(sanitized[index], names[index], taken);
-    taken.insert(result[index]);
+    result[index] = SuffixedName(sanitized[index], names[index], taken, folded);
+    taken.insert(folded(result[index]));
   }
   return result;
+}
+
+}  // namespace
+
+std::string ShortenedName(std::string_view name, size_t max_bytes) {
+  return Shorten(name, max_bytes);
+}
+
+std::string SanitizeName(std::string_view name) { return Sanitize(name, /*lowercase=*/true); }
+
+std::string SanitizeFieldName(std::string_view name) { return Sanitize(name, /*lowercase=*/false); }
+
+bool IsHiveIdentifier(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!IsWordChar(c)) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> UniqueColumnNames(const std::vector<std::string>& names) {
+  std::vector<std::string> sanitized(names.size());
+  for (size_t i = 0; i < names.size(); ++i) sanitized[i] = SanitizeName(names[i]);
+  return ResolveCollisions(names, std::move(sanitized), /*fold_case=*/false, {});
+}
+
+std::vector<std::string> UniqueNames(const std::vector<std::string>& names,
+                                     const std::unordered_set<std::string>& taken) {
+  std::vector<std::string> sanitized(names.size());
+  for (size_t i = 0; i < names.size(); ++i) sanitized[i] = SanitizeName(names[i]);
+  return ResolveCollisions(names, std::move(sanitized), /*fold_case=*/false, taken);
+}
+
+std::vector<std::string> UniqueFieldNames(const std::vector<std::string>& names) {
+  std::vector<std::string> sanitized(names.size());
+  for (size_t i = 0; i < names.size(); ++i) sanitized[i] = SanitizeFieldName(names[i]);
+  return ResolveCollisions(names, std::move(sanitized), /*fold_case=*/true, {});
 }
 
 }  // namespace datalake::schema

@@ -17,6 +17,13 @@
 //   anything untypable (object without properties, additionalProperties, unions, arrays without
 //   items or of mixed types, unknown types)   -> kJson          "string" holding JSON text
 // Well-known $ref types (WellKnownTypes.json#/definitions/...) map to the same kinds.
+//
+// Struct field names are made valid Hive identifiers (SanitizeFieldName, UniqueFieldNames) but
+// keep their case; the JSON key stays in Field::source_name.
+//
+// The other Hive types (tinyint, smallint, int, float, char(n), varchar(n), binary, map<k,v>)
+// are never mapped from a JSON schema: they come from existing tables (ParseGlueType), whose
+// column types an append sync keeps (MergeExistingType).
 #pragma once
 
 #include <cstdint>
@@ -44,6 +51,15 @@ enum class TypeKind {
   kJson,  // any JSON value, stored as its JSON text in a string column
   kStruct,
   kList,
+  // Hive types only an existing table declares (ParseGlueType); the mapper never produces them.
+  kInt8,     // tinyint
+  kInt16,    // smallint
+  kInt32,    // int
+  kFloat,    // float (32-bit IEEE)
+  kChar,     // char(n): text of at most `length` characters
+  kVarchar,  // varchar(n): text of at most `length` characters
+  kBinary,   // binary: bytes (JSON values: base64 text)
+  kMap,      // map<key,value>: `key` and `element` (the value type)
 };
 
 struct Field;
@@ -52,8 +68,10 @@ struct DataType {
   TypeKind kind = TypeKind::kString;
   int precision = 38;                       // kDecimal only
   int scale = 18;                           // kDecimal only
+  int length = 0;                           // kChar / kVarchar only: characters
   std::vector<Field> fields;                // kStruct only, in schema order
-  std::shared_ptr<const DataType> element;  // kList only
+  std::shared_ptr<const DataType> element;  // kList: the element; kMap: the value
+  std::shared_ptr<const DataType> key;      // kMap only
 
   static DataType Of(TypeKind kind) {
     DataType t;
@@ -67,6 +85,16 @@ struct Field {
   std::string source_name;  // the key in the record's JSON object
   DataType type;
 };
+
+// True for the types that are not struct, list or map.
+bool IsPrimitive(TypeKind kind);
+
+// The inclusive value range of kInt8, kInt16, kInt32 and kInt64.
+struct IntRange {
+  int64_t min;
+  int64_t max;
+};
+IntRange IntRangeOf(TypeKind kind);
 
 struct TableSchema {
   std::vector<Field> columns;  // top-level columns in JSON schema property order
@@ -82,16 +110,38 @@ struct MappingOptions {
 };
 
 // Map a stream's json_schema to a table schema. Top-level names are sanitised (SanitizeName) and
-// made unique (UniqueColumnNames); nested struct field names keep their case, as the original
-// connector's Glue types do. A schema without `properties` yields zero columns.
+// made unique (UniqueColumnNames); nested struct field names are sanitised keeping their case
+// (UniqueFieldNames), as the original connector's Glue types keep it. A schema without
+// `properties` yields zero columns.
 Result<TableSchema> MapJsonSchema(const json::Value& json_schema, const MappingOptions& options);
 
 // Return the Glue/Hive type string of `type` ("bigint", "struct<a:string,b:array<bigint>>").
 std::string GlueTypeString(const DataType& type);
 
-// Parse a Glue/Hive type string (the inverse of GlueTypeString; also int, smallint, tinyint,
-// float, varchar(n), char(n), bare decimal). kInvalidInput for anything else (map, binary, ...).
+// Parse a Glue/Hive type string: the inverse of GlueTypeString, for every type in TypeKind
+// (tinyint, smallint, int/integer, bigint, float, double, decimal[(p[,s])], char(n),
+// varchar(n), string, boolean, date, timestamp, binary, array<T>, map<K,V> with a primitive
+// K, struct<name:T,...>). Struct field names come back as both name and source_name.
+// kInvalidInput for anything else (uniontype, interval, void, map keys that are not primitive).
 Result<DataType> ParseGlueType(std::string_view text);
+
+// Reconcile the type an existing table declares for a column (`existing`) with the type the
+// stream maps it to now (`wanted`), for an append sync: the existing type wins, so that files
+// written earlier stay readable ("sticky types"), except that a struct gains the fields the
+// stream added, at any depth (also inside arrays), after its own. Struct fields match by name
+// ignoring ASCII case, as Hive does; a matched field keeps the table's name and takes the
+// stream's source_name. Where both types have the same Glue type string the stream's
+// type is taken (timestamp_ntz and json semantics survive). `path` names the column; every place
+// where the table's type was kept over a different one the stream declares is added to `kept`
+// ({path, table type, stream type}), and every added field's path to `added`.
+struct KeptType {
+  std::string path;
+  std::string table_type;
+  std::string stream_type;
+};
+DataType MergeExistingType(const DataType& existing, const DataType& wanted,
+                           const std::string& path, std::vector<KeptType>* kept,
+                           std::vector<std::string>* added);
 
 // Glue's limit for database, table and column names.
 inline constexpr size_t kMaxNameBytes = 255;
@@ -114,6 +164,20 @@ std::vector<std::string> UniqueColumnNames(const std::vector<std::string>& names
 // UniqueColumnNames, where the names in `taken` are not free either (tables that exist).
 std::vector<std::string> UniqueNames(const std::vector<std::string>& names,
                                      const std::unordered_set<std::string>& taken);
+
+// Sanitise a struct field name into a Hive identifier: as SanitizeName (accents stripped, runs of
+// characters outside [A-Za-z0-9_] -> '_', "" -> "_"), but ASCII letters keep their case (an
+// accented letter becomes its lowercase base letter).
+std::string SanitizeFieldName(std::string_view name);
+
+// Sanitise the field names of one struct (SanitizeFieldName) and resolve collisions as
+// UniqueColumnNames does, where names equal ignoring ASCII case collide: Hive, Athena and the
+// JSON SerDes match struct fields case-insensitively. Suffixes are "_" + 8 hex digits of the
+// same hash of the raw name.
+std::vector<std::string> UniqueFieldNames(const std::vector<std::string>& names);
+
+// True if `name` is a non-empty run of [A-Za-z0-9_]: a name every Hive type parser reads.
+bool IsHiveIdentifier(std::string_view name);
 
 // Temporal values (implemented in temporal.cc). Each parser returns nullopt if `s` is invalid.
 // Parse an RFC 3339 date-time (see docs/TYPES.md) to microseconds since the epoch, UTC. With

@@ -147,7 +147,7 @@ Status StreamWriter::Prepare() {
   if (!truncate_) existing = hive_table_->existing();
   RETURN_IF_ERROR(ChoosePartitioning(existing));
   ReservePartitionKeyNames();
-  if (existing.has_value()) KeepExistingColumnTypes(*existing);
+  if (existing.has_value()) RETURN_IF_ERROR(KeepExistingColumnTypes(*existing));
   BuildFileSchema();
   if (partitioning_.partitioned()) {
     file_options_.jsonl.chunk_bytes = kPartitionedJsonlChunkBytes;
@@ -199,25 +199,49 @@ void StreamWriter::ReservePartitionKeyNames() {
   }
 }
 
-void StreamWriter::KeepExistingColumnTypes(const json::Value& table) {
+Status StreamWriter::KeepExistingColumnTypes(const json::Value& table) {
   std::vector<catalog::Column> existing = catalog::MergeColumns(table, {});
+  const std::string table_name = database_ + "." + table_;
   for (schema::Field& field : data_schema_.columns) {
     for (const catalog::Column& column : existing) {
-      if (column.name != field.name || column.type == schema::GlueTypeString(field.type)) continue;
+      if (column.name != field.name) continue;
+      const std::string wanted = schema::GlueTypeString(field.type);
+      if (column.type == wanted) break;
       auto kept = schema::ParseGlueType(column.type);
-      if (!kept.ok()) break;  // a type we cannot write: the stream's own type it is
-      if (context_.out != nullptr) {
-        context_.out->Log("WARN", "Stream " + descriptor_.ToString() + ": column " + field.name +
-                                      " keeps its type " + column.type + " in table " + database_ +
-                                      "." + table_ + " (the stream now declares " +
-                                      schema::GlueTypeString(field.type) +
+      if (!kept.ok()) {
+        // Writing the stream's own type would give files the table's readers reject; converting
+        // to a type we cannot write is impossible.
+        return Status::ConfigError(
+            "Stream " + descriptor_.ToString() + ": column " + field.name + " of table " +
+            table_name + " has the type " + column.type +
+            ", which this destination cannot write (it writes tinyint, smallint, int, bigint, "
+            "float, double, decimal, char, varchar, string, boolean, date, timestamp, binary, "
+            "and arrays, maps with primitive keys and structs of them). Change the column's "
+            "type in the catalog, or run a full refresh (overwrite) sync to redefine the table.");
+      }
+      std::vector<schema::KeptType> kept_types;
+      std::vector<std::string> added;
+      field.type = schema::MergeExistingType(*kept, field.type, field.name, &kept_types, &added);
+      if (context_.out == nullptr) break;
+      for (const schema::KeptType& k : kept_types) {
+        context_.out->Log("WARN", "Stream " + descriptor_.ToString() + ": " +
+                                      (k.path == field.name ? "column " : "field ") + k.path +
+                                      " keeps its type " + k.table_type + " in table " +
+                                      table_name + " (the stream now declares " + k.stream_type +
                                       "); values that do not convert are nulled and reported "
                                       "in _airbyte_meta.changes");
       }
-      field.type = std::move(kept).value();
+      if (!added.empty()) {
+        std::string list;
+        for (const std::string& path : added) list += (list.empty() ? "" : ", ") + path;
+        context_.out->Log("INFO", "Stream " + descriptor_.ToString() + ": column " + field.name +
+                                      " of table " + table_name + " gains the nested fields " +
+                                      list + "; older files read them as null");
+      }
       break;
     }
   }
+  return Status::Ok();
 }
 
 Status StreamWriter::Append(const protocol::Message& record) {

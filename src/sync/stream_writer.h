@@ -98,7 +98,7 @@ class StreamWriter {
   Result<OpenFile*> FileFor(const std::string& subdirectory);
   Status CommitFile(std::map<std::string, OpenFile>::iterator it);
   void BuildFileSchema();
-  void KeepExistingColumnTypes(const json::Value& table);
+  Status KeepExistingColumnTypes(const json::Value& table);
   void AppendMetaColumns(const protocol::Message& record);
 
   SyncContext context_;

@@ -55,6 +55,19 @@ inline DataType List(DataType element) {
   return t;
 }
 
+inline DataType Map(DataType key, DataType value) {
+  DataType t = DataType::Of(TypeKind::kMap);
+  t.key = std::make_shared<const DataType>(std::move(key));
+  t.element = std::make_shared<const DataType>(std::move(value));
+  return t;
+}
+
+inline DataType Sized(TypeKind kind, int length) {
+  DataType t = DataType::Of(kind);
+  t.length = length;
+  return t;
+}
+
 inline TableSchema Schema(std::vector<Field> columns) {
   TableSchema s;
   s.columns = std::move(columns);
@@ -140,6 +153,18 @@ class RowRenderer {
         }
         return out + "]";
       }
+      case CellKind::kBinary:
+        return "bin(" + Quote(row_.bytes(c)) + ")";
+      case CellKind::kMap: {
+        std::string out = "map{";
+        for (uint32_t i = 0; i < c.count; ++i) {
+          if (i > 0) out += ", ";
+          out += Value(*type.key);
+          out += " => ";
+          out += Value(*type.element);
+        }
+        return out + "}";
+      }
       case CellKind::kNull:
         break;
     }
@@ -149,11 +174,21 @@ class RowRenderer {
   static CellKind ExpectedKind(TypeKind kind) {
     switch (kind) {
       case TypeKind::kString:
+      case TypeKind::kChar:
+      case TypeKind::kVarchar:
         return CellKind::kString;
       case TypeKind::kInt64:
+      case TypeKind::kInt32:
+      case TypeKind::kInt16:
+      case TypeKind::kInt8:
         return CellKind::kInt64;
       case TypeKind::kDouble:
+      case TypeKind::kFloat:
         return CellKind::kDouble;
+      case TypeKind::kBinary:
+        return CellKind::kBinary;
+      case TypeKind::kMap:
+        return CellKind::kMap;
       case TypeKind::kDecimal:
         return CellKind::kDecimal;
       case TypeKind::kBoolean:

@@ -208,22 +208,57 @@ export function tableDefinition(lake, database, table) {
   return JSON.parse(fs.readFileSync(path.join(lake, '_catalog', database, `${table}.json`), 'utf8'));
 }
 
-// DuckDB type for a Glue type string (struct<a:T>, array<T>, decimal(p,s), ...).
-export function duckType(glue) {
+// Parse a Glue type string into a tree: {kind: 'struct', fields: [{name, type}]},
+// {kind: 'array', element}, {kind: 'map', key, value}, or {kind: <primitive name>, text}
+// (decimal carries precision and scale, char/varchar their length).
+export function parseGlueType(glue) {
   const g = glue.trim();
-  if (g.startsWith('struct<')) {
-    const inner = splitTopLevel(g.slice(7, -1)).map((f) => {
+  const lower = g.toLowerCase();
+  if (lower.startsWith('struct<')) {
+    const fields = splitTopLevel(g.slice(7, -1)).map((f) => {
       const i = f.indexOf(':');
-      return `"${f.slice(0, i)}" ${duckType(f.slice(i + 1))}`;
+      return { name: f.slice(0, i).trim(), type: parseGlueType(f.slice(i + 1)) };
     });
-    return `STRUCT(${inner.join(', ')})`;
+    return { kind: 'struct', fields };
   }
-  if (g.startsWith('array<')) return `${duckType(g.slice(6, -1))}[]`;
-  if (g.startsWith('decimal')) return g.toUpperCase();
-  return {
-    string: 'VARCHAR', bigint: 'BIGINT', double: 'DOUBLE', boolean: 'BOOLEAN',
-    timestamp: 'TIMESTAMP', date: 'DATE',
-  }[g];
+  if (lower.startsWith('array<')) return { kind: 'array', element: parseGlueType(g.slice(6, -1)) };
+  if (lower.startsWith('map<')) {
+    const [key, value] = splitTopLevel(g.slice(4, -1));
+    return { kind: 'map', key: parseGlueType(key), value: parseGlueType(value) };
+  }
+  const m = /^(\w+)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?$/.exec(lower);
+  if (!m) throw new Error(`unparseable Glue type: ${glue}`);
+  const kind = m[1] === 'integer' ? 'int' : m[1];
+  const out = { kind, text: lower };
+  if (kind === 'decimal') {
+    out.precision = m[2] === undefined ? 10 : Number(m[2]);
+    out.scale = m[3] === undefined ? 0 : Number(m[3]);
+  }
+  if (kind === 'char' || kind === 'varchar') out.length = Number(m[2]);
+  return out;
+}
+
+// DuckDB type for a Glue type string (struct<a:T>, array<T>, map<K,V>, decimal(p,s), ...).
+export function duckType(glue) {
+  return duckTypeOf(parseGlueType(glue));
+}
+
+function duckTypeOf(t) {
+  switch (t.kind) {
+    case 'struct': return `STRUCT(${t.fields.map((f) => `"${f.name}" ${duckTypeOf(f.type)}`).join(', ')})`;
+    case 'array': return `${duckTypeOf(t.element)}[]`;
+    case 'map': return `MAP(${duckTypeOf(t.key)}, ${duckTypeOf(t.value)})`;
+    case 'decimal': return `DECIMAL(${t.precision},${t.scale})`;
+    default: {
+      const type = {
+        string: 'VARCHAR', char: 'VARCHAR', varchar: 'VARCHAR', bigint: 'BIGINT', int: 'INTEGER',
+        smallint: 'SMALLINT', tinyint: 'TINYINT', double: 'DOUBLE', float: 'FLOAT',
+        boolean: 'BOOLEAN', timestamp: 'TIMESTAMP', date: 'DATE', binary: 'BLOB',
+      }[t.kind];
+      if (!type) throw new Error(`no DuckDB type for Glue type ${t.text}`);
+      return type;
+    }
+  }
 }
 
 function splitTopLevel(s) {
@@ -276,20 +311,150 @@ export function tablePartitions(lake, database, table) {
 // lists, with exactly the columns its Glue definition declares. Returns rows as JSON-friendly
 // objects. With `hive`, the partition columns come from the Hive-style directories (as Athena
 // takes them from the partitions, whose locations are those directories).
+//
+// JSON Lines files are read with the declared columns (binary columns hold base64 text, decoded
+// as the JSON SerDes do). Parquet files are read one by one as Athena's Hive connector reads
+// them: columns and struct fields by name (case-insensitively), missing ones as null, and each
+// file's Parquet type checked against the declared Glue type (parquetTypeProblem): a file Athena
+// would reject fails the read.
 export async function readTable(lake, database, table, { orderBy, hive } = {}) {
   const def = tableDefinition(lake, database, table);
-  const columns = def.StorageDescriptor.Columns
-    .map((c) => `'${c.Name}': '${duckType(c.Type).replaceAll("'", "''")}'`).join(', ');
+  const declared = def.StorageDescriptor.Columns;
   const files = queryFiles(lake, database, table);
   if (files.length === 0) return [];
-  const list = `[${files.map((f) => `'${f.replaceAll("'", "''")}'`).join(', ')}]`;
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
+  await connection.run("SET TimeZone = 'UTC'");
   const partitioned = hive ? ', hive_partitioning=true' : '';
-  const source = def.Parameters.classification === 'parquet'
-    ? `read_parquet(${list}${partitioned})`
-    : `read_json(${list}, format='newline_delimited', columns={${columns}}, compression='auto_detect'${partitioned})`;
-  const sql = `SELECT * FROM ${source}` + (orderBy ? ` ORDER BY ${orderBy}` : '');
+  const quote = (f) => `'${f.replaceAll("'", "''")}'`;
+  let sql;
+  if (def.Parameters.classification === 'parquet') {
+    const keys = hive ? (def.PartitionKeys ?? []).map((k) => `, "${k.Name}"`).join('') : '';
+    const selects = [];
+    for (const file of files) {
+      const tree = await parquetSchemaTree(connection, file);
+      const exprs = declared.map((c) => {
+        const glue = parseGlueType(c.Type);
+        const field = findField(tree.children, c.Name);
+        const problem = field && parquetTypeProblem(field, glue);
+        if (problem) throw new Error(`${file}: column ${c.Name}: ${problem}`);
+        return `${project(field, glue, `"${field?.name}"`)} AS "${c.Name}"`;
+      });
+      selects.push(`SELECT ${exprs.join(', ')}${keys} FROM read_parquet(${quote(file)}${partitioned})`);
+    }
+    sql = selects.join(' UNION ALL ');
+  } else {
+    const columns = declared
+      .map((c) => `'${c.Name}': '${duckType(c.Type.replace(/^binary$/i, 'string')).replaceAll("'", "''")}'`)
+      .join(', ');
+    const list = `[${files.map(quote).join(', ')}]`;
+    const select = declared
+      .map((c) => (parseGlueType(c.Type).kind === 'binary' ? `from_base64("${c.Name}") AS "${c.Name}"` : `"${c.Name}"`))
+      .join(', ');
+    const keys = hive ? (def.PartitionKeys ?? []).map((k) => `, "${k.Name}"`).join('') : '';
+    sql = `SELECT ${select}${keys} FROM read_json(${list}, format='newline_delimited', columns={${columns}}, compression='auto_detect'${partitioned})`;
+  }
+  if (orderBy) sql = `SELECT * FROM (${sql}) ORDER BY ${orderBy}`;
   const reader = await connection.runAndReadAll(sql);
   return reader.getRowObjectsJson();
+}
+
+// The schema of a Parquet file as a tree of parquet_schema() rows ({...row, children}).
+export async function parquetSchemaTree(connection, file) {
+  const reader = await connection.runAndReadAll(`SELECT * FROM parquet_schema('${file.replaceAll("'", "''")}')`);
+  const rows = reader.getRowObjectsJson();
+  let i = 0;
+  const node = () => {
+    const row = rows[i++];
+    const children = [];
+    for (let c = 0; c < Number(row.num_children ?? 0); c++) children.push(node());
+    return { ...row, children };
+  };
+  return node();
+}
+
+// The Parquet schema rows of a file (parquet_schema()), for tests that check physical types.
+export async function parquetSchema(file) {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const reader = await connection.runAndReadAll(`SELECT * FROM parquet_schema('${file.replaceAll("'", "''")}')`);
+  return reader.getRowObjectsJson();
+}
+
+function findField(children, name) {
+  return children.find((c) => c.name === name) ??
+    children.find((c) => c.name.toLowerCase() === name.toLowerCase());
+}
+
+// Why Athena would refuse to read Parquet node `node` as Glue type `glue` (null if it reads).
+// Athena's Hive connector wants the physical type and annotation that match the table type:
+// INT32 + INT(8/16/32) for tinyint/smallint/int, INT64 for bigint, FLOAT for float, DOUBLE for
+// double, DECIMAL(p,s) for decimal(p,s), UTF8 BYTE_ARRAY for string/char/varchar, unannotated
+// BYTE_ARRAY for binary, INT32 DATE, INT64 TIMESTAMP or INT96 for timestamp, and LIST / MAP /
+// plain groups for array / map / struct (checked recursively).
+export function parquetTypeProblem(node, glue) {
+  const got = `${node.type ?? 'group'}${node.converted_type ? ` (${node.converted_type})` : ''}`;
+  const bad = `Parquet ${got} is incompatible with Glue type ${glue.text ?? glue.kind}`;
+  const annotation = node.converted_type ?? null;
+  switch (glue.kind) {
+    case 'struct': {
+      if (node.type || annotation) return bad;
+      for (const f of glue.fields) {
+        const child = findField(node.children, f.name);
+        const problem = child && parquetTypeProblem(child, f.type);
+        if (problem) return `${f.name}: ${problem}`;
+      }
+      return null;
+    }
+    case 'array': {
+      if (annotation !== 'LIST' || node.children.length !== 1) return bad;
+      const repeated = node.children[0];
+      return repeated.children.length === 1 ? parquetTypeProblem(repeated.children[0], glue.element) : bad;
+    }
+    case 'map': {
+      if (annotation !== 'MAP' || node.children.length !== 1) return bad;
+      const [key, value] = node.children[0].children;
+      if (!key || key.name !== 'key' || key.repetition_type !== 'REQUIRED') return `${bad}: the key must be REQUIRED`;
+      return parquetTypeProblem(key, glue.key) ?? (value ? parquetTypeProblem(value, glue.value) : null);
+    }
+    case 'tinyint': return node.type === 'INT32' && annotation === 'INT_8' ? null : bad;
+    case 'smallint': return node.type === 'INT32' && annotation === 'INT_16' ? null : bad;
+    case 'int': return node.type === 'INT32' && (annotation === null || annotation === 'INT_32') ? null : bad;
+    case 'bigint': return node.type === 'INT64' && (annotation === null || annotation === 'INT_64') ? null : bad;
+    case 'float': return node.type === 'FLOAT' && annotation === null ? null : bad;
+    case 'double': return node.type === 'DOUBLE' && annotation === null ? null : bad;
+    case 'boolean': return node.type === 'BOOLEAN' ? null : bad;
+    case 'string': case 'char': case 'varchar': return node.type === 'BYTE_ARRAY' && annotation === 'UTF8' ? null : bad;
+    case 'binary': return node.type === 'BYTE_ARRAY' && annotation === null ? null : bad;
+    case 'date': return node.type === 'INT32' && annotation === 'DATE' ? null : bad;
+    case 'timestamp':
+      return node.type === 'INT96' || (node.type === 'INT64' && /^TIMESTAMP_(MILLIS|MICROS)$/.test(annotation ?? '')) ? null : bad;
+    case 'decimal':
+      return annotation === 'DECIMAL' && Number(node.precision) === glue.precision && Number(node.scale) === glue.scale ? null : bad;
+    default: return bad;
+  }
+}
+
+let lambdaVariables = 0;
+
+// SQL projecting `expr`, the value of Parquet node `node` (undefined: the file lacks it), onto
+// Glue type `glue`: struct fields by name, missing ones null, leaves cast to the declared type.
+function project(node, glue, expr) {
+  if (!node) return `NULL::${duckTypeOf(glue)}`;
+  switch (glue.kind) {
+    case 'struct': {
+      const fields = glue.fields.map((f) => {
+        const child = findField(node.children, f.name);
+        return `"${f.name}" := ${project(child, f.type, `${expr}."${child?.name}"`)}`;
+      });
+      return `CASE WHEN ${expr} IS NULL THEN NULL ELSE struct_pack(${fields.join(', ')}) END`;
+    }
+    case 'array': {
+      const element = node.children[0].children[0];
+      const v = `x${++lambdaVariables}`;
+      return `list_transform(${expr}, ${v} -> ${project(element, glue.element, v)})`;
+    }
+    default:
+      return `CAST(${expr} AS ${duckTypeOf(glue)})`;
+  }
 }

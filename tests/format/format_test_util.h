@@ -134,6 +134,19 @@ inline schema::DataType ListOf(schema::DataType element) {
   return type;
 }
 
+inline schema::DataType MapOf(schema::DataType key, schema::DataType value) {
+  schema::DataType type = schema::DataType::Of(schema::TypeKind::kMap);
+  type.key = std::make_shared<const schema::DataType>(std::move(key));
+  type.element = std::make_shared<const schema::DataType>(std::move(value));
+  return type;
+}
+
+inline schema::DataType Sized(schema::TypeKind kind, int length) {
+  schema::DataType type = schema::DataType::Of(kind);
+  type.length = length;
+  return type;
+}
+
 inline schema::Field FieldOf(std::string name, schema::DataType type) {
   return schema::Field{name, name, std::move(type)};
 }

@@ -18,7 +18,9 @@ namespace {
 using schema::TypeKind;
 using testing::FieldOf;
 using testing::ListOf;
+using testing::MapOf;
 using testing::SchemaOf;
+using testing::Sized;
 using testing::StringSink;
 using testing::StructOf;
 using testing::Type;
@@ -249,6 +251,53 @@ TEST(JsonlEncoderTest, MismatchedCellKindRendersNullInRelease) {
             "{\"i\":null}\n");
 }
 #endif
+
+// Values of the Hive types existing tables declare, rendered as the JSON SerDes read them:
+// integers and floats as numbers (floats in their shortest float form), char/varchar as
+// strings, binary as base64 text, maps as objects with every key as a string.
+TEST(JsonlEncoderTest, RendersTheHiveTypesOfExistingTables) {
+  auto schema =
+      SchemaOf({FieldOf("t", Type(TypeKind::kInt8)), FieldOf("i", Type(TypeKind::kInt32)),
+                FieldOf("f", Type(TypeKind::kFloat)), FieldOf("v", Sized(TypeKind::kVarchar, 5)),
+                FieldOf("bin", Type(TypeKind::kBinary)),
+                FieldOf("m", MapOf(Type(TypeKind::kString), Type(TypeKind::kInt64))),
+                FieldOf("mi", MapOf(Type(TypeKind::kInt32), Type(TypeKind::kString))),
+                FieldOf("md", MapOf(Type(TypeKind::kDate), ListOf(Type(TypeKind::kFloat))))});
+  std::string text = EncodeRows(schema, {[](Row* r) {
+                                           r->AppendInt64(-128);
+                                           r->AppendInt64(2147483647);
+                                           r->AppendDouble(static_cast<float>(0.1));
+                                           r->AppendString("ab\"c");
+                                           r->AppendBinary(std::string("\0\xff\x01", 3));
+                                           size_t m = r->BeginMap();
+                                           r->AppendString("k \"1\"");
+                                           r->AppendInt64(1);
+                                           r->AppendString("");
+                                           r->AppendNull();
+                                           r->EndMap(m, 2);
+                                           m = r->BeginMap();
+                                           r->AppendInt64(-5);
+                                           r->AppendString("x");
+                                           r->EndMap(m, 1);
+                                           m = r->BeginMap();
+                                           r->AppendDate(0);
+                                           size_t l = r->BeginList();
+                                           r->AppendDouble(static_cast<float>(1e30));
+                                           r->EndList(l, 1);
+                                           r->EndMap(m, 1);
+                                         },
+                                         [](Row* r) {
+                                           for (int i = 0; i < 5; ++i) r->AppendNull();
+                                           r->EndMap(r->BeginMap(), 0);
+                                           r->AppendNull();
+                                           r->AppendNull();
+                                         }});
+  EXPECT_EQ(text, R"({"t":-128,"i":2147483647,"f":0.1,"v":"ab\"c","bin":"AP8B",)"
+                  R"("m":{"k \"1\"":1,"":null},"mi":{"-5":"x"},"md":{"1970-01-01":[1e+30]}})"
+                  "\n"
+                  R"({"t":null,"i":null,"f":null,"v":null,"bin":null,"m":{},"mi":null,"md":null})"
+                  "\n");
+}
 
 }  // namespace
 }  // namespace datalake::format

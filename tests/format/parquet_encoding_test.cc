@@ -7,6 +7,7 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "format/format_test_util.h"
@@ -20,7 +21,9 @@ namespace {
 
 using format::testing::FieldOf;
 using format::testing::ListOf;
+using format::testing::MapOf;
 using format::testing::SchemaOf;
+using format::testing::Sized;
 using format::testing::StructOf;
 using format::testing::Type;
 using schema::TypeKind;
@@ -307,6 +310,76 @@ TEST(SchemaConverterTest, RejectsWhatParquetCannotHold) {
   decimal.scale = 6;
   EXPECT_EQ(ConvertSchema(SchemaOf({FieldOf("d", decimal)}), false).status().code(),
             StatusCode::kInvalidInput);
+}
+
+TEST(SchemaConverterTest, HiveTypesOfExistingTablesGetWhatHiveAndAthenaExpect) {
+  auto schema = ConvertSchema(
+      SchemaOf({FieldOf("t", Type(TypeKind::kInt8)), FieldOf("s", Type(TypeKind::kInt16)),
+                FieldOf("i", Type(TypeKind::kInt32)), FieldOf("f", Type(TypeKind::kFloat)),
+                FieldOf("c", Sized(TypeKind::kChar, 3)),
+                FieldOf("v", Sized(TypeKind::kVarchar, 10)),
+                FieldOf("bin", Type(TypeKind::kBinary))}),
+      false);
+  ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+  const auto& e = schema->elements;
+  const std::pair<ConvertedType, int> ints[] = {
+      {ConvertedType::kInt8, 8}, {ConvertedType::kInt16, 16}, {ConvertedType::kInt32, 32}};
+  for (int k = 0; k < 3; ++k) {
+    const SchemaElement& x = e[static_cast<size_t>(k) + 1];
+    EXPECT_EQ(x.type, Type::kInt32) << x.name;
+    EXPECT_EQ(x.converted_type, ints[k].first) << x.name;
+    EXPECT_EQ(x.logical_type.kind, LogicalType::Kind::kInteger) << x.name;
+    EXPECT_EQ(x.logical_type.bit_width, ints[k].second) << x.name;
+    EXPECT_TRUE(x.logical_type.is_signed) << x.name;
+  }
+  EXPECT_EQ(e[4].type, Type::kFloat);
+  EXPECT_FALSE(e[4].converted_type.has_value());
+  for (size_t k : {5u, 6u}) {
+    EXPECT_EQ(e[k].type, Type::kByteArray);
+    EXPECT_EQ(e[k].converted_type, ConvertedType::kUtf8);
+    EXPECT_EQ(e[k].logical_type.kind, LogicalType::Kind::kString);
+  }
+  EXPECT_EQ(e[7].type, Type::kByteArray);
+  EXPECT_FALSE(e[7].converted_type.has_value());
+  EXPECT_EQ(e[7].logical_type.kind, LogicalType::Kind::kNone);
+}
+
+TEST(SchemaConverterTest, MapsAreThreeLevelWithARequiredKey) {
+  auto schema = ConvertSchema(
+      SchemaOf({FieldOf("m", MapOf(Type(TypeKind::kString), ListOf(Type(TypeKind::kInt32))))}),
+      false);
+  ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+  std::vector<std::string> names;
+  for (const SchemaElement& e : schema->elements) names.push_back(e.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"schema", "m", "key_value", "key", "value", "list",
+                                             "element"}));
+  const auto& e = schema->elements;
+  EXPECT_EQ(e[1].repetition, Repetition::kOptional);
+  EXPECT_EQ(e[1].converted_type, ConvertedType::kMap);
+  EXPECT_EQ(e[1].logical_type.kind, LogicalType::Kind::kMap);
+  EXPECT_EQ(e[1].num_children, 1);
+  EXPECT_EQ(e[2].repetition, Repetition::kRepeated);
+  EXPECT_EQ(e[2].num_children, 2);
+  EXPECT_FALSE(e[2].converted_type.has_value());  // not the legacy MAP_KEY_VALUE
+  EXPECT_EQ(e[3].repetition, Repetition::kRequired);
+  EXPECT_EQ(e[3].converted_type, ConvertedType::kUtf8);
+  EXPECT_EQ(e[4].repetition, Repetition::kOptional);
+  ASSERT_EQ(schema->columns.size(), 2u);
+  EXPECT_EQ(schema->columns[0].path, (std::vector<std::string>{"m", "key_value", "key"}));
+  EXPECT_EQ(schema->columns[0].max_def, 2);  // m, key_value (the key adds none)
+  EXPECT_EQ(schema->columns[0].max_rep, 1);
+  EXPECT_EQ(schema->columns[1].path,
+            (std::vector<std::string>{"m", "key_value", "value", "list", "element"}));
+  EXPECT_EQ(schema->columns[1].max_def, 5);
+  EXPECT_EQ(schema->columns[1].max_rep, 2);
+  // Keys must be primitive.
+  EXPECT_EQ(
+      ConvertSchema(
+          SchemaOf({FieldOf("m", MapOf(ListOf(Type(TypeKind::kString)), Type(TypeKind::kString)))}),
+          false)
+          .status()
+          .code(),
+      StatusCode::kInvalidInput);
 }
 
 }  // namespace

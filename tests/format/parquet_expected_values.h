@@ -40,6 +40,9 @@ inline void CollectLeaves(const schema::DataType& type, std::vector<LeafInfo>* o
     for (const schema::Field& f : type.fields) CollectLeaves(f.type, out);
   } else if (type.kind == schema::TypeKind::kList) {
     CollectLeaves(*type.element, out);
+  } else if (type.kind == schema::TypeKind::kMap) {
+    CollectLeaves(*type.key, out);
+    CollectLeaves(*type.element, out);
   } else {
     out->push_back({type.kind, type.precision, type.scale});
   }
@@ -68,6 +71,13 @@ inline void LeafSlots(const schema::DataType& type, const TestValue& value, size
   } else if (type.kind == schema::TypeKind::kList) {
     if (value.items.empty()) return nulls();
     for (const TestValue& item : value.items) LeafSlots(*type.element, item, first_leaf, slots);
+  } else if (type.kind == schema::TypeKind::kMap) {
+    if (value.items.empty()) return nulls();
+    const size_t value_leaf = first_leaf + LeafCount(*type.key);
+    for (size_t i = 0; i + 1 < value.items.size(); i += 2) {
+      LeafSlots(*type.key, value.items[i], first_leaf, slots);
+      LeafSlots(*type.element, value.items[i + 1], value_leaf, slots);
+    }
   } else {
     (*slots)[first_leaf].push_back(&value);
   }
@@ -89,7 +99,10 @@ inline StatValue DecodeStat(const LeafInfo& leaf, const std::string& bytes, bool
       EXPECT_EQ(bytes.size(), 1u);
       v.i = bytes.empty() ? 0 : bytes[0];
       break;
-    case TypeKind::kDate: {
+    case TypeKind::kDate:
+    case TypeKind::kInt32:
+    case TypeKind::kInt16:
+    case TypeKind::kInt8: {
       EXPECT_EQ(bytes.size(), 4u);
       int32_t x = 0;
       std::memcpy(&x, bytes.data(), std::min<size_t>(4, bytes.size()));
@@ -108,6 +121,13 @@ inline StatValue DecodeStat(const LeafInfo& leaf, const std::string& bytes, bool
       EXPECT_EQ(bytes.size(), 8u);
       std::memcpy(&v.d, bytes.data(), std::min<size_t>(8, bytes.size()));
       break;
+    case TypeKind::kFloat: {
+      EXPECT_EQ(bytes.size(), 4u);
+      float f = 0;
+      std::memcpy(&f, bytes.data(), std::min<size_t>(4, bytes.size()));
+      v.d = f;
+      break;
+    }
     case TypeKind::kDecimal: {
       EXPECT_EQ(static_cast<int>(bytes.size()), parquet::DecimalByteLength(leaf.precision));
       unsigned __int128 u = 0;
@@ -143,7 +163,14 @@ inline std::optional<std::pair<StatValue, StatValue>> ExpectedMinMax(
         if (std::isnan(v->d)) return std::nullopt;
         s.d = v->d;
         break;
+      case TypeKind::kFloat:
+        if (std::isnan(v->d)) return std::nullopt;
+        s.d = static_cast<float>(v->d);
+        break;
       case TypeKind::kString:
+      case TypeKind::kChar:
+      case TypeKind::kVarchar:
+      case TypeKind::kBinary:
       case TypeKind::kJson:
         s.s = v->s;
         break;
@@ -160,8 +187,12 @@ inline std::optional<std::pair<StatValue, StatValue>> ExpectedMinMax(
     auto less = [&](const StatValue& a, const StatValue& b) {
       switch (leaf.kind) {
         case TypeKind::kDouble:
+        case TypeKind::kFloat:
           return a.d < b.d;
         case TypeKind::kString:
+        case TypeKind::kChar:
+        case TypeKind::kVarchar:
+        case TypeKind::kBinary:
         case TypeKind::kJson:
           return std::string_view(a.s) < std::string_view(b.s);
         case TypeKind::kDecimal:

@@ -115,6 +115,7 @@ inline void CheckStatistics(const ThriftValue& stats, const LeafInfo& leaf,
   const StatValue max = DecodeStat(leaf, stats.At(5).binary, int96);
   switch (leaf.kind) {
     case schema::TypeKind::kDouble:
+    case schema::TypeKind::kFloat:
       // Zeros: min must be -0.0 and max +0.0 (§5.1).
       EXPECT_EQ(min.d, expected->first.d) << where;
       EXPECT_EQ(max.d, expected->second.d) << where;
@@ -127,6 +128,9 @@ inline void CheckStatistics(const ThriftValue& stats, const LeafInfo& leaf,
       EXPECT_LE(min.d, max.d) << where;
       break;
     case schema::TypeKind::kString:
+    case schema::TypeKind::kChar:
+    case schema::TypeKind::kVarchar:
+    case schema::TypeKind::kBinary:
     case schema::TypeKind::kJson:
       EXPECT_EQ(min.s, expected->first.s) << where;
       EXPECT_EQ(max.s, expected->second.s) << where;
@@ -144,7 +148,9 @@ inline void CheckStatistics(const ThriftValue& stats, const LeafInfo& leaf,
   }
   // Deprecated min/max: only for signed-order physical types, and then equal to the new ones.
   const bool signed_physical =
-      leaf.kind == schema::TypeKind::kInt64 || leaf.kind == schema::TypeKind::kDouble ||
+      leaf.kind == schema::TypeKind::kInt64 || leaf.kind == schema::TypeKind::kInt32 ||
+      leaf.kind == schema::TypeKind::kInt16 || leaf.kind == schema::TypeKind::kInt8 ||
+      leaf.kind == schema::TypeKind::kDouble || leaf.kind == schema::TypeKind::kFloat ||
       leaf.kind == schema::TypeKind::kDate || leaf.kind == schema::TypeKind::kTimestamp ||
       leaf.kind == schema::TypeKind::kTimestampNtz;
   EXPECT_EQ(stats.Has(1), signed_physical) << where << ": deprecated max";

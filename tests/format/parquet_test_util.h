@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -26,7 +27,8 @@
 
 namespace datalake::format::testing {
 
-// One logical value of any column type. Structs hold one item per field, lists their elements.
+// One logical value of any column type. Structs hold one item per field, lists their elements,
+// maps their keys and values alternately (Entries).
 struct TestValue {
   enum class Kind { kNull, kBool, kInt, kDouble, kText, kStruct, kList };
   Kind kind = Kind::kNull;
@@ -71,6 +73,16 @@ inline TestValue Items(std::vector<TestValue> items) {
   v.items = std::move(items);
   return v;
 }
+// A map's entries.
+inline TestValue Entries(std::vector<std::pair<TestValue, TestValue>> entries) {
+  TestValue v;
+  v.kind = TestValue::Kind::kStruct;
+  for (auto& [key, value] : entries) {
+    v.items.push_back(std::move(key));
+    v.items.push_back(std::move(value));
+  }
+  return v;
+}
 
 // Append `value` as cells of a column of type `type`.
 inline void AppendCells(const schema::DataType& type, const TestValue& value, Row* row) {
@@ -84,17 +96,37 @@ inline void AppendCells(const schema::DataType& type, const TestValue& value, Ro
       row->AppendBool(value.b);
       return;
     case TypeKind::kInt64:
+    case TypeKind::kInt32:
+    case TypeKind::kInt16:
+    case TypeKind::kInt8:
       row->AppendInt64(value.i);
       return;
     case TypeKind::kDouble:
       row->AppendDouble(value.d);
       return;
+    case TypeKind::kFloat:
+      row->AppendDouble(static_cast<float>(value.d));
+      return;
     case TypeKind::kDecimal:
       row->AppendDecimal(value.s);
       return;
     case TypeKind::kString:
+    case TypeKind::kChar:
+    case TypeKind::kVarchar:
       row->AppendString(value.s);
       return;
+    case TypeKind::kBinary:
+      row->AppendBinary(value.s);
+      return;
+    case TypeKind::kMap: {
+      const size_t at = row->BeginMap();
+      for (size_t i = 0; i + 1 < value.items.size(); i += 2) {
+        AppendCells(*type.key, value.items[i], row);
+        AppendCells(*type.element, value.items[i + 1], row);
+      }
+      row->EndMap(at, static_cast<uint32_t>(value.items.size() / 2));
+      return;
+    }
     case TypeKind::kJson:
       row->AppendJson(value.s);
       return;
@@ -137,6 +169,22 @@ inline json::Value ExpectedTimestamp(int64_t micros, bool utc) {
   return json::Value::String(std::move(text));
 }
 
+inline std::string Base64(std::string_view bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    uint32_t v = static_cast<uint8_t>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) v |= static_cast<uint8_t>(bytes[i + 1]) << 8;
+    if (i + 2 < bytes.size()) v |= static_cast<uint8_t>(bytes[i + 2]);
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? kAlphabet[v & 63] : '=';
+  }
+  return out;
+}
+
 // Return the canonical JSON a reader prints for `value` in a column of type `type`.
 inline json::Value ExpectedJson(const schema::DataType& type, const TestValue& value, bool int96) {
   using schema::TypeKind;
@@ -146,12 +194,38 @@ inline json::Value ExpectedJson(const schema::DataType& type, const TestValue& v
       return json::Value::Bool(value.b);
     case TypeKind::kInt64:
       return json::Value::String(std::to_string(value.i));
+    case TypeKind::kInt32:  // readers give 32-bit integers as numbers
+    case TypeKind::kInt16:
+    case TypeKind::kInt8:
+      return json::Value::NumberText(std::to_string(value.i));
     case TypeKind::kDouble:
       return ExpectedDouble(value.d);
+    case TypeKind::kFloat:
+      return ExpectedDouble(static_cast<float>(value.d));
     case TypeKind::kDecimal:
     case TypeKind::kString:
+    case TypeKind::kChar:
+    case TypeKind::kVarchar:
     case TypeKind::kJson:
       return json::Value::String(value.s);
+    case TypeKind::kBinary:
+      return json::Value::String(Base64(value.s));
+    case TypeKind::kMap: {
+      // [[key text, value], ...] sorted by key text (readers disagree on key order and type).
+      std::vector<std::pair<std::string, json::Value>> entries;
+      for (size_t i = 0; i + 1 < value.items.size(); i += 2) {
+        const json::Value key = ExpectedJson(*type.key, value.items[i], int96);
+        entries.emplace_back(key.is_string() ? key.text() : json::Serialize(key),
+                             ExpectedJson(*type.element, value.items[i + 1], int96));
+      }
+      std::sort(entries.begin(), entries.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::vector<json::Value> items;
+      for (auto& [key, v] : entries) {
+        items.push_back(json::Value::Array({json::Value::String(key), std::move(v)}));
+      }
+      return json::Value::Array(std::move(items));
+    }
     case TypeKind::kTimestamp:
     case TypeKind::kTimestampNtz:
       return ExpectedTimestamp(value.i, type.kind == TypeKind::kTimestamp && !int96);

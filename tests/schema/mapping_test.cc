@@ -153,13 +153,16 @@ TEST(MappingTest, OtherUntypableNestedPropertiesAreJsonFields) {
   for (int i = 0; i < 4; ++i) EXPECT_EQ(t.fields[i].type.kind, TypeKind::kJson) << i;
 }
 
-TEST(MappingTest, NestedNamesKeepCaseAndAreNotSanitised) {
+TEST(MappingTest, NestedNamesKeepCaseAndBecomeHiveIdentifiers) {
   const DataType t = MapProperty(R"({"type":"object","properties":{"Foo Bar":{"type":"string"},
-                      "\u00e9t\u00e9":{"type":"integer"}}})");
-  ASSERT_EQ(t.fields.size(), 2u);
-  EXPECT_EQ(t.fields[0].name, "Foo Bar");
-  EXPECT_EQ(t.fields[0].source_name, "Foo Bar");
-  EXPECT_EQ(t.fields[1].name, "\u00e9t\u00e9");
+                      "\u00e9t\u00c9":{"type":"integer"},"zipCode":{"type":"string"}}})");
+  ASSERT_EQ(t.fields.size(), 3u);
+  EXPECT_EQ(t.fields[0].name, "Foo_Bar");
+  EXPECT_EQ(t.fields[0].source_name, "Foo Bar");  // the JSON key: decoding and change paths
+  EXPECT_EQ(t.fields[1].name, "ete");             // accents stripped (base letters lowercase)
+  EXPECT_EQ(t.fields[1].source_name, "\u00e9t\u00c9");
+  EXPECT_EQ(t.fields[2].name, "zipCode");  // valid names stay as the original wrote them
+  EXPECT_EQ(GlueTypeString(t), "struct<Foo_Bar:string,ete:bigint,zipCode:string>");
 }
 
 TEST(MappingTest, NestedFormatsAreMapped) {

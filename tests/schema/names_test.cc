@@ -2,6 +2,7 @@
 // function (awswrangler 3.7.1 `_sanitize_name`, Python 3.11): NFD, drop category Mn, replace
 // runs of [^A-Za-z0-9_] by '_', lowercase. Expected hash suffixes are FNV-1a 64 hex digits.
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <string>
@@ -180,6 +181,49 @@ TEST(UniqueColumnNamesTest, ManyCollidingNamesAreAllUnique) {
   }
   std::vector<std::string> reversed(raw.rbegin(), raw.rend());
   std::vector<std::string> reversed_names = UniqueColumnNames(reversed);
+  std::reverse(reversed_names.begin(), reversed_names.end());
+  EXPECT_EQ(reversed_names, names);
+}
+
+TEST(SanitizeFieldNameTest, KeepsCaseAndMakesHiveIdentifiers) {
+  EXPECT_EQ(SanitizeFieldName("zipCode"), "zipCode");
+  EXPECT_EQ(SanitizeFieldName("a b"), "a_b");
+  EXPECT_EQ(SanitizeFieldName("x:y"), "x_y");
+  EXPECT_EQ(SanitizeFieldName("c,d"), "c_d");
+  EXPECT_EQ(SanitizeFieldName("e<f>"), "e_f_");
+  EXPECT_EQ(SanitizeFieldName(""), "_");
+  EXPECT_EQ(SanitizeFieldName("Cr\u00E8me Br\u00FBl\u00E9e"), "Creme_Brulee");
+  EXPECT_EQ(SanitizeFieldName("\u00C9t\u00E9"), "ete");  // accented capitals: lowercase base
+  for (const char* raw : {"a b", "x:y", "c,d", "e<f>", "", "`q`", "struct<a:int>", "\u540D"}) {
+    EXPECT_TRUE(IsHiveIdentifier(SanitizeFieldName(raw))) << raw;
+  }
+}
+
+TEST(UniqueFieldNamesTest, NamesEqualIgnoringCaseCollide) {
+  // FNV-1a 64 of "a" is af63dc4c8601ec8c; "A" < "a" in byte order, so "A" keeps its name.
+  EXPECT_EQ(UniqueFieldNames({"A", "a"}), (std::vector<std::string>{"A", "a_af63dc4c"}));
+  EXPECT_EQ(UniqueFieldNames({"a", "A"}), (std::vector<std::string>{"a_af63dc4c", "A"}));
+  // A name that sanitises to another's exact form loses to it, whatever the case.
+  const std::vector<std::string> names = UniqueFieldNames({"a b", "A_B", "x"});
+  EXPECT_EQ(names[1], "A_B");
+  EXPECT_EQ(names[0].rfind("a_b_", 0), 0u);
+  EXPECT_EQ(names[2], "x");
+}
+
+TEST(UniqueFieldNamesTest, FunkyNamesBecomeDistinctIdentifiers) {
+  const std::vector<std::string> raw = {"a b", "x:y", "c,d", "e<f>", "", "a_b", "A B", "_"};
+  const std::vector<std::string> names = UniqueFieldNames(raw);
+  std::set<std::string> folded;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    EXPECT_TRUE(IsHiveIdentifier(names[i])) << names[i];
+    std::string lower = names[i];
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    folded.insert(lower);
+  }
+  EXPECT_EQ(folded.size(), raw.size()) << "unique ignoring case";
+  // Deterministic whatever the order.
+  std::vector<std::string> reversed(raw.rbegin(), raw.rend());
+  std::vector<std::string> reversed_names = UniqueFieldNames(reversed);
   std::reverse(reversed_names.begin(), reversed_names.end());
   EXPECT_EQ(reversed_names, names);
 }

@@ -7,11 +7,12 @@
 // "error" if the reader failed). Readers: DuckDB (@duckdb/node-api), hyparquet (pure JS, with
 // hyparquet-compressors), arrow (arrow-rs compiled to wasm: parquet-wasm, decoded from Arrow IPC
 // by apache-arrow). Rows are objects keyed by column name in schema order. Canonical values:
-//   null; booleans; int64 as decimal strings; doubles as JS numbers, or "NaN", "Infinity",
-//   "-Infinity", "-0"; strings as is; dates "YYYY-MM-DD"; timestamps
-//   "YYYY-MM-DDTHH:MM:SS.ffffff" plus "Z" when the reader says the column is UTC-adjusted;
-//   decimals as canonical text (no trailing fraction zeros, "0" for zero); structs as objects;
-//   lists as arrays.
+//   null; booleans; int64 as decimal strings; 8/16/32-bit integers as JS numbers; doubles and
+//   floats as JS numbers, or "NaN", "Infinity", "-Infinity", "-0"; strings as is; binary as
+//   base64; dates "YYYY-MM-DD"; timestamps "YYYY-MM-DDTHH:MM:SS.ffffff" plus "Z" when the reader
+//   says the column is UTC-adjusted; decimals as canonical text (no trailing fraction zeros, "0"
+//   for zero); structs as objects; lists as arrays; maps as [[key text, value], ...] sorted by
+//   the key text's UTF-8 bytes (readers differ in key order and key types).
 import { readFileSync } from 'node:fs';
 
 const MICROS_PER_DAY = 86400000000n;
@@ -75,6 +76,12 @@ function bigEndianSigned(bytes) {
 
 function base64(bytes) { return Buffer.from(bytes).toString('base64'); }
 
+function canonicalMap(entries) {
+  return entries
+    .map(([k, v]) => [typeof k === 'string' ? k : String(k), v])
+    .sort((a, b) => Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])));
+}
+
 // ---- DuckDB ----
 async function openDuckdb() {
   const duckdb = await import('@duckdb/node-api');
@@ -92,6 +99,9 @@ async function openDuckdb() {
     if (v instanceof duckdb.DuckDBDecimalValue) return decimalText(v.value, v.scale);
     if (v instanceof duckdb.DuckDBListValue) return v.items.map(normalise);
     if (v instanceof duckdb.DuckDBBlobValue) return base64(v.bytes);
+    if (v instanceof duckdb.DuckDBMapValue) {
+      return canonicalMap(v.entries.map((e) => [normalise(e.key), normalise(e.value)]));
+    }
     if (v instanceof duckdb.DuckDBStructValue) {
       const out = {};
       for (const [k, e] of Object.entries(v.entries)) out[k] = normalise(e);
@@ -131,6 +141,11 @@ function hyparquetValue(node, v) {
     const element = node.children[0].children[0];
     return v.map((x) => hyparquetValue(element, x));
   }
+  if (e.converted_type === 'MAP' || e.logical_type?.type === 'MAP') {
+    // hyparquet gives an object keyed by the keys' text.
+    const value = node.children[0].children[1];
+    return canonicalMap(Object.entries(v).map(([k, x]) => [k, hyparquetValue(value, x)]));
+  }
   if (node.children.length > 0) {
     const out = {};
     for (const child of node.children) out[child.element.name] = hyparquetValue(child, v[child.element.name]);
@@ -167,7 +182,8 @@ async function openHyparquet() {
         delete e.logical_type;
       }
     }
-    const rows = await parquetReadObjects({ file: arrayBuffer, metadata, compressors, parsers });
+    // utf8: false keeps unannotated BYTE_ARRAY (binary) as bytes; STRING columns stay text.
+    const rows = await parquetReadObjects({ file: arrayBuffer, metadata, compressors, parsers, utf8: false });
     const root = schemaTree(metadata.schema);
     return rows.map((row) => {
       const out = {};
@@ -192,11 +208,24 @@ async function openArrow() {
     const k = data.offset + i;
     switch (t.typeId) {
       case Type.Bool: return ((data.values[k >> 3] >> (k & 7)) & 1) === 1;
-      case Type.Int: return BigInt(data.values[k]).toString();
+      case Type.Int: return t.bitWidth <= 32 ? Number(data.values[k]) : BigInt(data.values[k]).toString();
       case Type.Float: return doubleValue(data.values[k]);
       case Type.Utf8: case Type.LargeUtf8: {
         const start = Number(data.valueOffsets[k]), end = Number(data.valueOffsets[k + 1]);
         return decoder.decode(data.values.subarray(start, end));
+      }
+      case Type.Binary: case Type.LargeBinary: {
+        const start = Number(data.valueOffsets[k]), end = Number(data.valueOffsets[k + 1]);
+        return base64(data.values.subarray(start, end));
+      }
+      case Type.Map: {
+        const start = Number(data.valueOffsets[k]), end = Number(data.valueOffsets[k + 1]);
+        const entries = data.children[0];
+        const out = [];
+        for (let j = start; j < end; j++) {
+          out.push([valueAt(entries.children[0], j), valueAt(entries.children[1], j)]);
+        }
+        return canonicalMap(out);
       }
       case Type.Date: return dateText(t.unit === DateUnit.DAY ? data.values[k] : Number(BigInt(data.values[k]) / 86400000n));
       case Type.Timestamp: {

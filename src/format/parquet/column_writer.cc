@@ -60,6 +60,12 @@ void ColumnWriter::AddInt64(uint8_t rep, int64_t v) {
   statistics_.UpdateInt(v);
 }
 
+void ColumnWriter::AddFloat(uint8_t rep, float v) {
+  AddLevels(rep, column_.max_def);
+  AddValue(std::string_view(reinterpret_cast<const char*>(&v), sizeof(v)));
+  statistics_.UpdateDouble(v);
+}
+
 void ColumnWriter::AddDouble(uint8_t rep, double v) {
   AddLevels(rep, column_.max_def);
   AddValue(std::string_view(reinterpret_cast<const char*>(&v), sizeof(v)));

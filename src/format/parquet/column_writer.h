@@ -44,6 +44,7 @@ class ColumnWriter {
   void AddBool(uint8_t rep, bool v);
   void AddInt32(uint8_t rep, int32_t v);
   void AddInt64(uint8_t rep, int64_t v);
+  void AddFloat(uint8_t rep, float v);
   void AddDouble(uint8_t rep, double v);
   void AddByteArray(uint8_t rep, std::string_view v);
   void AddDecimal(uint8_t rep, Int128 unscaled);

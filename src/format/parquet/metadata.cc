@@ -21,6 +21,10 @@ void WriteLogicalTypeMember(const LogicalType& type, CompactWriter* w) {
       w->FieldStruct(1);
       w->EndStruct();
       break;
+    case Kind::kMap:  // MAP(MapType{}) = field 2
+      w->FieldStruct(2);
+      w->EndStruct();
+      break;
     case Kind::kList:  // LIST(ListType{}) = field 3
       w->FieldStruct(3);
       w->EndStruct();

@@ -31,6 +31,9 @@ enum class ConvertedType : int32_t {
   kDecimal = 5,
   kDate = 6,
   kTimestampMicros = 10,
+  kInt8 = 15,
+  kInt16 = 16,
+  kInt32 = 17,
   kInt64 = 18,
 };
 
@@ -49,7 +52,7 @@ enum class PageType : int32_t { kDataPage = 0, kDictionaryPage = 2 };
 
 // The LogicalType union (parquet.md §1.4); only the members this writer emits.
 struct LogicalType {
-  enum class Kind { kNone, kString, kList, kDecimal, kDate, kTimestampMicros, kInteger };
+  enum class Kind { kNone, kString, kMap, kList, kDecimal, kDate, kTimestampMicros, kInteger };
   Kind kind = Kind::kNone;
   int32_t scale = 0;             // kDecimal
   int32_t precision = 0;         // kDecimal

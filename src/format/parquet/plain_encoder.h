@@ -21,6 +21,10 @@ inline void PutInt64(int64_t v, std::string* out) {
   out->append(reinterpret_cast<const char*>(&v), sizeof(v));
 }
 
+inline void PutFloat(float v, std::string* out) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof(v));
+}
+
 inline void PutDouble(double v, std::string* out) {
   out->append(reinterpret_cast<const char*>(&v), sizeof(v));
 }

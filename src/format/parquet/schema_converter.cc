@@ -59,15 +59,17 @@ class Converter {
   Converter(bool timestamp_int96, ParquetSchema* out) : int96_(timestamp_int96), out_(out) {}
 
   // Append `field` (a child of a node whose definition level is `def` and repetition level
-  // `rep`) and fill `node`.
+  // `rep`) and fill `node`. `required`: a map key (REQUIRED, no definition level of its own).
   Status Field(const std::string& name, const DataType& type, int def, int rep,
-               std::vector<std::string> path, ShredNode* node);
+               std::vector<std::string> path, ShredNode* node, bool required = false);
 
  private:
   Status Struct(const std::string& name, const DataType& type, int def, int rep,
                 const std::vector<std::string>& path, ShredNode* node);
   Status List(const std::string& name, const DataType& type, int def, int rep,
               const std::vector<std::string>& path, ShredNode* node);
+  Status Map(const std::string& name, const DataType& type, int def, int rep,
+             const std::vector<std::string>& path, ShredNode* node);
   Status Leaf(SchemaElement element, const DataType& type, int def, int rep,
               std::vector<std::string> path, ShredNode* node);
 
@@ -76,20 +78,26 @@ class Converter {
 };
 
 Status Converter::Field(const std::string& name, const DataType& type, int parent_def, int rep,
-                        std::vector<std::string> path, ShredNode* node) {
-  const int def = parent_def + 1;  // every field is OPTIONAL
+                        std::vector<std::string> path, ShredNode* node, bool required) {
+  const int def = required ? parent_def : parent_def + 1;  // every other field is OPTIONAL
   if (def > kMaxLevel) return Status::InvalidInput("parquet: schema nested too deeply at " + name);
   path.push_back(name);
   node->kind = type.kind;
   node->def_level = static_cast<uint8_t>(def);
+  node->required = required;
   node->first_leaf = static_cast<int32_t>(out_->columns.size());
+  if (required && !schema::IsPrimitive(type.kind)) {
+    return Status::InvalidInput("parquet: map " + name + " needs a primitive key type");
+  }
   if (type.kind == TypeKind::kStruct) {
     RETURN_IF_ERROR(Struct(name, type, def, rep, path, node));
   } else if (type.kind == TypeKind::kList) {
     RETURN_IF_ERROR(List(name, type, def, rep, path, node));
+  } else if (type.kind == TypeKind::kMap) {
+    RETURN_IF_ERROR(Map(name, type, def, rep, path, node));
   } else {
     SchemaElement element;
-    element.repetition = Repetition::kOptional;
+    element.repetition = required ? Repetition::kRequired : Repetition::kOptional;
     element.name = name;
     RETURN_IF_ERROR(Leaf(std::move(element), type, def, rep, std::move(path), node));
   }
@@ -142,6 +150,46 @@ Status Converter::List(const std::string& name, const DataType& type, int def, i
                &node->children[0]);
 }
 
+// The canonical MAP (§2.3): like a list, the repeated "key_value" group adds one definition and
+// one repetition level; its "key" child is REQUIRED (no level of its own), "value" OPTIONAL.
+Status Converter::Map(const std::string& name, const DataType& type, int def, int rep,
+                      const std::vector<std::string>& path, ShredNode* node) {
+  if (type.key == nullptr || type.element == nullptr) {
+    return Status::InvalidInput("parquet: map " + name + " has no key or value type");
+  }
+  if (rep + 1 > kMaxLevel) return Status::InvalidInput("parquet: maps nested too deeply");
+  SchemaElement outer;
+  outer.repetition = Repetition::kOptional;
+  outer.name = name;
+  outer.num_children = 1;
+  outer.converted_type = ConvertedType::kMap;
+  outer.logical_type.kind = LogicalType::Kind::kMap;
+  out_->elements.push_back(std::move(outer));
+  SchemaElement repeated;
+  repeated.repetition = Repetition::kRepeated;
+  repeated.name = "key_value";
+  repeated.num_children = 2;
+  out_->elements.push_back(std::move(repeated));
+  node->rep_level = static_cast<uint8_t>(rep + 1);
+  node->children.resize(2);
+  std::vector<std::string> entry_path = path;
+  entry_path.push_back("key_value");
+  RETURN_IF_ERROR(Field("key", *type.key, def + 1, rep + 1, entry_path, &node->children[0],
+                        /*required=*/true));
+  return Field("value", *type.element, def + 1, rep + 1, std::move(entry_path), &node->children[1]);
+}
+
+// INT32 with INT(bits, signed): what Hive and Athena read into tinyint, smallint and int.
+void AnnotateInt32(int bits, SchemaElement* element) {
+  element->type = Type::kInt32;
+  element->converted_type = bits == 8    ? ConvertedType::kInt8
+                            : bits == 16 ? ConvertedType::kInt16
+                                         : ConvertedType::kInt32;
+  element->logical_type.kind = LogicalType::Kind::kInteger;
+  element->logical_type.bit_width = static_cast<int8_t>(bits);
+  element->logical_type.is_signed = true;
+}
+
 // Physical type and annotations of a leaf (§2.4, §2.5).
 Status Converter::Leaf(SchemaElement element, const DataType& type, int def, int rep,
                        std::vector<std::string> path, ShredNode* node) {
@@ -159,12 +207,34 @@ Status Converter::Leaf(SchemaElement element, const DataType& type, int def, int
       element.logical_type.bit_width = 64;
       element.logical_type.is_signed = true;
       break;
+    case TypeKind::kInt8:
+      column.kind = LeafKind::kInt32;
+      AnnotateInt32(8, &element);
+      break;
+    case TypeKind::kInt16:
+      column.kind = LeafKind::kInt32;
+      AnnotateInt32(16, &element);
+      break;
+    case TypeKind::kInt32:
+      column.kind = LeafKind::kInt32;
+      AnnotateInt32(32, &element);
+      break;
     case TypeKind::kDouble:
       column.kind = LeafKind::kDouble;
       element.type = Type::kDouble;
       break;
+    case TypeKind::kFloat:
+      column.kind = LeafKind::kFloat;
+      element.type = Type::kFloat;
+      break;
+    case TypeKind::kBinary:
+      column.kind = LeafKind::kBinary;
+      element.type = Type::kByteArray;
+      break;
     case TypeKind::kString:
-    case TypeKind::kJson:  // JSON text in a STRING column: readable as string everywhere (§2.4)
+    case TypeKind::kChar:     // char(n) and varchar(n) are strings in Parquet; readers apply n
+    case TypeKind::kVarchar:  // (the decoder already truncated longer values)
+    case TypeKind::kJson:     // JSON text in a STRING column: readable as string everywhere (§2.4)
       column.kind = LeafKind::kString;
       element.type = Type::kByteArray;
       element.converted_type = ConvertedType::kUtf8;
@@ -185,6 +255,7 @@ Status Converter::Leaf(SchemaElement element, const DataType& type, int def, int
       break;
     case TypeKind::kStruct:
     case TypeKind::kList:
+    case TypeKind::kMap:
       return Status::Internal("parquet: nested type reached the leaf converter");
   }
   column.physical_type = *element.type;

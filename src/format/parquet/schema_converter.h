@@ -1,10 +1,13 @@
 // Table schema -> Parquet schema (parquet.md §2): the flattened SchemaElement list for the
 // footer, one ColumnDescriptor per leaf, and the tree the shredder walks to compute levels.
 //
-// Every column and field is OPTIONAL (any value may be null). Structs become plain groups, lists
-// the canonical 3-level form `optional group x (LIST) { repeated group list { optional T
-// element; } }` (§2.3). Leaf types and annotations follow §2.4 and the compatibility profile §9:
-// ConvertedType and LogicalType both written wherever one exists.
+// Every column and field is OPTIONAL (any value may be null), except map keys. Structs become
+// plain groups, lists the canonical 3-level form `optional group x (LIST) { repeated group list {
+// optional T element; } }`, maps `optional group x (MAP) { repeated group key_value { required K
+// key; optional V value; } }` (§2.3). Leaf types and annotations follow §2.4 and the
+// compatibility profile §9: ConvertedType and LogicalType both written wherever one exists, and
+// what Hive and Athena expect for the Glue type (tinyint/smallint/int: INT32 + INT(8/16/32);
+// float: FLOAT; char/varchar/string: BYTE_ARRAY STRING; binary: BYTE_ARRAY unannotated).
 #pragma once
 
 #include <cstdint>
@@ -20,9 +23,12 @@ namespace datalake::format::parquet {
 // How a leaf's cells become physical values.
 enum class LeafKind {
   kBoolean,          // BOOLEAN
+  kInt32,            // INT32, INT(8/16/32, signed) (tinyint, smallint, int)
   kInt64,            // INT64, INT(64, signed)
+  kFloat,            // FLOAT
   kDouble,           // DOUBLE
   kString,           // BYTE_ARRAY, STRING (also JSON columns: §2.4 says STRING is safest)
+  kBinary,           // BYTE_ARRAY, unannotated
   kDecimal,          // FIXED_LEN_BYTE_ARRAY(minimal length), DECIMAL(p, s)
   kDate,             // INT32, DATE
   kTimestampMicros,  // INT64, TIMESTAMP(isAdjustedToUTC, MICROS)
@@ -45,11 +51,12 @@ struct ColumnDescriptor {
 struct ShredNode {
   schema::TypeKind kind = schema::TypeKind::kStruct;
   uint8_t def_level = 0;   // the definition level reached when this node is non-null
-  uint8_t rep_level = 0;   // kList: the repetition level of its second and later elements
+  uint8_t rep_level = 0;   // kList/kMap: the repetition level of second and later elements
   int32_t leaf = -1;       // leaves: index of the ColumnDescriptor
+  bool required = false;   // a map key: never null, adds no definition level
   int32_t first_leaf = 0;  // the leaves below this node are [first_leaf, end_leaf)
   int32_t end_leaf = 0;
-  std::vector<ShredNode> children;  // kStruct: one per field; kList: the element
+  std::vector<ShredNode> children;  // kStruct: one per field; kList: the element; kMap: key, value
 };
 
 struct ParquetSchema {

@@ -37,6 +37,7 @@ bool Shredder::Value(const ShredNode& node, uint8_t rep, uint8_t parent_def) {
   if (pos_ >= row_->size()) return Fail(node, "row holds fewer cells than the schema describes");
   const Cell& cell = row_->cell(pos_++);
   if (cell.kind == CellKind::kNull) {
+    if (node.required) return Fail(node, "null map key");
     Nulls(node, rep, parent_def);
     return true;
   }
@@ -49,7 +50,24 @@ bool Shredder::Value(const ShredNode& node, uint8_t rep, uint8_t parent_def) {
     return true;
   }
   if (cell.kind == CellKind::kList) return List(node, cell, rep);
+  if (cell.kind == CellKind::kMap) return Map(node, cell, rep);
   return Scalar(node, cell, rep);
+}
+
+// A present map, shredded like a list of (key, value) entries: def_level when empty; the
+// entries sit one level deeper (the repeated "key_value" group).
+bool Shredder::Map(const ShredNode& node, const Cell& cell, uint8_t rep) {
+  if (cell.count == 0) {
+    Nulls(node, rep, node.def_level);
+    return true;
+  }
+  const auto entry_def = static_cast<uint8_t>(node.def_level + 1);
+  for (uint32_t i = 0; i < cell.count; ++i) {
+    const uint8_t entry_rep = i == 0 ? rep : node.rep_level;
+    if (!Value(node.children[0], entry_rep, entry_def)) return false;
+    if (!Value(node.children[1], entry_rep, entry_def)) return false;
+  }
+  return true;
 }
 
 // A present list: def_level when empty; its elements sit one level deeper (the repeated
@@ -83,10 +101,21 @@ bool Shredder::Scalar(const ShredNode& node, const Cell& cell, uint8_t rep) {
     case LeafKind::kTimestampMicros:
       writer.AddInt64(rep, cell.i);
       return true;
+    case LeafKind::kInt32:
+      if (cell.i < std::numeric_limits<int32_t>::min() ||
+          cell.i > std::numeric_limits<int32_t>::max()) {
+        return Fail(node, "integer outside the INT32 range");
+      }
+      writer.AddInt32(rep, static_cast<int32_t>(cell.i));
+      return true;
     case LeafKind::kDouble:
       writer.AddDouble(rep, cell.d);
       return true;
+    case LeafKind::kFloat:
+      writer.AddFloat(rep, static_cast<float>(cell.d));
+      return true;
     case LeafKind::kString:
+    case LeafKind::kBinary:
       writer.AddByteArray(rep, row_->bytes(cell));
       return true;
     case LeafKind::kDate:

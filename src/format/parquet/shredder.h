@@ -36,6 +36,7 @@ class Shredder {
  private:
   bool Value(const ShredNode& node, uint8_t rep, uint8_t parent_def);
   bool List(const ShredNode& node, const Cell& cell, uint8_t rep);
+  bool Map(const ShredNode& node, const Cell& cell, uint8_t rep);
   bool Scalar(const ShredNode& node, const Cell& cell, uint8_t rep);
   void Nulls(const ShredNode& node, uint8_t rep, uint8_t def);
   bool Fail(const ShredNode& node, std::string what);

@@ -71,6 +71,7 @@ void StatisticsBuilder::EncodeMinMax(Statistics* out) const {
       max.push_back(static_cast<char>(max_int_));
       break;
     case LeafKind::kDate:
+    case LeafKind::kInt32:
       PutInt32(static_cast<int32_t>(min_int_), &min);
       PutInt32(static_cast<int32_t>(max_int_), &max);
       break;
@@ -87,7 +88,13 @@ void StatisticsBuilder::EncodeMinMax(Statistics* out) const {
       PutDouble(min_double_ == 0 ? -0.0 : min_double_, &min);
       PutDouble(max_double_ == 0 ? +0.0 : max_double_, &max);
       break;
+    case LeafKind::kFloat:  // the same rules; the values are floats widened exactly
+      if (has_nan_) return;
+      PutFloat(min_double_ == 0 ? -0.0f : static_cast<float>(min_double_), &min);
+      PutFloat(max_double_ == 0 ? +0.0f : static_cast<float>(max_double_), &max);
+      break;
     case LeafKind::kString:
+    case LeafKind::kBinary:  // unannotated BYTE_ARRAY sorts unsigned byte-wise too
       if (min_bytes_.size() > kMaxStatisticsValueBytes ||
           max_bytes_.size() > kMaxStatisticsValueBytes) {
         return;
@@ -105,7 +112,8 @@ void StatisticsBuilder::EncodeMinMax(Statistics* out) const {
       return;  // INT96 has no usable order (§2.5, §5.1)
   }
   const Type type = column_.physical_type;
-  if (type == Type::kInt32 || type == Type::kInt64 || type == Type::kDouble) {
+  if (type == Type::kInt32 || type == Type::kInt64 || type == Type::kFloat ||
+      type == Type::kDouble) {
     out->min = min;  // deprecated fields: defined as signed order (§5.1)
     out->max = max;
   }

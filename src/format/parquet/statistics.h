@@ -1,10 +1,11 @@
 // Column-chunk statistics (parquet.md §5.1): null_count always; min_value/max_value in the
 // column's sort order, PLAIN-encoded without length prefix; the deprecated min/max only for
-// signed-order physical types (INT32/INT64/DOUBLE), as Arrow does.
+// signed-order physical types (INT32/INT64/FLOAT/DOUBLE), as Arrow does.
 //
-// Sort orders: signed for INT64, DATE and TIMESTAMP; IEEE for DOUBLE; false < true for BOOLEAN;
-// unsigned byte-wise for strings; by signed value for decimals (never memcmp of the two's-
-// complement bytes: Trino rejects min > max as corrupted, §7.6); none for INT96 (null_count only).
+// Sort orders: signed for INT32, INT64, DATE and TIMESTAMP; IEEE for FLOAT and DOUBLE; false <
+// true for BOOLEAN; unsigned byte-wise for strings and binary; by signed value for decimals (never
+// memcmp of the two's- complement bytes: Trino rejects min > max as corrupted, §7.6); none for
+// INT96 (null_count only).
 #pragma once
 
 #include <cstdint>
@@ -27,8 +28,8 @@ class StatisticsBuilder {
 
   void AddNulls(int64_t count) { null_count_ += count; }
   void UpdateBool(bool v);
-  void UpdateInt(int64_t v);  // INT32 (dates) and INT64 (ints, timestamps)
-  void UpdateDouble(double v);
+  void UpdateInt(int64_t v);    // INT32 (ints, dates) and INT64 (ints, timestamps)
+  void UpdateDouble(double v);  // also FLOAT
   void UpdateBytes(std::string_view v);
   void UpdateDecimal(Int128 v);
 
