@@ -5,29 +5,18 @@
 #include <string_view>
 
 #include "aws/http.h"
+#include "common/ascii.h"
 
 namespace datalake::aws {
 namespace {
 
 constexpr std::string_view kTimeoutMarker = ": timed out: ";
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::string_view HttpResponse::HeaderValue(std::string_view name) const {
   for (const Header& header : headers) {
-    if (EqualsIgnoreCase(header.name, name)) return header.value;
+    if (EqualsIgnoringAsciiCase(header.name, name)) return header.value;
   }
   return {};
 }
@@ -48,7 +37,7 @@ std::string UrlOrigin(std::string_view url) {
   const bool has_port =
       colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket);
   std::string origin = std::string(scheme) + "://" + std::string(authority);
-  if (!has_port) origin += EqualsIgnoreCase(scheme, "http") ? ":80" : ":443";
+  if (!has_port) origin += EqualsIgnoringAsciiCase(scheme, "http") ? ":80" : ":443";
   return origin;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/ascii.h"
 #include "decode/decimal.h"
 #include "decode/decoder_impl.h"
 #include "decode/json_text.h"
@@ -21,15 +22,6 @@ namespace datalake::decode {
 namespace {
 
 using ondemand::json_type;
-
-bool EqualsIgnoreCase(std::string_view s, std::string_view lower) {
-  if (s.size() != lower.size()) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] - 'A' + 'a') : s[i];
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
 
 // The text of a number token as written (simdjson's raw tokens include trailing whitespace).
 std::string_view NumberToken(ondemand::value& value) {
@@ -254,9 +246,9 @@ Status RecordDecoder::Impl::DecodeBool(ondemand::value& value, json_type type) {
   std::string_view text;
   bool ok = false;
   if (type == json_type::string) RETURN_IF_ERROR(ReadString(value, &text, &ok));
-  if (ok && EqualsIgnoreCase(text, "true")) {
+  if (ok && EqualsIgnoringAsciiCase(text, "true")) {
     row->AppendBool(true);
-  } else if (ok && EqualsIgnoreCase(text, "false")) {
+  } else if (ok && EqualsIgnoringAsciiCase(text, "false")) {
     row->AppendBool(false);
   } else {
     Nullify(Reason::kSerialization);
@@ -394,8 +386,8 @@ void RecordDecoder::Impl::DecodeKey(std::string_view text, const schema::DataTyp
       }
       break;
     case schema::TypeKind::kBoolean:
-      if (EqualsIgnoreCase(text, "true") || EqualsIgnoreCase(text, "false")) {
-        row->AppendBool(EqualsIgnoreCase(text, "true"));
+      if (EqualsIgnoringAsciiCase(text, "true") || EqualsIgnoringAsciiCase(text, "false")) {
+        row->AppendBool(EqualsIgnoringAsciiCase(text, "true"));
         return;
       }
       break;

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/ascii.h"
 #include "schema/schema.h"
 
 namespace datalake::schema {
@@ -105,8 +106,6 @@ bool IsWordChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-char ToLowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 // FNV-1a, 64 bit: tiny, stable across platforms and releases (std::hash is neither), and good
 // enough to separate column names. Suffixes are persisted in Glue tables, so never change it.
 uint64_t Fnv1a64(std::string_view s) {
@@ -175,7 +174,7 @@ std::string Sanitize(std::string_view name, bool lowercase) {
     if (static_cast<unsigned char>(c) < 0x80) {
       ++pos;
       if (IsWordChar(c)) {
-        out += lowercase ? ToLowerAscii(c) : c;
+        out += lowercase ? AsciiLower(c) : c;
         in_run = false;
       } else {
         add_run();
@@ -198,12 +197,6 @@ std::string Sanitize(std::string_view name, bool lowercase) {
   return out;
 }
 
-std::string FoldCase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ToLowerAscii(c);
-  return out;
-}
-
 // Resolve collisions among `names` (raw) sanitised to `sanitized`, where two names collide when
 // their folded forms are equal (`fold_case`: ignoring ASCII case). The keeper of each folded
 // name is a raw name already in sanitised form, else the smallest raw name; every other one gets
@@ -213,7 +206,7 @@ std::vector<std::string> ResolveCollisions(const std::vector<std::string>& names
                                            std::vector<std::string> sanitized, bool fold_case,
                                            const std::unordered_set<std::string>& taken_before) {
   const size_t n = names.size();
-  auto folded = [&](const std::string& s) { return fold_case ? FoldCase(s) : s; };
+  auto folded = [&](const std::string& s) { return fold_case ? AsciiLowercase(s) : s; };
   std::vector<std::string> keys(n);
   for (size_t i = 0; i < n; ++i) keys[i] = folded(sanitized[i]);
 

@@ -5,22 +5,11 @@
 #include <utility>
 #include <vector>
 
+#include "common/ascii.h"
 #include "schema/schema.h"
 
 namespace datalake::schema {
 namespace {
-
-bool EqualIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 class Merger {
  public:
@@ -52,7 +41,7 @@ class Merger {
     for (const Field& old : existing.fields) {
       int found = -1;
       for (size_t i = 0; i < wanted.fields.size() && found < 0; ++i) {
-        if (!matched[i] && EqualIgnoringCase(wanted.fields[i].name, old.name)) {
+        if (!matched[i] && EqualsIgnoringAsciiCase(wanted.fields[i].name, old.name)) {
           found = static_cast<int>(i);
         }
       }

@@ -6,6 +6,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "common/ascii.h"
 #include "schema/schema.h"
 #include "sync/lake_layout.h"
 
@@ -53,11 +54,7 @@ bool LocationIsPath(const std::string& location, const std::string& path) {
 }  // namespace
 
 std::string GlueDatabaseName(const std::string& source_database) {
-  std::string lower = source_database;
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return schema::ShortenedName(lower, schema::kMaxNameBytes);
+  return schema::ShortenedName(AsciiLowercase(source_database), schema::kMaxNameBytes);
 }
 
 Result<std::vector<StreamTable>> ResolveTables(const protocol::ConfiguredCatalog& catalog,
