@@ -2,6 +2,11 @@
 // 0f165a56) verbatim, with optional extensions appended: new top-level properties after
 // `glue_catalog_float_as_decimal` (order 13 and up), a third credentials option, optional
 // members in the two original credentials options, and "ZSTD" at the end of the JSONL codecs.
+// Three deliberate departures, found by validating configs as the platform does (draft-07):
+// `credentials` and `region` are required only without `local_lake_path` (top-level `if`/`else`;
+// they moved out of `required` and carry `always_show` so the Airbyte UI still shows them up
+// front), and every `format` option says `"type": "object"`, which the UI requires of oneOf
+// options. Every config the original's spec accepts is still accepted.
 // Keeping the original text intact (member order included) is what makes existing saved configs
 // and UIs keep working, and keeps SPEC output diffable against the original's.
 
@@ -24,7 +29,12 @@ constexpr const char* kSpecJson = R"json({
     "$schema": "http://json-schema.org/draft-07/schema#",
     "title": "AWS Datalake Destination Spec",
     "type": "object",
-    "required": ["credentials", "region", "bucket_name", "lakeformation_database_name"],
+    "required": ["bucket_name", "lakeformation_database_name"],
+    "if": {
+      "required": ["local_lake_path"],
+      "properties": {"local_lake_path": {"minLength": 1}}
+    },
+    "else": {"required": ["credentials", "region"]},
     "additionalProperties": false,
     "properties": {
       "aws_account_id": {
@@ -38,6 +48,7 @@ constexpr const char* kSpecJson = R"json({
         "title": "Authentication mode",
         "description": "Choose How to Authenticate to AWS.",
         "type": "object",
+        "always_show": true,
         "oneOf": [
           {
             "type": "object",
@@ -162,6 +173,7 @@ constexpr const char* kSpecJson = R"json({
           "us-west-1",
           "us-west-2"
         ],
+        "always_show": true,
         "order": 3
       },
       "bucket_name": {
@@ -209,6 +221,7 @@ constexpr const char* kSpecJson = R"json({
         "description": "Format of the data output.",
         "oneOf": [
           {
+            "type": "object",
             "title": "JSON Lines: Newline-delimited JSON",
             "required": ["format_type"],
             "properties": {
@@ -228,6 +241,7 @@ constexpr const char* kSpecJson = R"json({
             }
           },
           {
+            "type": "object",
             "title": "Parquet: Columnar Storage",
             "required": ["format_type"],
             "properties": {

@@ -58,6 +58,11 @@ void ExpectSuperset(const json::Value& original, const json::Value& ours, const 
       last_index = index;
       ExpectSuperset(value, *mine, path + "." + key, extended);
     }
+  } else if (original.is_array() && path == "spec.connectionSpecification.required") {
+    // The one array that shrinks: credentials and region are required through `else` instead
+    // (see ConditionalRequirements), so that a local lake needs neither.
+    EXPECT_EQ(Strings(ours),
+              (std::vector<std::string>{"bucket_name", "lakeformation_database_name"}));
   } else if (original.is_array()) {
     ASSERT_GE(ours.items().size(), original.items().size()) << path;
     for (size_t i = 0; i < original.items().size(); ++i) {
@@ -102,8 +107,39 @@ TEST(SpecTest, ConnectionSpecificationHeader) {
   EXPECT_EQ(Text(cs, "type"), "object");
   EXPECT_EQ(*cs.Find("additionalProperties"), json::Value::Bool(false));
   EXPECT_EQ(Strings(*cs.Find("required")),
-            (std::vector<std::string>{"credentials", "region", "bucket_name",
-                                      "lakeformation_database_name"}));
+            (std::vector<std::string>{"bucket_name", "lakeformation_database_name"}));
+}
+
+// credentials and region are required unless local_lake_path is set and not empty (what
+// ParseConfig accepts); the UI, which reads only `required`, is told to show them anyway.
+TEST(SpecTest, ConditionalRequirements) {
+  const json::Value& cs = ConnectionSpec();
+  ASSERT_NE(cs.Find("if"), nullptr);
+  EXPECT_EQ(json::Serialize(*cs.Find("if")),
+            R"({"required":["local_lake_path"],"properties":{"local_lake_path":{"minLength":1}}})");
+  ASSERT_NE(cs.Find("else"), nullptr);
+  EXPECT_EQ(json::Serialize(*cs.Find("else")), R"({"required":["credentials","region"]})");
+  EXPECT_EQ(cs.Find("then"), nullptr);
+  for (const char* name : {"credentials", "region"}) {
+    ASSERT_NE(Property(name).Find("always_show"), nullptr) << name;
+    EXPECT_EQ(*Property(name).Find("always_show"), json::Value::Bool(true)) << name;
+  }
+}
+
+// The Airbyte UI renders a oneOf as a selector only when the parent and every option are typed
+// objects.
+TEST(SpecTest, EveryOneOfOptionIsAnObject) {
+  int options = 0;
+  for (const auto& [name, property] : ConnectionSpec().Find("properties")->members()) {
+    const json::Value* one_of = property.Find("oneOf");
+    if (one_of == nullptr) continue;
+    EXPECT_EQ(Text(property, "type"), "object") << name;
+    for (const json::Value& option : one_of->items()) {
+      EXPECT_EQ(Text(option, "type"), "object") << name << ": " << Text(option, "title");
+      ++options;
+    }
+  }
+  EXPECT_EQ(options, 5) << "3 credentials options and 2 formats";
 }
 
 TEST(SpecTest, PropertiesInOriginalOrderThenExtensions) {

@@ -28,7 +28,8 @@ test('spec prints exactly one SPEC message, a superset of the original spec', as
     assert.deepEqual(spec.supported_destination_sync_modes, ['overwrite', 'append']);
     assert.equal(spec.supportsIncremental, true);
     const cs = spec.connectionSpecification;
-    assert.deepEqual(cs.required, ['credentials', 'region', 'bucket_name', 'lakeformation_database_name']);
+    assert.deepEqual(cs.required, ['bucket_name', 'lakeformation_database_name']);
+    assert.deepEqual(cs.else, { required: ['credentials', 'region'] });
     const names = Object.keys(cs.properties);
     assert.deepEqual(names.slice(0, ORIGINAL_PROPERTIES.length), ORIGINAL_PROPERTIES);
     for (const e of EXTENSIONS) assert.ok(names.includes(e), e);
