@@ -14,6 +14,10 @@
 #include "protocol/protocol.h"
 #include "sync/sync.h"
 
+#ifndef DATALAKE_VERSION
+#error "DATALAKE_VERSION (the CMake project version) must be defined"
+#endif
+
 namespace datalake::cli {
 namespace {
 
@@ -25,6 +29,8 @@ constexpr const char* kUsage =
     "  check --config CONFIG                     check that the destination can be written\n"
     "  write --config CONFIG --catalog CATALOG   write the Airbyte messages read on stdin\n"
     "\n"
+    "  --version                                 print the connector's version\n"
+    "\n"
     "CONFIG and CATALOG are paths to JSON files (relative or absolute). Output is Airbyte\n"
     "protocol messages on stdout, one per line. See README.md for the configuration.\n";
 
@@ -33,6 +39,7 @@ struct CommandLine {
   std::string config_path;
   std::string catalog_path;
   bool help = false;
+  bool version = false;
 };
 
 Result<CommandLine> ParseArgs(const std::vector<std::string>& args) {
@@ -50,6 +57,8 @@ Result<CommandLine> ParseArgs(const std::vector<std::string>& args) {
     };
     if (a == "-h" || a == "--help" || a == "help") {
       cl.help = true;
+    } else if (a == "--version") {
+      cl.version = true;
     } else if (a == "spec" || a == "check" || a == "write" || a == "--spec" || a == "--check" ||
                a == "--write") {
       std::string name = a[0] == '-' ? a.substr(2) : a;
@@ -156,6 +165,10 @@ int Main(const std::vector<std::string>& args) {
   protocol::MessageWriter out(STDOUT_FILENO);
   try {
     auto cl = ParseArgs(args);
+    if (cl.ok() && cl->version && !cl->help) {
+      std::fputs("destination-aws-datalake " DATALAKE_VERSION "\n", stdout);
+      return std::fflush(stdout) == 0 ? 0 : 1;
+    }
     if (!cl.ok() || cl->help || cl->command.empty()) {
       if (!cl.ok()) std::fprintf(stderr, "%s\n\n", cl.status().message().c_str());
       std::fputs(kUsage, cl.ok() && cl->help ? stdout : stderr);

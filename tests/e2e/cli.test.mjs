@@ -123,6 +123,21 @@ test('--help explains usage; unknown arguments fail', async () => {
 
 // Kill the destination right after it acknowledges a state: the acknowledged records must be
 // in the lake, nothing half-written may be visible, and the next sync cleans up and works.
+test('--version prints the project version from CMakeLists.txt, and nothing else', async () => {
+  const cmake = fs.readFileSync(path.join(import.meta.dirname, '../../CMakeLists.txt'), 'utf8');
+  const version = cmake.match(/project\(destination_aws_datalake VERSION (\d+\.\d+\.\d+)/)[1];
+  for (const args of [['--version'], ['spec', '--version']]) {
+    const r = await run(args);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, `destination-aws-datalake ${version}\n`);
+    assert.equal(r.stderr, '');
+  }
+  // It follows the original connector's last release, 0.1.58.
+  const [major, minor] = version.split('.').map(Number);
+  assert.ok(major > 0 || minor > 1, version);
+  assert.match((await run(['--help'])).stdout, /--version/);
+});
+
 test('a killed sync keeps every acknowledged record and shows nothing half-written', async () => {
   const dir = tempDir('kill');
   const config = localConfig(dir);
