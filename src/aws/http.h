@@ -48,7 +48,7 @@ struct HttpOptions {
   int64_t low_speed_time_s = 60;
   // Upper bound on a whole request, 0 for none (large uploads are bounded by low-speed instead).
   int64_t total_timeout_ms = 0;
-  std::string user_agent = "destination-aws-datalake";
+  std::string user_agent = "destination-aws-datalake/" DATALAKE_VERSION;
 };
 
 class HttpClient {

@@ -85,7 +85,7 @@ struct ParquetOptions {
   int zstd_level = 3;  // 1..19: Trino cannot read level >= 20 (parquet.md §4)
   // FileMetaData.created_by, "<app> version <semver> (build <hash>)": parquet-java ignores the
   // string statistics of files without a parsable one (parquet.md §1.6).
-  std::string created_by = "destination-aws-datalake version 0.1.0";
+  std::string created_by = "destination-aws-datalake version " DATALAKE_VERSION;
   std::vector<std::pair<std::string, std::string>> key_value_metadata;
 };
 

@@ -43,7 +43,8 @@ TEST(CurlHttpClientTest, SendsExactlyTheGivenHeadersAndBody) {
   EXPECT_TRUE(Contains(request.head, "\r\nHost: b.example\r\n"));
   EXPECT_TRUE(Contains(request.head, "\r\nx-amz-date: 20240301\r\n"));
   EXPECT_TRUE(Contains(request.head, "\r\nContent-Length: 5\r\n"));
-  EXPECT_TRUE(Contains(request.head, "\r\nUser-Agent: destination-aws-datalake\r\n"));
+  EXPECT_TRUE(
+      Contains(request.head, "\r\nUser-Agent: destination-aws-datalake/" DATALAKE_VERSION "\r\n"));
   EXPECT_FALSE(Contains(request.head, "Expect"));
   EXPECT_FALSE(Contains(request.head, "Accept"));
   EXPECT_FALSE(Contains(request.head, "Content-Type"));
