@@ -192,6 +192,14 @@ void AppendTimestampMicros(int64_t micros, std::string* out);
 // Render days since the epoch as "YYYY-MM-DD".
 std::string FormatDateDays(int64_t days);
 void AppendDateDays(int64_t days, std::string* out);
+// The range of every timestamp and date cell written: 0001-01-01T00:00:00.000000 ..
+// 9999-12-31T23:59:59.999999, what Hive, Athena and the java.sql.Timestamp form can read. The
+// parsers only produce values inside it; other producers (a record's emitted_at) check with these.
+bool TimestampMicrosInRange(int64_t micros);
+bool DateDaysInRange(int64_t days);
+// Epoch milliseconds as timestamp microseconds, or nullopt when the instant is outside the range
+// above (without overflowing for any int64).
+std::optional<int64_t> MillisToTimestampMicros(int64_t millis);
 
 struct CivilDate {
   int64_t year;

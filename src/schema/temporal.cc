@@ -253,6 +253,16 @@ void AppendDateDays(int64_t days, std::string* out) {
   out->append(buf, static_cast<size_t>(end - buf));
 }
 
+bool TimestampMicrosInRange(int64_t micros) { return micros >= kMinMicros && micros <= kMaxMicros; }
+
+bool DateDaysInRange(int64_t days) { return days >= kMinDays && days <= kMaxDays; }
+
+std::optional<int64_t> MillisToTimestampMicros(int64_t millis) {
+  // Compare in milliseconds first: the multiplication is then far from overflowing.
+  if (millis < kMinMicros / 1000 || millis > kMaxMicros / 1000) return std::nullopt;
+  return millis * 1000;
+}
+
 std::string FormatDateDays(int64_t days) {
   std::string out;
   AppendDateDays(days, &out);
