@@ -182,7 +182,9 @@ bool IsHiveIdentifier(std::string_view name);
 // Temporal values (implemented in temporal.cc). Each parser returns nullopt if `s` is invalid.
 // Parse an RFC 3339 date-time (see docs/TYPES.md) to microseconds since the epoch, UTC. With
 // `keep_wall_clock`, a zone offset is ignored instead of applied (timestamp_ntz).
-std::optional<int64_t> ParseTimestampMicros(std::string_view s, bool keep_wall_clock);
+// A leap second (":60") becomes :59.999999 of its minute; `*leap_second` (if given) tells.
+std::optional<int64_t> ParseTimestampMicros(std::string_view s, bool keep_wall_clock,
+                                            bool* leap_second = nullptr);
 // Parse "YYYY-MM-DD", or the date part of a date-time as written, to days since 1970-01-01.
 std::optional<int64_t> ParseDateDays(std::string_view s);
 // Render microseconds since the epoch as "YYYY-MM-DD HH:MM:SS.ffffff" (UTC).
