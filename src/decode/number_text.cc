@@ -148,7 +148,7 @@ NumberFit NumberTextToDouble(std::string_view text, double* out) {
   const int64_t magnitude = digits.int_size() - 1 - digits.FirstNonZero() + parts.exponent;
   if (magnitude > 0) return NumberFit::kOutOfRange;
   *out = parts.negative ? -0.0 : 0.0;
-  return NumberFit::kOk;
+  return NumberFit::kUnderflow;
 }
 
 }  // namespace datalake::decode

@@ -34,6 +34,7 @@ enum class NumberFit {
   kOutOfRange,   // a number, but beyond the target's range
   kNotIntegral,  // a number with a fractional part (int64 only)
   kInvalid,      // not a JSON number
+  kUnderflow,    // a nonzero number too small for a double: *out is the zero of its sign
 };
 
 // Convert a JSON number text to int64. Integral values written with a fraction or exponent

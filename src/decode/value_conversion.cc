@@ -148,6 +148,7 @@ Status RecordDecoder::Impl::DecodeInteger(ondemand::value& value, json_type type
       Nullify(Reason::kFieldSize);
       break;
     case NumberFit::kNotIntegral:
+    case NumberFit::kUnderflow:  // never from NumberTextToInt64: 1e-400 is not integral
       Nullify(Reason::kSerialization);
       break;
     case NumberFit::kInvalid:
@@ -181,13 +182,16 @@ Status RecordDecoder::Impl::DecodeDouble(ondemand::value& value, json_type type,
       row->AppendDouble(v);
     } else if (FitsFloat(v)) {
       row->AppendDouble(ToFloat(v));
+      if (v != 0 && ToFloat(v) == 0) AddChange("TRUNCATED", Reason::kFieldSize);  // underflow
     } else {
       Nullify(Reason::kFieldSize);
     }
   };
   if (type == json_type::number) {
-    // simdjson's parser is exact and fast; it fails on overflow (and on malformed numbers).
-    if (!value.get_double().get(v)) {
+    // simdjson's parser is exact and fast; it fails on overflow (and on malformed numbers). It
+    // also gives 0 for a nonzero number below the smallest double (1e-400): zeros take the
+    // text path, which tells a real zero from an underflow.
+    if (!value.get_double().get(v) && v != 0) {
       append();
       return Status::Ok();
     }
@@ -198,6 +202,10 @@ Status RecordDecoder::Impl::DecodeDouble(ondemand::value& value, json_type type,
   switch (NumberTextToDouble(text, &v)) {
     case NumberFit::kOk:
       append();
+      break;
+    case NumberFit::kUnderflow:  // kept as the zero of its sign, and said so
+      append();
+      AddChange("TRUNCATED", Reason::kFieldSize);
       break;
     case NumberFit::kOutOfRange:
       Nullify(Reason::kFieldSize);
@@ -274,12 +282,15 @@ Status RecordDecoder::Impl::DecodeTemporal(ondemand::value& value, json_type typ
     }
     return Status::Ok();
   }
+  bool leap_second = false;
   const std::optional<int64_t> micros =
-      schema::ParseTimestampMicros(text, kind == schema::TypeKind::kTimestampNtz);
+      schema::ParseTimestampMicros(text, kind == schema::TypeKind::kTimestampNtz, &leap_second);
   if (!micros) {
     Nullify(Reason::kSerialization);
   } else {
     row->AppendTimestamp(*micros);
+    // Hive timestamps have no 60th second: :60 is stored as :59.999999 of the same minute.
+    if (leap_second) AddChange("TRUNCATED", Reason::kFieldSize);
   }
   return Status::Ok();
 }
@@ -362,8 +373,11 @@ void RecordDecoder::Impl::DecodeKey(std::string_view text, const schema::DataTyp
       double v = 0;
       const NumberFit fit = NumberTextToDouble(text, &v);
       const bool single = type.kind == schema::TypeKind::kFloat;
-      if (fit == NumberFit::kOk && (!single || FitsFloat(v))) {
+      if ((fit == NumberFit::kOk || fit == NumberFit::kUnderflow) && (!single || FitsFloat(v))) {
         row->AppendDouble(single ? ToFloat(v) : v);
+        if (fit == NumberFit::kUnderflow || (v != 0 && single && ToFloat(v) == 0)) {
+          AddChange("TRUNCATED", Reason::kFieldSize);
+        }
         return;
       }
       if (fit == NumberFit::kOk || fit == NumberFit::kOutOfRange) failure = Reason::kFieldSize;
@@ -398,13 +412,16 @@ void RecordDecoder::Impl::DecodeKey(std::string_view text, const schema::DataTyp
       }
       break;
     case schema::TypeKind::kTimestamp:
-    case schema::TypeKind::kTimestampNtz:
-      if (const std::optional<int64_t> micros =
-              schema::ParseTimestampMicros(text, type.kind == schema::TypeKind::kTimestampNtz)) {
+    case schema::TypeKind::kTimestampNtz: {
+      bool leap_second = false;
+      if (const std::optional<int64_t> micros = schema::ParseTimestampMicros(
+              text, type.kind == schema::TypeKind::kTimestampNtz, &leap_second)) {
         row->AppendTimestamp(*micros);
+        if (leap_second) AddChange("TRUNCATED", Reason::kFieldSize);
         return;
       }
       break;
+    }
     case schema::TypeKind::kBinary: {
       const size_t first_byte = row->arena()->size();
       const size_t index = row->BeginString(format::CellKind::kBinary);

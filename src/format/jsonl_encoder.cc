@@ -240,11 +240,16 @@ void JsonlEncoder::RenderScalar(TypeKind kind, const Cell& cell, const Row& row)
       AppendJsonString(row.bytes(cell), &buffer_);
       return;
     case CellKind::kTimestamp:
+      // Producers keep cells within 0001..9999 (schema.h); anything else has no readable text.
+      assert(schema::TimestampMicrosInRange(cell.i) && "timestamp outside 0001..9999");
+      if (!schema::TimestampMicrosInRange(cell.i)) break;
       buffer_.push_back('"');
       schema::AppendTimestampMicros(cell.i, &buffer_);
       buffer_.push_back('"');
       return;
     case CellKind::kDate:
+      assert(schema::DateDaysInRange(cell.i) && "date outside 0001..9999");
+      if (!schema::DateDaysInRange(cell.i)) break;
       buffer_.push_back('"');
       schema::AppendDateDays(cell.i, &buffer_);
       buffer_.push_back('"');

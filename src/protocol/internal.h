@@ -17,6 +17,9 @@ Result<StreamDescriptor> DescriptorFromJson(const json::Value& value, std::strin
 
 // Replace every occurrence of each secret in `s` by "**********". `secrets` must be ordered
 // longest first, so that a secret containing a shorter one is replaced whole.
+// Secrets of fewer bytes than this are masked only where they stand alone (not inside a word or
+// number); longer ones wherever they occur.
+inline constexpr size_t kMinSubstringSecretBytes = 8;
 std::string ReplaceSecrets(std::string_view s, const std::vector<std::string>& secrets);
 
 // Return `s` with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD.

@@ -20,6 +20,15 @@ std::string_view StripCarriageReturn(std::string_view line) {
 
 }  // namespace
 
+// A UTF-8 byte order mark before the first line (files saved by some editors, PowerShell
+// pipes) is not part of the first message.
+void LineBuffer::SkipByteOrderMark(std::string_view* line) {
+  if (!first_line_) return;
+  first_line_ = false;
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  if (line->starts_with(kBom)) line->remove_prefix(kBom.size());
+}
+
 Result<bool> LineBuffer::NextLine(std::string_view* line) {
   for (;;) {
     // Resume the search where the last one stopped: a long line arrives in many reads, and
@@ -30,6 +39,7 @@ Result<bool> LineBuffer::NextLine(std::string_view* line) {
       size_t pos = static_cast<size_t>(static_cast<const char*>(newline) - data_.get());
       *line = StripCarriageReturn(std::string_view(data_.get() + begin_, pos - begin_));
       begin_ = scan_ = pos + 1;
+      SkipByteOrderMark(line);
       return true;
     }
     scan_ = end_;
@@ -37,6 +47,7 @@ Result<bool> LineBuffer::NextLine(std::string_view* line) {
       if (begin_ == end_) return false;
       *line = StripCarriageReturn(std::string_view(data_.get() + begin_, end_ - begin_));
       begin_ = scan_ = end_;
+      SkipByteOrderMark(line);
       return true;
     }
     RETURN_IF_ERROR(Fill());

@@ -23,7 +23,8 @@ class LineBuffer {
   LineBuffer(const LineBuffer&) = delete;
   LineBuffer& operator=(const LineBuffer&) = delete;
 
-  // Set *line to the next line, without its "\n" or "\r\n", and return true; return false at
+  // Set *line to the next line, without its "\n" or "\r\n" (nor, for the first line, a leading
+  // UTF-8 byte order mark), and return true; return false at
   // end of input. A last line without a newline is still a line. The view stays valid, and at
   // least kPadding readable bytes follow it, until the next call. Once cancellation is
   // requested (common/cancel.h), kCancelled, also while waiting for input.
@@ -41,6 +42,7 @@ class LineBuffer {
   // Make room (compact, grow or shrink) and read once from the fd.
   Status Fill();
   void Reallocate(size_t new_capacity);
+  void SkipByteOrderMark(std::string_view* line);
 
   int fd_;
   std::unique_ptr<char[]> data_;  // capacity_ + kPadding bytes
@@ -49,6 +51,7 @@ class LineBuffer {
   size_t scan_ = 0;               // [begin_, scan_) is known to hold no '\n'
   size_t end_ = 0;                // end of the data read
   bool eof_ = false;
+  bool first_line_ = true;  // a byte order mark is skipped at the start of the input only
   uint64_t bytes_read_ = 0;
 };
 

@@ -182,7 +182,9 @@ bool IsHiveIdentifier(std::string_view name);
 // Temporal values (implemented in temporal.cc). Each parser returns nullopt if `s` is invalid.
 // Parse an RFC 3339 date-time (see docs/TYPES.md) to microseconds since the epoch, UTC. With
 // `keep_wall_clock`, a zone offset is ignored instead of applied (timestamp_ntz).
-std::optional<int64_t> ParseTimestampMicros(std::string_view s, bool keep_wall_clock);
+// A leap second (":60") becomes :59.999999 of its minute; `*leap_second` (if given) tells.
+std::optional<int64_t> ParseTimestampMicros(std::string_view s, bool keep_wall_clock,
+                                            bool* leap_second = nullptr);
 // Parse "YYYY-MM-DD", or the date part of a date-time as written, to days since 1970-01-01.
 std::optional<int64_t> ParseDateDays(std::string_view s);
 // Render microseconds since the epoch as "YYYY-MM-DD HH:MM:SS.ffffff" (UTC).
@@ -192,6 +194,14 @@ void AppendTimestampMicros(int64_t micros, std::string* out);
 // Render days since the epoch as "YYYY-MM-DD".
 std::string FormatDateDays(int64_t days);
 void AppendDateDays(int64_t days, std::string* out);
+// The range of every timestamp and date cell written: 0001-01-01T00:00:00.000000 ..
+// 9999-12-31T23:59:59.999999, what Hive, Athena and the java.sql.Timestamp form can read. The
+// parsers only produce values inside it; other producers (a record's emitted_at) check with these.
+bool TimestampMicrosInRange(int64_t micros);
+bool DateDaysInRange(int64_t days);
+// Epoch milliseconds as timestamp microseconds, or nullopt when the instant is outside the range
+// above (without overflowing for any int64).
+std::optional<int64_t> MillisToTimestampMicros(int64_t millis);
 
 struct CivilDate {
   int64_t year;

@@ -7,7 +7,8 @@
 //
 // Decisions beyond docs/TYPES.md:
 // - A leap second (":60") is accepted in any minute and clamped to :59.999999 of that minute, so
-//   it sorts after every other instant of the minute and never spills into the next one.
+//   it sorts after every other instant of the minute and never spills into the next one (a
+//   change of the value: the decoder records it as TRUNCATED).
 // - After the zone offset is applied, the instant must still lie within
 //   0001-01-01T00:00:00Z..9999-12-31T23:59:59.999999Z ("0001-01-01T00:30:00+01:00" is invalid for
 //   a timestamp; with keep_wall_clock the offset is ignored, so it is valid there).
@@ -131,7 +132,8 @@ bool ParseZone(std::string_view s, size_t pos, int64_t* offset_seconds) {
 
 // The wall-clock time of day in microseconds and the zone offset of the text after the date
 // (s[10...], which starts with the separator).
-bool ParseTimeAndZone(std::string_view s, int64_t* time_micros, int64_t* offset_seconds) {
+bool ParseTimeAndZone(std::string_view s, int64_t* time_micros, int64_t* offset_seconds,
+                      bool* leap_second = nullptr) {
   if (s.size() < 19) return false;
   if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return false;
   unsigned hour, minute, second;
@@ -145,6 +147,7 @@ bool ParseTimeAndZone(std::string_view s, int64_t* time_micros, int64_t* offset_
   if (!ParseFraction(s, &pos, &fraction)) return false;
   if (!ParseZone(s, pos, offset_seconds)) return false;
   if (second == 60) {  // leap second: the last representable instant of the minute
+    if (leap_second != nullptr) *leap_second = true;
     second = 59;
     fraction = kMicrosPerSecond - 1;
   }
@@ -197,13 +200,15 @@ void FloorDivMod(int64_t a, int64_t b, int64_t* q, int64_t* r) {
 
 }  // namespace
 
-std::optional<int64_t> ParseTimestampMicros(std::string_view s, bool keep_wall_clock) {
+std::optional<int64_t> ParseTimestampMicros(std::string_view s, bool keep_wall_clock,
+                                            bool* leap_second) {
+  if (leap_second != nullptr) *leap_second = false;
   if (s.size() < 10) return std::nullopt;
   const std::optional<int64_t> days = ParseDatePart(s);
   if (!days) return std::nullopt;
   if (s.size() == 10) return *days * kMicrosPerDay;
   int64_t time_micros, offset_seconds;
-  if (!ParseTimeAndZone(s, &time_micros, &offset_seconds)) return std::nullopt;
+  if (!ParseTimeAndZone(s, &time_micros, &offset_seconds, leap_second)) return std::nullopt;
   int64_t micros = *days * kMicrosPerDay + time_micros;
   if (!keep_wall_clock) micros -= offset_seconds * kMicrosPerSecond;
   if (micros < kMinMicros || micros > kMaxMicros) return std::nullopt;
@@ -251,6 +256,16 @@ void AppendDateDays(int64_t days, std::string* out) {
   char buf[32];
   const char* end = PutDate(buf, days);
   out->append(buf, static_cast<size_t>(end - buf));
+}
+
+bool TimestampMicrosInRange(int64_t micros) { return micros >= kMinMicros && micros <= kMaxMicros; }
+
+bool DateDaysInRange(int64_t days) { return days >= kMinDays && days <= kMaxDays; }
+
+std::optional<int64_t> MillisToTimestampMicros(int64_t millis) {
+  // Compare in milliseconds first: the multiplication is then far from overflowing.
+  if (millis < kMinMicros / 1000 || millis > kMaxMicros / 1000) return std::nullopt;
+  return millis * 1000;
 }
 
 std::string FormatDateDays(int64_t days) {

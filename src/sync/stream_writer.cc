@@ -325,7 +325,13 @@ void StreamWriter::AppendMetaColumns(const protocol::Message& record) {
   size_t id = row->BeginString(format::CellKind::kString);
   context_.uuids->AppendV4(row->arena());
   row->EndString(id);
-  row->AppendTimestamp(record.emitted_at_ms * 1000);
+  // An emitted_at outside 0001..9999 has no timestamp readers can read: null, with a change.
+  const std::optional<int64_t> extracted_at = schema::MillisToTimestampMicros(record.emitted_at_ms);
+  if (extracted_at) {
+    row->AppendTimestamp(*extracted_at);
+  } else {
+    row->AppendNull();
+  }
   row->AppendStruct();
   row->AppendInt64(origin_.sync_id);
   size_t list = row->BeginList();
@@ -353,6 +359,13 @@ void StreamWriter::AppendMetaColumns(const protocol::Message& record) {
     row->AppendString(c.field);
     row->AppendString(c.change);
     row->AppendString(c.reason);
+    ++count;
+  }
+  if (!extracted_at) {
+    row->AppendStruct();
+    row->AppendString("_airbyte_extracted_at");
+    row->AppendString("NULLED");
+    row->AppendString("DESTINATION_FIELD_SIZE_LIMITATION");
     ++count;
   }
   row->EndList(list, count);

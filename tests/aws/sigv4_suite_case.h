@@ -2,8 +2,8 @@
 // tests/aws-signing-test-suite/v4/<case>/, see aws-wire.md §1.9) into a SignableRequest, a
 // SigningConfig and the expected strings.
 //
-// The suite lives beside the checkout, at DATALAKE_SOURCE_DIR/../shared/data/..., which is where
-// CI puts a copy of shared/. Missing folder: SuiteCaseNames() is empty and tests skip.
+// The suite is part of the repository's test data, tests/aws/testdata/aws-sigv4-test-suite
+// (Apache-2.0, its LICENSE beside it). A missing folder is a failure, never a skip.
 #pragma once
 
 #include <algorithm>
@@ -22,7 +22,7 @@
 namespace datalake::aws::testing {
 
 inline std::filesystem::path SuiteDir() {
-  return std::filesystem::path(DATALAKE_SOURCE_DIR "/../shared/data/aws-sigv4-test-suite/v4");
+  return std::filesystem::path(DATALAKE_SOURCE_DIR "/tests/aws/testdata/aws-sigv4-test-suite/v4");
 }
 
 // Return the sorted case folder names, or nothing when the suite is not there.

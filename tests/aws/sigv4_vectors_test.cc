@@ -1,5 +1,5 @@
-// Known-answer tests for Sign() with every expected value a literal, so they stand without the
-// shared suite folder:
+// Known-answer tests for Sign() with every expected value a literal, so they stand on their own
+// (sigv4_suite_test.cc reads the whole suite from tests/aws/testdata):
 // - cases of the official SigV4 suite (aws-c-auth tests/aws-signing-test-suite/v4, transcribed
 //   from header-canonical-request.txt / header-string-to-sign.txt / header-signature.txt),
 // - the S3 user guide "Example: GET Object" (aws-wire.md §1.9),

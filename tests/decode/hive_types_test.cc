@@ -65,7 +65,9 @@ TEST_F(HiveTypesTest, FloatHoldsTheNearestFloatAndRejectsWhatIsBeyondIt) {
   EXPECT_EQ(Convert(TypeKind::kFloat, "3.5e38"), kSize);
   EXPECT_EQ(Convert(TypeKind::kFloat, "-1e39"), kSize);
   EXPECT_EQ(Convert(TypeKind::kFloat, "1e400"), kSize);
-  EXPECT_EQ(Convert(TypeKind::kFloat, "1e-50"), "0d");  // underflow to zero, as JSON parsers do
+  // Underflow to zero: the zero of its sign, and said so (the value was not zero).
+  EXPECT_EQ(Convert(TypeKind::kFloat, "1e-50"), "0d | v TRUNCATED FIELD_SIZE");
+  EXPECT_EQ(Convert(TypeKind::kFloat, "-1e-50"), "-0d | v TRUNCATED FIELD_SIZE");
   EXPECT_EQ(Convert(TypeKind::kFloat, "\"NaN\""), kSer);
   EXPECT_EQ(Convert(TypeKind::kFloat, "{}"), kSer);
 }

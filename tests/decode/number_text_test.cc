@@ -69,9 +69,9 @@ TEST(NumberTextTest, Double) {
   EXPECT_EQ(v, 0.1);
   EXPECT_EQ(NumberTextToDouble("1e400", &v), NumberFit::kOutOfRange);
   EXPECT_EQ(NumberTextToDouble("0.0000001e316", &v), NumberFit::kOutOfRange);
-  EXPECT_EQ(NumberTextToDouble("100000e-400", &v), NumberFit::kOk);
+  EXPECT_EQ(NumberTextToDouble("100000e-400", &v), NumberFit::kUnderflow);
   EXPECT_EQ(v, 0.0);
-  EXPECT_EQ(NumberTextToDouble("-1e-400", &v), NumberFit::kOk);
+  EXPECT_EQ(NumberTextToDouble("-1e-400", &v), NumberFit::kUnderflow);
   EXPECT_TRUE(v == 0.0 && std::signbit(v));
   EXPECT_EQ(NumberTextToDouble("NaN", &v), NumberFit::kInvalid);
 }

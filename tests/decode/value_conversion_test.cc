@@ -29,6 +29,7 @@ class ConversionTest : public ::testing::Test {
 
 constexpr char kSer[] = " | v NULLED SERIALIZATION";
 constexpr char kSize[] = " | v NULLED FIELD_SIZE";
+constexpr char kTruncated[] = " | v TRUNCATED FIELD_SIZE";
 std::string NulledSer() { return std::string("null") + kSer; }
 std::string NulledSize() { return std::string("null") + kSize; }
 
@@ -142,8 +143,15 @@ TEST_F(ConversionTest, DoubleFromNumbers) {
             "1.2345678901234568e+29d");
   EXPECT_EQ(Convert(TypeKind::kDouble, "9223372036854775808"), "9223372036854775808d");
   EXPECT_EQ(Convert(TypeKind::kDouble, "4.9e-324"), "5e-324d");
-  EXPECT_EQ(Convert(TypeKind::kDouble, "1e-400"), "0d");
-  EXPECT_EQ(Convert(TypeKind::kDouble, "-1e-400"), "-0d");
+  // Underflow: the zero of the number's sign, with a change (the value is not zero).
+  EXPECT_EQ(Convert(TypeKind::kDouble, "1e-400"), std::string("0d") + kTruncated);
+  EXPECT_EQ(Convert(TypeKind::kDouble, "-1e-400"), std::string("-0d") + kTruncated);
+  EXPECT_EQ(Convert(TypeKind::kDouble, "0.0000e-400"), "0d");  // a real zero: no change
+  EXPECT_EQ(Convert(TypeKind::kDouble, "0"), "0d");
+  EXPECT_EQ(Convert(TypeKind::kDouble, "-0"), "-0d");
+  EXPECT_EQ(Convert(TypeKind::kDouble, "-0e5"), "-0d");
+  EXPECT_EQ(Convert(TypeKind::kFloat, "1e-50"), std::string("0d") + kTruncated);
+  EXPECT_EQ(Convert(TypeKind::kFloat, "-0.0"), "-0d");
   EXPECT_EQ(Convert(TypeKind::kDouble, "1e400"), NulledSize());
   EXPECT_EQ(Convert(TypeKind::kDouble, "-1e400"), NulledSize());
   EXPECT_EQ(Convert(TypeKind::kDouble, "1.8e308"), NulledSize());
@@ -153,7 +161,8 @@ TEST_F(ConversionTest, DoubleFromNumericStrings) {
   EXPECT_EQ(Convert(TypeKind::kDouble, R"("1.5")"), "1.5d");
   EXPECT_EQ(Convert(TypeKind::kDouble, R"("-2e3")"), "-2000d");
   EXPECT_EQ(Convert(TypeKind::kDouble, R"("0.1")"), "0.1d");
-  EXPECT_EQ(Convert(TypeKind::kDouble, R"("1e-400")"), "0d");
+  EXPECT_EQ(Convert(TypeKind::kDouble, R"("1e-400")"), std::string("0d") + kTruncated);
+  EXPECT_EQ(Convert(TypeKind::kDouble, R"("-0.0")"), "-0d");
   EXPECT_EQ(
       Convert(TypeKind::kDouble, R"("0.00000000000000000000000000000000000000000000000000000)"
                                  R"(00000000000000000000000000000000000000000000000000000000)"
@@ -161,7 +170,7 @@ TEST_F(ConversionTest, DoubleFromNumericStrings) {
                                  R"(00000000000000000000000000000000000000000000000000000000)"
                                  R"(00000000000000000000000000000000000000000000000000000000)"
                                  R"(00000000000000000000000000000000000000000000000000000001")"),
-      "0d");
+      std::string("0d") + kTruncated);
   EXPECT_EQ(Convert(TypeKind::kDouble, R"("1e400")"), NulledSize());
   for (const char* bad :
        {R"("NaN")", R"("nan")", R"("Infinity")", R"("-Infinity")", R"("inf")", R"("")", R"(" 1")",
@@ -268,6 +277,18 @@ TEST_F(ConversionTest, Timestamps) {
                           R"("yesterday")", "1577836800", "true", "{}", "[]"}) {
     EXPECT_EQ(Convert(ts, bad), NulledSer()) << bad;
   }
+}
+
+TEST_F(ConversionTest, LeapSecondIsTheLastMicrosecondOfItsMinuteWithAChange) {
+  for (const TypeKind kind : {TypeKind::kTimestamp, TypeKind::kTimestampNtz}) {
+    EXPECT_EQ(Convert(kind, R"("2016-12-31T23:59:60Z")"),
+              std::string("ts(2016-12-31 23:59:59.999999)") + kTruncated);
+    EXPECT_EQ(Convert(kind, R"("2016-12-31T23:59:60.5")"),
+              std::string("ts(2016-12-31 23:59:59.999999)") + kTruncated);
+    EXPECT_EQ(Convert(kind, R"("2016-12-31T23:59:59.999999Z")"), "ts(2016-12-31 23:59:59.999999)");
+  }
+  // A date takes the date part as written: the time of day is not part of the value.
+  EXPECT_EQ(Convert(TypeKind::kDate, R"("2016-12-31T23:59:60Z")"), "date(2016-12-31)");
 }
 
 TEST_F(ConversionTest, TimestampsWithoutZoneKeepTheWallClock) {

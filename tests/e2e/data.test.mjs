@@ -292,3 +292,41 @@ test('Parquet timestamps can be written as legacy INT96, as the original connect
   const rows = await readTable(lake, 'db', 't96');
   assert.match(String(rows[0].at), /^1999-12-31[ T]23:59:59\.123456/);
 });
+
+test('an emitted_at outside years 0001..9999 gives a null _airbyte_extracted_at and a change, never a wrong instant', async () => {
+  const props = { id: { type: 'integer' } };
+  const raw = (id, emittedAt) =>
+    `{"type":"RECORD","record":{"stream":"ext","emitted_at":${emittedAt},"data":{"id":${id}}}}`;
+  const nulled = { field: '_airbyte_extracted_at', change: 'NULLED', reason: 'DESTINATION_FIELD_SIZE_LIMITATION' };
+  for (const format of [
+    { format_type: 'JSONL', compression_codec: 'UNCOMPRESSED' },
+    { format_type: 'Parquet', compression_codec: 'SNAPPY' },
+  ]) {
+    for (const int96 of format.format_type === 'Parquet' ? [false, true] : [false]) {
+      const dir = tempDir('extracted-range');
+      const config = localConfig(dir, { format, parquet_timestamp_int96: int96 });
+      const r = await write(dir, config, { streams: [stream('ext', props)] }, [
+        raw(1, '9223372036854775807'), raw(2, '-9223372036854775808'),
+        raw(3, '253402300800000'), raw(4, '253402300799999'), raw(5, '-62135596800000'),
+        raw(6, '-62135596800001'), raw(7, '9223372036854775'),
+        streamState('ext', {}),
+      ]);
+      assert.equal(r.code, 0, r.stdout);
+      const lake = path.join(dir, 'lake');
+      if (format.format_type === 'JSONL') {
+        const text = dataFiles(path.join(lake, 'bucket', 'db', 'ext')).map((f) => fs.readFileSync(f, 'utf8')).join('');
+        assert.doesNotMatch(text, /10000-|1969-12-31|-\d{4,}-\d\d-\d\d/, 'no out-of-range or wrapped instant');
+      }
+      const rows = await readTable(lake, 'db', 'ext', { orderBy: 'id' });
+      const got = rows.map((row) => [Number(row.id), row._airbyte_extracted_at === null ? null : String(row._airbyte_extracted_at),
+        row._airbyte_meta.changes]);
+      const inRange = (re) => (v) => v !== null && re.test(v);
+      assert.deepEqual(got.map(([id, at, changes]) => [id, at === null, changes]), [
+        [1, true, [nulled]], [2, true, [nulled]], [3, true, [nulled]], [4, false, []], [5, false, []],
+        [6, true, [nulled]], [7, true, [nulled]],
+      ], `${format.format_type} int96=${int96}`);
+      assert.ok(inRange(/^9999-12-31[ T]23:59:59\.999/)(got[3][1]), got[3][1]);
+      assert.ok(inRange(/^0001-01-01[ T]00:00:00/)(got[4][1]), got[4][1]);
+    }
+  }
+});

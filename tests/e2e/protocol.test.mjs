@@ -165,6 +165,19 @@ test('blank lines and other message types are ignored', async () => {
   assert.equal(states(r).length, 1);
 });
 
+test('input starting with a UTF-8 byte order mark is read as if it had none', async () => {
+  const dir = tempDir('bom');
+  const catalog = { streams: [stream('bom', props)] };
+  const r = await write(dir, localConfig(dir), catalog, [
+    '\uFEFF' + JSON.stringify(record('bom', { id: 1, name: 'first' })),
+    record('bom', { id: 2 }), streamState('bom', { upto: 2 }),
+  ]);
+  assert.equal(r.code, 0, r.stdout);
+  assert.deepEqual(errors(r), []);
+  assert.deepEqual(states(r).map((s) => s.stream.stream_state), [{ upto: 2 }]);
+  assert.deepEqual(linesOf(dir, 'db', 'bom').map((l) => l.id).sort(), [1, 2]);
+});
+
 test('1000 streams each get their table, files and states', async () => {
   const dir = tempDir('many-streams');
   const n = 1000;

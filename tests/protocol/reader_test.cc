@@ -223,6 +223,27 @@ TEST(ReaderFramingTest, EmptyAndBlankOnlyInput) {
   EXPECT_TRUE(MustReadAll("\n\n  \r\n").empty());
 }
 
+TEST(ReaderFramingTest, LeadingByteOrderMarkIsSkipped) {
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::string record =
+      "{\"type\":\"RECORD\",\"record\":{\"stream\":\"s\",\"emitted_at\":1,\"data\":{}}}";
+  std::vector<Copied> all = MustReadAll(bom + record + "\n{\"type\":\"LOG\"}\n");
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].type, MessageType::kRecord);
+  EXPECT_EQ(all[0].stream.name, "s");
+  EXPECT_EQ(all[0].line_number, 1u);
+  // Alone on the first line, with CRLF, or arriving one byte at a time from a pipe.
+  EXPECT_EQ(MustReadAll(bom + "\r\n" + record).size(), 1u);
+  EXPECT_TRUE(MustReadAll(bom).empty());
+  testing::InputFd pipe = testing::InputFd::FromPipe(bom + record + "\n", 1);
+  Result<std::vector<Copied>> piped = testing::ReadAll(pipe);
+  ASSERT_TRUE(piped.ok()) << piped.status().ToString();
+  ASSERT_EQ(piped->size(), 1u);
+  EXPECT_EQ((*piped)[0].stream.name, "s");
+  // Only at the start of the input: a mark inside the stream is still invalid JSON.
+  EXPECT_FALSE(ReadAllFromString(record + "\n" + bom + record + "\n").ok());
+}
+
 TEST(ReaderFramingTest, BytesReadCountsEverything) {
   const std::string input = "{\"type\":\"LOG\"}\n\n{\"type\":\"LOG\"}";
   testing::InputFd fd = testing::InputFd::FromFile(input);

@@ -156,6 +156,28 @@ TEST(WriterTest, RedactsSecretsInLogTraceAndConnectionStatus) {
   EXPECT_NE(contents.find(R"("message":"denied for **********")"), std::string::npos) << contents;
 }
 
+TEST(WriterTest, ShortSecretsAreMaskedOnlyWhereTheyStandAlone) {
+  OutputFile out;
+  MessageWriter writer(out.fd());
+  writer.AddSecret("b");                                         // a one-character secret key
+  writer.AddSecret("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");  // a real one
+  writer.Log("INFO", "uploaded 35887178 bytes to bucket b1 in 2 parts");
+  writer.Log("INFO", "secret_key=b, quoted \"b\", alone b");
+  writer.TraceError("denied wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                    "key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYsuffix", "config_error");
+  const std::string contents = out.Contents();
+  EXPECT_NE(contents.find("uploaded 35887178 bytes to bucket b1 in 2 parts"), std::string::npos)
+      << contents;
+  EXPECT_NE(contents.find(R"(secret_key=**********, quoted \"**********\", alone **********)"),
+            std::string::npos)
+      << contents;
+  EXPECT_EQ(contents.find("EXAMPLEKEY"), std::string::npos) << contents;
+  EXPECT_NE(contents.find(R"("message":"denied **********")"), std::string::npos) << contents;
+  EXPECT_NE(contents.find(R"("internal_message":"key=**********suffix")"), std::string::npos)
+      << contents;
+  EXPECT_EQ(internal::ReplaceSecrets("bbb b_b b-b", {"b"}), "bbb b_b **********-**********");
+}
+
 TEST(WriterTest, InvalidUtf8IsReplaced) {
   OutputFile out;
   MessageWriter writer(out.fd());
@@ -209,7 +231,9 @@ TEST(WriterTest, ConcurrentWritersProduceWholeLines) {
 }
 
 TEST(TextTest, ReplaceSecretsAndToValidUtf8) {
-  EXPECT_EQ(internal::ReplaceSecrets("aXbXc", {"X"}), "a**********b**********c");
+  EXPECT_EQ(internal::ReplaceSecrets("aXbXc", {"XY12345678"}), "aXbXc");
+  EXPECT_EQ(internal::ReplaceSecrets("aXY12345678bXY12345678", {"XY12345678"}),
+            "a**********b**********");
   EXPECT_EQ(internal::ReplaceSecrets("none", {"X"}), "none");
   EXPECT_EQ(internal::ToValidUtf8("ok \xC3\xA9 \xF0\x9F\x98\x80"), "ok \xC3\xA9 \xF0\x9F\x98\x80");
   // Overlong, surrogate, above U+10FFFF, lone continuation, truncated sequence.

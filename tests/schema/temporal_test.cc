@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -252,6 +253,24 @@ TEST(TemporalRoundTripTest, Boundaries) {
     EXPECT_EQ(Utc(ts + "Z"), micros) << ts;
     EXPECT_EQ(Wall(ts + "+05:30"), micros) << ts;
   }
+}
+
+TEST(TemporalRangeTest, EpochMillisOutsideTheRangeAreRejectedWithoutOverflow) {
+  const int64_t kMin = std::numeric_limits<int64_t>::min();
+  const int64_t kMax = std::numeric_limits<int64_t>::max();
+  EXPECT_EQ(MillisToTimestampMicros(kMax), std::nullopt);
+  EXPECT_EQ(MillisToTimestampMicros(kMin), std::nullopt);
+  EXPECT_EQ(MillisToTimestampMicros(kMax / 1000), std::nullopt);  // fits int64 micros, year > 9999
+  EXPECT_EQ(MillisToTimestampMicros(kMaxMicros / 1000 + 1), std::nullopt);  // 10000-01-01
+  EXPECT_EQ(MillisToTimestampMicros(kMinMicros / 1000 - 1), std::nullopt);  // 0000-12-31
+  EXPECT_EQ(MillisToTimestampMicros(kMaxMicros / 1000), kMaxMicros - 999);
+  EXPECT_EQ(MillisToTimestampMicros(kMinMicros / 1000), kMinMicros);
+  EXPECT_EQ(MillisToTimestampMicros(1700000000123), 1700000000123000);
+  EXPECT_EQ(MillisToTimestampMicros(-1), -1000);
+  EXPECT_TRUE(TimestampMicrosInRange(kMinMicros) && TimestampMicrosInRange(kMaxMicros));
+  EXPECT_FALSE(TimestampMicrosInRange(kMinMicros - 1) || TimestampMicrosInRange(kMaxMicros + 1));
+  EXPECT_TRUE(DateDaysInRange(kMinDays) && DateDaysInRange(kMaxDays));
+  EXPECT_FALSE(DateDaysInRange(kMinDays - 1) || DateDaysInRange(kMaxDays + 1));
 }
 
 }  // namespace

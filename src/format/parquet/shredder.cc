@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "format/parquet/value_conversion.h"
+#include "schema/schema.h"
 
 namespace datalake::format::parquet {
 namespace {
@@ -98,7 +99,11 @@ bool Shredder::Scalar(const ShredNode& node, const Cell& cell, uint8_t rep) {
       writer.AddBool(rep, cell.b);
       return true;
     case LeafKind::kInt64:
+      writer.AddInt64(rep, cell.i);
+      return true;
     case LeafKind::kTimestampMicros:
+      if (!schema::TimestampMicrosInRange(cell.i))
+        return Fail(node, "timestamp outside 0001..9999");
       writer.AddInt64(rep, cell.i);
       return true;
     case LeafKind::kInt32:
@@ -119,13 +124,12 @@ bool Shredder::Scalar(const ShredNode& node, const Cell& cell, uint8_t rep) {
       writer.AddByteArray(rep, row_->bytes(cell));
       return true;
     case LeafKind::kDate:
-      if (cell.i < std::numeric_limits<int32_t>::min() ||
-          cell.i > std::numeric_limits<int32_t>::max()) {
-        return Fail(node, "date outside the INT32 day range");
-      }
+      if (!schema::DateDaysInRange(cell.i)) return Fail(node, "date outside 0001..9999");
       writer.AddInt32(rep, static_cast<int32_t>(cell.i));
       return true;
     case LeafKind::kTimestampInt96:
+      if (!schema::TimestampMicrosInRange(cell.i))
+        return Fail(node, "timestamp outside 0001..9999");
       writer.AddInt96(rep, cell.i);
       return true;
     case LeafKind::kDecimal: {
