@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "decode/decimal.h"
 #include "decode/decode.h"
 #include "decode/field_index.h"
 #include "decode/json_text.h"
@@ -86,6 +87,9 @@ struct RecordDecoder::Impl {
   Status DecodeBinary(ondemand::value& value, ondemand::json_type json_type);
   Status DecodeDecimal(ondemand::value& value, ondemand::json_type json_type,
                        const schema::DataType& type);
+  // Append the number `text` as a decimal of `type` when it fits (rounded to the scale with a
+  // TRUNCATED change); return how it fits (nothing appended for kTooLarge / kInvalid).
+  DecimalFit AppendDecimalText(std::string_view text, const schema::DataType& type);
   Status DecodeBool(ondemand::value& value, ondemand::json_type json_type);
   Status DecodeTemporal(ondemand::value& value, ondemand::json_type json_type,
                         schema::TypeKind kind);

@@ -225,13 +225,9 @@ Status RecordDecoder::Impl::DecodeDecimal(ondemand::value& value, json_type type
   bool convertible;
   RETURN_IF_ERROR(ReadNumberText(value, type, &text, &convertible));
   if (!convertible) return Status::Ok();
-  switch (NumberTextToDecimal(text, column.precision, column.scale, &scratch_text)) {
+  switch (AppendDecimalText(text, column)) {
     case DecimalFit::kExact:
-      row->AppendDecimal(scratch_text);
-      break;
     case DecimalFit::kRounded:
-      row->AppendDecimal(scratch_text);
-      AddChange("TRUNCATED", Reason::kFieldSize);
       break;
     case DecimalFit::kTooLarge:
       Nullify(Reason::kFieldSize);
@@ -242,6 +238,14 @@ Status RecordDecoder::Impl::DecodeDecimal(ondemand::value& value, json_type type
       break;
   }
   return Status::Ok();
+}
+
+DecimalFit RecordDecoder::Impl::AppendDecimalText(std::string_view text,
+                                                  const schema::DataType& type) {
+  const DecimalFit fit = NumberTextToDecimal(text, type.precision, type.scale, &scratch_text);
+  if (fit == DecimalFit::kExact || fit == DecimalFit::kRounded) row->AppendDecimal(scratch_text);
+  if (fit == DecimalFit::kRounded) AddChange("TRUNCATED", Reason::kFieldSize);
+  return fit;
 }
 
 Status RecordDecoder::Impl::DecodeBool(ondemand::value& value, json_type type) {
@@ -384,13 +388,9 @@ void RecordDecoder::Impl::DecodeKey(std::string_view text, const schema::DataTyp
       break;
     }
     case schema::TypeKind::kDecimal:
-      switch (NumberTextToDecimal(text, type.precision, type.scale, &scratch_text)) {
+      switch (AppendDecimalText(text, type)) {
         case DecimalFit::kExact:
-          row->AppendDecimal(scratch_text);
-          return;
         case DecimalFit::kRounded:
-          row->AppendDecimal(scratch_text);
-          AddChange("TRUNCATED", Reason::kFieldSize);
           return;
         case DecimalFit::kTooLarge:
           failure = Reason::kFieldSize;
