@@ -70,6 +70,8 @@ class Converter {
               const std::vector<std::string>& path, ShredNode* node);
   Status Map(const std::string& name, const DataType& type, int def, int rep,
              const std::vector<std::string>& path, ShredNode* node);
+  void RepeatedGroup(const std::string& name, ConvertedType converted, LogicalType::Kind logical,
+                     const std::string& repeated_name, int children, int rep, ShredNode* node);
   Status Leaf(SchemaElement element, const DataType& type, int def, int rep,
               std::vector<std::string> path, ShredNode* node);
 
@@ -123,6 +125,27 @@ Status Converter::Struct(const std::string& name, const DataType& type, int def,
   return Status::Ok();
 }
 
+// The two groups a LIST or MAP starts with: the OPTIONAL annotated group `name`, and below it the
+// repeated group `repeated_name` with `children` fields, one repetition level deeper than `rep`.
+void Converter::RepeatedGroup(const std::string& name, ConvertedType converted,
+                              LogicalType::Kind logical, const std::string& repeated_name,
+                              int children, int rep, ShredNode* node) {
+  SchemaElement outer;
+  outer.repetition = Repetition::kOptional;
+  outer.name = name;
+  outer.num_children = 1;
+  outer.converted_type = converted;
+  outer.logical_type.kind = logical;
+  out_->elements.push_back(std::move(outer));
+  SchemaElement repeated;
+  repeated.repetition = Repetition::kRepeated;
+  repeated.name = repeated_name;
+  repeated.num_children = children;
+  out_->elements.push_back(std::move(repeated));
+  node->rep_level = static_cast<uint8_t>(rep + 1);
+  node->children.resize(children);
+}
+
 // The canonical 3-level LIST (§2.3): the repeated "list" group adds one definition level and one
 // repetition level; its "element" child is an ordinary OPTIONAL field below it.
 Status Converter::List(const std::string& name, const DataType& type, int def, int rep,
@@ -130,20 +153,7 @@ Status Converter::List(const std::string& name, const DataType& type, int def, i
   if (type.element == nullptr)
     return Status::InvalidInput("parquet: list " + name + " has no type");
   if (rep + 1 > kMaxLevel) return Status::InvalidInput("parquet: lists nested too deeply");
-  SchemaElement outer;
-  outer.repetition = Repetition::kOptional;
-  outer.name = name;
-  outer.num_children = 1;
-  outer.converted_type = ConvertedType::kList;
-  outer.logical_type.kind = LogicalType::Kind::kList;
-  out_->elements.push_back(std::move(outer));
-  SchemaElement repeated;
-  repeated.repetition = Repetition::kRepeated;
-  repeated.name = "list";
-  repeated.num_children = 1;
-  out_->elements.push_back(std::move(repeated));
-  node->rep_level = static_cast<uint8_t>(rep + 1);
-  node->children.resize(1);
+  RepeatedGroup(name, ConvertedType::kList, LogicalType::Kind::kList, "list", 1, rep, node);
   std::vector<std::string> list_path = path;
   list_path.push_back("list");
   return Field("element", *type.element, def + 1, rep + 1, std::move(list_path),
@@ -158,20 +168,7 @@ Status Converter::Map(const std::string& name, const DataType& type, int def, in
     return Status::InvalidInput("parquet: map " + name + " has no key or value type");
   }
   if (rep + 1 > kMaxLevel) return Status::InvalidInput("parquet: maps nested too deeply");
-  SchemaElement outer;
-  outer.repetition = Repetition::kOptional;
-  outer.name = name;
-  outer.num_children = 1;
-  outer.converted_type = ConvertedType::kMap;
-  outer.logical_type.kind = LogicalType::Kind::kMap;
-  out_->elements.push_back(std::move(outer));
-  SchemaElement repeated;
-  repeated.repetition = Repetition::kRepeated;
-  repeated.name = "key_value";
-  repeated.num_children = 2;
-  out_->elements.push_back(std::move(repeated));
-  node->rep_level = static_cast<uint8_t>(rep + 1);
-  node->children.resize(2);
+  RepeatedGroup(name, ConvertedType::kMap, LogicalType::Kind::kMap, "key_value", 2, rep, node);
   std::vector<std::string> entry_path = path;
   entry_path.push_back("key_value");
   RETURN_IF_ERROR(Field("key", *type.key, def + 1, rep + 1, entry_path, &node->children[0],
