@@ -201,7 +201,13 @@ Status HiveTable::Finish() {
 
   // The catalog first, so no registered partition points at files being deleted.
   RETURN_IF_ERROR(catalog->EnsureDatabase(options_.database));
-  ASSIGN_OR_RETURN(auto registered, catalog->ListPartitions(options_.database, options_.table));
+  // A table that neither had nor gets partition keys has no partitions to look up.
+  const bool had_partitions =
+      existing_.has_value() && !catalog::PartitionKeysOf(*existing_).empty();
+  std::vector<std::vector<std::string>> registered;
+  if (had_partitions || !shape_.partition_keys.empty()) {
+    ASSIGN_OR_RETURN(registered, catalog->ListPartitions(options_.database, options_.table));
+  }
   std::set<std::vector<std::string>> keep_values;
   for (const auto& [subdirectory, values] : kept_partitions) keep_values.insert(values);
   std::vector<std::vector<std::string>> drop;
