@@ -16,6 +16,7 @@ export const rgw = {
   roleUserSecret: process.env.RADOSGW_ROLE_USER_SECRET_KEY,
   bucket: process.env.RADOSGW_BUCKET,
   python: process.env.RADOSGW_PYTHON ?? 'python3',
+  dir: process.env.RADOSGW_DIR,
 };
 export const haveRadosgw = Boolean(rgw.endpoint && rgw.accessKey);
 const TOOLS = path.resolve(import.meta.dirname, '../tools');
@@ -184,4 +185,32 @@ export function lfTags(endpoint, database, create) {
   const args = ['lftags', '--endpoint', endpoint, '--database', database];
   if (create) args.push('--create', '--key', create.key, '--values', create.values.join(','));
   return lakeReader(args);
+}
+
+// radosgw-admin on the test cluster (scripts/radosgw.sh keeps its configuration in RADOSGW_DIR).
+function rgwAdmin(args) {
+  return execFileSync('radosgw-admin', ['--conf', path.join(rgw.dir, 'ceph.conf'), '-n', 'client.admin', ...args],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+// Create the radosgw role `name`, which the role user (rgw.roleUserKey) may assume, with
+// `policy` (an IAM policy document) as its only permissions: radosgw enforces it on every S3
+// request made with the role's credentials. Returns the role's ARN.
+export function createRole(name, policy) {
+  const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ['arn:aws:iam:::user/datalake-role-user'] }, Action: ['sts:AssumeRole'] }] };
+  const role = JSON.parse(rgwAdmin(['role', 'create', `--role-name=${name}`, `--assume-role-policy-doc=${JSON.stringify(trust)}`]));
+  rgwAdmin(['role-policy', 'put', `--role-name=${name}`, '--policy-name=permissions', `--policy-doc=${JSON.stringify(policy)}`]);
+  return role.Arn ?? role.arn;
+}
+
+export function deleteRole(name) {
+  rgwAdmin(['role-policy', 'delete', `--role-name=${name}`, '--policy-name=permissions']);
+  rgwAdmin(['role', 'delete', `--role-name=${name}`]);
+}
+
+// Temporary credentials of `roleArn` (radosgw STS), assumed by the role user:
+// { AccessKeyId, SecretAccessKey, SessionToken }. S3 requests with them go to rgw.stsEndpoint.
+export function assumeRole(roleArn) {
+  return lakeReader(['assume-role', '--endpoint', rgw.stsEndpoint, '--role-arn', roleArn],
+    { AWS_ACCESS_KEY_ID: rgw.roleUserKey, AWS_SECRET_ACCESS_KEY: rgw.roleUserSecret });
 }

@@ -18,6 +18,8 @@ boto3 lists and downloads the objects under a prefix, and reads a Glue table def
       P to DIR/B/<key>, each table's Glue definition to DIR/_catalog/D/<t>.json and its
       partitions to DIR/_catalog/D/<t>.partitions.json ([{"Values","StorageDescriptor":
       {"Location"}}]); prints {"objects": [...], "uploads": [...], "tables": {t: bool}}
+  lake_reader.py assume-role --endpoint URL --role-arn ARN
+      assumes the role (STS AssumeRole); prints {"AccessKeyId","SecretAccessKey","SessionToken"}
 Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment.
 """
 import argparse
@@ -125,6 +127,12 @@ def lftags(args):
     print(json.dumps(tags.get("LFTagOnDatabase", [])))
 
 
+def assume_role(args):
+    sts = client("sts", args.endpoint)
+    c = sts.assume_role(RoleArn=args.role_arn, RoleSessionName="lake-reader", DurationSeconds=3600)["Credentials"]
+    print(json.dumps({k: c[k] for k in ("AccessKeyId", "SecretAccessKey", "SessionToken")}))
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -159,9 +167,12 @@ def main():
     s.add_argument("--database", required=True)
     s.add_argument("--tables", required=True)
     s.add_argument("--lake", required=True)
+    a = sub.add_parser("assume-role")
+    a.add_argument("--endpoint", required=True)
+    a.add_argument("--role-arn", required=True)
     args = p.parse_args()
     {"objects": objects, "table": table, "partitions": partitions, "lftags": lftags, "uploads": uploads,
-     "snapshot": snapshot}[args.cmd](args)
+     "snapshot": snapshot, "assume-role": assume_role}[args.cmd](args)
 
 
 if __name__ == "__main__":
