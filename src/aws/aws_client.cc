@@ -1,10 +1,10 @@
-// AwsClient::Execute: build, sign, send, classify, back off, repeat (aws-wire.md §2.4, §2.5).
+// AwsClient::Execute: build, sign, send, classify, back off, repeat (docs/AWS-WIRE.md#retries).
 //
 // Every attempt is built and signed anew with credentials fetched from the provider for that
 // attempt and the clock plus the learned skew offset, so a retry never replays an old
 // X-Amz-Date or expired credentials. Two extra attempts outside the normal budget exist, each
 // at most once per call and neither sleeping nor charged to the quota: one after a clock-skew
-// correction and one after ExpiredToken (with credentials fetched again), as §2.4 says.
+// correction and one after ExpiredToken (with credentials fetched again).
 
 #include <atomic>
 #include <mutex>
@@ -40,7 +40,8 @@ std::string TrimTrailingSlash(std::string s) {
 
 bool IsSuccess(int status) { return status >= 200 && status < 300; }
 
-// S3 may answer 200 and report the failure in the body (§2.2 CompleteMultipartUpload). Only
+// S3 may answer 200 and report the failure in the body (CompleteMultipartUpload,
+// docs/AWS-WIRE.md#s3-operations). Only
 // responses to writes are checked: a GetObject body is user data that may well be <Error>.
 bool IsErrorIn200(Protocol protocol, const AwsRequest& request, const HttpResponse& response) {
   if (protocol != Protocol::kRestXml || request.method == "GET" || request.method == "HEAD") {
@@ -159,7 +160,7 @@ Failure ResponseFailure(const AwsRequest& request, const AwsError& error) {
   return {.status = AwsErrorStatus(request, error, retryable, ""), .retryable = retryable};
 }
 
-// Which once-per-call re-signs (not counted as retries, §2.4) a call has used.
+// Which once-per-call re-signs (not counted as retries) a call has used.
 struct Resigns {
   bool clock_corrected = false;
   bool credentials_refetched = false;

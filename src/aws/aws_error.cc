@@ -1,8 +1,9 @@
 // ParseAwsError: AWS error responses into AwsError.
 //
-// XML services (S3, STS): <Error><Code/><Message/><RequestId/></Error> (aws-wire.md §2.3), the
-// query protocol's <ErrorResponse><Error>..</Error><RequestId/></ErrorResponse> (§5.1), and
-// EC2-style <Response><Errors><Error>. JSON services (Glue, Lake Formation, §3.1): the code from
+// XML services (S3, STS): <Error><Code/><Message/><RequestId/></Error>, the query protocol's
+// <ErrorResponse><Error>..</Error><RequestId/></ErrorResponse>, and EC2-style
+// <Response><Errors><Error> (docs/AWS-WIRE.md#s3-errors). JSON services (Glue, Lake Formation,
+// docs/AWS-WIRE.md#glue-wire-format): the code from
 // X-Amzn-ErrorType, else "__type" (or "code"), cut after the last '#' and before the first ':',
 // as botocore's parsers.py does; the message from "message" or "Message". Element names are
 // matched without their namespace prefix. The request id prefers the response headers.

@@ -1,5 +1,5 @@
 // The credentials providers (credentials.h is the interface), one per source, plus a chain and a
-// caching decorator, as aws-c-auth arranges them (aws-wire.md §5).
+// caching decorator, as aws-c-auth arranges them (docs/AWS-WIRE.md#sts-and-credentials).
 //
 // Which factory the connector uses per credentials mode:
 //   IAM User      NewStaticCredentialsProvider({key, secret})
@@ -44,7 +44,7 @@ EnvironmentFn ProcessEnvironment();
 struct CredentialsOptions {
   EnvironmentFn env{};  // default: ProcessEnvironment()
   // The profile to use; nullopt means AWS_PROFILE, then AWS_DEFAULT_PROFILE, then "default".
-  // An explicit profile also skips the environment provider, as botocore does (§5.4).
+  // An explicit profile also skips the environment provider, as botocore does.
   std::optional<std::string> profile{};
   // STS calls made by web identity and profile assume-role providers and by
   // NewAssumeRoleCredentialsProvider. An empty region falls back to AWS_REGION, then
@@ -86,16 +86,18 @@ std::shared_ptr<CredentialsProvider> NewAssumeRoleCredentialsProvider(
     AssumeRoleParams params, std::shared_ptr<CredentialsProvider> source,
     const CredentialsOptions& options = {});
 
-// ECS task role / EKS Pod Identity (§5.5): AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or
-// AWS_CONTAINER_CREDENTIALS_FULL_URI (plain http only to loopback and the ECS/EKS hosts), with
-// AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (re-read each time) or AWS_CONTAINER_AUTHORIZATION_TOKEN.
+// ECS task role / EKS Pod Identity (docs/AWS-WIRE.md#container-credentials):
+// AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or AWS_CONTAINER_CREDENTIALS_FULL_URI (plain http only to
+// loopback and the ECS/EKS hosts), with AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (re-read each time)
+// or AWS_CONTAINER_AUTHORIZATION_TOKEN.
 std::shared_ptr<CredentialsProvider> NewContainerCredentialsProvider(
     const CredentialsOptions& options = {});
 
-// EC2 instance profile over IMDSv2 (§5.6), falling back to IMDSv1 as botocore does unless
-// AWS_EC2_METADATA_V1_DISABLED=true. Endpoint from AWS_EC2_METADATA_SERVICE_ENDPOINT (or
-// _ENDPOINT_MODE=IPv6), off with AWS_EC2_METADATA_DISABLED=true. Timeouts are 1 s, so off EC2
-// the provider gives up fast with kNotFound.
+// EC2 instance profile over IMDSv2 (docs/AWS-WIRE.md#instance-metadata-imdsv2), falling back to
+// IMDSv1 as botocore does unless AWS_EC2_METADATA_V1_DISABLED=true. Endpoint from
+// AWS_EC2_METADATA_SERVICE_ENDPOINT (or _ENDPOINT_MODE=IPv6), off with
+// AWS_EC2_METADATA_DISABLED=true. Timeouts are 1 s, so off EC2 the provider gives up fast with
+// kNotFound.
 std::shared_ptr<CredentialsProvider> NewImdsCredentialsProvider(
     const CredentialsOptions& options = {});
 
@@ -108,9 +110,9 @@ std::shared_ptr<CredentialsProvider> NewCredentialsChain(
     std::vector<std::shared_ptr<CredentialsProvider>> providers);
 
 struct CachingOptions {
-  // Refresh when less than min(refresh_before, half the credentials' lifetime) remains
-  // (botocore's advisory window is 15 min, §5.3; the half-lifetime cap keeps 15-minute STS
-  // credentials from being refreshed on every call).
+  // Refresh when less than min(refresh_before, half the credentials' lifetime) remains (botocore's
+  // advisory window is 15 min, docs/AWS-WIRE.md#refresh-before-expiry; the half-lifetime cap keeps
+  // 15-minute STS credentials from being refreshed on every call).
   std::chrono::seconds refresh_before{15 * 60};
   // After a failed refresh, keep the cached credentials and try again no sooner than this.
   std::chrono::seconds retry_after_failure{30};
@@ -126,8 +128,9 @@ struct CachingOptions {
 std::shared_ptr<CredentialsProvider> NewCachingCredentialsProvider(
     std::shared_ptr<CredentialsProvider> inner, CachingOptions options = {});
 
-// The default chain, in botocore's order (§5.4): environment, shared files profile (assume-role,
-// web identity and static keys), web identity from the environment, container, EC2 IMDS.
+// The default chain, in botocore's order (docs/AWS-WIRE.md#the-default-chain): environment, shared
+// files profile (assume-role, web identity and static keys), web identity from the environment,
+// container, EC2 IMDS.
 std::shared_ptr<CredentialsProvider> NewDefaultCredentialsChain(
     const CredentialsOptions& options = {});
 

@@ -1,5 +1,6 @@
 // STS AssumeRole with source credentials from another provider (IAM Role mode, and a profile's
-// role_arn), refreshed through the caching decorator (aws-wire.md §5.1, §5.3).
+// role_arn), refreshed through the caching decorator (docs/AWS-WIRE.md#sts-assumerole,
+// docs/AWS-WIRE.md#refresh-before-expiry).
 
 #include <memory>
 #include <string>

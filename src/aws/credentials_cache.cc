@@ -1,4 +1,4 @@
-// The caching and refreshing decorator (aws-wire.md §5.3).
+// The caching and refreshing decorator (docs/AWS-WIRE.md#refresh-before-expiry).
 //
 // Three ages of cached credentials, with `window` = min(refresh_before, lifetime / 2):
 //   fresh     more than `window` left: returned as they are;

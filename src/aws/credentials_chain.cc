@@ -1,4 +1,4 @@
-// The provider chain and the default chain (aws-wire.md §5.4).
+// The provider chain and the default chain (docs/AWS-WIRE.md#the-default-chain).
 //
 // Like botocore's CredentialResolver, the chain settles on the first provider that has
 // credentials and asks only that one from then on: credentials must not silently switch source
@@ -79,7 +79,7 @@ std::shared_ptr<CredentialsProvider> NewCredentialsChain(
 std::shared_ptr<CredentialsProvider> NewDefaultCredentialsChain(const CredentialsOptions& options) {
   const CredentialsOptions o = WithDefaults(options);
   std::vector<std::shared_ptr<CredentialsProvider>> providers;
-  // botocore skips the environment when the profile is given explicitly in code (§5.4 step 1).
+  // botocore skips the environment when the profile is given explicitly in code.
   if (!o.profile) providers.push_back(NewEnvironmentCredentialsProvider(o.env));
   // The profile provider covers botocore's assume-role, profile web identity, shared credentials
   // file and config file steps; it defers to the next provider when AWS_WEB_IDENTITY_TOKEN_FILE

@@ -1,5 +1,6 @@
-// Container credentials: the ECS task role endpoint and EKS Pod Identity (aws-wire.md §5.5),
-// as botocore's ContainerProvider + ContainerMetadataFetcher: 2 s timeout, 3 attempts 1 s apart.
+// Container credentials: the ECS task role endpoint and EKS Pod Identity
+// (docs/AWS-WIRE.md#container-credentials), as botocore's ContainerProvider +
+// ContainerMetadataFetcher: 2 s timeout, 3 attempts 1 s apart.
 
 #include <arpa/inet.h>
 

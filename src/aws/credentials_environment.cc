@@ -1,5 +1,5 @@
-// Credentials from environment variables, as botocore's EnvProvider reads them (aws-wire.md
-// §5.4 step 1).
+// Credentials from environment variables, as botocore's EnvProvider reads them
+// (docs/AWS-WIRE.md#the-default-chain, step 1).
 //
 // AWS_SESSION_TOKEN is preferred over the legacy AWS_SECURITY_TOKEN (botocore checks the legacy
 // name first; aws-c-auth and the Java SDK read only AWS_SESSION_TOKEN, and the two only differ

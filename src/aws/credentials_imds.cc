@@ -1,5 +1,5 @@
-// EC2 instance profile credentials from the instance metadata service (aws-wire.md §5.6), as
-// botocore's InstanceMetadataFetcher gets them:
+// EC2 instance profile credentials from the instance metadata service
+// (docs/AWS-WIRE.md#instance-metadata-imdsv2), as botocore's InstanceMetadataFetcher gets them:
 //   1. PUT /latest/api/token (TTL 21600 s) -> session token, cached for its TTL;
 //   2. GET /latest/meta-data/iam/security-credentials/        -> role name;
 //   3. GET /latest/meta-data/iam/security-credentials/<role>  -> JSON credentials.

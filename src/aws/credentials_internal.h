@@ -79,7 +79,8 @@ using IniSections = std::map<std::string, std::map<std::string, std::string>>;
 // Lines before any section and malformed section headers (with the keys under them) are skipped.
 IniSections ParseIni(std::string_view text);
 
-// The profiles of the shared config and credentials files (aws-wire.md §5.4 steps 5 and 7).
+// The profiles of the shared config and credentials files (docs/AWS-WIRE.md#the-default-chain,
+// steps 5 and 7).
 struct ProfileFiles {
   std::string config_path{};       // AWS_CONFIG_FILE, else ~/.aws/config
   std::string credentials_path{};  // AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials

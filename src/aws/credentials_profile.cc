@@ -1,6 +1,7 @@
-// Credentials from a profile of the shared config and credentials files (aws-wire.md §5.4 steps
-// 2, 3, 5 and 7), resolved as botocore's AssumeRoleProvider, AssumeRoleWithWebIdentityProvider,
-// SharedCredentialProvider and ConfigProvider do:
+// Credentials from a profile of the shared config and credentials files
+// (docs/AWS-WIRE.md#the-default-chain, steps 2, 3, 5 and 7), resolved as botocore's
+// AssumeRoleProvider, AssumeRoleWithWebIdentityProvider, SharedCredentialProvider and
+// ConfigProvider do:
 //   * role_arn (without web_identity_token_file) -> AssumeRole, with source credentials from
 //     credential_source (Environment | Ec2InstanceMetadata | EcsContainer) or source_profile,
 //     resolved recursively. A source profile with static keys gives those keys even if it has a

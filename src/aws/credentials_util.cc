@@ -43,7 +43,7 @@ CredentialsOptions WithDefaults(const CredentialsOptions& options) {
 StsOptions ResolveStsOptions(const CredentialsOptions& options) {
   StsOptions sts = options.sts;
   if (sts.region.empty() && options.env) {
-    // botocore's region lookup for the STS client of a credentials provider (§5.6 end).
+    // botocore's region lookup for the STS client of a credentials provider.
     if (auto region = GetEnv(options.env, "AWS_REGION")) {
       sts.region = *region;
     } else if (auto default_region = GetEnv(options.env, "AWS_DEFAULT_REGION")) {

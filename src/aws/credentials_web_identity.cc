@@ -1,6 +1,7 @@
 // STS AssumeRoleWithWebIdentity with a token read from a file: EKS IAM roles for service
 // accounts (env AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN) and profiles with
-// web_identity_token_file (aws-wire.md §5.2, §5.4 step 3).
+// web_identity_token_file (docs/AWS-WIRE.md#assumerolewithwebidentity,
+// docs/AWS-WIRE.md#the-default-chain step 3).
 //
 // The token file is read again on every refresh because EKS rotates it (by default every hour,
 // with tokens valid for 24 h), and once more when STS says the token is invalid or expired.
@@ -36,7 +37,7 @@ class WebIdentityProvider : public CredentialsProvider {
                                           .web_identity_token = std::move(token).value()},
                                          &error_code);
       if (role.ok()) return std::move(role).value().credentials;
-      // §5.2: the file may have been rotated since it was read; read it again, once.
+      // The file may have been rotated since it was read; read it again, once.
       const bool stale_token =
           error_code == "InvalidIdentityToken" || error_code == "ExpiredTokenException";
       if (attempt > 0 || !stale_token) return role.status();

@@ -6,7 +6,7 @@
 // CURLOPT_POSTFIELDS + CURLOPT_POSTFIELDSIZE_LARGE (no copy, exact Content-Length, and curl can
 // resend it by itself when a reused connection turns out dead). curl's own additions that would
 // break or confuse SigV4 are suppressed: Expect: 100-continue, Accept: */* and the form
-// Content-Type of a POST (aws-wire.md §7).
+// Content-Type of a POST (docs/AWS-WIRE.md#http-transport).
 
 #include <curl/curl.h>
 

@@ -1,4 +1,4 @@
-// GlueClient: JSON 1.1 calls to the Glue Data Catalog (aws-wire.md §3).
+// GlueClient: JSON 1.1 calls to the Glue Data Catalog (docs/AWS-WIRE.md#glue).
 #include "aws/glue.h"
 
 #include <algorithm>
@@ -42,7 +42,7 @@ std::string ErrorDetail(const Value& entry, std::string_view key) {
   return v != nullptr && v->is_string() ? v->text() : "";
 }
 
-// Check the per-entry "Errors" of a batch partition response (they come in a 200, §3.2).
+// Check the per-entry "Errors" of a batch partition response (they come in a 200).
 // Entries with the code `tolerated` are success. A failure reads "HTTP 200 <Code>" so that
 // AwsErrorCodeOf finds its code like any other.
 Status CheckPartitionErrors(std::string_view operation, const std::string& resource,
@@ -102,7 +102,7 @@ Result<Value> GlueClient::Call(std::string_view operation, std::string_view reso
   // Every operation used is safe to resend after a transport error: reads trivially; a create
   // that landed answers AlreadyExists and a delete EntityNotFound (both absorbed or handled);
   // UpdateTable replaces the whole definition, and a resend whose VersionId went stale comes
-  // back as ConcurrentModificationException, which GlueCatalog resolves by re-reading (§3.7).
+  // back as ConcurrentModificationException, which GlueCatalog resolves by re-reading.
   aws_request.idempotent = true;
   return ExecuteJsonRequest(client_, aws_request);
 }

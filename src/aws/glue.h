@@ -1,6 +1,6 @@
 // GlueClient: the AWS Glue Data Catalog operations the destination uses, over AwsClient.
 //
-// Wire format (aws-wire.md §3.1): every operation is POST / with Content-Type
+// Wire format (docs/AWS-WIRE.md#glue-wire-format): every operation is POST / with Content-Type
 // application/x-amz-json-1.1 and X-Amz-Target AWSGlue.<Operation>; bodies are JSON objects,
 // passed in and out as json::Value. When GlueOptions::catalog_id is set, every request carries
 // it as "CatalogId" (the account that owns the catalog).
@@ -8,9 +8,10 @@
 // Errors: every failure is one Status from AwsClient (retries already done), whose message keeps
 // the AWS error code ("GetTable db.t: HTTP 400 EntityNotFoundException (request id ...)"), so
 // callers can ask IsGlueError(status, "ConcurrentModificationException"). Status codes are then
-// normalised per §3.7: EntityNotFoundException is kNotFound; AccessDeniedException and the
-// credential errors are kConfigError; ConcurrentModificationException is kTransient.
-// Operations that document "missing is fine" (CreateDatabase, DeleteTable) absorb that code.
+// normalised (docs/AWS-WIRE.md#glue-errors): EntityNotFoundException is kNotFound;
+// AccessDeniedException and the credential errors are kConfigError; ConcurrentModificationException
+// is kTransient. Operations that document "missing is fine" (CreateDatabase, DeleteTable) absorb
+// that code.
 //
 // Thread-safety: a GlueClient may be used from several threads (AwsClient is thread-safe).
 #pragma once
@@ -41,7 +42,7 @@ struct GlueOptions {
   std::function<void(std::chrono::milliseconds)> sleep;
 };
 
-// Batch limits from the service model (aws-wire.md §3.7).
+// Batch limits from the service model (docs/AWS-WIRE.md#glue-errors).
 inline constexpr size_t kMaxPartitionsPerBatchCreate = 100;
 inline constexpr size_t kMaxPartitionsPerBatchDelete = 25;
 
@@ -68,10 +69,10 @@ class GlueClient {
   Result<std::vector<json::Value>> GetTables(const std::string& database);
   // Create a table; an existing one fails with AlreadyExistsException.
   Status CreateTable(const std::string& database, const json::Value& table_input);
-  // Replace the table definition with `table_input` (§3.2: replace semantics), with SkipArchive
-  // true so updates do not pile up table versions against the account quota. With `version_id`,
-  // Glue rejects the update with ConcurrentModificationException if the table changed since
-  // that version was read (optimistic locking, §3.6).
+  // Replace the table definition with `table_input` (docs/AWS-WIRE.md#glue-operations), with
+  // SkipArchive true so updates do not pile up table versions against the account quota. With
+  // `version_id`, Glue rejects the update with ConcurrentModificationException if the table changed
+  // since that version was read (docs/AWS-WIRE.md#table-versions-and-optimistic-locking).
   Status UpdateTable(const std::string& database, const json::Value& table_input,
                      const std::optional<std::string>& version_id);
   // Delete a table (and, in Glue, its partitions); a missing table is OK.
@@ -82,7 +83,7 @@ class GlueClient {
                                                  const std::string& table,
                                                  const std::string& expression = "");
   // Add partitions (PartitionInput objects) in chunks of 100. Per-partition errors come back
-  // inside a 200 (§3.2): AlreadyExistsException entries are success (idempotent add); any other
+  // inside a 200: AlreadyExistsException entries are success (idempotent add); any other
   // fails the call, naming the partition values and the error code.
   Status BatchCreatePartition(const std::string& database, const std::string& table,
                               const std::vector<json::Value>& partition_inputs);
@@ -101,7 +102,7 @@ class GlueClient {
 };
 
 // Return the regional endpoint of a JSON service: "https://<service>.<region>.amazonaws.com",
-// or ".amazonaws.com.cn" in the China regions (aws-wire.md §3.1, §4.1).
+// or ".amazonaws.com.cn" in the China regions.
 std::string RegionalServiceEndpoint(std::string_view service, std::string_view region);
 
 // Return the AWS error code a Status from AwsClient carries ("EntityNotFoundException"), or ""

@@ -11,7 +11,7 @@ bool IsCodeChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.';
 }
 
-// Codes the user must act on: permissions, keys, quotas (aws-wire.md §3.1, §3.7).
+// Codes the user must act on: permissions, keys, quotas (docs/AWS-WIRE.md#glue-errors).
 bool IsConfigErrorCode(std::string_view code) {
   return code == "AccessDeniedException" || code == "UnrecognizedClientException" ||
          code == "InvalidSignatureException" || code == "ExpiredTokenException" ||

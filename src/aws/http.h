@@ -65,7 +65,7 @@ std::unique_ptr<HttpClient> NewCurlHttpClient(const HttpOptions& options = {});
 Status TransportError(std::string_view method, std::string_view url, std::string_view detail,
                       bool timeout);
 // True if `status` is a TransportError made with timeout = true (the retry layer charges
-// timeouts more of its retry quota, aws-wire.md §2.5).
+// timeouts more of its retry quota, docs/AWS-WIRE.md#backoff-and-retry-quota).
 bool IsTimeout(const Status& status);
 // Return "scheme://host:port" of an absolute URL (port made explicit: 443 for https, 80 for
 // http), or "" if `url` has no scheme.

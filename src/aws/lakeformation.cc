@@ -1,4 +1,4 @@
-// LakeFormationClient: REST-JSON calls to Lake Formation (aws-wire.md §4.1, §4.4).
+// LakeFormationClient: REST-JSON calls to Lake Formation (docs/AWS-WIRE.md#lake-formation).
 #include "aws/lakeformation.h"
 
 #include "aws/glue.h"

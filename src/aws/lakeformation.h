@@ -1,10 +1,10 @@
 // LakeFormationClient: the Lake Formation LF-Tag operations the destination uses, over
 // AwsClient.
 //
-// Wire format (aws-wire.md §4.1): REST-JSON, every operation is POST /<Operation> with
-// Content-Type application/json and a JSON body. When catalog_id is set, requests carry it as
-// "CatalogId". Errors are Status values as GlueClient's (IsGlueError and AwsErrorCodeOf apply).
-// Per-tag failures of AddLFTagsToResource come back inside a 200 (§4.4) and become errors here.
+// Wire format (docs/AWS-WIRE.md#lake-formation-wire-format): REST-JSON, every operation is POST
+// /<Operation> with Content-Type application/json and a JSON body. When catalog_id is set, requests
+// carry it as "CatalogId". Errors are Status values as GlueClient's (IsGlueError and AwsErrorCodeOf
+// apply). Per-tag failures of AddLFTagsToResource come back inside a 200 and become errors here.
 //
 // Thread-safety: a LakeFormationClient may be used from several threads.
 #pragma once
@@ -45,9 +45,10 @@ class LakeFormationClient {
   Result<json::Value> Call(std::string_view operation, std::string_view resource,
                            json::Value request);
 
-  // Attach the LF-Tag `tag_key` = `tag_values` to a database (§4.4). The tag must exist with
-  // those values; a "Failures" entry in the 200 response fails the call, naming the tag and the
-  // error code. A tag, value or database Lake Formation does not know is a kConfigError.
+  // Attach the LF-Tag `tag_key` = `tag_values` to a database (docs/AWS-WIRE.md#lf-tags). The tag
+  // must exist with those values; a "Failures" entry in the 200 response fails the call, naming the
+  // tag and the error code. A tag, value or database Lake Formation does not know is a
+  // kConfigError.
   Status AddLFTagsToDatabase(const std::string& database, const std::string& tag_key,
                              const std::vector<std::string>& tag_values);
 

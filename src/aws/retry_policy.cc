@@ -1,4 +1,4 @@
-// Retry classification, backoff, retry quota and clock skew (aws-wire.md §2.4, §2.5, §3.7).
+// Retry classification, backoff, retry quota and clock skew (docs/AWS-WIRE.md#retries).
 
 #include "aws/retry_policy.h"
 
@@ -13,7 +13,7 @@ namespace datalake::aws {
 namespace {
 
 // botocore retries/standard.py: TransientRetryableChecker and ThrottledRetryableChecker codes,
-// plus the Glue codes §3.7 says to retry and STS's IDPCommunicationError.
+// plus the retryable Glue codes (docs/AWS-WIRE.md#glue-errors) and STS's IDPCommunicationError.
 constexpr std::array<std::string_view, 22> kRetryableCodes = {
     // Transient.
     "RequestTimeout",
@@ -190,7 +190,7 @@ std::string_view RejectedCredentialsReason(std::string_view code) {
   if (code == "SignatureDoesNotMatch" || code == "InvalidSignatureException") {
     return "the signature does not match, so the secret access key is wrong";
   }
-  // AwsClient fetched the credentials again once before giving up (§2.4).
+  // AwsClient fetched the credentials again once before giving up.
   if (IsExpiredTokenErrorCode(code) || code == "TokenRefreshRequired") {
     return "the session token has expired";
   }

@@ -1,5 +1,5 @@
 // Private to the aws module: the retry decisions of AwsClient, as botocore's "standard" retry
-// mode makes them (aws-wire.md §2.4, §2.5), plus the clock-skew and error-message helpers.
+// mode makes them (docs/AWS-WIRE.md#retries), plus the clock-skew and error-message helpers.
 // Pure functions and one small thread-safe token bucket, so each rule is testable alone.
 #pragma once
 
@@ -15,11 +15,11 @@
 
 namespace datalake::aws {
 
-// True for HTTP statuses retried whatever the code: 500, 502, 503, 504 (§2.4), and 429, which
+// True for HTTP statuses retried whatever the code: 500, 502, 503, 504, and 429, which
 // botocore's legacy mode also retries and which only ever means "slow down".
 bool IsRetryableHttpStatus(int status);
-// True for botocore's transient and throttling error codes (§2.4) and the retryable Glue
-// codes (§3.7).
+// True for botocore's transient and throttling error codes and the retryable Glue codes
+// (docs/AWS-WIRE.md#what-is-retried).
 bool IsRetryableErrorCode(std::string_view code);
 bool IsRetryableError(const AwsError& error);
 // True for codes that may mean "your clock is off": RequestTimeTooSkewed, RequestExpired,
@@ -45,12 +45,12 @@ std::optional<std::chrono::seconds> ClockSkewCorrection(
 std::optional<std::chrono::system_clock::time_point> ParseHttpDate(std::string_view value);
 
 // Return the delay before retry number `retry` (0 for the first retry): full jitter over an
-// exponential backoff, jitter * min(base_delay * 2^retry, max_delay) (§2.5).
+// exponential backoff, jitter * min(base_delay * 2^retry, max_delay).
 std::chrono::milliseconds BackoffDelay(const RetryOptions& options, int retry, double jitter);
 
-// The client-wide retry token bucket (§2.5): a retry costs kRetryCost tokens, or
-// kTimeoutRetryCost after a timeout; a success gives back what its retries took, or 1 token
-// when it needed none. When the bucket cannot pay, retrying stops.
+// The client-wide retry token bucket (docs/AWS-WIRE.md#backoff-and-retry-quota): a retry costs
+// kRetryCost tokens, or kTimeoutRetryCost after a timeout; a success gives back what its retries
+// took, or 1 token when it needed none. When the bucket cannot pay, retrying stops.
 class RetryQuota {
  public:
   static constexpr int kRetryCost = 5;

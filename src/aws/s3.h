@@ -90,7 +90,7 @@ class S3Client {
   Status CompleteMultipartUpload(const std::string& bucket, const std::string& key,
                                  const std::string& upload_id,
                                  const std::vector<CompletedPart>& parts);
-  // Abort; an upload that is already gone (404 NoSuchUpload) counts as aborted (§2.2).
+  // Abort; an upload that is already gone (404 NoSuchUpload) counts as aborted.
   Status AbortMultipartUpload(const std::string& bucket, const std::string& key,
                               const std::string& upload_id);
   // List incomplete multipart uploads under `prefix` (all pages).
@@ -110,7 +110,8 @@ class S3Client {
   // is `status` unchanged, so kNotFound never means a missing bucket.
   Status ExplainError(const AwsRequest& request, const std::string& bucket, const AwsError& error,
                       const Status& status);
-  // Return the SSE headers of PutObject and CreateMultipartUpload (aws-wire.md §2.8).
+  // Return the SSE headers of PutObject and CreateMultipartUpload
+  // (docs/AWS-WIRE.md#server-side-encryption).
   std::vector<Header> EncryptionHeaders() const;
 
   S3Options options_;

@@ -1,4 +1,5 @@
-// S3Client: addressing (aws-wire.md §2.1) and the operations of §2.2 over AwsClient.
+// S3Client: addressing (docs/AWS-WIRE.md#s3-addressing) and the operations of
+// docs/AWS-WIRE.md#s3-operations over AwsClient.
 
 #include <algorithm>
 #include <string>
@@ -12,7 +13,7 @@
 namespace datalake::aws {
 namespace {
 
-constexpr size_t kDeleteBatchSize = 1000;  // DeleteObjects limit (§2.6)
+constexpr size_t kDeleteBatchSize = 1000;  // DeleteObjects limit (docs/AWS-WIRE.md#s3-limits)
 
 std::string RegionOrDefault(const std::string& region) {
   return region.empty() ? "us-east-1" : region;
@@ -52,7 +53,8 @@ bool IsVirtualHostable(const std::string& bucket) {
   return true;
 }
 
-// Path style on custom endpoints, and for names the virtual host cannot carry (§2.1).
+// Path style on custom endpoints, and for names the virtual host cannot carry
+// (docs/AWS-WIRE.md#s3-addressing).
 bool UsesPathStyle(const S3Options& options, const std::string& bucket) {
   return HasCustomEndpoint(options) || !IsVirtualHostable(bucket);
 }
@@ -74,9 +76,9 @@ std::string_view RequiredPermission(std::string_view operation) {
   return "s3:ListBucket";  // HeadBucket, ListObjectsV2
 }
 
-// True if S3 says the bucket is in another region than `region`, the one requests are signed
-// for (§2.1): a 301 PermanentRedirect, or a 400 (AuthorizationHeaderMalformed) or 403 whose
-// <Region> or x-amz-bucket-region names another region.
+// True if S3 says the bucket is in another region than `region`, the one requests are signed for
+// (docs/AWS-WIRE.md#s3-addressing): a 301 PermanentRedirect, or a 400
+// (AuthorizationHeaderMalformed) or 403 whose <Region> or x-amz-bucket-region names another region.
 bool IsWrongRegion(const AwsError& error, const std::string& region) {
   if (error.http_status == 301 || error.code == "PermanentRedirect") return true;
   if (error.region.empty() || error.region == region) return false;
@@ -87,7 +89,7 @@ bool IsWrongRegion(const AwsError& error, const std::string& region) {
 
 std::string S3RegionalEndpoint(const std::string& region) {
   const std::string name = RegionOrDefault(region);
-  // The aws-cn partition has its own DNS suffix; aws and aws-us-gov share amazonaws.com (§2.1).
+  // The aws-cn partition has its own DNS suffix; aws and aws-us-gov share amazonaws.com.
   const char* suffix = name.starts_with("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
   return "https://s3." + name + "." + suffix;
 }
@@ -102,7 +104,7 @@ std::string S3Client::HostUrl(const std::string& bucket) const {
 }
 
 std::string S3Client::ObjectPath(const std::string& bucket, const std::string& key) const {
-  // A key is encoded once, '/' kept; S3 signs the path as sent (§1.3).
+  // A key is encoded once, '/' kept; S3 signs the path as sent (docs/AWS-WIRE.md#canonical-uri).
   const std::string encoded_key = UriEncode(key, false);
   if (!UsesPathStyle(options_, bucket)) return "/" + encoded_key;
   std::string path = "/" + UriEncode(bucket, true);
@@ -170,7 +172,7 @@ Status S3Client::ExplainError(const AwsRequest& request, const std::string& buck
 }
 
 std::vector<Header> S3Client::EncryptionHeaders() const {
-  // Only on PutObject and CreateMultipartUpload; parts inherit the upload's setting (§2.8).
+  // Only on PutObject and CreateMultipartUpload; parts inherit the upload's setting.
   switch (options_.sse) {
     case ServerSideEncryption::kNone:
       return {};
@@ -233,7 +235,7 @@ Status S3Client::DeleteObjects(const std::string& bucket, const std::vector<std:
   for (size_t begin = 0; begin < keys.size(); begin += kDeleteBatchSize) {
     const size_t end = std::min(keys.size(), begin + kDeleteBatchSize);
     const std::string body = DeleteObjectsBody(keys.data() + begin, keys.data() + end);
-    // Content-MD5 always: AWS no longer requires it, but MinIO and others still do (§2.2).
+    // Content-MD5 always: AWS no longer requires it, but MinIO and others still do.
     ASSIGN_OR_RETURN(std::string md5, ContentMd5(body));
     ASSIGN_OR_RETURN(
         HttpResponse response,
@@ -248,7 +250,7 @@ Status S3Client::DeleteObjects(const std::string& bucket, const std::vector<std:
     auto errors = ParseDeleteErrors(response.body);
     if (!errors.ok()) return errors.status().WithContext("DeleteObjects " + Resource(bucket, ""));
     if (!errors->empty()) {
-      // Per-key failures arrive inside a 200 (§2.2): name the first, count the rest.
+      // Per-key failures arrive inside a 200: name the first, count the rest.
       const DeleteObjectError& first = errors->front();
       std::string message = "DeleteObjects " + Resource(bucket, "") + ": could not delete " +
                             Resource(bucket, first.key) + ": " + first.code + ": " + first.message;

@@ -1,4 +1,5 @@
-// S3Client: listing (ListObjectsV2, ListMultipartUploads) and multipart upload (aws-wire.md §2.2).
+// S3Client: listing (ListObjectsV2, ListMultipartUploads) and multipart upload
+// (docs/AWS-WIRE.md#s3-operations).
 
 #include <string>
 #include <utility>
@@ -10,7 +11,7 @@
 namespace datalake::aws {
 namespace {
 
-constexpr int kMaxPartNumber = 10'000;  // §2.6
+constexpr int kMaxPartNumber = 10'000;  // docs/AWS-WIRE.md#s3-limits
 
 std::string Resource(const std::string& bucket, const std::string& key) {
   return key.empty() ? "s3://" + bucket : "s3://" + bucket + "/" + key;
@@ -33,7 +34,7 @@ Result<std::vector<S3Object>> S3Client::ListObjects(const std::string& bucket,
   std::vector<S3Object> objects;
   std::string token;
   while (true) {
-    // encoding-type=url lets keys carry characters XML 1.0 cannot (§2.2 ListObjectsV2).
+    // encoding-type=url lets keys carry characters XML 1.0 cannot.
     std::vector<QueryParam> query = {
         {"list-type", "2"}, {"prefix", prefix}, {"encoding-type", "url"}};
     if (!token.empty()) query.push_back({"continuation-token", token});
@@ -112,7 +113,7 @@ Result<std::string> S3Client::UploadPart(const std::string& bucket, const std::s
     return Status::Internal("UploadPart " + resource + ": part number " +
                             std::to_string(part_number) + " is outside 1..10000");
   }
-  // Re-sending a part overwrites it, so retrying UploadPart is safe (§2.2).
+  // Re-sending a part overwrites it, so retrying UploadPart is safe.
   ASSIGN_OR_RETURN(
       HttpResponse response,
       Execute({.operation = "UploadPart",
@@ -144,7 +145,7 @@ Status S3Client::CompleteMultipartUpload(const std::string& bucket, const std::s
     }
   }
   const std::string body = CompleteMultipartUploadBody(parts);
-  // application/xml, not a form type (§2.2); a 200 with <Error> is handled by AwsClient.
+  // application/xml, not a form type; a 200 with <Error> is handled by AwsClient.
   return Execute({.operation = "CompleteMultipartUpload",
                   .resource = resource,
                   .method = "POST",

@@ -1,4 +1,5 @@
-// S3 XML bodies and documents (aws-wire.md §2.2), Content-MD5 (§2.7).
+// S3 XML bodies and documents (docs/AWS-WIRE.md#s3-operations), Content-MD5
+// (docs/AWS-WIRE.md#content-md5).
 
 #include "aws/s3_xml.h"
 

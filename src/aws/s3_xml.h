@@ -1,6 +1,6 @@
 // Private to the aws module: the S3 request bodies S3Client sends and the response documents it
-// reads (aws-wire.md §2.2), apart from the transport so each is testable on literal samples.
-// Parsing is namespace-agnostic (moto, s3rver and AWS disagree on xmlns) and never throws.
+// reads (docs/AWS-WIRE.md#s3-operations), apart from the transport so each is testable on literal
+// samples. Parsing is namespace-agnostic (moto, s3rver and AWS disagree on xmlns) and never throws.
 #pragma once
 
 #include <string>
@@ -53,7 +53,7 @@ std::string CompleteMultipartUploadBody(const std::vector<CompletedPart>& parts)
 // Return `text` escaped for XML character data and attribute values; control characters
 // become numeric references so CR and TAB survive the round trip.
 std::string XmlEscape(std::string_view text);
-// Return the Content-MD5 value of `body`: base64 of its binary MD5 (RFC 1864, §2.7).
+// Return the Content-MD5 value of `body`: base64 of its binary MD5 (RFC 1864).
 Result<std::string> ContentMd5(std::string_view body);
 // Return the decoding of S3's encoding-type=url values: %XX escapes, and '+' as space.
 std::string UrlDecodeS3(std::string_view value);

@@ -1,5 +1,6 @@
-// SigV4 canonical headers, canonical request, string to sign and Sign() (aws-wire.md §1.1, §1.2,
-// §1.5, §1.7). Encoding lives in sigv4_encoding.cc, hashing and keys in sigv4_crypto.cc.
+// SigV4 canonical headers, canonical request, string to sign and Sign()
+// (docs/AWS-WIRE.md#signing-sigv4). Encoding lives in sigv4_encoding.cc, hashing and keys in
+// sigv4_crypto.cc.
 
 #include "aws/sigv4.h"
 
@@ -27,7 +28,8 @@ constexpr std::string_view kAuthorizationHeader = "Authorization";
 constexpr std::array<std::string_view, 4> kReservedHeaders = {
     "authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"};
 
-// botocore SIGNED_HEADERS_BLACKLIST (§1.2): headers proxies or the HTTP library may change.
+// botocore SIGNED_HEADERS_BLACKLIST (docs/AWS-WIRE.md#canonical-headers): headers proxies or the
+// HTTP library may change.
 constexpr std::array<std::string_view, 11> kUnsignedHeaders = {"connection",
                                                                "expect",
                                                                "keep-alive",
@@ -202,7 +204,7 @@ Result<CanonicalHeaderBlock> CanonicalHeaders(const std::vector<Header>& headers
     if (!IsSignableHeader(name)) continue;
     entries.push_back({std::move(name), CanonicalHeaderValue(header.value)});
   }
-  // Stable, so values of a repeated name keep their order of appearance (§1.2).
+  // Stable, so values of a repeated name keep their order of appearance.
   std::stable_sort(entries.begin(), entries.end(),
                    [](const Header& a, const Header& b) { return a.name < b.name; });
   CanonicalHeaderBlock block;
@@ -280,7 +282,7 @@ Result<SigningResult> Sign(const SignableRequest& request, const SigningConfig& 
   const Credentials& creds = config.credentials;
   ASSIGN_OR_RETURN(std::string amz_date, FormatAmzDate(config.signing_time));
 
-  // Headers the signer adds (§1.1 date, §1.7 token, §1.5 content hash), in the documented order;
+  // Headers the signer adds (date, session token, S3's content hash), in the documented order;
   // all of them are signed except an appended-after-signing token.
   SigningResult result;
   std::vector<Header> to_sign = request.headers;

@@ -6,7 +6,7 @@
 // applying that result to the wire request, which is the HTTP client's job. The signer never
 // reads the clock and never touches the transport. Each documented step is one function, as in
 // minio-cpp, so tests can check every intermediate string against the official suite
-// (aws-wire.md §1.9).
+// (docs/AWS-WIRE.md#test-vectors).
 //
 // Thread-safety: every function is pure and reentrant. Errors: a malformed request (a bug in the
 // caller) is kInternal, unusable credentials/region/service are kConfigError, and an OpenSSL
@@ -31,14 +31,16 @@ struct Header {
   std::string value{};
 };
 
-// One query parameter, NOT encoded: the signer encodes names and values itself (§1.4). Build the
-// wire query with CanonicalQueryString(query) so what is sent is exactly what was signed.
+// One query parameter, NOT encoded: the signer encodes names and values itself
+// (docs/AWS-WIRE.md#canonical-query-string). Build the wire query with CanonicalQueryString(query)
+// so what is sent is exactly what was signed.
 struct QueryParam {
   std::string name{};
   std::string value{};  // empty for a bare "?uploads" (canonical form "uploads=")
 };
 
-// Payload hash literals (§1.5). Any other payload hash must be 64 lowercase hex digits.
+// Payload hash literals (docs/AWS-WIRE.md#payload-hash). Any other payload hash must be 64
+// lowercase hex digits.
 inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
 inline constexpr std::string_view kStreamingSignedPayload = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
 inline constexpr std::string_view kStreamingSignedPayloadTrailer =
@@ -56,14 +58,15 @@ struct SignableRequest {
   // The request path exactly as it goes on the wire, starting with '/' ("" means "/"). For S3
   // the caller has already URI-encoded each key segment once (UriEncode(key, false)), and the
   // signer checks it is in that form; for other services (double_uri_encode) the signer encodes
-  // it once more, whatever it contains (§1.3).
+  // it once more, whatever it contains (docs/AWS-WIRE.md#canonical-uri).
   std::string path{};
   // Query parameters, unencoded; order does not matter.
   std::vector<QueryParam> query{};
   // Every header the caller will send, including Host (required, exactly as on the wire, with
   // ":port" when not the default). Must not contain Authorization, X-Amz-Date,
   // X-Amz-Security-Token or X-Amz-Content-SHA256: the signer adds those. Headers that proxies or
-  // libcurl may change (Expect, Transfer-Encoding, User-Agent, ...) are left unsigned (§1.2).
+  // libcurl may change (Expect, Transfer-Encoding, User-Agent, ...) are left unsigned
+  // (docs/AWS-WIRE.md#canonical-headers).
   std::vector<Header> headers{};
   // Lowercase hex SHA-256 of the body (Sha256Hex(body); kEmptyPayloadSha256 without a body), or
   // one of the literals above.
@@ -77,10 +80,11 @@ struct Credentials {
   std::string session_token{};  // empty for long-term credentials
 };
 
-// Where the session token goes. Every service the connector calls, STS included, signs it (§1.7;
-// suite cases post-sts-header-before, get-vanilla-with-session-token), as botocore does. A few
-// endpoints (AWS IoT websockets: aws-c-auth's omit_session_token) want it added after signing,
-// unsigned (suite case post-sts-header-after); kAppendedAfterSigning exists for those.
+// Where the session token goes. Every service the connector calls, STS included, signs it
+// (docs/AWS-WIRE.md#session-token; suite cases post-sts-header-before,
+// get-vanilla-with-session-token), as botocore does. A few endpoints (AWS IoT websockets:
+// aws-c-auth's omit_session_token) want it added after signing, unsigned (suite case
+// post-sts-header-after); kAppendedAfterSigning exists for those.
 enum class SessionTokenMode {
   kSigned,
   kAppendedAfterSigning,
@@ -93,11 +97,13 @@ struct SigningConfig {
   Credentials credentials{};
   // The signing time, injected (never read from the clock here); whole seconds are used.
   std::chrono::system_clock::time_point signing_time{};
-  // Encode the (wire) path once more to form the canonical URI. False for S3 only (§1.3).
+  // Encode the (wire) path once more to form the canonical URI. False for S3 only
+  // (docs/AWS-WIRE.md#canonical-uri).
   bool double_uri_encode = true;
-  // Remove dot segments and empty segments from the path first. False for S3 only (§1.3).
+  // Remove dot segments and empty segments from the path first. False for S3 only.
   bool normalize_uri_path = true;
-  // Add and sign x-amz-content-sha256 with the payload hash. S3 requires it (§1.5).
+  // Add and sign x-amz-content-sha256 with the payload hash. S3 requires it
+  // (docs/AWS-WIRE.md#payload-hash).
   bool add_content_sha256_header = false;
   SessionTokenMode session_token_mode = SessionTokenMode::kSigned;
 };
@@ -121,10 +127,11 @@ struct SigningResult {
   std::string signature{};
 };
 
-// Sign `request` (§1.1): run every step below and build the headers to add.
+// Sign `request` (docs/AWS-WIRE.md#signing-steps): run every step below and build the headers to
+// add.
 Result<SigningResult> Sign(const SignableRequest& request, const SigningConfig& config);
 
-// ---- Encoding (§1.3, §1.4) ----
+// ---- Encoding ----
 
 // Return `s` with every byte but A-Z a-z 0-9 - _ . ~ written as %XX (uppercase hex); '/' is kept
 // unless `encode_slash`. Bytes are taken as they are (UTF-8 for text), space becomes %20.
@@ -134,15 +141,17 @@ std::string UriEncode(std::string_view s, bool encode_slash);
 // and (when something remains) a trailing '/', as botocore's normalize_url_path does. "" -> "/".
 std::string NormalizeUriPath(std::string_view path);
 
-// Return the canonical URI of a wire path under the given flags (§1.3). Without double encoding
-// the path must already be URI-encoded (only unreserved bytes, '/' and %XX with uppercase hex).
+// Return the canonical URI of a wire path under the given flags (docs/AWS-WIRE.md#canonical-uri).
+// Without double encoding the path must already be URI-encoded (only unreserved bytes, '/' and %XX
+// with uppercase hex).
 Result<std::string> CanonicalUri(std::string_view path, bool normalize, bool double_encode);
 
 // Return name=value pairs, each part UriEncode(·, true), sorted by encoded name then encoded
-// value, joined with '&' (§1.4). Also the right query string to send.
+// value, joined with '&' (docs/AWS-WIRE.md#canonical-query-string). Also the right query string
+// to send.
 std::string CanonicalQueryString(const std::vector<QueryParam>& query);
 
-// ---- Headers (§1.2) ----
+// ---- Headers (docs/AWS-WIRE.md#canonical-headers) ----
 
 // Return `value` with leading and trailing spaces and tabs removed and each inner run of them
 // replaced by one space (the SigV4 "Trimall").
@@ -162,7 +171,7 @@ struct CanonicalHeaderBlock {
 // name. Fails on an invalid name (not an RFC 9110 token) or a value with CR, LF or NUL.
 Result<CanonicalHeaderBlock> CanonicalHeaders(const std::vector<Header>& headers);
 
-// ---- Request, string to sign, key, signature (§1.1) ----
+// ---- Request, string to sign, key, signature (docs/AWS-WIRE.md#signing-steps) ----
 
 // Return the six parts joined with '\n' (canonical_headers already ends in '\n').
 std::string CanonicalRequest(std::string_view method, std::string_view canonical_uri,

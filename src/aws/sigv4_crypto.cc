@@ -1,5 +1,5 @@
-// SHA-256, HMAC-SHA256, the SigV4 signing key and signature (aws-wire.md §1.1), on OpenSSL 3
-// one-shot EVP APIs (EVP_Digest, HMAC), none of them deprecated.
+// SHA-256, HMAC-SHA256, the SigV4 signing key and signature (docs/AWS-WIRE.md#signing-steps), on
+// OpenSSL 3 one-shot EVP APIs (EVP_Digest, HMAC), none of them deprecated.
 //
 // Intermediate keys are wiped with OPENSSL_cleanse before their storage is released, as
 // aws-c-auth does with aws_byte_buf_clean_up_secure; error messages never include key material.
@@ -85,7 +85,7 @@ Result<Sha256Digest> HmacSha256(const Sha256Digest& key, std::string_view data) 
   return Hmac(key.data(), key.size(), data);
 }
 
-// §1.1: kDate = HMAC("AWS4" + secret, date), kRegion, kService, kSigning.
+// kDate = HMAC("AWS4" + secret, date), kRegion, kService, kSigning.
 Result<Sha256Digest> SigningKey(std::string_view secret_access_key, std::string_view date,
                                 std::string_view region, std::string_view service) {
   std::string seed;

@@ -1,4 +1,5 @@
-// SigV4 URI encoding, canonical URI and canonical query string (aws-wire.md §1.3, §1.4).
+// SigV4 URI encoding, canonical URI and canonical query string (docs/AWS-WIRE.md#canonical-uri,
+// docs/AWS-WIRE.md#canonical-query-string).
 
 #include <algorithm>
 #include <string>
@@ -20,8 +21,8 @@ bool IsUnreserved(char c) {
 bool IsUpperHexDigit(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'); }
 
 // Return the byte offset of the first byte that UriEncode(·, false) could not have produced, or
-// npos. S3 signs the path as sent (§1.3), so a path that is not in this form (a raw space, '+',
-// lowercase %xx) would be signed differently from what S3 reconstructs.
+// npos. S3 signs the path as sent (docs/AWS-WIRE.md#canonical-uri), so a path that is not in this
+// form (a raw space, '+', lowercase %xx) would be signed differently from what S3 reconstructs.
 size_t FindUnencodedByte(std::string_view path) {
   for (size_t i = 0; i < path.size(); ++i) {
     const char c = path[i];
@@ -103,7 +104,7 @@ std::string CanonicalQueryString(const std::vector<QueryParam>& query) {
     encoded.emplace_back(UriEncode(param.name, /*encode_slash=*/true),
                          UriEncode(param.value, /*encode_slash=*/true));
   }
-  // Byte order of the encoded forms: by name, then by value for repeated names (§1.4).
+  // Byte order of the encoded forms: by name, then by value for repeated names.
   std::sort(encoded.begin(), encoded.end());
   std::string out;
   for (size_t i = 0; i < encoded.size(); ++i) {

@@ -1,4 +1,5 @@
-// STS AssumeRole and AssumeRoleWithWebIdentity over AwsClient (aws-wire.md §5.1, §5.2).
+// STS AssumeRole and AssumeRoleWithWebIdentity over AwsClient
+// (docs/AWS-WIRE.md#sts-assumerole, docs/AWS-WIRE.md#assumerolewithwebidentity).
 
 #include "aws/sts.h"
 

@@ -1,6 +1,7 @@
 // StsClient: the two AWS Security Token Service calls the credentials providers need,
 // AssumeRole (signed with source credentials) and AssumeRoleWithWebIdentity (unsigned), over
-// AwsClient with the query protocol (aws-wire.md §5.1, §5.2).
+// AwsClient with the query protocol (docs/AWS-WIRE.md#sts-assumerole,
+// docs/AWS-WIRE.md#assumerolewithwebidentity).
 //
 // Requests are POST / with a form-encoded body; responses are parsed with pugixml by element
 // local name, so any namespace prefix works. Errors: STS error responses come back from
@@ -72,7 +73,7 @@ class StsClient {
 
   // On an STS error response, `*error_code` (when not null) receives its code ("AccessDenied").
   Result<AssumedRole> AssumeRole(const AssumeRoleParams& params, std::string* error_code = nullptr);
-  // Sent unsigned whatever `source` is: the token is the proof of identity (§5.2).
+  // Sent unsigned whatever `source` is: the token is the proof of identity.
   Result<AssumedRole> AssumeRoleWithWebIdentity(const WebIdentityParams& params,
                                                 std::string* error_code = nullptr);
 
@@ -93,8 +94,9 @@ std::string StsEndpointForRegion(std::string_view region);
 
 // ---- Wire helpers, exposed for tests ----
 
-// Return the form-encoded request bodies (aws-wire.md §5.1, §5.2). Values are percent-encoded
-// as RFC 3986 unreserved-only (UriEncode with '/' encoded), which every form decoder accepts.
+// Return the form-encoded request bodies (docs/AWS-WIRE.md#sts-assumerole). Values are
+// percent-encoded as RFC 3986 unreserved-only (UriEncode with '/' encoded), which every form
+// decoder accepts.
 std::string AssumeRoleRequestBody(const AssumeRoleParams& params);
 std::string WebIdentityRequestBody(const WebIdentityParams& params);
 

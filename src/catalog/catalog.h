@@ -123,15 +123,16 @@ struct GlueCatalogOptions {
 // when a tag is configured; done once per database per catalog object (so once per process).
 // ListTables: GetTables, every page, each reduced to its TableInput members.
 // GetTable: the Glue Table reduced to its TableInput members (output-only fields such as
-// DatabaseName, CreateTime, VersionId are dropped, aws-wire.md §3.2); the VersionId read is kept
-// for the next PutTable of that table.
+// DatabaseName, CreateTime, VersionId are dropped, docs/AWS-WIRE.md#glue-operations); the
+// VersionId read is kept for the next PutTable of that table.
 // PutTable: CreateTable when the table is absent, else UpdateTable (SkipArchive) with the
 // VersionId of the last GetTable (read afresh when there was none), so an update made by someone
-// else after our read is detected (ConcurrentModificationException, §3.6). On such a conflict,
-// or when a concurrent create/delete changed whether the table exists, the table is read again
-// and the caller's TableInput is sent again with the new VersionId, up to max_put_attempts in
-// all: the caller's definition is authoritative and replaces the other writer's. Callers that
-// must merge (new columns) do so from GetTable before calling PutTable.
+// else after our read is detected (ConcurrentModificationException,
+// docs/AWS-WIRE.md#table-versions-and-optimistic-locking). On such a conflict, or when a
+// concurrent create/delete changed whether the table exists, the table is read again and the
+// caller's TableInput is sent again with the new VersionId, up to max_put_attempts in all: the
+// caller's definition is authoritative and replaces the other writer's. Callers that must merge
+// (new columns) do so from GetTable before calling PutTable.
 // AddPartitions: BatchCreatePartition in chunks of 100; existing partitions are kept.
 // ListPartitions: GetPartitions, every page. DeletePartitions: BatchDeletePartition in chunks
 // of 25.

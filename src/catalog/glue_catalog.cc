@@ -1,5 +1,6 @@
 // The Glue catalog: tables in the AWS Glue Data Catalog, databases tagged through Lake
-// Formation (aws-wire.md §3, §4.4; original-connector.md §4.6).
+// Formation (docs/AWS-WIRE.md#glue, docs/AWS-WIRE.md#lf-tags), as the original connector kept
+// them (docs/LAYOUT.md#table-definitions).
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -34,7 +35,7 @@ bool IsTableInputMember(std::string_view key) {
 // Return the TableInput of a Glue Table: every output-only member (DatabaseName, CreateTime,
 // UpdateTime, CreatedBy, IsRegisteredWithLakeFormation, CatalogId, VersionId, FederatedTable,
 // IsMultiDialectView, IsMaterializedView, Status, and anything newer) is dropped, because
-// UpdateTable rejects them (§3.2).
+// UpdateTable rejects them (docs/AWS-WIRE.md#glue-operations).
 Value TableInputOf(const Value& table) {
   Value out = Value::Object();
   for (const Value::Member& member : table.members()) {
@@ -159,7 +160,7 @@ class GlueCatalog : public Catalog {
 
   // GetDatabase, then CreateDatabase with only the name (as awswrangler's
   // create_database(exist_ok=True)) when missing. Two creators racing may get
-  // ConcurrentModificationException instead of AlreadyExists: look again after a pause (§3.7).
+  // ConcurrentModificationException instead of AlreadyExists: look again after a pause.
   Status CreateDatabaseIfMissing(const std::string& database) {
     Status last;
     for (int attempt = 1; attempt <= Attempts(); ++attempt) {
@@ -208,7 +209,7 @@ class GlueCatalog : public Catalog {
 
   // True if `status` means another writer changed the table between our read and our write:
   // a stale VersionId, a table created by someone else after we saw none, or one deleted after
-  // we read it (§3.7: re-read and re-apply, never resend blindly).
+  // we read it (re-read and re-apply, never resend blindly: docs/AWS-WIRE.md#glue-errors).
   static bool LostRace(const Status& status, bool updating) {
     if (aws::IsGlueError(status, "ConcurrentModificationException")) return true;
     if (updating) return aws::IsGlueError(status, "EntityNotFoundException");

@@ -1,4 +1,5 @@
-// Glue table definitions, shaped as awswrangler (which the original connector used) builds them.
+// Glue table definitions, shaped as awswrangler (which the original connector used) builds them
+// (docs/LAYOUT.md#table-definitions).
 #include "catalog/catalog.h"
 
 namespace datalake::catalog {

@@ -50,14 +50,14 @@ struct EncoderOptions {
 };
 
 // Return a JSON Lines encoder: one object per line, keys = column names, values per
-// docs/FORMATS.md (timestamps "YYYY-MM-DD HH:MM:SS.ffffff" in UTC, dates "YYYY-MM-DD", JSON
-// columns as strings holding JSON text, nulls as null). Compression: none, gzip or zstd
-// (kSnappy is rejected with kConfigError).
+// docs/TYPES.md#json-lines-rendering (timestamps "YYYY-MM-DD HH:MM:SS.ffffff" in UTC, dates
+// "YYYY-MM-DD", JSON columns as strings holding JSON text, nulls as null). Compression: none, gzip
+// or zstd (kSnappy is rejected with kConfigError).
 Result<std::unique_ptr<FileEncoder>> NewJsonlEncoder(const schema::TableSchema& schema,
                                                      const EncoderOptions& options, Sink* sink);
 
-// Parquet writer settings (shared reference parquet.md §6 and §9). The defaults are
-// the compatibility profile: SNAPPY, ~128 MiB row groups, ~1 MiB / 20,000-row pages, dictionary
+// Parquet writer settings (docs/FORMATS.md#writer-settings). The defaults are the compatibility
+// profile: SNAPPY, ~128 MiB row groups, ~1 MiB / 20,000-row pages, dictionary
 // encoding with a 1 MiB limit, INT64 microsecond timestamps.
 struct ParquetOptions {
   static constexpr uint64_t kDefaultRowGroupBytes = 128 << 20;
@@ -82,9 +82,9 @@ struct ParquetOptions {
   // Store timestamps as legacy INT96 (for Hive <= 3.1) instead of INT64 TIMESTAMP(MICROS).
   bool timestamp_int96 = false;
   int gzip_level = 6;
-  int zstd_level = 3;  // 1..19: Trino cannot read level >= 20 (parquet.md §4)
+  int zstd_level = 3;  // 1..19: Trino cannot read level >= 20 (docs/FORMATS.md#compression)
   // FileMetaData.created_by, "<app> version <semver> (build <hash>)": parquet-java ignores the
-  // string statistics of files without a parsable one (parquet.md §1.6).
+  // string statistics of files without a parsable one (docs/FORMATS.md#the-created_by-string).
   std::string created_by = "destination-aws-datalake version " DATALAKE_VERSION;
   std::vector<std::pair<std::string, std::string>> key_value_metadata;
 };

@@ -1,7 +1,8 @@
 // Row: one record converted to its table's column types, as a flat tape of cells in pre-order.
 //
-// The protocol module fills a Row from a record's JSON; file encoders read it. A Row is reused
-// from record to record: Clear() keeps its capacity, so the hot path allocates nothing.
+// decode::RecordDecoder fills a Row's data columns from a record's JSON and sync::StreamWriter
+// appends the Airbyte meta columns; file encoders read it. A Row is reused from record to record:
+// Clear() keeps its capacity, so the hot path allocates nothing.
 //
 // Layout: the top-level columns follow one another in table-schema order. A struct cell is
 // followed by exactly one subtree per field of its type (in order); a list cell holds its element

@@ -3,7 +3,7 @@
 //
 // Faithful means: object member order is kept, duplicate keys are rejected, and numbers keep
 // their exact source text (a 40-digit cursor in a STATE survives an echo unchanged). Records do
-// not go through this model; the protocol module decodes them on the fly.
+// not go through this model; the decode module converts them on the fly (decode/decode.h).
 //
 // Values are plain data, safe to share between threads when not mutated.
 #pragma once

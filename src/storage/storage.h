@@ -1,5 +1,5 @@
-// Object storage: where data files go. Two implementations share one interface: the local lake
-// directory (the embedded default) and Amazon S3.
+// Object storage: where data files go. Two implementations share one interface: Amazon S3, and
+// the local lake directory used when the config sets local_lake_path.
 //
 // Keys are relative to the bucket ("prefix/db/table/x.json"). An object being written is a
 // PendingObject: readers cannot see it until Commit() succeeds, and a crash before that leaves

@@ -2,7 +2,7 @@
 //
 // Layout (the original connector's): s3://<bucket>/[<prefix>/]<database>/<stream>/<file>, where
 // database and stream are the raw names (made safe as key segments by storage::PathSegment,
-// which leaves ordinary names unchanged), and <file> is <uuid hex><extension>. The prefix is
+// which leaves ordinary names unchanged), and <file> is a data file name (below). The prefix is
 // normalised: leading, trailing and repeated '/' are dropped (the original produced "a//db/" for
 // the prefix "a/", which S3 consoles and Athena handle poorly).
 //

@@ -1,4 +1,5 @@
-// Random identifiers: UUID v4 for _airbyte_raw_id and 32-hex-digit data file names.
+// Random identifiers: UUID v4 for _airbyte_raw_id, and 32 hex digits for the names of `check`'s
+// probe table and file.
 // Seeded from the OS once; a fast generator afterwards, since every record needs one.
 // Not thread-safe: one generator per thread.
 #pragma once
@@ -16,7 +17,7 @@ class UuidGenerator {
   // Append a UUID v4 in its 36-character canonical form.
   void AppendV4(std::string* out);
   std::string V4();
-  // Return a UUID v4 as 32 lowercase hex digits, as Python's uuid4().hex (file names).
+  // Return a UUID v4 as 32 lowercase hex digits, as Python's uuid4().hex (check's probe names).
   std::string Hex();
 
  private:

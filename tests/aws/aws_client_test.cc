@@ -1,5 +1,5 @@
 // AwsClient::Execute against a scripted transport: retries, backoff, quota, clock skew,
-// re-signing, error mapping and secrecy (aws-wire.md §2.4, §2.5).
+// re-signing, error mapping and secrecy (docs/AWS-WIRE.md#retries).
 
 #include "aws/aws_client.h"
 

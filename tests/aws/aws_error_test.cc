@@ -1,5 +1,5 @@
-// ParseAwsError on error bodies as S3, STS, Glue and proxies send them (aws-wire.md §2.3, §3.1,
-// §5.1).
+// ParseAwsError on error bodies as S3, STS, Glue and proxies send them (docs/AWS-WIRE.md#s3-errors,
+// docs/AWS-WIRE.md#glue-wire-format).
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,5 @@
-// The chain (first hit wins and is remembered) and the default chain's order (aws-wire.md §5.4).
+// The chain (first hit wins and is remembered) and the default chain's order
+// (docs/AWS-WIRE.md#the-default-chain).
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// The container provider (aws-wire.md §5.5) against a fake endpoint.
+// The container provider (docs/AWS-WIRE.md#container-credentials) against a fake endpoint.
 
 #include <gtest/gtest.h>
 

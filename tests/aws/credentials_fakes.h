@@ -178,7 +178,7 @@ class TempDir {
   std::string path_;
 };
 
-// An STS success document shaped as aws-wire.md §5.1 shows (moto's and AWS's shape).
+// An STS success document shaped as docs/AWS-WIRE.md#sts-assumerole says (moto's and AWS's shape).
 inline std::string StsResponseXml(std::string_view action, std::string_view key,
                                   std::string_view secret, std::string_view token,
                                   std::string_view expiration) {

@@ -1,4 +1,5 @@
-// The EC2 instance metadata provider (aws-wire.md §5.6) against a fake IMDS.
+// The EC2 instance metadata provider (docs/AWS-WIRE.md#instance-metadata-imdsv2) against a fake
+// IMDS.
 
 #include <gtest/gtest.h>
 

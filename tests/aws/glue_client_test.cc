@@ -1,5 +1,5 @@
 // GlueClient without a server: exact request bodies and headers, batch chunking, pagination and
-// error mapping, through the real AwsClient with a scripted HttpClient (aws-wire.md §3).
+// error mapping, through the real AwsClient with a scripted HttpClient (docs/AWS-WIRE.md#glue).
 
 #include <gtest/gtest.h>
 
@@ -103,7 +103,7 @@ TEST_F(GlueClientTest, MissingTableIsNotFound) {
 }
 
 TEST_F(GlueClientTest, NamespacedErrorTypeIsCutToTheCode) {
-  // Real AWS may send "com.amazonaws.glue#Code" in __type without X-Amzn-ErrorType (§3.1).
+  // Real AWS may send "com.amazonaws.glue#Code" in __type without X-Amzn-ErrorType.
   script_->Add({.status = 400,
                 .headers = {},
                 .body = R"({"__type":"com.amazonaws.glue#EntityNotFoundException",)"

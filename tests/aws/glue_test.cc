@@ -1,5 +1,6 @@
-// GlueClient against moto_server (aws-wire.md §6.1), every request checked against botocore's
-// Glue model by tests/tools/glue_fake.py in proxy mode. Skipped when moto_server is missing.
+// GlueClient against moto_server (docs/AWS-WIRE.md#test-servers), every request checked against
+// botocore's Glue model by tests/tools/glue_fake.py in proxy mode. Skipped when moto_server is
+// missing.
 
 #include "aws/glue.h"
 

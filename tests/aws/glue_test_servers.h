@@ -1,9 +1,9 @@
 // Test support: local servers for the Glue and Lake Formation clients, run as child processes.
 //
-// moto_server (aws-wire.md §6.1) implements Glue and Lake Formation; tests reach it through
-// tests/tools/glue_fake.py in proxy mode, so every request the client sends is validated against
-// botocore's service model on its way. The same script without --forward is a Glue fake with
-// real VersionId semantics. Each server runs in its own process group, is polled for readiness
+// moto_server (docs/AWS-WIRE.md#test-servers) implements Glue and Lake Formation; tests reach it
+// through tests/tools/glue_fake.py in proxy mode, so every request the client sends is validated
+// against botocore's service model on its way. The same script without --forward is a Glue fake
+// with real VersionId semantics. Each server runs in its own process group, is polled for readiness
 // with a deadline, and is killed (that group only) when the owner is destroyed.
 #pragma once
 

@@ -69,7 +69,7 @@ struct HttpScript {
   }
   // Queue a 200 with a JSON body.
   void AddJson(std::string body) { Add({.status = 200, .headers = {}, .body = std::move(body)}); }
-  // Queue a JSON-protocol error, as Glue sends it (aws-wire.md §3.1).
+  // Queue a JSON-protocol error, as Glue sends it (docs/AWS-WIRE.md#glue-wire-format).
   void AddError(int status, const std::string& code, const std::string& message) {
     Add({.status = status,
          .headers = {{"X-Amzn-ErrorType", code}, {"x-amzn-RequestId", "req-1"}},

@@ -1,6 +1,6 @@
 // LakeFormationClient: the exact REST-JSON requests and the handling of per-tag failures
-// (aws-wire.md §4.1, §4.4), scripted; then the LF-Tag round trip against moto_server, every
-// request checked against botocore's model by tests/tools/glue_fake.py on the way.
+// (docs/AWS-WIRE.md#lake-formation), scripted; then the LF-Tag round trip against moto_server,
+// every request checked against botocore's model by tests/tools/glue_fake.py on the way.
 
 #include "aws/lakeformation.h"
 

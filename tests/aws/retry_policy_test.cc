@@ -1,4 +1,4 @@
-// The retry rules one by one (aws-wire.md §2.4, §2.5): what is retried, how long to wait, the
+// The retry rules one by one (docs/AWS-WIRE.md#retries): what is retried, how long to wait, the
 // retry quota, HTTP dates and clock skew, and how a final error reads.
 
 #include "aws/retry_policy.h"

@@ -1,5 +1,4 @@
-// S3Client request building and response handling over a scripted transport (aws-wire.md §2.1,
-// §2.2, §2.8).
+// S3Client request building and response handling over a scripted transport (docs/AWS-WIRE.md#s3).
 
 #include "aws/s3.h"
 

@@ -1,4 +1,5 @@
-// S3 XML bodies and documents on literal samples (aws-wire.md §2.2), and Content-MD5 (§2.7).
+// S3 XML bodies and documents on literal samples (docs/AWS-WIRE.md#s3-operations), and
+// Content-MD5 (docs/AWS-WIRE.md#content-md5).
 
 #include "aws/s3_xml.h"
 

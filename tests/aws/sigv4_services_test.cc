@@ -35,7 +35,8 @@ SigningResult SignOk(const SignableRequest& request, const SigningConfig& config
   return result.ok() ? *result : SigningResult{};
 }
 
-// A key with spaces, '+', '=' and UTF-8 is encoded once ('/' kept) and signed as sent (§1.3).
+// A key with spaces, '+', '=' and UTF-8 is encoded once ('/' kept) and signed as sent
+// (docs/AWS-WIRE.md#canonical-uri).
 TEST(Sigv4ServicesTest, S3PutObjectUnsignedPayloadEncodesKeyOnce) {
   std::string path = "/";
   path += UriEncode("dir/a b+c=d \xC3\xBC.json", /*encode_slash=*/false);
@@ -116,7 +117,7 @@ TEST(Sigv4ServicesTest, S3CreateMultipartUploadPathStyleWithPort) {
   EXPECT_EQ(r.signature, "df7e0b8a49fc8805518fc2b86933e72515177635ee0323a12671b396aea65c5e");
 }
 
-// aws-wire.md §1.11, which botocore reproduces.
+// docs/AWS-WIRE.md#worked-glue-example, which botocore reproduces.
 TEST(Sigv4ServicesTest, GlueGetDatabaseWorkedExample) {
   const std::string body = R"({"Name":"db1"})";
   Result<std::string> body_hash = Sha256Hex(body);
@@ -139,7 +140,7 @@ TEST(Sigv4ServicesTest, GlueGetDatabaseWorkedExample) {
             "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/glue/aws4_request\n"
             "7de4c8d0d52f08ec521b12a174cf0b8bcbf8f0fe599686c83cd146b5a3ead4f6");
   EXPECT_EQ(r.signature, "c275440f46adc32922a4383805ec846ff86b20e0a4d67b1309c70d8e7dc29726");
-  ASSERT_EQ(r.headers.size(), 2u);  // Glue gets no x-amz-content-sha256 (§1.5)
+  ASSERT_EQ(r.headers.size(), 2u);  // Glue gets no x-amz-content-sha256
 }
 
 TEST(Sigv4ServicesTest, GlueCreateTableWithTokenLeavesUserAgentUnsigned) {

@@ -1,4 +1,5 @@
-// Unit tests of the individual SigV4 steps (aws-wire.md §1.1-§1.4) and the crypto primitives.
+// Unit tests of the individual SigV4 steps (docs/AWS-WIRE.md#signing-sigv4) and the crypto
+// primitives.
 
 #include <gtest/gtest.h>
 
@@ -14,7 +15,7 @@ namespace {
 using std::chrono::sys_days;
 using namespace std::chrono_literals;
 
-// ---- UriEncode (§1.3) ----
+// ---- UriEncode (docs/AWS-WIRE.md#canonical-uri) ----
 
 TEST(Sigv4StepsTest, UriEncodeKeepsOnlyUnreserved) {
   const std::string unreserved =
@@ -38,7 +39,7 @@ TEST(Sigv4StepsTest, UriEncodeWritesUtf8BytesWithUppercaseHex) {
   EXPECT_EQ(UriEncode("%2B", true), "%252B");  // encoding is not idempotent: '%' itself encodes
 }
 
-// ---- Canonical URI (§1.3) ----
+// ---- Canonical URI (docs/AWS-WIRE.md#canonical-uri) ----
 
 TEST(Sigv4StepsTest, NormalizeUriPathRemovesDotAndEmptySegments) {
   EXPECT_EQ(NormalizeUriPath(""), "/");
@@ -89,7 +90,7 @@ TEST(Sigv4StepsTest, CanonicalUriRejectsARelativePath) {
   EXPECT_FALSE(CanonicalUri("example", false, false).ok());
 }
 
-// ---- Canonical query string (§1.4) ----
+// ---- Canonical query string (docs/AWS-WIRE.md#canonical-query-string) ----
 
 TEST(Sigv4StepsTest, QueryIsSortedByEncodedNameThenValue) {
   EXPECT_EQ(CanonicalQueryString({{"b", "2"}, {"a", "9"}, {"a", "1"}, {"A", "3"}}),
@@ -119,7 +120,7 @@ TEST(Sigv4StepsTest, QueryEncodesSlashPlusEqualsAndSpace) {
   EXPECT_EQ(CanonicalQueryString({{"prefix", "a/b c+d=e&f"}}), "prefix=a%2Fb%20c%2Bd%3De%26f");
 }
 
-// ---- Headers (§1.2) ----
+// ---- Headers (docs/AWS-WIRE.md#canonical-headers) ----
 
 TEST(Sigv4StepsTest, HeaderValueIsTrimmedAndSpacesCollapsed) {
   EXPECT_EQ(CanonicalHeaderValue(" value1"), "value1");
@@ -168,7 +169,7 @@ TEST(Sigv4StepsTest, CanonicalHeadersRejectInvalidNamesAndLineBreaks) {
   EXPECT_TRUE(CanonicalHeaders({{"X-Utf8", "\xC3\xBC"}}).ok());  // obs-text is fine
 }
 
-// ---- Request, dates, scope (§1.1) ----
+// ---- Request, dates, scope (docs/AWS-WIRE.md#signing-steps) ----
 
 TEST(Sigv4StepsTest, CanonicalRequestJoinsSixParts) {
   EXPECT_EQ(CanonicalRequest("GET", "/", "a=1", "host:h\n", "host", "UNSIGNED-PAYLOAD"),

@@ -1,6 +1,6 @@
 // Test helper: read one case of the official SigV4 test suite (awslabs/aws-c-auth
-// tests/aws-signing-test-suite/v4/<case>/, see aws-wire.md §1.9) into a SignableRequest, a
-// SigningConfig and the expected strings.
+// tests/aws-signing-test-suite/v4/<case>/, see docs/AWS-WIRE.md#test-vectors) into a
+// SignableRequest, a SigningConfig and the expected strings.
 //
 // The suite is part of the repository's test data, tests/aws/testdata/aws-sigv4-test-suite
 // (Apache-2.0, its LICENSE beside it). A missing folder is a failure, never a skip.
@@ -108,7 +108,7 @@ inline std::string PercentDecode(std::string_view s) {
   return out;
 }
 
-// Split "a=1&b&c=" into decoded pairs (§1.4: split on '&', then on the first '=').
+// Split "a=1&b&c=" into decoded pairs (split on '&', then on the first '=').
 inline std::vector<QueryParam> ParseQuery(std::string_view query) {
   std::vector<QueryParam> params;
   size_t pos = 0;

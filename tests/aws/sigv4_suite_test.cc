@@ -4,8 +4,8 @@
 // request).
 //
 // Only the header-signing files (header-*.txt) apply: the query-*.txt files of each case are the
-// presigned-URL variant (aws-wire.md §1.8), which this signer does not implement because the
-// connector never presigns; see QueryVariantsAreNotApplicable.
+// presigned-URL variant (docs/AWS-WIRE.md#presigned-urls), which this signer does not implement
+// because the connector never presigns; see QueryVariantsAreNotApplicable.
 
 #include <gtest/gtest.h>
 
@@ -115,8 +115,8 @@ INSTANTIATE_TEST_SUITE_P(AwsSigningTestSuiteV4, Sigv4SuiteTest,
                            return name;
                          });
 
-// Every case of the suite as published (aws-wire.md §1.9 lists 38): a case that disappears from
-// the folder must not silently stop being tested.
+// Every case of the suite as published (38 cases, docs/AWS-WIRE.md#test-vectors): a case that
+// disappears from the folder must not silently stop being tested.
 TEST(Sigv4SuiteSummaryTest, EveryPublishedCaseIsPresentAndPasses) {
   const std::vector<std::string> names = SuiteCaseNames();
   ASSERT_FALSE(names.empty()) << "SigV4 test suite not found at " << SuiteDir().string();

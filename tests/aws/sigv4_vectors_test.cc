@@ -2,7 +2,7 @@
 // (sigv4_suite_test.cc reads the whole suite from tests/aws/testdata):
 // - cases of the official SigV4 suite (aws-c-auth tests/aws-signing-test-suite/v4, transcribed
 //   from header-canonical-request.txt / header-string-to-sign.txt / header-signature.txt),
-// - the S3 user guide "Example: GET Object" (aws-wire.md §1.9),
+// - the S3 user guide "Example: GET Object" (docs/AWS-WIRE.md#test-vectors),
 // - S3 and Glue requests signed OFFLINE by botocore 1.43.11 (S3SigV4Auth / SigV4Auth with
 //   botocore.auth.get_current_datetime patched to a fixed time); the script is
 //   tests/aws/testdata/botocore_sigv4_vectors.py and its output gave the literals below.

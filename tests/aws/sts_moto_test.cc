@@ -1,5 +1,6 @@
 // Integration: STS AssumeRole and AssumeRoleWithWebIdentity against a local moto_server
-// (aws-wire.md §6.1) over the real curl HTTP client. Skipped when moto_server is not on PATH.
+// (docs/AWS-WIRE.md#test-servers) over the real curl HTTP client. Skipped when moto_server is not
+// on PATH.
 //
 // The server is started once for the suite as a child process in its own process group, on a
 // free loopback port, and stopped (that group only) when the suite ends.

@@ -1,4 +1,4 @@
-// StsClient: the exact request bodies, the response parsing (the sample of aws-wire.md §5.1),
+// StsClient: the exact request bodies, the response parsing (docs/AWS-WIRE.md#sts-assumerole),
 // signed vs unsigned calls, and error mapping, over a fake HTTP server.
 
 #include "aws/sts.h"
@@ -40,7 +40,7 @@ std::shared_ptr<CredentialsProvider> Source() {
 }
 
 TEST(StsBodyTest, AssumeRoleBodyMatchesTheWireDocument) {
-  // aws-wire.md §5.1 gives this exact body.
+  // docs/AWS-WIRE.md#sts-assumerole gives this exact body.
   AssumeRoleParams params{.role_arn = "arn:aws:iam::123456789012:role/writer"};
   EXPECT_EQ(AssumeRoleRequestBody(params),
             "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole"
@@ -157,7 +157,7 @@ TEST(StsClientTest, AssumeRoleSendsASignedQueryPost) {
   EXPECT_NE(authorization.find("Credential=AKIDSOURCE/20261125/us-west-2/sts/aws4_request"),
             std::string::npos)
       << authorization;
-  // §1.7: the source's session token is sent and signed.
+  // The source's session token is sent and signed (docs/AWS-WIRE.md#session-token).
   EXPECT_EQ(request.HeaderValue("X-Amz-Security-Token"), kSourceToken);
   EXPECT_NE(authorization.find("x-amz-security-token"), std::string::npos);
 }

@@ -1,5 +1,6 @@
 // The Glue catalog's read-modify-write paths without a server (scripted HTTP answers): what
-// GetTable strips, and how PutTable resolves lost races (aws-wire.md §3.2, §3.6, §3.7).
+// GetTable strips, and how PutTable resolves lost races (docs/AWS-WIRE.md#glue-operations,
+// docs/AWS-WIRE.md#table-versions-and-optimistic-locking, docs/AWS-WIRE.md#glue-errors).
 
 #include <gtest/gtest.h>
 

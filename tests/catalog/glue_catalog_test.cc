@@ -1,7 +1,8 @@
 // The Glue catalog against servers: moto_server behind tests/tools/glue_fake.py (every request
 // validated against botocore's Glue and Lake Formation models), and the fake alone, whose
-// UpdateTable enforces VersionId as Glue does (aws-wire.md §3.6), for the optimistic-locking
-// race. Skipped when moto_server or python3 is missing.
+// UpdateTable enforces VersionId as Glue does
+// (docs/AWS-WIRE.md#table-versions-and-optimistic-locking), for the optimistic-locking race.
+// Skipped when moto_server or python3 is missing.
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
-// ParquetEncoder behaviour: option validation, sticky errors, rows that break the schema
-// contract, empty files, memory bounded by the row group, statistics edge cases (§5.1) and
-// dictionary fallback (§3.5), all checked with the footer/page walker and, where it matters,
-// the three readers.
+// ParquetEncoder behaviour: option validation, sticky errors, rows that break the schema contract,
+// empty files, memory bounded by the row group, statistics edge cases (docs/FORMATS.md#statistics)
+// and dictionary fallback (docs/FORMATS.md#dictionary-encoding), all checked with the footer/page
+// walker and, where it matters, the three readers.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -132,9 +132,9 @@ TEST(ParquetEncoderTest, RowGroupsAreWrittenAsTheyFillAndSizesAddUp) {
   EXPECT_EQ((*encoder)->rows(), 20000u);
 }
 
-// Statistics corner cases (§5.1): zeros, NaN, infinities, unsigned string order, signed
-// decimal order, over-long strings, INT96, all-null chunks. CheckParquetFile compares each
-// chunk's min/max and null_count with values computed from the rows.
+// Statistics corner cases (docs/FORMATS.md#statistics): zeros, NaN, infinities, unsigned string
+// order, signed decimal order, over-long strings, INT96, all-null chunks. CheckParquetFile compares
+// each chunk's min/max and null_count with values computed from the rows.
 TEST(ParquetEncoderTest, StatisticsFollowEachTypesSortOrder) {
   schema::DataType decimal = Type(TypeKind::kDecimal);
   decimal.precision = 5;

@@ -1,6 +1,7 @@
-// Encoders and value conversions: RLE/bit-packing hybrid (parquet.md §3.2, including the
-// validated examples), the dictionary builder, decimal and INT96 conversions, and the schema
-// conversion's levels and annotations (§2).
+// Encoders and value conversions: RLE/bit-packing hybrid
+// (docs/FORMATS.md#rle-and-bit-packing-hybrid, including its examples), the dictionary builder,
+// decimal and INT96 conversions, and the schema conversion's levels and annotations
+// (docs/FORMATS.md#leaf-types).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -33,7 +34,7 @@ std::vector<uint8_t> Bytes(const std::string& s) {
 }
 
 // An independent decoder of the hybrid; fails if a bit-packed run that is not the last one
-// carries padding, i.e. if decoding would produce more values than were encoded (§7.5).
+// carries padding, i.e. if decoding would produce more values than were encoded.
 std::vector<uint32_t> DecodeRleBp(const std::string& in, int bit_width, size_t count) {
   std::vector<uint32_t> out;
   size_t p = 0;
@@ -276,7 +277,7 @@ TEST(SchemaConverterTest, LeafAnnotationsFollowTheCompatibilityProfile) {
   EXPECT_EQ(e[1].converted_type, ConvertedType::kInt64);
   EXPECT_EQ(e[1].logical_type.bit_width, 64);
   EXPECT_EQ(e[2].type, Type::kByteArray);
-  EXPECT_EQ(e[2].converted_type, ConvertedType::kUtf8);  // not JSON: §2.4
+  EXPECT_EQ(e[2].converted_type, ConvertedType::kUtf8);  // not JSON
   EXPECT_EQ(e[2].logical_type.kind, LogicalType::Kind::kString);
   EXPECT_EQ(e[3].type, Type::kFixedLenByteArray);
   EXPECT_EQ(e[3].type_length, 5);

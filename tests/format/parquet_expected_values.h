@@ -1,6 +1,6 @@
 // Test-only: what a Parquet file should say about the rows it was written from: each leaf's
-// slots by reference shredding (parquet.md §2.2), and expected min/max in each type's sort
-// order (§5.1), for parquet_file_checker.h.
+// slots by reference shredding (docs/FORMATS.md#definition-and-repetition-levels), and expected
+// min/max in each type's sort order (docs/FORMATS.md#statistics), for parquet_file_checker.h.
 #pragma once
 
 #include <gtest/gtest.h>

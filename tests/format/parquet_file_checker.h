@@ -1,6 +1,8 @@
-// Test-only: checks a written Parquet file against the spec's bookkeeping rules (parquet.md §1.2,
-// §3.5, §5.1) by decoding its footer and walking every page with the generic decoder of
-// parquet_footer_reader.h, and checks statistics and level counts against the rows written.
+// Test-only: checks a written Parquet file against the spec's bookkeeping rules
+// (docs/FORMATS.md#offsets-and-sizes, docs/FORMATS.md#dictionary-encoding,
+// docs/FORMATS.md#statistics) by decoding its footer and walking every page with the generic
+// decoder of parquet_footer_reader.h, and checks statistics and level counts against the rows
+// written.
 #pragma once
 
 #include <snappy.h>
@@ -99,7 +101,7 @@ inline ChunkWalk WalkChunk(const std::string& file, int64_t start, int64_t lengt
   return walk;
 }
 
-// Check a chunk's statistics against its expected slots (§5.1).
+// Check a chunk's statistics against its expected slots (docs/FORMATS.md#statistics).
 inline void CheckStatistics(const ThriftValue& stats, const LeafInfo& leaf,
                             const std::vector<const TestValue*>& slots, bool int96,
                             const std::string& where) {
@@ -116,7 +118,7 @@ inline void CheckStatistics(const ThriftValue& stats, const LeafInfo& leaf,
   switch (leaf.kind) {
     case schema::TypeKind::kDouble:
     case schema::TypeKind::kFloat:
-      // Zeros: min must be -0.0 and max +0.0 (§5.1).
+      // Zeros: min must be -0.0 and max +0.0.
       EXPECT_EQ(min.d, expected->first.d) << where;
       EXPECT_EQ(max.d, expected->second.d) << where;
       if (min.d == 0) {
@@ -161,7 +163,8 @@ inline void CheckStatistics(const ThriftValue& stats, const LeafInfo& leaf,
   }
 }
 
-// Check encodings and encoding_stats against the pages seen (§3.5: they must tell the truth).
+// Check encodings and encoding_stats against the pages seen (they must tell the truth:
+// docs/FORMATS.md#dictionary-encoding).
 inline void CheckEncodings(const ThriftValue& meta, const ChunkWalk& walk,
                            const std::string& where) {
   std::set<int64_t> encodings;
@@ -185,7 +188,7 @@ struct ChunkSummary {
   int64_t plain_pages = 0, dictionary_data_pages = 0;
 };
 
-// Check that `i64_id` of `v` arrived as an i64 (wire type 6), as the IDL says (§7.1).
+// Check that `i64_id` of `v` arrived as an i64 (wire type 6), as the IDL says.
 inline void ExpectI64(const ThriftValue& v, int id, const std::string& where) {
   EXPECT_EQ(v.At(id).wire_type, 6) << where << ": field " << id << " must be i64";
 }

@@ -1,7 +1,8 @@
-// Test-only: a generic Thrift compact-protocol *reader* (parquet.md §1.3) that decodes any struct
-// into a tree keyed by field id, without knowing the IDL, plus a walker that checks a Parquet
-// file's bookkeeping (§1.2) against the pages actually on disk. Written independently of the
-// writer's serialiser so it can catch mistakes the writer would repeat.
+// Test-only: a generic Thrift compact-protocol *reader* (docs/FORMATS.md#thrift-compact-protocol)
+// that decodes any struct into a tree keyed by field id, without knowing the IDL, plus a walker
+// that checks a Parquet file's bookkeeping (docs/FORMATS.md#offsets-and-sizes) against the pages
+// actually on disk. Written independently of the writer's serialiser so it can catch mistakes the
+// writer would repeat.
 #pragma once
 
 #include <gtest/gtest.h>

@@ -1,5 +1,6 @@
-// Thrift compact protocol and footer serialisation, byte-exact against the hand-computed
-// examples of parquet.md §1.3 (validated there with DuckDB, hyparquet and arrow-rs).
+// Thrift compact protocol and footer serialisation, byte-exact against the hand-computed examples
+// of docs/FORMATS.md#thrift-compact-protocol (the worked file is read back below by DuckDB,
+// hyparquet and arrow-rs).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -124,7 +125,8 @@ TEST(ThriftCompactTest, DoublesAreEightBytesLittleEndian) {
 }
 
 // The SchemaElement bytes after the name field: the logical type field header (delta 6 from
-// field 4), then the union as in parquet.md §1.3 (which shows it with delta 10: "ac").
+// field 4), then the union as in docs/FORMATS.md#thrift-compact-protocol (which shows it with
+// delta 10: "ac").
 std::string LogicalTypeBytes(const LogicalType& type) {
   FileMetaData meta;
   SchemaElement e;
@@ -167,7 +169,8 @@ TEST(ThriftCompactTest, LogicalTypesMatchTheValidatedEncodings) {
   EXPECT_EQ(LogicalTypeBytes(date), "6c 6c 00 00");
 }
 
-// parquet.md §1.3's complete 122-byte file: one REQUIRED INT64 column, values 1, 2, 3.
+// The complete 122-byte file of docs/FORMATS.md#thrift-compact-protocol: one REQUIRED INT64
+// column, values 1, 2, 3.
 const char* kWorkedExample =
     "50 41 52 31"
     " 15 00 15 30 15 30 2c 15 06 15 00 15 06 15 06 00 00"

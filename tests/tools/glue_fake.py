@@ -7,7 +7,8 @@ Two modes:
     UpdateTable with the semantics the Glue API documentation gives them, including table
     versions: a table starts at VersionId "0", every UpdateTable increments it, and an
     UpdateTable whose VersionId is not the current one fails with ConcurrentModificationException
-    (HTTP 400) and changes nothing (aws-wire.md section 3.6). moto does not do this.
+    (HTTP 400) and changes nothing (docs/AWS-WIRE.md#table-versions-and-optimistic-locking).
+    moto does not do this.
   * proxy (--forward http://host:port): validates every Glue and Lake Formation request, then
     forwards it unchanged to that server (moto) and relays the answer.
 

@@ -7,7 +7,7 @@
 namespace datalake::format::parquet {
 namespace {
 
-// Page sizes are i32 in PageHeader (§4); a larger page could not be described.
+// Page sizes are i32 in PageHeader; a larger page could not be described.
 constexpr int64_t kMaxPageBytes = std::numeric_limits<int32_t>::max();
 
 }  // namespace
@@ -28,7 +28,7 @@ Status ColumnChunkBuilder::AppendPage(PageHeader header, std::string_view body, 
   SerializePageHeader(header, out);
   const auto header_bytes = static_cast<int64_t>(out->size() - header_at);
   out->append(stored);
-  // total_uncompressed_size counts each page header plus its uncompressed body (§1.2).
+  // total_uncompressed_size counts each page header plus its uncompressed body.
   uncompressed_bytes_ += header_bytes + static_cast<int64_t>(body.size());
   return Status::Ok();
 }
@@ -56,7 +56,7 @@ Status ColumnChunkBuilder::SetDictionaryPage(std::string_view body, int64_t num_
   header.type = PageType::kDictionaryPage;
   DictionaryPageHeader dictionary;
   dictionary.num_values = static_cast<int32_t>(num_entries);
-  dictionary.encoding = Encoding::kPlain;  // the spec's choice for dictionary pages (§3.5)
+  dictionary.encoding = Encoding::kPlain;  // the spec's choice for dictionary pages
   header.dictionary_page_header = dictionary;
   return AppendPage(std::move(header), body, &dictionary_page_);
 }
@@ -64,7 +64,7 @@ Status ColumnChunkBuilder::SetDictionaryPage(std::string_view body, int64_t num_
 void ColumnChunkBuilder::FillMetadata(int64_t file_offset, ColumnMetaData* meta) const {
   assert(plain_pages_ + dictionary_pages_ > 0);
   const bool has_dictionary = !dictionary_page_.empty();
-  // §1.2: data_page_offset is the first *data* page; dictionary_page_offset only when one exists.
+  // data_page_offset is the first *data* page; dictionary_page_offset only when one exists.
   meta->data_page_offset = file_offset + static_cast<int64_t>(dictionary_page_.size());
   if (has_dictionary) meta->dictionary_page_offset = file_offset;
   meta->num_values = num_values_;

@@ -1,10 +1,11 @@
 // The encoded pages of one column chunk in the open row group, and the ColumnMetaData that
-// describes them (parquet.md §1.1-§1.2, §3.3, §4).
+// describes them (docs/FORMATS.md#offsets-and-sizes).
 //
-// Pages arrive as uncompressed bodies; each is compressed on its own and stored with its
-// serialized PageHeader. The dictionary page, which can only be built once the dictionary stops
-// growing, is kept apart and written first. Sizes, encodings and encoding_stats are counted as
-// pages are added, so the metadata is exact by construction (§3.5: they must tell the truth).
+// Pages arrive as uncompressed bodies; each is compressed on its own and stored with its serialized
+// PageHeader. The dictionary page, which can only be built once the dictionary stops growing, is
+// kept apart and written first. Sizes, encodings and encoding_stats are counted as pages are added,
+// so the metadata is exact by construction (they must tell the truth:
+// docs/FORMATS.md#dictionary-encoding).
 #pragma once
 
 #include <cstdint>

@@ -90,7 +90,7 @@ void ColumnWriter::AddInt96(uint8_t rep, int64_t micros) {
   AddLevels(rep, column_.max_def);
   char bytes[kInt96Bytes];
   PutInt96Timestamp(micros, bytes);
-  AddValue(std::string_view(bytes, sizeof(bytes)));  // INT96 has no statistics (§5.1)
+  AddValue(std::string_view(bytes, sizeof(bytes)));  // INT96 has no statistics
 }
 
 int64_t ColumnWriter::EstimatedPageBytes() const {
@@ -130,8 +130,9 @@ Status ColumnWriter::EndRow() {
   return status;
 }
 
-// Body of a data page v1 (§3.3): [rep levels][def levels][values], each level stream with its
-// u32 length. Dictionary indices carry a bit-width byte and no length prefix (§3.5, §7.4).
+// Body of a data page v1 (docs/FORMATS.md#data-pages): [rep levels][def levels][values], each
+// level stream with its u32 length. Dictionary indices carry a bit-width byte and no length
+// prefix (docs/FORMATS.md#dictionary-encoding).
 // parquet-java's rule (FallbackValuesWriter.isCompressionSatisfying), applied to the first page.
 bool ColumnWriter::DictionaryPaysOff() const {
   const int width = std::max(1, BitWidth(static_cast<uint32_t>(dictionary_.size() - 1)));
@@ -161,7 +162,7 @@ Status ColumnWriter::FlushPage() {
     page_body_.append(booleans_.bytes());
   } else if (use_dictionary_ && dictionary_.size() > 0) {
     // An all-null page before the first value stays PLAIN (below): with no entries there is
-    // no dictionary to refer to, and an empty dictionary page is invalid (§7.17).
+    // no dictionary to refer to, and an empty dictionary page is invalid.
     encoding = Encoding::kRleDictionary;
     const int width = std::max(1, BitWidth(static_cast<uint32_t>(dictionary_.size() - 1)));
     page_body_.push_back(static_cast<char>(width));
@@ -183,7 +184,8 @@ Status ColumnWriter::FlushPage() {
   return Status::Ok();
 }
 
-// Fallback (§3.5): finish the page of indices, emit the dictionary page, go PLAIN.
+// Fallback (docs/FORMATS.md#dictionary-encoding): finish the page of indices, emit the dictionary
+// page, go PLAIN.
 Status ColumnWriter::LeaveDictionary() {
   RETURN_IF_ERROR(FlushPage());
   // FlushPage may itself have dropped the dictionary (first page, not paying off): then no

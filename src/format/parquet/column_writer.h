@@ -1,13 +1,13 @@
 // One leaf column of the open row group: takes (repetition level, definition level, value)
 // slots from the shredder, buffers the current page, cuts pages at row boundaries, and manages
-// dictionary encoding with fallback to PLAIN (parquet.md §2.2, §3, §5.1).
+// dictionary encoding with fallback to PLAIN (docs/FORMATS.md#dictionary-encoding).
 //
 // Pages: data page v1; levels RLE with u32 length prefix; values RLE_DICTIONARY (1-byte bit
 // width + hybrid indices) while the dictionary is below its limit, PLAIN otherwise. A page ends
-// only between rows (§2.2: readers and the page index expect it), when it reaches page_bytes
+// only between rows (readers and the page index expect it), when it reaches page_bytes
 // (estimated encoded size) or page_rows. When the dictionary's PLAIN size reaches
 // dictionary_page_limit_bytes, the current page is finished with indices and the rest of the
-// chunk is PLAIN, as Arrow does (§3.5). If the first page shows the dictionary does not pay
+// chunk is PLAIN, as Arrow does. If the first page shows the dictionary does not pay
 // off (indices + dictionary >= PLAIN size: high-cardinality data), that page is written PLAIN
 // and the chunk gets no dictionary at all, as parquet-java's FallbackValuesWriter decides. Each
 // row group starts a fresh dictionary.
@@ -78,7 +78,7 @@ class ColumnWriter {
 
   const ColumnDescriptor& column_;
   const ParquetOptions& options_;
-  const bool dictionary_allowed_;  // never for BOOLEAN (§3.5)
+  const bool dictionary_allowed_;  // never for BOOLEAN
   const int def_bit_width_;
   const int rep_bit_width_;
 

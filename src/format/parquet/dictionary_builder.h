@@ -1,4 +1,5 @@
-// The distinct values of one column chunk, for dictionary encoding (parquet.md §3.5).
+// The distinct values of one column chunk, for dictionary encoding
+// (docs/FORMATS.md#dictionary-encoding).
 //
 // Entries are kept in first-seen order, already PLAIN-encoded: the buffer *is* the dictionary
 // page body, and its size is what the 1 MiB dictionary limit is measured against. Values are

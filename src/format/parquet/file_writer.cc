@@ -1,4 +1,5 @@
-// The Parquet FileEncoder: "PAR1", row groups, footer (parquet.md §1.1-§1.2).
+// The Parquet FileEncoder: "PAR1", row groups, footer (docs/FORMATS.md#file-layout,
+// docs/FORMATS.md#offsets-and-sizes).
 //
 // Rows are shredded into per-leaf ColumnWriters as they arrive; pages are encoded and
 // compressed as they fill. When the open row group reaches row_group_bytes (uncompressed
@@ -27,7 +28,7 @@ using parquet::ParquetSchema;
 
 constexpr std::string_view kMagic = "PAR1";
 
-// Passes writes on and counts the bytes, which are the file offsets of §1.2.
+// Passes writes on and counts the bytes, which are the file offsets the footer records.
 class CountingSink final : public Sink {
  public:
   explicit CountingSink(Sink* sink) : sink_(sink) {}
@@ -124,9 +125,9 @@ Status ParquetEncoder::WriteMagicOnce() {
   return sink_.Write(kMagic);
 }
 
-// Write each column chunk, in schema order, contiguously (§1.1), and record the row group.
+// Write each column chunk, in schema order, contiguously, and record the row group.
 Status ParquetEncoder::FlushRowGroup() {
-  if (group_rows_ == 0) return Status::Ok();  // never an empty row group (§7.17)
+  if (group_rows_ == 0) return Status::Ok();  // never an empty row group
   RETURN_IF_ERROR(WriteMagicOnce());
   parquet::RowGroup group;
   group.num_rows = static_cast<int64_t>(group_rows_);

@@ -1,6 +1,6 @@
 // Compact serialisation of the footer and page headers. Field ids and wire types follow
-// parquet.thrift exactly (parquet.md §1.4): a wire type that differs from the IDL makes Java and
-// C++ readers skip the field and then fail on a missing required one (§7.1).
+// parquet.thrift exactly: a wire type that differs from the IDL makes Java and C++ readers skip
+// the field and then fail on a missing required one (docs/FORMATS.md#thrift-compact-protocol).
 #include "format/parquet/metadata.h"
 
 #include "format/parquet/thrift_compact.h"
@@ -178,7 +178,7 @@ void SerializeFileMetaData(const FileMetaData& m, std::string* out) {
   }
   if (!m.created_by.empty()) w.FieldBinary(6, m.created_by);
   if (m.num_leaf_columns > 0) {
-    // column_orders: TYPE_ORDER(TypeDefinedOrder{}) = union field 1, one per leaf (§5.1).
+    // column_orders: TYPE_ORDER(TypeDefinedOrder{}) = union field 1, one per leaf.
     w.FieldList(7, CompactType::kStruct, static_cast<size_t>(m.num_leaf_columns));
     for (int32_t i = 0; i < m.num_leaf_columns; ++i) {
       w.BeginStruct();

@@ -1,9 +1,9 @@
-// Parquet footer and page-header structures (parquet.thrift, parquet.md §1.4-§1.5), reduced to
-// the fields this writer sets, and their Thrift compact serialisation.
+// Parquet footer and page-header structures (parquet.thrift, docs/FORMATS.md#footer-structures),
+// reduced to the fields this writer sets, and their Thrift compact serialisation.
 //
 // Enum values and field ids are copied from apache/parquet-format's parquet.thrift. Optional
 // fields are std::optional (or empty containers) and are written only when set; required fields
-// are always written (parquet.md §7.2).
+// are always written.
 #pragma once
 
 #include <cstdint>
@@ -50,7 +50,7 @@ enum class Codec : int32_t { kUncompressed = 0, kSnappy = 1, kGzip = 2, kZstd = 
 
 enum class PageType : int32_t { kDataPage = 0, kDictionaryPage = 2 };
 
-// The LogicalType union (parquet.md §1.4); only the members this writer emits.
+// The LogicalType union; only the members this writer emits.
 struct LogicalType {
   enum class Kind { kNone, kString, kMap, kList, kDecimal, kDate, kTimestampMicros, kInteger };
   Kind kind = Kind::kNone;
@@ -73,7 +73,8 @@ struct SchemaElement {
   LogicalType logical_type;
 };
 
-// Column-chunk statistics (parquet.md §5.1). Values are PLAIN-encoded without length prefix.
+// Column-chunk statistics (docs/FORMATS.md#statistics). Values are PLAIN-encoded without length
+// prefix.
 struct Statistics {
   std::optional<std::string> max;  // deprecated, signed-order columns only
   std::optional<std::string> min;
@@ -103,7 +104,7 @@ struct ColumnMetaData {
 };
 
 struct ColumnChunk {
-  int64_t file_offset = 0;  // deprecated but required: always 0 (parquet.md §1.2)
+  int64_t file_offset = 0;  // deprecated but required: always 0
   ColumnMetaData meta_data;
 };
 
@@ -122,7 +123,7 @@ struct KeyValue {
 };
 
 struct FileMetaData {
-  int32_t version = 1;  // parquet.md §1.4: "writers should always populate 1"
+  int32_t version = 1;  // the specification: "writers should always populate 1"
   std::vector<SchemaElement> schema;
   int64_t num_rows = 0;
   std::vector<RowGroup> row_groups;
@@ -134,7 +135,7 @@ struct FileMetaData {
 struct DataPageHeader {
   int32_t num_values = 0;  // level entries, nulls included
   Encoding encoding = Encoding::kPlain;
-  Encoding definition_level_encoding = Encoding::kRle;  // always RLE (parquet.md §3.2)
+  Encoding definition_level_encoding = Encoding::kRle;  // always RLE, even when not written
   Encoding repetition_level_encoding = Encoding::kRle;
 };
 

@@ -1,7 +1,7 @@
-// Per-page compression for Parquet (parquet.md §4): every page body, dictionary pages included,
-// is compressed on its own with the chunk's codec. SNAPPY is a raw Snappy block (no framing),
-// GZIP one RFC 1952 member, ZSTD one frame; the last two reuse the format module's one-shot
-// helpers.
+// Per-page compression for Parquet (docs/FORMATS.md#compression): every page body, dictionary pages
+// included, is compressed on its own with the chunk's codec. SNAPPY is a raw Snappy block (no
+// framing), GZIP one RFC 1952 member, ZSTD one frame; the last two reuse the format module's
+// one-shot helpers.
 #pragma once
 
 #include <string>

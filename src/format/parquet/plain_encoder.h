@@ -1,5 +1,5 @@
-// PLAIN encoding (parquet.md §3.1): values back to back, little-endian, no padding. Used for
-// data pages without a dictionary, for dictionary page bodies and for statistics values.
+// PLAIN encoding (docs/FORMATS.md#plain-encoding): values back to back, little-endian, no padding.
+// Used for data pages without a dictionary, for dictionary page bodies and for statistics values.
 #pragma once
 
 #include <bit>

@@ -1,10 +1,10 @@
-// The RLE / bit-packing hybrid (parquet.md §3.2; Encodings.md "Run Length Encoding / Bit-Packing
-// Hybrid"), used for definition/repetition levels and dictionary indices.
+// The RLE / bit-packing hybrid (docs/FORMATS.md#rle-and-bit-packing-hybrid), used for
+// definition/repetition levels and dictionary indices.
 //
 // The encoder works on a whole page's values at once (the column writer buffers them anyway),
 // which keeps the run decisions simple to check: runs of >= 8 equal values become RLE runs,
 // everything else goes into bit-packed groups of 8. Only the final run of a stream is ever
-// padded, since readers would decode a non-final run's padding as values (§7.5).
+// padded, since readers would decode a non-final run's padding as values.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +22,7 @@ void EncodeRleBp(const uint8_t* values, size_t count, int bit_width, std::string
 void EncodeRleBp(const uint32_t* values, size_t count, int bit_width, std::string* out);
 
 // Append levels as a data page v1 level stream: u32 little-endian byte length, then the hybrid
-// encoding (parquet.md §3.2 table: v1 levels carry the length prefix).
+// encoding (v1 levels carry the length prefix).
 void EncodeLevels(const std::vector<uint8_t>& levels, int bit_width, std::string* out);
 
 }  // namespace datalake::format::parquet

@@ -14,7 +14,8 @@ using schema::TypeKind;
 // over 100, far beyond any real schema.
 constexpr int kMaxLevel = 255;
 
-// DECIMAL(p, s) on a minimal-length FLBA: the one decimal layout old Hive reads too (§2.4).
+// DECIMAL(p, s) on a minimal-length FLBA: the one decimal layout old Hive reads too
+// (docs/FORMATS.md#leaf-types).
 Status AnnotateDecimal(const DataType& type, SchemaElement* element, ColumnDescriptor* column) {
   if (type.precision < 1 || type.precision > kMaxDecimalPrecision || type.scale < 0 ||
       type.scale > type.precision) {
@@ -36,7 +37,7 @@ Status AnnotateDecimal(const DataType& type, SchemaElement* element, ColumnDescr
   return Status::Ok();
 }
 
-// INT64 TIMESTAMP(MICROS), or unannotated INT96 on request (§2.5).
+// INT64 TIMESTAMP(MICROS), or unannotated INT96 on request (docs/FORMATS.md#timestamps).
 void AnnotateTimestamp(const DataType& type, bool int96, SchemaElement* element,
                        ColumnDescriptor* column) {
   if (int96) {
@@ -47,8 +48,8 @@ void AnnotateTimestamp(const DataType& type, bool int96, SchemaElement* element,
   }
   column->kind = LeafKind::kTimestampMicros;
   element->type = Type::kInt64;
-  // LogicalTypes.md (backward compatibility): local timestamps are annotated with the legacy
-  // TIMESTAMP_MICROS too, so readers that only know ConvertedType still see a timestamp.
+  // Local timestamps are annotated with the legacy TIMESTAMP_MICROS too
+  // (docs/FORMATS.md#timestamps), so readers that only know ConvertedType still see a timestamp.
   element->converted_type = ConvertedType::kTimestampMicros;
   element->logical_type.kind = LogicalType::Kind::kTimestampMicros;
   element->logical_type.adjusted_to_utc = type.kind == TypeKind::kTimestamp;
@@ -109,7 +110,7 @@ Status Converter::Field(const std::string& name, const DataType& type, int paren
 
 Status Converter::Struct(const std::string& name, const DataType& type, int def, int rep,
                          const std::vector<std::string>& path, ShredNode* node) {
-  // An empty group is invalid Parquet (§2.1); the schema module never produces one.
+  // An empty group is invalid Parquet; the schema module never produces one.
   if (type.fields.empty())
     return Status::InvalidInput("parquet: struct " + name + " has no fields");
   SchemaElement group;
@@ -146,8 +147,9 @@ void Converter::RepeatedGroup(const std::string& name, ConvertedType converted,
   node->children.resize(children);
 }
 
-// The canonical 3-level LIST (§2.3): the repeated "list" group adds one definition level and one
-// repetition level; its "element" child is an ordinary OPTIONAL field below it.
+// The canonical 3-level LIST (docs/FORMATS.md#lists-and-maps): the repeated "list" group adds one
+// definition level and one repetition level; its "element" child is an ordinary OPTIONAL field
+// below it.
 Status Converter::List(const std::string& name, const DataType& type, int def, int rep,
                        const std::vector<std::string>& path, ShredNode* node) {
   if (type.element == nullptr)
@@ -160,7 +162,7 @@ Status Converter::List(const std::string& name, const DataType& type, int def, i
                &node->children[0]);
 }
 
-// The canonical MAP (§2.3): like a list, the repeated "key_value" group adds one definition and
+// The canonical MAP: like a list, the repeated "key_value" group adds one definition and
 // one repetition level; its "key" child is REQUIRED (no level of its own), "value" OPTIONAL.
 Status Converter::Map(const std::string& name, const DataType& type, int def, int rep,
                       const std::vector<std::string>& path, ShredNode* node) {
@@ -187,7 +189,7 @@ void AnnotateInt32(int bits, SchemaElement* element) {
   element->logical_type.is_signed = true;
 }
 
-// Physical type and annotations of a leaf (§2.4, §2.5).
+// Physical type and annotations of a leaf (docs/FORMATS.md#leaf-types).
 Status Converter::Leaf(SchemaElement element, const DataType& type, int def, int rep,
                        std::vector<std::string> path, ShredNode* node) {
   ColumnDescriptor column;
@@ -231,7 +233,7 @@ Status Converter::Leaf(SchemaElement element, const DataType& type, int def, int
     case TypeKind::kString:
     case TypeKind::kChar:     // char(n) and varchar(n) are strings in Parquet; readers apply n
     case TypeKind::kVarchar:  // (the decoder already truncated longer values)
-    case TypeKind::kJson:     // JSON text in a STRING column: readable as string everywhere (§2.4)
+    case TypeKind::kJson:     // JSON text in a STRING column: readable as string everywhere
       column.kind = LeafKind::kString;
       element.type = Type::kByteArray;
       element.converted_type = ConvertedType::kUtf8;
@@ -270,7 +272,7 @@ Status Converter::Leaf(SchemaElement element, const DataType& type, int def, int
 Result<ParquetSchema> ConvertSchema(const schema::TableSchema& table, bool timestamp_int96) {
   if (table.columns.empty()) return Status::InvalidInput("parquet: a table needs a column");
   ParquetSchema out;
-  SchemaElement root;  // no type, no repetition (§2.1)
+  SchemaElement root;  // no type, no repetition
   root.name = "schema";
   root.num_children = static_cast<int32_t>(table.columns.size());
   out.elements.push_back(std::move(root));

@@ -1,11 +1,11 @@
-// Table schema -> Parquet schema (parquet.md §2): the flattened SchemaElement list for the
-// footer, one ColumnDescriptor per leaf, and the tree the shredder walks to compute levels.
+// Table schema -> Parquet schema (docs/FORMATS.md#schema-tree): the flattened SchemaElement list
+// for the footer, one ColumnDescriptor per leaf, and the tree the shredder walks to compute levels.
 //
 // Every column and field is OPTIONAL (any value may be null), except map keys. Structs become
 // plain groups, lists the canonical 3-level form `optional group x (LIST) { repeated group list {
 // optional T element; } }`, maps `optional group x (MAP) { repeated group key_value { required K
-// key; optional V value; } }` (§2.3). Leaf types and annotations follow §2.4 and the
-// compatibility profile §9: ConvertedType and LogicalType both written wherever one exists, and
+// key; optional V value; } }` (docs/FORMATS.md#lists-and-maps). Leaf types and annotations follow
+// docs/FORMATS.md#leaf-types: ConvertedType and LogicalType both written wherever one exists, and
 // what Hive and Athena expect for the Glue type (tinyint/smallint/int: INT32 + INT(8/16/32);
 // float: FLOAT; char/varchar/string: BYTE_ARRAY STRING; binary: BYTE_ARRAY unannotated).
 #pragma once
@@ -27,7 +27,7 @@ enum class LeafKind {
   kInt64,            // INT64, INT(64, signed)
   kFloat,            // FLOAT
   kDouble,           // DOUBLE
-  kString,           // BYTE_ARRAY, STRING (also JSON columns: §2.4 says STRING is safest)
+  kString,           // BYTE_ARRAY, STRING (also JSON columns: STRING is the safest)
   kBinary,           // BYTE_ARRAY, unannotated
   kDecimal,          // FIXED_LEN_BYTE_ARRAY(minimal length), DECIMAL(p, s)
   kDate,             // INT32, DATE
@@ -43,7 +43,7 @@ struct ColumnDescriptor {
   int32_t type_length = 0;  // FIXED_LEN_BYTE_ARRAY and INT96 byte width
   int decimal_precision = 0;
   int decimal_scale = 0;
-  uint8_t max_def = 0;  // parquet.md §2.2
+  uint8_t max_def = 0;  // docs/FORMATS.md#definition-and-repetition-levels
   uint8_t max_rep = 0;
 };
 
@@ -60,7 +60,7 @@ struct ShredNode {
 };
 
 struct ParquetSchema {
-  std::vector<SchemaElement> elements;    // pre-order, the root first (§2.1)
+  std::vector<SchemaElement> elements;    // pre-order, the root first
   std::vector<ColumnDescriptor> columns;  // leaves, in schema order
   ShredNode root;                         // a kStruct node over the top-level columns
 };

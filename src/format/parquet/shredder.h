@@ -1,5 +1,6 @@
-// Record shredding (Dremel; parquet.md §2.2): walks one Row's cell tape alongside the schema
-// tree and hands every leaf column its (repetition level, definition level, value) slots.
+// Record shredding (Dremel; docs/FORMATS.md#definition-and-repetition-levels): walks one Row's cell
+// tape alongside the schema tree and hands every leaf column its (repetition level, definition
+// level, value) slots.
 //
 // Per leaf and row: a value gives def = max_def; a null (or an empty list) at some node gives
 // one slot with the definition level of its nearest present ancestor, and nothing below it.

@@ -58,7 +58,7 @@ void StatisticsBuilder::UpdateDecimal(Int128 v) {
 
 Statistics StatisticsBuilder::Finish() const {
   Statistics out;
-  out.null_count = null_count_;  // always, even 0: readers must not assume it (§5.1)
+  out.null_count = null_count_;  // always, even 0: readers must not assume it
   if (has_value_) EncodeMinMax(&out);
   return out;
 }
@@ -83,7 +83,7 @@ void StatisticsBuilder::EncodeMinMax(Statistics* out) const {
     case LeafKind::kDouble:
       // A [min, max] that leaves NaN out lets engines prune rows a predicate like `x <> c`
       // should return, so any NaN drops min/max (DuckDB's rule). Zeros: -0.0 as min, +0.0 as
-      // max, so either zero is inside the range (§5.1).
+      // max, so either zero is inside the range.
       if (has_nan_) return;
       PutDouble(min_double_ == 0 ? -0.0 : min_double_, &min);
       PutDouble(max_double_ == 0 ? +0.0 : max_double_, &max);
@@ -109,12 +109,12 @@ void StatisticsBuilder::EncodeMinMax(Statistics* out) const {
       PutDecimalBigEndian(max_decimal_, column_.type_length, max.data());
       break;
     case LeafKind::kTimestampInt96:
-      return;  // INT96 has no usable order (§2.5, §5.1)
+      return;  // INT96 has no usable order
   }
   const Type type = column_.physical_type;
   if (type == Type::kInt32 || type == Type::kInt64 || type == Type::kFloat ||
       type == Type::kDouble) {
-    out->min = min;  // deprecated fields: defined as signed order (§5.1)
+    out->min = min;  // deprecated fields: defined as signed order
     out->max = max;
   }
   out->min_value = std::move(min);

@@ -1,10 +1,10 @@
-// Column-chunk statistics (parquet.md §5.1): null_count always; min_value/max_value in the
-// column's sort order, PLAIN-encoded without length prefix; the deprecated min/max only for
+// Column-chunk statistics (docs/FORMATS.md#statistics): null_count always; min_value/max_value in
+// the column's sort order, PLAIN-encoded without length prefix; the deprecated min/max only for
 // signed-order physical types (INT32/INT64/FLOAT/DOUBLE), as Arrow does.
 //
 // Sort orders: signed for INT32, INT64, DATE and TIMESTAMP; IEEE for FLOAT and DOUBLE; false <
 // true for BOOLEAN; unsigned byte-wise for strings and binary; by signed value for decimals (never
-// memcmp of the two's- complement bytes: Trino rejects min > max as corrupted, §7.6); none for
+// memcmp of the two's- complement bytes: Trino rejects min > max as corrupted); none for
 // INT96 (null_count only).
 #pragma once
 
@@ -19,7 +19,7 @@
 namespace datalake::format::parquet {
 
 // Strings longer than this get no min/max at all: truncating a max correctly means rounding it
-// up (§5.1), leaving it out is simpler and always safe. Arrow's limit.
+// up, leaving it out is simpler and always safe. Arrow's limit.
 constexpr size_t kMaxStatisticsValueBytes = 4096;
 
 class StatisticsBuilder {

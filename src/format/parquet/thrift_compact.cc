@@ -18,7 +18,7 @@ void CompactWriter::EndStruct() {
 }
 
 // Short form `(delta << 4) | type` when the id grows by 1..15, else the type byte followed by
-// the id as a zigzag varint (an i16). parquet.md §1.3.
+// the id as a zigzag varint (an i16).
 void CompactWriter::FieldHeader(int16_t id, CompactType type) {
   assert(id > last_id_ && "fields must be written in increasing id order");
   const int delta = id - last_id_;

@@ -1,12 +1,13 @@
 // A minimal Thrift compact-protocol *writer*: just what Parquet's footer and page headers need
-// (parquet.md §1.3; apache/thrift doc/specs/thrift-compact-protocol.md).
+// (docs/FORMATS.md#thrift-compact-protocol; the specification is
+// https://github.com/apache/thrift/blob/master/doc/specs/thrift-compact-protocol.md).
 //
 // The writer appends to a caller-owned string. Structs are written field by field in increasing
 // id order; BeginStruct/EndStruct bracket each struct (top level, nested field or list element)
 // and save/restore the last field id, as TCompactProtocol does. No reader: tests check the bytes
 // against hand-computed examples and independent Parquet readers.
 //
-// Field types must match the IDL exactly (parquet.md §7.1): callers pick FieldI32 vs FieldI64
+// Field types must match the IDL exactly: callers pick FieldI32 vs FieldI64
 // etc. from parquet.thrift, never from the value's magnitude.
 #pragma once
 

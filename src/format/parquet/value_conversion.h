@@ -1,6 +1,6 @@
 // Conversions from Row cell values to the bytes of their Parquet physical types: decimal text to
-// a big-endian two's-complement FIXED_LEN_BYTE_ARRAY (parquet.md §2.4), and UTC microseconds to
-// the legacy INT96 timestamp layout (§2.5).
+// a big-endian two's-complement FIXED_LEN_BYTE_ARRAY (docs/FORMATS.md#leaf-types), and UTC
+// microseconds to the legacy INT96 timestamp layout (docs/FORMATS.md#timestamps).
 #pragma once
 
 #include <cstdint>
@@ -21,7 +21,8 @@ constexpr int kMaxDecimalPrecision = 38;
 bool ParseDecimal(std::string_view text, int precision, int scale, Int128* unscaled);
 
 // Return the minimal FIXED_LEN_BYTE_ARRAY length for `precision` digits: the smallest n with
-// 10^precision - 1 <= 2^(8n-1) - 1 (parquet.md §2.4 table). REQUIRES: 1 <= precision <= 38.
+// 10^precision - 1 <= 2^(8n-1) - 1 (the table in docs/FORMATS.md#leaf-types).
+// REQUIRES: 1 <= precision <= 38.
 int32_t DecimalByteLength(int precision);
 
 // Write the low `length` bytes of `unscaled` big-endian to `out` (two's complement; the value

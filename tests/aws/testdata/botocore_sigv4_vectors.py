@@ -70,7 +70,7 @@ sign(auth.S3SigV4Auth, 's3', 'eu-west-1', S3_TOKEN, T_LEAP, 'GET',
 sign(auth.S3SigV4Auth, 's3', 'us-east-1', S3_KEYS, T_2013, 'POST',
      'http://127.0.0.1:5055/examplebucket/data/part%20one.json',
      {'Host': '127.0.0.1:5055'}, params=[('uploads', '')])
-# Glue GetDatabase: the worked example of aws-wire.md §1.11.
+# Glue GetDatabase: the worked example of docs/AWS-WIRE.md#worked-glue-example.
 sign(auth.SigV4Auth, 'glue', 'us-east-1', GLUE_KEYS, T_2015, 'POST',
      'https://glue.us-east-1.amazonaws.com/',
      {'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'AWSGlue.GetDatabase'},
