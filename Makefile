@@ -6,7 +6,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
 .PHONY: all deps test-deps configure build demo test unit-test e2e-test services radosgw-stop bench \
-	bench-s3 format clean
+	bench-s3 format clean sanitize-test tsan-test
 
 all: build
 
@@ -48,9 +48,17 @@ e2e-test: services
 	@$(RADOSGW_ENV) && DATALAKE_BINARY=$(abspath $(BUILD_DIR))/destination-aws-datalake \
 		node --test --test-concurrency=2 tests/e2e/
 
+# Sanitizer runs (scripts/sanitize.sh says what each runs): ASan+UBSan in build-asan, TSan in
+# build-tsan. Any sanitizer report fails them.
+sanitize-test: deps services
+	@$(RADOSGW_ENV) && JOBS=$(JOBS) scripts/sanitize.sh asan
+
+tsan-test: deps services
+	@$(RADOSGW_ENV) && JOBS=$(JOBS) scripts/sanitize.sh tsan
+
 test: test-deps configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
-	@$(MAKE) --no-print-directory unit-test e2e-test
+	@$(MAKE) --no-print-directory unit-test e2e-test sanitize-test tsan-test
 
 bench: build
 	@scripts/bench.sh $(BUILD_DIR)/destination-aws-datalake
@@ -62,4 +70,4 @@ format:
 	@clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc')
 
 clean:
-	@rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log demo-lake
+	@rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log demo-lake build-asan build-tsan

@@ -7,13 +7,14 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import {
   tempDir, localConfig, stream, record, streamState, startWrite, states, errors, readTable, dataFiles,
+  timeLimit,
 } from './harness.mjs';
 import {
   haveRadosgw, startMoto, s3Config, stopServices, s3Objects, s3Uploads, mirrorTable,
 } from './services.mjs';
 
 const props = { id: { type: 'integer' }, name: { type: 'string' } };
-const EXIT_WITHIN_MS = 10000;
+const EXIT_WITHIN_MS = timeLimit(10000);
 
 // Records `from` .. `to - 1` of `streamName`, each about `bytes` long.
 function records(streamName, from, to, bytes = 100) {
@@ -29,7 +30,7 @@ async function sendAll(sync, messages, slice = 500) {
 
 // Wait, at most `ms`, until `check()` returns a truthy value (a state of the destination that
 // no message announces); return that value, or undefined when the time ran out.
-async function waitUntil(check, ms = 20000) {
+async function waitUntil(check, ms = timeLimit(20000)) {
   const end = Date.now() + ms;
   for (;;) {
     const value = check();

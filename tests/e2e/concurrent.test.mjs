@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   BINARY, tempDir, localConfig, stream, record, streamState, status, write, states, dataFiles, readTable,
-  tablePartitions,
+  tablePartitions, timeLimit,
 } from './harness.mjs';
 import {
   haveRadosgw, startMoto, startValidatingProxy, stopServices, s3Config, s3Snapshot, s3Uploads,
@@ -25,7 +25,7 @@ import {
 
 const props = { id: { type: 'integer' }, note: { type: 'string' }, updated_at: { type: 'string', format: 'date-time' } };
 const line = (m) => JSON.stringify(m) + '\n';
-const bounded = { timeout: 120_000 };
+const bounded = { timeout: timeLimit(120_000) };
 const PADDING_BYTES = 3 << 20; // > pipe capacity (at most 1 MB) + the destination's read buffer (1 MB)
 
 const running = [];

@@ -10,6 +10,11 @@ import { DuckDBInstance } from '@duckdb/node-api';
 export const BINARY = process.env.DATALAKE_BINARY ??
   path.resolve(import.meta.dirname, '../../build/destination-aws-datalake');
 
+// The tests' time limits are multiplied by DATALAKE_TEST_TIME_FACTOR (default 1): the sanitizer
+// runs (scripts/sanitize.sh) use a binary that is several times slower.
+const TIME_FACTOR = Number(process.env.DATALAKE_TEST_TIME_FACTOR ?? 1);
+export const timeLimit = (ms) => ms * TIME_FACTOR;
+
 // A fresh directory for one test; all are removed when the process exits.
 const tempDirs = [];
 process.on('exit', () => tempDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));

@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   BINARY, tempDir, localConfig, stream, record, streamState, status, write, states, dataFiles, jsonLines,
-  readTable, tableDefinition, tablePartitions,
+  readTable, tableDefinition, tablePartitions, timeLimit,
 } from './harness.mjs';
 import { rgw, haveRadosgw, startMoto, startValidatingProxy, stopServices, s3Config, s3Snapshot } from './services.mjs';
 
@@ -31,7 +31,7 @@ const STREAMS = ['plain', 'events', 'snap', 'moved'];
 const ROUNDS = 3;
 const PER_STATE = 4; // records of a stream between two of its STATEs
 const SYNC_ID = 7;
-const bounded = { timeout: 60_000 }; // one case: three syncs and their checks
+const bounded = { timeout: timeLimit(60_000) }; // one case: three syncs and their checks
 const GENERATION = 2;
 
 const plainProps = { id: { type: 'integer' }, note: { type: 'string' } };

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Sanitizer test runs (make sanitize-test, make tsan-test; both part of make test):
+#   scripts/sanitize.sh asan   ASan + UBSan (+ LeakSanitizer) build in build-asan: every unit test,
+#                              then the whole end-to-end suite against the instrumented binary.
+#   scripts/sanitize.sh tsan   TSan build in build-tsan: the unit tests of the modules with threads
+#                              (storage: upload pool and S3 store; aws: shared credentials, HTTP
+#                              client pool, retry state; common: cancellation; protocol: the
+#                              message writer and reader cancellation) except their slow
+#                              single-threaded suites, then the end-to-end tests whose syncs upload
+#                              multipart S3 objects, whose parts go up on the upload pool's threads
+#                              (s3, cancel, concurrent).
+# Every report is fatal: the code is built with -fno-sanitize-recover=all and the runtimes halt on
+# the first error.
+# - Unit tests: each test binary runs once, whole, JOBS at a time (not one process per test as
+#   under CTest: a suite's servers, moto and the fakes, start once, which makes the run 3x
+#   shorter). A failing binary's output, report included, is printed.
+# - End-to-end tests: the binary writes its reports to files (log_path), not to the stderr the
+#   tests read, because several tests expect it to fail (config errors, SIGTERM, crash points)
+#   and a sanitizer's exit must not pass for that failure: the run fails if any report file
+#   exists, and prints them.
+# Needs the test services (make services) and their environment (the Makefile passes it).
+# TIME_FACTOR scales the end-to-end tests' time limits (DATALAKE_TEST_TIME_FACTOR).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-}
+jobs=${JOBS:-$(nproc)}
+case "$mode" in
+  asan)
+    dir=build-asan
+    sanitize=address,undefined
+    targets=(all)
+    unit=()  # every *_tests binary
+    gtest_filter='*'
+    e2e=(tests/e2e/)
+    factor=${TIME_FACTOR:-3}
+    ;;
+  tsan)
+    dir=build-tsan
+    sanitize=thread
+    unit=(aws_tests storage_tests common_tests protocol_tests)
+    targets=(destination-aws-datalake "${unit[@]}")
+    # Not the slow single-threaded suites of 64 MB messages (minutes under TSan; ASan runs them).
+    gtest_filter='-ReaderLargeTest.*:LineBufferTest.*'
+    e2e=(tests/e2e/s3.test.mjs tests/e2e/cancel.test.mjs tests/e2e/concurrent.test.mjs)
+    factor=${TIME_FACTOR:-5}
+    ;;
+  *)
+    echo "usage: $0 asan|tsan" >&2
+    exit 2
+    ;;
+esac
+reports=$(pwd)/$dir/sanitizer-reports
+
+# -O1 -g1: fast to build, fast enough to run, file:line in every report; the tests' own code at
+# -O0 (half their build time). Asserts stay on. No benchmarks. ccache keeps rebuilds cheap.
+cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug '-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1' \
+  -DDATALAKE_TEST_COMPILE_OPTIONS=-O0 -DDATALAKE_SANITIZE="$sanitize" -DDATALAKE_BUILD_BENCH=OFF \
+  >"$dir.configure.log" 2>&1 ||
+  { cat "$dir.configure.log"; exit 1; }
+if [[ ! -d node_modules ]]; then npm ci --no-audit --no-fund --loglevel=error; fi
+
+start=$SECONDS
+unset MAKEFLAGS MFLAGS MAKELEVEL  # run from make: no "Entering directory" on every line
+cmake --build "$dir" -j "$jobs" --target "${targets[@]}"
+build_s=$((SECONDS - start))
+# A binary without the runtime would pass everything: make sure it is instrumented.
+runtime=$([[ $mode == asan ]] && echo __asan_init || echo __tsan_init)
+if ! nm "$dir/destination-aws-datalake" | grep "$runtime" >/dev/null; then
+  echo "$dir/destination-aws-datalake is not built with -fsanitize=$sanitize" >&2
+  exit 1
+fi
+
+# halt_on_error with -fno-sanitize-recover: the first report ends the process (abort, so that it
+# cannot be mistaken for an orderly exit). Leaks are checked at every exit (ASan's LeakSanitizer).
+export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1:check_initialization_order=1:strict_init_order=1:detect_stack_use_after_return=1
+export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
+export TSAN_OPTIONS=halt_on_error=1:abort_on_error=1:second_deadlock_stack=1
+
+start=$SECONDS
+status=0
+mkdir -p "$dir/unit-logs"
+if ((${#unit[@]} == 0)); then
+  mapfile -t unit < <(cd "$dir" && find . -maxdepth 1 -name '*_tests' -type f -printf '%f\n' | sort)
+fi
+ordered=()  # aws_tests first: the longest (STS sessions that expire in a minute)
+for t in "${unit[@]}"; do
+  if [[ $t == aws_tests ]]; then ordered=("$t" "${ordered[@]}"); else ordered+=("$t"); fi
+done
+printf '%s\n' "${ordered[@]}" | (cd "$dir" && xargs -P "$jobs" -I{} sh -c \
+  'if ./{} --gtest_brief=1 "--gtest_filter=$0" >unit-logs/{}.log 2>&1; then echo "ok   {}";
+   else echo "FAIL {}"; cat unit-logs/{}.log; exit 1; fi' "$gtest_filter") || status=1
+unit_s=$((SECONDS - start))
+
+rm -rf "$reports"
+mkdir -p "$reports"
+start=$SECONDS
+ASAN_OPTIONS=$ASAN_OPTIONS:log_path=$reports/asan \
+  UBSAN_OPTIONS=$UBSAN_OPTIONS:log_path=$reports/ubsan \
+  TSAN_OPTIONS=$TSAN_OPTIONS:log_path=$reports/tsan \
+  DATALAKE_BINARY=$(pwd)/$dir/destination-aws-datalake DATALAKE_TEST_TIME_FACTOR=$factor \
+  node --test --test-concurrency=2 "${e2e[@]}" || status=$?
+e2e_s=$((SECONDS - start))
+
+found=$(find "$reports" -type f | sort)
+if [[ -n "$found" ]]; then
+  echo "Sanitizer reports from the end-to-end tests ($(echo "$found" | wc -l)):" >&2
+  for f in $found; do
+    echo "==== $f" >&2
+    cat "$f" >&2
+  done
+  status=1
+fi
+echo "$mode: build ${build_s}s, unit tests ${unit_s}s, end-to-end tests ${e2e_s}s" \
+  "($(((build_s + unit_s + e2e_s) / 60))m$(((build_s + unit_s + e2e_s) % 60))s)"
+exit $status
