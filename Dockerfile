@@ -2,7 +2,8 @@
 #   docker build -t airbyte/destination-aws-datalake:0.2.0 .
 # It is the image `make image` builds without a container engine, made by the same script from
 # the same Debian 12 packages: the build stage compiles the connector and lays out the image's
-# file tree, and the image is that tree alone.
+# file tree, and the image is that tree alone. tests/e2e/image.test.mjs checks that the settings
+# below match the ones of `make image`.
 FROM debian:12 AS build
 WORKDIR /src
 COPY scripts/install-deps.sh scripts/

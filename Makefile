@@ -26,7 +26,7 @@ build: deps configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # The container image as an OCI archive (docker load / podman load), made from this machine's
-# Debian packages without a container engine.
+# Debian packages without a container engine. The end-to-end tests run the connector from it.
 IMAGE = $(BUILD_DIR)/destination-aws-datalake-image.tar
 MAKE_IMAGE = python3 scripts/image.py $(BUILD_DIR)/destination-aws-datalake $(IMAGE)
 
@@ -54,8 +54,9 @@ unit-test: services
 	@$(RADOSGW_ENV) && cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 e2e-test: services
+	@$(MAKE_IMAGE)
 	@$(RADOSGW_ENV) && DATALAKE_BINARY=$(abspath $(BUILD_DIR))/destination-aws-datalake \
-		node --test --test-concurrency=2 tests/e2e/
+		DATALAKE_IMAGE=$(abspath $(IMAGE)) node --test --test-concurrency=2 tests/e2e/
 
 test: test-deps configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
