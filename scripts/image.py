@@ -206,6 +206,8 @@ def build_layer(binary):
     for lib in shared_libraries(binary):
         layer.host_path(lib)
 
+    if not os.path.isfile(BUSYBOX):
+        raise SystemExit(f"image: {BUSYBOX} is missing (apt-get install busybox-static)")
     busybox = layer.host_path(BUSYBOX)
     for lib in shared_libraries(BUSYBOX):
         layer.host_path(lib)
@@ -219,10 +221,9 @@ def build_layer(binary):
     if not os.path.isfile(CA_BUNDLE):
         raise SystemExit(f"image: {CA_BUNDLE} is missing (apt-get install ca-certificates)")
     layer.host_path(CA_BUNDLE)
-    for f in ("/usr/lib/os-release",):
-        if os.path.isfile(f):
-            layer.host_path(f)
-            layer.symlink("/etc/os-release", "../usr/lib/os-release")
+    if os.path.isfile("/usr/lib/os-release"):  # which distribution the libraries are from
+        layer.host_path("/usr/lib/os-release")
+        layer.symlink("/etc/os-release", "../usr/lib/os-release")
 
     layer.data("/etc/passwd", PASSWD.encode())
     layer.data("/etc/group", GROUP.encode())
