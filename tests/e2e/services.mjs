@@ -1,7 +1,9 @@
 // Services for the end-to-end tests that talk to AWS APIs: radosgw (started by `make test`,
-// described by RADOSGW_* variables), moto for Glue, and the fault-injecting proxy.
+// described by RADOSGW_* variables), moto for Glue, the fault-injecting proxy and an HTTPS front.
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -213,4 +215,35 @@ export function deleteRole(name) {
 export function assumeRole(roleArn) {
   return lakeReader(['assume-role', '--endpoint', rgw.stsEndpoint, '--role-arn', roleArn],
     { AWS_ACCESS_KEY_ID: rgw.roleUserKey, AWS_SECRET_ACCESS_KEY: rgw.roleUserSecret });
+}
+
+// An HTTPS endpoint on 127.0.0.1 with a self-signed certificate (made with openssl in `dir`)
+// that forwards every request to the http endpoint `target` as it came (Host header included,
+// so SigV4 signatures still verify). Returns { endpoint, certificate: the PEM file, close }.
+export async function startTlsProxy(target, dir) {
+  const key = path.join(dir, 'tls-key.pem');
+  const certificate = path.join(dir, 'tls-cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
+    '-nodes', '-keyout', key, '-out', certificate, '-days', '2', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  const upstream = new URL(target);
+  const server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(certificate) }, (req, res) => {
+    const forward = http.request({
+      hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers,
+    }, (answer) => {
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+    });
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `https://127.0.0.1:${server.address().port}`,
+    certificate,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(resolve);
+    }),
+  };
 }
