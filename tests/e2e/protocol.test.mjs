@@ -114,6 +114,20 @@ test('STATEs nested 300 and 10,000 deep are echoed byte for byte but for destina
   assert.deepEqual(linesOf(dir, 'db', 'a').map((l) => l.id).sort(), [1, 2]);
 });
 
+test('a RECORD nested 10,000 deep is stored whole in its untyped column', async () => {
+  const dir = tempDir('deep-record');
+  const catalog = { streams: [stream('a', { id: { type: 'integer' }, blob: {} })] };
+  const deep = nested(10000);
+  const input = [`{"type":"RECORD","record":{"stream":"a","emitted_at":1,"data":{"id":1,"blob":${deep}}}}`,
+    streamState('a', { n: 1 })];
+  const r = await write(dir, localConfig(dir), catalog, input);
+  assert.equal(r.code, 0, r.stdout.slice(0, 2000) + r.stderr);
+  assert.equal(states(r).length, 1);
+  const [row] = linesOf(dir, 'db', 'a');
+  // Kept as JSON text, whitespace removed.
+  assert.ok(row.blob === deep.replaceAll(' : ', ':'), 'the deep value is not stored as it came');
+});
+
 test('states wait for the commit interval and are all echoed, in order, at the end', async () => {
   const dir = tempDir('interval');
   const catalog = { streams: [stream('a', props)] };
