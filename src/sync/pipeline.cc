@@ -207,7 +207,7 @@ Status Pipeline::Commit() {
   }
   CrashPoint("commit.catalog_current");
   // 3. Only now are the waiting STATEs true: echo them in order.
-  for (const json::Value& state : checkpoints_.TakeCommitted()) out_->State(state);
+  for (const std::string& state : checkpoints_.TakeCommitted()) out_->State(state);
   CrashPoint("commit.states_echoed");
   last_commit_ = std::chrono::steady_clock::now();
   return Status::Ok();

@@ -90,10 +90,13 @@ async function startTool(args, portLine) {
 }
 
 // Start the fault-injecting proxy in front of `target` (host:port); returns { endpoint, stats }.
-export async function startFaultProxy(target, { rate, seed, kinds }) {
+// `onlyMethods` ('PUT,POST') and `maxFaults` narrow where and how often it injects.
+export async function startFaultProxy(target, { rate, seed, kinds, onlyMethods, maxFaults }) {
   const args = [path.join(TOOLS, 'fault_proxy.py'), '--target', target, '--port', '0',
     '--fault-rate', String(rate), '--seed', String(seed)];
   if (kinds) args.push('--kinds', kinds);
+  if (onlyMethods) args.push('--only-methods', onlyMethods);
+  if (maxFaults !== undefined) args.push('--max-faults', String(maxFaults));
   const endpoint = await startTool(args, /^FAULT_PROXY_PORT=(\d+)/);
   return { endpoint, stats: async () => (await fetch(`${endpoint}/__stats`)).json() };
 }
