@@ -53,13 +53,13 @@ Status RunCheck(const config::Config& config, Destination* destination,
   s = store->Delete({key});
   if (!s.ok()) return fail(s, "delete " + store->Uri(key));
   // Uploads that died with their syncs (a stream never synced again would keep them forever).
-  auto removed =
-      store->CleanupStaging(DestinationPrefix(config.bucket_prefix), StagingRule("", {}));
-  if (!removed.ok()) return fail(removed.status(), "remove incomplete uploads older than a day");
-  if (*removed > 0) {
-    out->Log("INFO", "Removed " + std::to_string(*removed) +
-                         " incomplete uploads older than a day under " +
-                         store->Uri(DestinationPrefix(config.bucket_prefix)));
+  for (const std::string& below : DestinationPrefixes(config.bucket_prefix)) {
+    auto removed = store->CleanupStaging(below, StagingRule("", {}));
+    if (!removed.ok()) return fail(removed.status(), "remove incomplete uploads older than a day");
+    if (*removed > 0) {
+      out->Log("INFO", "Removed " + std::to_string(*removed) +
+                           " incomplete uploads older than a day under " + store->Uri(below));
+    }
   }
   return Status::Ok();
 }

@@ -180,6 +180,14 @@ export function mirrorTable(glueEndpoint, database, table, lake) {
   return def;
 }
 
+// Set up a table as another writer (the original connector) left it: `objects` ({key: text}) in
+// the test bucket, and the Glue table `tableInput` (created as given, with its database if
+// missing), with boto3.
+export function seedTable(glueEndpoint, database, tableInput, objects = {}) {
+  return lakeReader(['seed', '--endpoint', rgw.endpoint, '--bucket', rgw.bucket, '--glue-endpoint', glueEndpoint,
+    '--database', database, '--spec', JSON.stringify({ table_input: tableInput, objects })]);
+}
+
 // Create an LF tag in moto (optional) and return the LF tags of `database`, with boto3.
 export function lfTags(endpoint, database, create) {
   const args = ['lftags', '--endpoint', endpoint, '--database', database];
