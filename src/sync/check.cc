@@ -1,10 +1,13 @@
 // `check`: a small real write, as the original connector does, so that a passing check means
-// a sync will work: a probe table is created, its data file written and read back, then both
-// are removed.
+// a sync will work: the tables of the configured database are listed (as every sync starts), a
+// probe table is created where a new table of that database would go, its data file written and
+// read back, then both are removed.
 #include <string>
+#include <vector>
 
 #include "sync/lake_layout.h"
 #include "sync/sync.h"
+#include "sync/table_names.h"
 #include "sync/uuid.h"
 
 namespace datalake::sync {
@@ -14,8 +17,6 @@ Status RunCheck(const config::Config& config, Destination* destination,
   UuidGenerator uuids;
   const std::string table = "airbyte_test_" + uuids.Hex().substr(0, 8);
   const std::string& database = config.database;
-  const std::string prefix = TablePrefix(config.bucket_prefix, database, table);
-  const std::string key = prefix + uuids.Hex() + ".json";
   const std::string probe = "{\"id\":1,\"value\":\"foo\"}\n{\"id\":2,\"value\":\"bar\"}\n";
   storage::ObjectStore* store = destination->store.get();
   catalog::Catalog* catalog = destination->catalog.get();
@@ -33,6 +34,12 @@ Status RunCheck(const config::Config& config, Destination* destination,
     return Status(s.code() == StatusCode::kTransient ? s.code() : StatusCode::kConfigError,
                   "Could not " + what + ": " + s.message());
   };
+  // Every sync first lists the tables of its databases (glue:GetTables).
+  auto tables = catalog->ListTables(database);
+  if (!tables.ok()) return fail(tables.status(), "list the tables of database " + database);
+  const std::string prefix = TablePath(NewTablesPrefix(config, *tables), config.database, table);
+  const std::string key = prefix + uuids.Hex() + ".json";
+
   Status s = store->Put(key, probe);
   if (!s.ok()) return fail(s, "write " + store->Uri(key));
   auto read = store->Get(key);

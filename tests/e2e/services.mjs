@@ -98,13 +98,21 @@ export async function startFaultProxy(target, { rate, seed, kinds }) {
 
 // Start tests/tools/glue_fake.py in front of `target` (moto): it checks every Glue and Lake
 // Formation request against botocore's service model before forwarding it. Returns
-// { endpoint, errors, requests }: errors() lists the requests that failed validation.
+// { endpoint, errors, requests, reset, deny }: errors() lists the requests that failed
+// validation; reset() forgets the requests seen; deny(operations) answers those operations from
+// then on with AccessDeniedException, as AWS answers a request the caller's policy does not allow.
 export async function startValidatingProxy(target) {
   const endpoint = await startTool([path.join(TOOLS, 'glue_fake.py'), '--port', '0', '--forward', target], /^PORT (\d+)/);
+  const post = async (hook, body) => {
+    const response = await fetch(`${endpoint}/_fake/${hook}`, { method: 'POST', body: JSON.stringify(body ?? {}) });
+    if (!response.ok) throw new Error(`glue_fake ${hook}: HTTP ${response.status}`);
+  };
   return {
     endpoint,
     errors: async () => (await fetch(`${endpoint}/_fake/errors`)).json(),
     requests: async () => (await fetch(`${endpoint}/_fake/requests`)).json(),
+    reset: () => post('reset'),
+    deny: (operations) => post('deny', { operations }),
   };
 }
 
