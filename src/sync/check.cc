@@ -1,7 +1,7 @@
 // `check`: a small real write, as the original connector does, so that a passing check means
 // a sync will work: the tables of the configured database are listed (as every sync starts), a
 // probe table is created where a new table of that database would go, its data file written and
-// read back, then both are removed.
+// read back, then both are removed. Databases are named as a sync names them (lowercase).
 #include <string>
 #include <vector>
 
@@ -16,7 +16,8 @@ Status RunCheck(const config::Config& config, Destination* destination,
                 protocol::MessageWriter* out) {
   UuidGenerator uuids;
   const std::string table = "airbyte_test_" + uuids.Hex().substr(0, 8);
-  const std::string& database = config.database;
+  // The Glue database of a stream without namespace; its path keeps the name as typed.
+  const std::string database = GlueDatabaseName(config.database);
   const std::string probe = "{\"id\":1,\"value\":\"foo\"}\n{\"id\":2,\"value\":\"bar\"}\n";
   storage::ObjectStore* store = destination->store.get();
   catalog::Catalog* catalog = destination->catalog.get();

@@ -51,7 +51,8 @@ struct StreamTable {
   std::string path;             // the key prefix of the stream's data: "[prefix/]database/stream/"
 };
 
-// Return the Glue database of a namespace (or configured database name).
+// Return the Glue database of a namespace (or configured database name): lowercase, as Glue
+// stores it. `check` and `write` both name databases by it.
 std::string GlueDatabaseName(const std::string& source_database);
 
 // Return the destination prefix (DestinationPrefix or OriginalDestinationPrefix) below which
