@@ -103,13 +103,21 @@ export async function startFaultProxy(target, { rate, seed, kinds, onlyMethods, 
 
 // Start tests/tools/glue_fake.py in front of `target` (moto): it checks every Glue and Lake
 // Formation request against botocore's service model before forwarding it. Returns
-// { endpoint, errors, requests }: errors() lists the requests that failed validation.
+// { endpoint, errors, requests, reset, deny }: errors() lists the requests that failed
+// validation; reset() forgets the requests seen; deny(operations) answers those operations from
+// then on with AccessDeniedException, as AWS answers a request the caller's policy does not allow.
 export async function startValidatingProxy(target) {
   const endpoint = await startTool([path.join(TOOLS, 'glue_fake.py'), '--port', '0', '--forward', target], /^PORT (\d+)/);
+  const post = async (hook, body) => {
+    const response = await fetch(`${endpoint}/_fake/${hook}`, { method: 'POST', body: JSON.stringify(body ?? {}) });
+    if (!response.ok) throw new Error(`glue_fake ${hook}: HTTP ${response.status}`);
+  };
   return {
     endpoint,
     errors: async () => (await fetch(`${endpoint}/_fake/errors`)).json(),
     requests: async () => (await fetch(`${endpoint}/_fake/requests`)).json(),
+    reset: () => post('reset'),
+    deny: (operations) => post('deny', { operations }),
   };
 }
 
@@ -183,6 +191,14 @@ export function mirrorTable(glueEndpoint, database, table, lake) {
     fs.writeFileSync(partitionsFile, JSON.stringify(partitions));
   }
   return def;
+}
+
+// Set up a table as another writer (the original connector) left it: `objects` ({key: text}) in
+// the test bucket, and the Glue table `tableInput` (created as given, with its database if
+// missing), with boto3.
+export function seedTable(glueEndpoint, database, tableInput, objects = {}) {
+  return lakeReader(['seed', '--endpoint', rgw.endpoint, '--bucket', rgw.bucket, '--glue-endpoint', glueEndpoint,
+    '--database', database, '--spec', JSON.stringify({ table_input: tableInput, objects })]);
 }
 
 // Create an LF tag in moto (optional) and return the LF tags of `database`, with boto3.
