@@ -1,12 +1,13 @@
 # Quick start (Debian 12, as root or with sudo):
 #   make demo   install build dependencies, build, run a sample sync into ./demo-lake
 #   make test   install test dependencies, build, run every test
+#   make image  build, then the container image archive build/destination-aws-datalake-image.tar
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps test-deps configure build demo test unit-test e2e-test services radosgw-stop bench \
-	bench-s3 format clean sanitize-test tsan-test
+.PHONY: all deps test-deps configure build image demo test unit-test e2e-test services radosgw-stop \
+	bench bench-s3 format clean sanitize-test tsan-test
 
 all: build
 
@@ -23,6 +24,14 @@ configure:
 
 build: deps configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# The container image as an OCI archive (docker load / podman load), made from this machine's
+# Debian packages without a container engine. The end-to-end tests run the connector from it.
+IMAGE = $(BUILD_DIR)/destination-aws-datalake-image.tar
+MAKE_IMAGE = python3 scripts/image.py $(BUILD_DIR)/destination-aws-datalake $(IMAGE)
+
+image: build
+	@$(MAKE_IMAGE)
 
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)/destination-aws-datalake
@@ -45,8 +54,9 @@ unit-test: services
 	@$(RADOSGW_ENV) && cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 e2e-test: services
+	@$(MAKE_IMAGE)
 	@$(RADOSGW_ENV) && DATALAKE_BINARY=$(abspath $(BUILD_DIR))/destination-aws-datalake \
-		node --test --test-concurrency=2 tests/e2e/
+		DATALAKE_IMAGE=$(abspath $(IMAGE)) node --test --test-concurrency=2 tests/e2e/
 
 # Sanitizer runs (scripts/sanitize.sh says what each runs): ASan+UBSan in build-asan, TSan in
 # build-tsan. Any sanitizer report fails them.

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Install the Debian 12 packages the build (and, with --test, the test suite) needs.
+# Install the Debian 12 packages the build and the image (and, with --test, the test suite) need.
 # Idempotent: does nothing when everything is already installed.
 set -euo pipefail
 
 build_packages=(cmake g++ make pkg-config ccache libsimdjson-dev libzstd-dev zlib1g-dev libsnappy-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libcurl4-openssl-dev libpugixml-dev
   python3)
-test_packages=(nodejs npm)
+# make image copies its shell and CA bundle from these; make test runs the image.
+image_packages=(busybox-static ca-certificates)
+test_packages=(nodejs npm openssl)
 
-packages=("${build_packages[@]}")
+packages=("${build_packages[@]}" "${image_packages[@]}")
 if [[ "${1:-}" == "--test" ]]; then packages+=("${test_packages[@]}"); fi
 
 missing=()

@@ -1,4 +1,5 @@
 // AwsClient::Execute: build, sign, send, classify, back off, repeat (docs/AWS-WIRE.md#retries).
+// Throttling is retried on a time budget instead of an attempt count (RetryOptions).
 //
 // Every attempt is built and signed anew with credentials fetched from the provider for that
 // attempt and the clock plus the learned skew offset, so a retry never replays an old
@@ -6,7 +7,9 @@
 // at most once per call and neither sleeping nor charged to the quota: one after a clock-skew
 // correction and one after ExpiredToken (with credentials fetched again).
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <random>
 #include <string>
@@ -145,6 +148,7 @@ struct Failure {
   Status status;
   bool retryable = false;
   bool timeout = false;
+  bool throttled = false;  // the service asked us to slow down (IsThrottlingError)
 };
 
 Failure TransportFailure(const AwsRequest& request, const Status& status) {
@@ -157,7 +161,16 @@ Failure TransportFailure(const AwsRequest& request, const Status& status) {
 Failure ResponseFailure(const AwsRequest& request, const AwsError& error) {
   // A 200 carrying <Error> is retried as a 500 would be (botocore's _handle_200_error).
   const bool retryable = IsSuccess(error.http_status) || IsRetryableError(error);
-  return {.status = AwsErrorStatus(request, error, retryable, ""), .retryable = retryable};
+  return {.status = AwsErrorStatus(request, error, retryable, ""),
+          .retryable = retryable,
+          .throttled = IsThrottlingError(error)};
+}
+
+// "12.5": a duration in seconds with one decimal, for messages.
+std::string Seconds(std::chrono::steady_clock::duration duration) {
+  const int64_t tenths =
+      std::chrono::duration_cast<std::chrono::milliseconds>(duration).count() / 100;
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
 }
 
 // Which once-per-call re-signs (not counted as retries) a call has used.
@@ -213,6 +226,9 @@ AwsClient::AwsClient(AwsClientOptions options)
   if (!options_.sleep) {
     options_.sleep = [](std::chrono::milliseconds delay) { (void)SleepUnlessCancelled(delay); };
   }
+  if (!options_.steady_clock) {
+    options_.steady_clock = [] { return std::chrono::steady_clock::now(); };
+  }
   if (!options_.http_factory) {
     options_.http_factory = [http = options_.http] { return NewCurlHttpClient(http); };
   }
@@ -234,8 +250,12 @@ Result<HttpResponse> AwsClient::Execute(const AwsRequest& request, AwsError* err
   PooledHttpClient http(&impl_->pool_mu, &impl_->pool, options_.http_factory);
   Credentials used;
   Resigns resigns;
-  int attempts = 0;     // attempts counted against max_attempts
-  int quota_taken = 0;  // retry tokens this call took
+  const RetryOptions& retry = options_.retry;
+  const auto first_attempt = options_.steady_clock();
+  int attempts = 0;            // attempts sent (re-signs not counted)
+  int transient_failures = 0;  // attempts that failed other than by throttling: max_attempts
+  int throttled = 0;           // attempts that were throttled: throttle_budget
+  int quota_taken = 0;         // retry tokens this call took
   while (true) {
     if (cancelled()) return Status::Cancelled(context + ": not sent, the sync was cancelled");
     const std::chrono::seconds offset{impl_->clock_offset_s.load()};
@@ -263,7 +283,25 @@ Result<HttpResponse> AwsClient::Execute(const AwsRequest& request, AwsError* err
       const Status last = FinalStatus(failure, "", used);
       return Status::Cancelled(last.message() + " (not retried: the sync was cancelled)");
     }
-    if (attempts >= options_.retry.max_attempts) {
+    // A clean-up request still running after cancellation does not sleep (the grace period
+    // before SIGKILL is short): there throttling gets the ordinary attempts, not the budget.
+    if (failure.throttled && !CancelRequested()) {
+      // Not charged to the quota: the budget bounds these retries, and a quota emptied by a
+      // throttled minute would fail the sync that the budget is there to carry through it.
+      const auto elapsed = options_.steady_clock() - first_attempt;
+      const auto left = retry.throttle_budget - elapsed;
+      if (left <= std::chrono::steady_clock::duration::zero()) {
+        return FinalStatus(failure,
+                           "throttled for " + Seconds(elapsed) + " s, gave up after " +
+                               std::to_string(attempts) + " attempts",
+                           used);
+      }
+      // The last wait ends at the budget's end, for one more attempt there.
+      options_.sleep(std::min(ThrottleBackoffDelay(retry, throttled++, options_.jitter()),
+                              std::chrono::ceil<std::chrono::milliseconds>(left)));
+      continue;
+    }
+    if (++transient_failures >= retry.max_attempts) {
       return FinalStatus(failure, "gave up after " + std::to_string(attempts) + " attempts", used);
     }
     const int cost = failure.timeout ? RetryQuota::kTimeoutRetryCost : RetryQuota::kRetryCost;
@@ -272,7 +310,7 @@ Result<HttpResponse> AwsClient::Execute(const AwsRequest& request, AwsError* err
           failure, "retry quota exhausted after " + std::to_string(attempts) + " attempts", used);
     }
     quota_taken += cost;
-    options_.sleep(BackoffDelay(options_.retry, attempts - 1, options_.jitter()));
+    options_.sleep(BackoffDelay(retry, transient_failures - 1, options_.jitter()));
   }
 }
 

@@ -1,6 +1,7 @@
 // AwsClient: one AWS service endpoint, and everything every call to it needs: signing (SigV4,
 // re-signed on every attempt with fresh credentials), sending, retrying like the SDKs' standard
-// mode, correcting clock skew, and turning an AWS error response into one final Status.
+// mode (throttling with a longer budget, RetryOptions), correcting clock skew, and turning an AWS
+// error response into one final Status.
 //
 // Final failures name the operation, the resource, the HTTP status, the AWS error code and the
 // request id ("PutObject s3://b/k: HTTP 403 SignatureDoesNotMatch (request id 1234): ..."),
@@ -41,11 +42,21 @@ enum class Protocol {
   kRestJson,  // Lake Formation: REST paths, JSON errors
 };
 
+// Transient failures (5xx, resets, timeouts) are retried up to max_attempts with full-jitter
+// exponential backoff from base_delay. Throttling (IsThrottlingError: S3 SlowDown, 429, Glue's
+// ThrottlingException, ...) is AWS asking for a slower rate, not an outage: it is retried with
+// backoff from throttle_base_delay for as long as the call is within throttle_budget of its
+// first attempt, however many attempts that takes, and costs no retry quota. Both back-offs are
+// capped at max_delay. With the defaults a call rides out 90 s of throttling (waits of up to 1,
+// 2, 4, 8, 16, then 20 s each: 14 attempts typically, 9 at the fewest) and gives up on a
+// transient failure after 5 attempts and at most 1.5 s of waiting.
 struct RetryOptions {
-  int max_attempts = 5;  // total attempts, first included
+  int max_attempts = 5;  // attempts that fail transiently, first included
   std::chrono::milliseconds base_delay{100};
   std::chrono::milliseconds max_delay{20'000};
-  int retry_quota = 500;  // tokens; a retry costs 5, a timeout retry 10
+  int retry_quota = 500;  // tokens; a retry costs 5, a timeout retry 10, a throttled one 0
+  std::chrono::milliseconds throttle_base_delay{1'000};
+  std::chrono::milliseconds throttle_budget{90'000};
 };
 
 struct AwsClientOptions {
@@ -59,8 +70,10 @@ struct AwsClientOptions {
   // Injected for tests: the clock used for signing and the source of retry jitter.
   std::function<std::chrono::system_clock::time_point()> clock{};
   std::function<double()> jitter{};  // uniform in [0, 1)
-  // Injected for tests: how to wait before a retry (default: SleepUnlessCancelled).
+  // Injected for tests: how to wait before a retry (default: SleepUnlessCancelled), and the
+  // clock that measures a call's throttle_budget (default: steady_clock::now).
   std::function<void(std::chrono::milliseconds)> sleep{};
+  std::function<std::chrono::steady_clock::time_point()> steady_clock{};
   // Injected for tests: how HTTP clients are made (default: NewCurlHttpClient(http)).
   std::function<std::unique_ptr<HttpClient>()> http_factory{};
 };

@@ -7,9 +7,15 @@
 // resend it by itself when a reused connection turns out dead). curl's own additions that would
 // break or confuse SigV4 are suppressed: Expect: 100-continue, Accept: */* and the form
 // Content-Type of a POST (docs/AWS-WIRE.md#http-transport).
+//
+// Servers are verified against libcurl's CA bundle (Debian's, and the image's:
+// /etc/ssl/certs/ca-certificates.crt), or the PEM file AWS_CA_BUNDLE names (as for the AWS
+// CLI and SDKs), or else SSL_CERT_FILE (OpenSSL's variable). A certificate that does not verify
+// is a configuration error, not retried: the endpoint or the bundle must change.
 
 #include <curl/curl.h>
 
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -87,6 +93,15 @@ int OnProgress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return CancelRequested() ? 1 : 0;
 }
 
+// The CA bundle the environment names, or "" for libcurl's default.
+std::string CaBundleFromEnvironment() {
+  for (const char* name : {"AWS_CA_BUNDLE", "SSL_CERT_FILE"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && *value != '\0') return value;
+  }
+  return {};
+}
+
 bool HasHeader(const std::vector<Header>& headers, std::string_view lowercase_name) {
   for (const Header& header : headers) {
     if (header.name.size() == lowercase_name.size() &&
@@ -116,7 +131,8 @@ Slist BuildHeaderList(const HttpRequest& request) {
 
 class CurlHttpClient final : public HttpClient {
  public:
-  explicit CurlHttpClient(HttpOptions options) : options_(std::move(options)) {
+  explicit CurlHttpClient(HttpOptions options)
+      : options_(std::move(options)), ca_bundle_(CaBundleFromEnvironment()) {
     GlobalInitOnce();
     handle_ = curl_easy_init();
   }
@@ -129,10 +145,21 @@ class CurlHttpClient final : public HttpClient {
   Result<HttpResponse> Send(const HttpRequest& request) override;
 
  private:
+  // "the CA bundle <path>" for the bundle requests are verified with.
+  std::string CaBundleInUse() {
+    if (!ca_bundle_.empty()) return "the CA bundle " + ca_bundle_;
+    const char* built_in = nullptr;
+    if (curl_easy_getinfo(handle_, CURLINFO_CAINFO, &built_in) == CURLE_OK && built_in != nullptr) {
+      return "the CA bundle " + std::string(built_in);
+    }
+    return "libcurl's default CA bundle";
+  }
+
   // Set every option of `request`; false if curl refused one.
   bool Configure(const HttpRequest& request, curl_slist* headers, HttpResponse* response);
 
   HttpOptions options_;
+  std::string ca_bundle_;  // "" for libcurl's built-in bundle
   CURL* handle_ = nullptr;
   char error_[CURL_ERROR_SIZE] = {};
 };
@@ -150,6 +177,7 @@ bool CurlHttpClient::Configure(const HttpRequest& request, curl_slist* headers,
   set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
   set(CURLOPT_SSL_VERIFYPEER, 1L);
   set(CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!ca_bundle_.empty()) set(CURLOPT_CAINFO, ca_bundle_.c_str());
   set(CURLOPT_FOLLOWLOCATION, 0L);  // a redirect is an S3 wrong-region answer, handled above
   set(CURLOPT_TCP_KEEPALIVE, 1L);
   set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
@@ -217,6 +245,12 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
       detail = curl_easy_strerror(rc);
     }
     curl_easy_reset(handle_);
+    if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE) {
+      return Status::ConfigError(request.method + " " + UrlOrigin(request.url) + ": " + detail +
+                                 " (TLS: the server's certificate is checked against " +
+                                 CaBundleInUse() +
+                                 "; AWS_CA_BUNDLE can name a PEM file with the CA that signed it)");
+    }
     return TransportError(request.method, request.url, detail, rc == CURLE_OPERATION_TIMEDOUT);
   }
   long status = 0;

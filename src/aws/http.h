@@ -3,9 +3,11 @@
 // One HttpClient owns one curl easy handle, so connections are reused between requests; a client
 // is used by one thread at a time (make one per worker). TLS verification is always on.
 // HTTP statuses are not errors here: any complete response is returned. Transport failures
-// (DNS, connect, reset, timeout, TLS) are Status kTransient with a message naming the method
-// and host (never the query string, which may carry a signature), so the retry layer above can
-// decide what to do. A transfer aborted because the sync was cancelled is kCancelled.
+// (DNS, connect, reset, timeout, TLS handshake) are Status kTransient with a message naming the
+// method and host (never the query string, which may carry a signature), so the retry layer
+// above can decide what to do; a server certificate that does not verify against the CA bundle
+// is kConfigError, never retried. A transfer aborted because the sync was cancelled is
+// kCancelled.
 #pragma once
 
 #include <cstdint>

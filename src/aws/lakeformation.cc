@@ -20,6 +20,7 @@ AwsClientOptions ClientOptions(const LakeFormationOptions& options) {
   out.http = options.http;
   out.http_factory = options.http_factory;
   out.sleep = options.sleep;
+  out.steady_clock = options.steady_clock;
   return out;
 }
 

@@ -29,9 +29,11 @@ struct LakeFormationOptions {
   std::shared_ptr<CredentialsProvider> credentials;
   RetryOptions retry;
   HttpOptions http;
-  // Injected for tests: how HTTP clients are made and how retries wait (see AwsClientOptions).
+  // Injected for tests: how HTTP clients are made, how retries wait and the clock of the
+  // throttling budget (see AwsClientOptions).
   std::function<std::unique_ptr<HttpClient>()> http_factory;
   std::function<void(std::chrono::milliseconds)> sleep;
+  std::function<std::chrono::steady_clock::time_point()> steady_clock;
 };
 
 class LakeFormationClient {

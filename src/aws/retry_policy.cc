@@ -12,20 +12,22 @@
 namespace datalake::aws {
 namespace {
 
-// botocore retries/standard.py: TransientRetryableChecker and ThrottledRetryableChecker codes,
-// plus the retryable Glue codes (docs/AWS-WIRE.md#glue-errors) and STS's IDPCommunicationError.
-constexpr std::array<std::string_view, 22> kRetryableCodes = {
-    // Transient.
+// botocore retries/standard.py: TransientRetryableChecker codes, plus the retryable Glue codes
+// (docs/AWS-WIRE.md#glue-errors) and STS's IDPCommunicationError.
+constexpr std::array<std::string_view, 8> kTransientCodes = {
     "RequestTimeout",
     "RequestTimeoutException",
-    "PriorRequestNotComplete",
     "InternalError",
     "ServiceUnavailable",
     "InternalServiceException",
     "OperationTimeoutException",
     "FederationSourceRetryableException",
     "IDPCommunicationError",
-    // Throttling.
+};
+
+// botocore retries/standard.py: ThrottledRetryableChecker codes. JSON services' error types
+// ("com.amazonaws...#ThrottlingException") arrive here as their last segment (ParseAwsError).
+constexpr std::array<std::string_view, 14> kThrottlingCodes = {
     "Throttling",
     "ThrottlingException",
     "ThrottledException",
@@ -38,6 +40,7 @@ constexpr std::array<std::string_view, 22> kRetryableCodes = {
     "LimitExceededException",
     "RequestThrottled",
     "SlowDown",
+    "PriorRequestNotComplete",
     "EC2ThrottledException",
 };
 
@@ -74,10 +77,16 @@ bool IsRetryableHttpStatus(int status) {
   return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
 }
 
-bool IsRetryableErrorCode(std::string_view code) { return Contains(kRetryableCodes, code); }
+bool IsRetryableErrorCode(std::string_view code) {
+  return Contains(kTransientCodes, code) || Contains(kThrottlingCodes, code);
+}
 
 bool IsRetryableError(const AwsError& error) {
   return IsRetryableHttpStatus(error.http_status) || IsRetryableErrorCode(error.code);
+}
+
+bool IsThrottlingError(const AwsError& error) {
+  return error.http_status == 429 || Contains(kThrottlingCodes, error.code);
 }
 
 bool IsClockSkewErrorCode(std::string_view code) { return Contains(kClockSkewCodes, code); }
@@ -119,13 +128,27 @@ std::optional<std::chrono::seconds> ClockSkewCorrection(
   return current_offset + skew;
 }
 
-std::chrono::milliseconds BackoffDelay(const RetryOptions& options, int retry, double jitter) {
+namespace {
+
+std::chrono::milliseconds FullJitterDelay(std::chrono::milliseconds base,
+                                          std::chrono::milliseconds cap, int retry, double jitter) {
   // Capping the exponent keeps 2^retry finite; the cap on the delay then applies as usual.
   const double exponential =
-      static_cast<double>(options.base_delay.count()) * std::ldexp(1.0, std::clamp(retry, 0, 40));
-  const double capped = std::min(exponential, static_cast<double>(options.max_delay.count()));
+      static_cast<double>(base.count()) * std::ldexp(1.0, std::clamp(retry, 0, 40));
+  const double capped = std::min(exponential, static_cast<double>(cap.count()));
   const double scaled = std::clamp(jitter, 0.0, 1.0) * capped;
   return std::chrono::milliseconds(static_cast<int64_t>(scaled));
+}
+
+}  // namespace
+
+std::chrono::milliseconds BackoffDelay(const RetryOptions& options, int retry, double jitter) {
+  return FullJitterDelay(options.base_delay, options.max_delay, retry, jitter);
+}
+
+std::chrono::milliseconds ThrottleBackoffDelay(const RetryOptions& options, int retry,
+                                               double jitter) {
+  return FullJitterDelay(options.throttle_base_delay, options.max_delay, retry, jitter);
 }
 
 bool RetryQuota::Acquire(int cost) {

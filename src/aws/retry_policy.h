@@ -1,5 +1,6 @@
 // Private to the aws module: the retry decisions of AwsClient, as botocore's "standard" retry
-// mode makes them (docs/AWS-WIRE.md#retries), plus the clock-skew and error-message helpers.
+// mode makes them (docs/AWS-WIRE.md#retries) but for throttling, which has its own back-off and
+// a time budget (RetryOptions), plus the clock-skew and error-message helpers.
 // Pure functions and one small thread-safe token bucket, so each rule is testable alone.
 #pragma once
 
@@ -22,6 +23,12 @@ bool IsRetryableHttpStatus(int status);
 // (docs/AWS-WIRE.md#what-is-retried).
 bool IsRetryableErrorCode(std::string_view code);
 bool IsRetryableError(const AwsError& error);
+// True when the service asks us to slow down: HTTP 429, or one of botocore's throttling codes
+// (SlowDown, Throttling, ThrottlingException, TooManyRequestsException, RequestLimitExceeded,
+// PriorRequestNotComplete, ...; docs/AWS-WIRE.md#what-is-retried) whatever the status (S3 sends 503 SlowDown, Glue 400
+// ThrottlingException). An S3 503 ServiceUnavailable, or a 503 without a body, is not: it is
+// retried as a transient failure.
+bool IsThrottlingError(const AwsError& error);
 // True for codes that may mean "your clock is off": RequestTimeTooSkewed, RequestExpired,
 // RequestInTheFuture, InvalidSignatureException ("Signature expired"), SignatureDoesNotMatch,
 // AuthFailure. Whether it is skew is decided by comparing with the server's Date.
@@ -47,6 +54,9 @@ std::optional<std::chrono::system_clock::time_point> ParseHttpDate(std::string_v
 // Return the delay before retry number `retry` (0 for the first retry): full jitter over an
 // exponential backoff, jitter * min(base_delay * 2^retry, max_delay).
 std::chrono::milliseconds BackoffDelay(const RetryOptions& options, int retry, double jitter);
+// The same for retry number `retry` of throttling: throttle_base_delay instead of base_delay.
+std::chrono::milliseconds ThrottleBackoffDelay(const RetryOptions& options, int retry,
+                                               double jitter);
 
 // The client-wide retry token bucket (docs/AWS-WIRE.md#backoff-and-retry-quota): a retry costs
 // kRetryCost tokens, or kTimeoutRetryCost after a timeout; a success gives back what its retries

@@ -39,6 +39,7 @@ struct S3Options {
   std::function<std::chrono::system_clock::time_point()> clock{};
   std::function<double()> jitter{};
   std::function<void(std::chrono::milliseconds)> sleep{};
+  std::function<std::chrono::steady_clock::time_point()> steady_clock{};
   std::function<std::unique_ptr<HttpClient>()> http_factory{};
 };
 

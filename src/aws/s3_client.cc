@@ -36,6 +36,7 @@ AwsClientOptions ClientOptions(const S3Options& options) {
   client.clock = options.clock;
   client.jitter = options.jitter;
   client.sleep = options.sleep;
+  client.steady_clock = options.steady_clock;
   client.http_factory = options.http_factory;
   return client;
 }

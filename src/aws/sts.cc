@@ -59,6 +59,7 @@ AwsClientOptions ClientOptions(const StsOptions& options, const std::string& end
   out.http = options.http;
   out.clock = options.clock;
   out.sleep = options.sleep;
+  out.steady_clock = options.steady_clock;
   out.http_factory = options.http_factory;
   return out;
 }

@@ -36,10 +36,11 @@ struct StsOptions {
   std::string endpoint{};
   RetryOptions retry{};
   HttpOptions http{};
-  // Injected for tests (see AwsClientOptions): the signing clock, the wait before a retry and
-  // how HTTP clients are made.
+  // Injected for tests (see AwsClientOptions): the signing clock, the wait before a retry, the
+  // clock of the throttling budget and how HTTP clients are made.
   std::function<std::chrono::system_clock::time_point()> clock{};
   std::function<void(std::chrono::milliseconds)> sleep{};
+  std::function<std::chrono::steady_clock::time_point()> steady_clock{};
   std::function<std::unique_ptr<HttpClient>()> http_factory{};
 };
 

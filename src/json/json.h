@@ -1,9 +1,10 @@
 // A small JSON document model for the documents that are read whole and must round-trip
-// faithfully: config, configured catalog, JSON schemas, STATE payloads, table definitions.
+// faithfully: config, configured catalog, JSON schemas, table definitions.
 //
 // Faithful means: object member order is kept, duplicate keys are rejected, and numbers keep
-// their exact source text (a 40-digit cursor in a STATE survives an echo unchanged). Records do
-// not go through this model; the decode module converts them on the fly (decode/decode.h).
+// their exact source text (a 40-digit cursor survives unchanged). Records do not go through
+// this model (the decode module converts them on the fly, decode/decode.h), nor do STATE
+// payloads, which are echoed as they came (json/raw.h).
 //
 // Values are plain data, safe to share between threads when not mutated.
 #pragma once

@@ -1,6 +1,7 @@
 // A strict RFC 8259 recursive-descent parser (duplicate keys rejected, depth bounded).
 #include <string>
 
+#include "json/internal.h"
 #include "json/json.h"
 
 namespace datalake::json {
@@ -95,112 +96,9 @@ class Parser {
     return true;
   }
 
-  bool ParseHex4(uint32_t* out) {
-    if (s_.size() - pos_ < 4) return SetError("truncated \\u escape");
-    uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) {
-      char c = s_[pos_++];
-      v <<= 4;
-      if (c >= '0' && c <= '9') {
-        v |= c - '0';
-      } else if (c >= 'a' && c <= 'f') {
-        v |= c - 'a' + 10;
-      } else if (c >= 'A' && c <= 'F') {
-        v |= c - 'A' + 10;
-      } else {
-        return SetError("invalid \\u escape");
-      }
-    }
-    *out = v;
-    return true;
-  }
-
-  static void AppendUtf8(uint32_t cp, std::string* out) {
-    if (cp < 0x80) {
-      out->push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
-
   bool ParseString(std::string* out) {
-    ++pos_;  // opening quote
-    size_t run_start = pos_;
-    while (true) {
-      if (pos_ >= s_.size()) return SetError("unterminated string");
-      unsigned char c = static_cast<unsigned char>(s_[pos_]);
-      if (c == '"') {
-        out->append(s_.substr(run_start, pos_ - run_start));
-        ++pos_;
-        break;
-      }
-      if (c < 0x20) return SetError("control character in string");
-      if (c != '\\') {
-        ++pos_;
-        continue;
-      }
-      out->append(s_.substr(run_start, pos_ - run_start));
-      ++pos_;
-      if (pos_ >= s_.size()) return SetError("unterminated string");
-      char e = s_[pos_++];
-      switch (e) {
-        case '"':
-          out->push_back('"');
-          break;
-        case '\\':
-          out->push_back('\\');
-          break;
-        case '/':
-          out->push_back('/');
-          break;
-        case 'b':
-          out->push_back('\b');
-          break;
-        case 'f':
-          out->push_back('\f');
-          break;
-        case 'n':
-          out->push_back('\n');
-          break;
-        case 'r':
-          out->push_back('\r');
-          break;
-        case 't':
-          out->push_back('\t');
-          break;
-        case 'u': {
-          uint32_t cp;
-          if (!ParseHex4(&cp)) return false;
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            uint32_t low;
-            if (s_.substr(pos_, 2) != "\\u") return SetError("unpaired surrogate");
-            pos_ += 2;
-            if (!ParseHex4(&low)) return false;
-            if (low < 0xDC00 || low > 0xDFFF) return SetError("unpaired surrogate");
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            return SetError("unpaired surrogate");
-          }
-          AppendUtf8(cp, out);
-          break;
-        }
-        default:
-          return SetError("invalid escape");
-      }
-      run_start = pos_;
-    }
-    if (!IsValidUtf8(*out)) return SetError("invalid UTF-8 in string");
-    return true;
+    const char* error = internal::ReadString(s_, &pos_, out);
+    return error == nullptr || SetError(error);
   }
 
   bool ParseArray(Value* out, int depth) {
@@ -280,6 +178,153 @@ class Parser {
 };
 
 }  // namespace
+
+namespace internal {
+namespace {
+
+// Read the four hex digits of a \u escape at s[*pos]; return the reason when they are not.
+const char* ReadHex4(std::string_view s, size_t* pos, uint32_t* out) {
+  if (s.size() - *pos < 4) return "truncated \\u escape";
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) {
+    char c = s[(*pos)++];
+    v <<= 4;
+    if (c >= '0' && c <= '9') {
+      v |= c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+      v |= c - 'a' + 10;
+    } else if (c >= 'A' && c <= 'F') {
+      v |= c - 'A' + 10;
+    } else {
+      return "invalid \\u escape";
+    }
+  }
+  *out = v;
+  return nullptr;
+}
+
+void AppendUtf8(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// The character an escape other than \u stands for, or 0 for an invalid escape.
+char SimpleEscape(char e) {
+  switch (e) {
+    case '"':
+      return '"';
+    case '\\':
+      return '\\';
+    case '/':
+      return '/';
+    case 'b':
+      return '\b';
+    case 'f':
+      return '\f';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    default:
+      return 0;
+  }
+}
+
+}  // namespace
+
+const char* ReadString(std::string_view s, size_t* pos, std::string* out) {
+  const size_t open = *pos;
+  const size_t out_start = out != nullptr ? out->size() : 0;
+  size_t i = open + 1;
+  size_t run_start = i;
+  while (true) {
+    if (i >= s.size()) {
+      *pos = i;
+      return "unterminated string";
+    }
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '"') break;
+    if (c < 0x20) {
+      *pos = i;
+      return "control character in string";
+    }
+    if (c != '\\') {
+      ++i;
+      continue;
+    }
+    if (out != nullptr) out->append(s.substr(run_start, i - run_start));
+    ++i;
+    if (i >= s.size()) {
+      *pos = i;
+      return "unterminated string";
+    }
+    char e = s[i++];
+    if (e == 'u') {
+      uint32_t cp;
+      if (const char* error = ReadHex4(s, &i, &cp)) {
+        *pos = i;
+        return error;
+      }
+      if (cp >= 0xD800 && cp <= 0xDBFF) {
+        uint32_t low;
+        if (s.substr(i, 2) != "\\u") {
+          *pos = i;
+          return "unpaired surrogate";
+        }
+        i += 2;
+        if (const char* error = ReadHex4(s, &i, &low)) {
+          *pos = i;
+          return error;
+        }
+        if (low < 0xDC00 || low > 0xDFFF) {
+          *pos = i;
+          return "unpaired surrogate";
+        }
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+      } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+        *pos = i;
+        return "unpaired surrogate";
+      }
+      if (out != nullptr) AppendUtf8(cp, out);
+    } else {
+      const char decoded = SimpleEscape(e);
+      if (decoded == 0) {
+        *pos = i;
+        return "invalid escape";
+      }
+      if (out != nullptr) out->push_back(decoded);
+    }
+    run_start = i;
+  }
+  // Escapes are ASCII and decode to well-formed UTF-8: checking the text as written (or the
+  // unescaped string) is the same check.
+  bool valid_utf8;
+  if (out != nullptr) {
+    out->append(s.substr(run_start, i - run_start));
+    valid_utf8 = IsValidUtf8(std::string_view(*out).substr(out_start));
+  } else {
+    valid_utf8 = IsValidUtf8(s.substr(open + 1, i - open - 1));
+  }
+  *pos = i + 1;
+  return valid_utf8 ? nullptr : "invalid UTF-8 in string";
+}
+
+}  // namespace internal
 
 Result<Value> Parse(std::string_view text, const ParseOptions& options) {
   Parser parser(text, options);

@@ -15,6 +15,12 @@ namespace datalake::protocol::internal {
 // A null or absent namespace is nullopt; a name must be a string.
 Result<StreamDescriptor> DescriptorFromJson(const json::Value& value, std::string_view what);
 
+// Fill the STATE fields of *m (type, state_json, state_type, stream, record_count_splice) from the
+// raw `state` object. kInvalidInput when it is not valid JSON, names a type this version does not
+// know, has a STREAM state without a stream descriptor, or holds a member the destination reads
+// (type, stream, stream_descriptor, name, namespace, destinationStats, recordCount) twice.
+Status ReadState(std::string_view state_json, Message* m);
+
 // Replace every occurrence of each secret in `s` by "**********". `secrets` must be ordered
 // longest first, so that a secret containing a shorter one is replaced whole.
 // Secrets of fewer bytes than this are masked only where they stand alone (not inside a word or

@@ -22,49 +22,16 @@ void ResetMessage(Message* m) {
   m->emitted_at_ms = 0;
   m->data_json = {};
   m->meta_changes_json = {};
-  if (!m->state.is_null()) m->state = json::Value();
+  m->state_json = {};
   m->state_type = StateType::kLegacy;
+  m->record_count_splice = {};
   m->status = StreamStatus::kStarted;
-}
-
-void ClearStream(StreamDescriptor* d) {
-  d->name.clear();
-  d->ns.reset();
 }
 
 // Fill the STATE fields from the raw `state` object.
 Status JudgeState(std::string_view state_json, Message* m) {
   if (state_json.empty()) return Status::InvalidInput("STATE without an object 'state'");
-  // Through the order- and number-preserving model: the echo must equal what came in.
-  Result<json::Value> state = json::Parse(state_json);
-  if (!state.ok())
-    return Status::InvalidInput("STATE payload rejected: " + state.status().message());
-  m->state = std::move(state).value();
-  m->type = MessageType::kState;
-  ClearStream(&m->stream);
-  const json::Value* type = m->state.Find("type");
-  if (type == nullptr || type->is_null()) {
-    m->state_type = StateType::kLegacy;  // the protocol's default for an untyped state
-    return Status::Ok();
-  }
-  std::optional<std::string_view> name = type->AsString();
-  if (name == "GLOBAL") {
-    m->state_type = StateType::kGlobal;
-  } else if (name == "LEGACY") {
-    m->state_type = StateType::kLegacy;
-  } else if (name == "STREAM") {
-    m->state_type = StateType::kStream;
-    const json::Value* stream = m->state.Find("stream");
-    const json::Value* descriptor = stream ? stream->Find("stream_descriptor") : nullptr;
-    if (descriptor == nullptr) {
-      return Status::InvalidInput("STREAM STATE without 'stream.stream_descriptor'");
-    }
-    ASSIGN_OR_RETURN(m->stream,
-                     internal::DescriptorFromJson(*descriptor, "STREAM STATE stream_descriptor"));
-  } else {
-    return Status::InvalidInput("STATE of unknown type");
-  }
-  return Status::Ok();
+  return internal::ReadState(state_json, m);
 }
 
 // Decide what the line is from its `type`, and whether the payload that type needs is complete.

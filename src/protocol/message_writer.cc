@@ -16,10 +16,12 @@ namespace {
 constexpr size_t kFlushBytes = 64 * 1024;
 constexpr int64_t kMaxHoldMillis = 1000;
 
-// Write all of *buffer to fd and clear it. A failed write drops the output: there is nowhere
-// left to report it, and the platform notices a missing STATE or a truncated stream anyway.
-void WriteAll(int fd, std::string* buffer) {
-  std::string_view rest = *buffer;
+// A buffer grown past this by one long line is given back once written.
+constexpr size_t kRetainBufferBytes = 4 * kFlushBytes;
+
+// Write all of `rest` to fd. A failed write drops the output: there is nowhere left to report
+// it, and the platform notices a missing STATE or a truncated stream anyway.
+void WriteAll(int fd, std::string_view rest) {
   while (!rest.empty()) {
     ssize_t n = ::write(fd, rest.data(), rest.size());
     if (n >= 0) {
@@ -31,7 +33,16 @@ void WriteAll(int fd, std::string* buffer) {
       break;
     }
   }
-  buffer->clear();
+}
+
+// Write all of *buffer to fd and empty it.
+void WriteAll(int fd, std::string* buffer) {
+  WriteAll(fd, std::string_view(*buffer));
+  if (buffer->capacity() > kRetainBufferBytes) {
+    std::string().swap(*buffer);
+  } else {
+    buffer->clear();
+  }
 }
 
 json::Value Str(std::string s) { return json::Value::String(std::move(s)); }
@@ -87,9 +98,19 @@ void MessageWriter::ConnectionStatus(bool succeeded, std::string_view message) {
   WriteLine(Envelope("CONNECTION_STATUS", "connectionStatus", std::move(status)), true);
 }
 
-void MessageWriter::State(const json::Value& state) {
-  // Not redacted: a STATE must round-trip byte for byte.
-  WriteLine(Envelope("STATE", "state", state), true);
+void MessageWriter::State(std::string_view state_json) {
+  // Neither redacted nor re-serialised: a STATE must round-trip byte for byte.
+  std::lock_guard<std::mutex> lock(mu_);
+  buffer_.append(R"({"type":"STATE","state":)");
+  if (state_json.size() > kFlushBytes) {
+    // A long state goes out from where it is, not through a copy in the buffer.
+    WriteAll(fd_, &buffer_);
+    WriteAll(fd_, state_json);
+  } else {
+    buffer_.append(state_json);
+  }
+  buffer_.append("}\n");
+  EndLineLocked(true);
 }
 
 void MessageWriter::Log(std::string_view level, std::string_view message) {
@@ -129,6 +150,10 @@ void MessageWriter::WriteLine(const json::Value& message, bool flush) {
   std::lock_guard<std::mutex> lock(mu_);
   json::SerializeTo(message, &buffer_);
   buffer_.push_back('\n');
+  EndLineLocked(flush);
+}
+
+void MessageWriter::EndLineLocked(bool flush) {
   int64_t now = NowMillis();
   if (flush || buffer_.size() >= kFlushBytes || now - last_flush_ms_ >= kMaxHoldMillis) {
     WriteAll(fd_, &buffer_);

@@ -64,6 +64,16 @@ enum class MessageType { kRecord, kState, kStreamStatus, kOther };
 enum class StateType { kStream, kGlobal, kLegacy };
 enum class StreamStatus { kStarted, kRunning, kComplete, kIncomplete };
 
+// Where a STATE's echo takes destinationStats.recordCount: the echo is the state's text with
+// bytes [begin, end) replaced by prefix + the count + suffix. Nothing else changes, so the echo
+// is the input byte for byte (whitespace, escapes, number texts, member order) but for the count.
+struct RecordCountSplice {
+  size_t begin = 0;
+  size_t end = 0;
+  std::string_view prefix;  // static text
+  std::string_view suffix;  // static text
+};
+
 // One classified input message. Views point into the reader's buffer and stay valid until the
 // next call to Next().
 struct Message {
@@ -77,14 +87,21 @@ struct Message {
   std::string_view data_json;          // the raw JSON text of record.data (an object)
   std::string_view meta_changes_json;  // raw JSON array of record.meta.changes, or empty
 
-  // kState: the whole `state` object (unknown members kept), its type and, for kStream, the
-  // stream it belongs to.
-  json::Value state;
+  // kState: the `state` object exactly as it came (any depth, unknown members kept), its type,
+  // for kStream the stream it belongs to, and where its echo's recordCount goes.
+  std::string_view state_json;
   StateType state_type = StateType::kLegacy;
+  RecordCountSplice record_count_splice;
 
   // kStreamStatus (also fills `stream`)
   StreamStatus status = StreamStatus::kStarted;
 };
+
+// Return the `state` object to echo for `state_message` (a kState): its text as it came, with
+// destinationStats.recordCount set to `record_count`, written as a double ("3.0") as the
+// protocol asks. Other destinationStats members are kept; a destinationStats that is not an
+// object is replaced; a missing one is added as the last member.
+std::string StateWithRecordCount(const Message& state_message, uint64_t record_count);
 
 // REQUIRES: the caller reads messages from one thread.
 class MessageReader {
@@ -119,8 +136,9 @@ class MessageWriter {
 
   void Spec(const json::Value& spec);
   void ConnectionStatus(bool succeeded, std::string_view message);
-  // Echo a STATE whose `state` object is given (destinationStats already set by the caller).
-  void State(const json::Value& state);
+  // Echo a STATE whose `state` object text is given (destinationStats already set by the
+  // caller, see StateWithRecordCount), as it is.
+  void State(std::string_view state_json);
   // level: "FATAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE".
   void Log(std::string_view level, std::string_view message);
   // A TRACE ERROR with failure_type ("system_error", "config_error", "transient_error").
@@ -132,6 +150,8 @@ class MessageWriter {
 
  private:
   void WriteLine(const json::Value& message, bool flush);
+  // Write buffer_ out if `flush`, or if enough output or time has gathered. REQUIRES: mu_ held.
+  void EndLineLocked(bool flush);
   std::string Redact(std::string_view s) const;
 
   int fd_;

@@ -104,15 +104,14 @@ Status RemoveTree(const std::string& path) {
 }
 
 bool IsSafeRelativeKey(std::string_view key) {
-  if (key.empty() || key.front() == '/') return false;
+  if (key.empty()) return false;
   if (key.find('\0') != std::string_view::npos) return false;
   size_t start = 0;
   while (start <= key.size()) {
     size_t end = key.find('/', start);
     if (end == std::string_view::npos) end = key.size();
     std::string_view segment = key.substr(start, end - start);
-    // A trailing '/' (a prefix) leaves an empty last segment, which is fine.
-    if (segment.empty() && end != key.size()) return false;
+    // Empty segments ("a//b", "/a") stay below the directory the key is joined to.
     if (segment == "." || segment == "..") return false;
     start = end + 1;
   }

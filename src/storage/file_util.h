@@ -35,8 +35,10 @@ Status RemoveTree(const std::string& path);
 // Return the parent directory of `path` ("a/b/c" -> "a/b").
 std::string ParentDir(const std::string& path);
 
-// True if `key` is a relative path whose segments are non-empty and not "." or "..", with no
-// NUL characters.
+// True if `key`, joined to a directory with '/', names a path below it: a non-empty key whose
+// segments are not "." or "..", with no NUL characters. Empty segments are allowed: S3 keys
+// such as "data//db/t/x" or "/data/db/t/x" (the original connector's with a bucket_prefix that
+// has extra '/') name the file "data/db/t/x" below that directory.
 bool IsSafeRelativeKey(std::string_view key);
 
 }  // namespace datalake::storage

@@ -1,6 +1,8 @@
 #include "sync/aws_destination.h"
 
+#include <charconv>
 #include <cstdlib>
+#include <cstring>
 
 #include "aws/credential_providers.h"
 #include "aws/glue.h"
@@ -45,6 +47,22 @@ aws::ServerSideEncryption ToS3Encryption(config::ServerSideEncryption sse) {
   return aws::ServerSideEncryption::kNone;
 }
 
+// The retry options of every client. DATALAKE_TEST_THROTTLE_BASE_DELAY_MS, for tests only,
+// shortens the back-off of throttled requests, so that an end-to-end test can throttle a request
+// many times over without waiting a minute; nothing else reads it, and a sync never needs it.
+aws::RetryOptions RetryOptionsFromEnvironment() {
+  aws::RetryOptions retry;
+  const char* value = std::getenv("DATALAKE_TEST_THROTTLE_BASE_DELAY_MS");
+  if (value != nullptr && *value != '\0') {
+    int64_t ms = 0;
+    const char* end = value + std::strlen(value);
+    if (std::from_chars(value, end, ms).ptr == end && ms >= 0) {
+      retry.throttle_base_delay = std::chrono::milliseconds(ms);
+    }
+  }
+  return retry;
+}
+
 }  // namespace
 
 std::string EffectiveRegion(const config::Config& config) {
@@ -59,6 +77,7 @@ std::string EffectiveRegion(const config::Config& config) {
 Result<Destination> OpenAwsDestination(const config::Config& config) {
   const std::string region = EffectiveRegion(config);
   std::shared_ptr<aws::CredentialsProvider> credentials = MakeCredentials(config, region);
+  const aws::RetryOptions retry = RetryOptionsFromEnvironment();
 
   aws::S3Options s3;
   s3.region = region;
@@ -66,6 +85,7 @@ Result<Destination> OpenAwsDestination(const config::Config& config) {
   s3.credentials = credentials;
   s3.sse = ToS3Encryption(config.sse);
   s3.kms_key_id = config.kms_key_id;
+  s3.retry = retry;
   auto s3_client = std::make_shared<aws::S3Client>(std::move(s3));
 
   aws::GlueOptions glue;
@@ -73,6 +93,7 @@ Result<Destination> OpenAwsDestination(const config::Config& config) {
   glue.endpoint = config.glue_endpoint.value_or("");
   glue.catalog_id = config.aws_account_id;
   glue.credentials = credentials;
+  glue.retry = retry;
   auto glue_client = std::make_shared<aws::GlueClient>(std::move(glue));
 
   std::shared_ptr<aws::LakeFormationClient> lake_formation;
@@ -83,6 +104,7 @@ Result<Destination> OpenAwsDestination(const config::Config& config) {
     lf.endpoint = config.lakeformation_endpoint.value_or("");
     lf.catalog_id = config.aws_account_id;
     lf.credentials = credentials;
+    lf.retry = retry;
     lake_formation = std::make_shared<aws::LakeFormationClient>(std::move(lf));
     catalog_options.lf_tag_key = config.lf_tag_key;
     catalog_options.lf_tag_values = config.lf_tag_values;

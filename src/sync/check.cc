@@ -1,10 +1,13 @@
 // `check`: a small real write, as the original connector does, so that a passing check means
-// a sync will work: a probe table is created, its data file written and read back, then both
-// are removed.
+// a sync will work: the tables of the configured database are listed (as every sync starts), a
+// probe table is created where a new table of that database would go, its data file written and
+// read back, then both are removed. Databases are named as a sync names them (lowercase).
 #include <string>
+#include <vector>
 
 #include "sync/lake_layout.h"
 #include "sync/sync.h"
+#include "sync/table_names.h"
 #include "sync/uuid.h"
 
 namespace datalake::sync {
@@ -13,9 +16,8 @@ Status RunCheck(const config::Config& config, Destination* destination,
                 protocol::MessageWriter* out) {
   UuidGenerator uuids;
   const std::string table = "airbyte_test_" + uuids.Hex().substr(0, 8);
-  const std::string& database = config.database;
-  const std::string prefix = TablePrefix(config.bucket_prefix, database, table);
-  const std::string key = prefix + uuids.Hex() + ".json";
+  // The Glue database of a stream without namespace; its path keeps the name as typed.
+  const std::string database = GlueDatabaseName(config.database);
   const std::string probe = "{\"id\":1,\"value\":\"foo\"}\n{\"id\":2,\"value\":\"bar\"}\n";
   storage::ObjectStore* store = destination->store.get();
   catalog::Catalog* catalog = destination->catalog.get();
@@ -33,6 +35,12 @@ Status RunCheck(const config::Config& config, Destination* destination,
     return Status(s.code() == StatusCode::kTransient ? s.code() : StatusCode::kConfigError,
                   "Could not " + what + ": " + s.message());
   };
+  // Every sync first lists the tables of its databases (glue:GetTables).
+  auto tables = catalog->ListTables(database);
+  if (!tables.ok()) return fail(tables.status(), "list the tables of database " + database);
+  const std::string prefix = TablePath(NewTablesPrefix(config, *tables), config.database, table);
+  const std::string key = prefix + uuids.Hex() + ".json";
+
   Status s = store->Put(key, probe);
   if (!s.ok()) return fail(s, "write " + store->Uri(key));
   auto read = store->Get(key);
@@ -53,13 +61,13 @@ Status RunCheck(const config::Config& config, Destination* destination,
   s = store->Delete({key});
   if (!s.ok()) return fail(s, "delete " + store->Uri(key));
   // Uploads that died with their syncs (a stream never synced again would keep them forever).
-  auto removed =
-      store->CleanupStaging(DestinationPrefix(config.bucket_prefix), StagingRule("", {}));
-  if (!removed.ok()) return fail(removed.status(), "remove incomplete uploads older than a day");
-  if (*removed > 0) {
-    out->Log("INFO", "Removed " + std::to_string(*removed) +
-                         " incomplete uploads older than a day under " +
-                         store->Uri(DestinationPrefix(config.bucket_prefix)));
+  for (const std::string& below : DestinationPrefixes(config.bucket_prefix)) {
+    auto removed = store->CleanupStaging(below, StagingRule("", {}));
+    if (!removed.ok()) return fail(removed.status(), "remove incomplete uploads older than a day");
+    if (*removed > 0) {
+      out->Log("INFO", "Removed " + std::to_string(*removed) +
+                           " incomplete uploads older than a day under " + store->Uri(below));
+    }
   }
   return Status::Ok();
 }

@@ -28,19 +28,11 @@ void Checkpoints::AddState(const protocol::Message& message) {
       legacy_count_ = 0;
       break;
   }
-  json::Value state = message.state;
-  // Keep any other destinationStats members; recordCount is a double by protocol.
-  json::Value* stats = state.FindMutable("destinationStats");
-  if (stats == nullptr || !stats->is_object()) {
-    state.Set("destinationStats", json::Value::Object());
-    stats = state.FindMutable("destinationStats");
-  }
-  stats->Set("recordCount", json::Value::Double(static_cast<double>(count)));
-  pending_.push_back(std::move(state));
+  pending_.push_back(protocol::StateWithRecordCount(message, count));
 }
 
-std::vector<json::Value> Checkpoints::TakeCommitted() {
-  std::vector<json::Value> out(std::make_move_iterator(pending_.begin()),
+std::vector<std::string> Checkpoints::TakeCommitted() {
+  std::vector<std::string> out(std::make_move_iterator(pending_.begin()),
                                std::make_move_iterator(pending_.end()));
   pending_.clear();
   return out;

@@ -10,10 +10,10 @@
 
 #include <cstdint>
 #include <deque>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "json/json.h"
 #include "protocol/protocol.h"
 
 namespace datalake::sync {
@@ -26,16 +26,17 @@ class Checkpoints {
   void AddState(const protocol::Message& state_message);
   bool HasPending() const { return !pending_.empty(); }
   size_t pending() const { return pending_.size(); }
-  // Remove and return the waiting STATEs (payloads with destinationStats.recordCount set), in
-  // input order. REQUIRES: every record read so far is committed.
-  std::vector<json::Value> TakeCommitted();
+  // Remove and return the waiting STATEs (`state` texts as they came, with
+  // destinationStats.recordCount set), in input order. REQUIRES: every record read so far is
+  // committed.
+  std::vector<std::string> TakeCommitted();
 
  private:
   std::unordered_map<protocol::StreamDescriptor, uint64_t, protocol::StreamDescriptorHash>
       stream_counts_;
   uint64_t global_count_ = 0;
   uint64_t legacy_count_ = 0;
-  std::deque<json::Value> pending_;
+  std::deque<std::string> pending_;
 };
 
 }  // namespace datalake::sync

@@ -20,6 +20,16 @@ std::string LocationOf(const json::Value& table) {
   return location != nullptr && location->is_string() ? location->text() : "";
 }
 
+// The last two segments of a table path "[prefix/]database/stream/": "database/stream/".
+std::string TailOf(const std::string& path) {
+  size_t cut = path.size();
+  for (int slashes = 0; slashes < 3 && cut > 0; ++slashes) {
+    cut = path.find_last_of('/', cut - 1);
+    if (cut == std::string::npos) return path;
+  }
+  return path.substr(cut + 1);
+}
+
 bool SameColumns(const std::vector<catalog::Column>& a, const std::vector<catalog::Column>& b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
@@ -50,6 +60,28 @@ Status HiveTable::Load() {
   return Status::Ok();
 }
 
+// What makes this stream write to `location` again, for the user: the bucket_name and
+// bucket_prefix that put its path there, or that none does; then "run" (a full refresh follows).
+std::string HiveTable::SettingsFor(const std::string& location) const {
+  const std::string head = "s3://";
+  const size_t slash = location.find('/', head.size());
+  if (location.starts_with(head) && slash != std::string::npos) {
+    const std::string bucket = location.substr(head.size(), slash - head.size());
+    const std::optional<std::string> prefix =
+        BucketPrefixOf(location.substr(slash + 1), TailOf(options_.base_prefix));
+    if (prefix.has_value()) {
+      std::string out =
+          prefix->empty() ? "clear bucket_prefix" : "bucket_prefix to \"" + *prefix + "\"";
+      if (bucket != options_.bucket)
+        out = "set bucket_name to \"" + bucket + "\" and " + out;
+      else if (!prefix->empty())
+        out = "set " + out;
+      return out + " to write there again, or run";
+    }
+  }
+  return "no bucket_name and bucket_prefix write this stream there, so run";
+}
+
 // True if a reader of the new definition reads the existing table's files right: same file
 // format, same partition keys, and every column they share has the same type.
 bool HiveTable::CanReadOldFiles() const {
@@ -70,13 +102,13 @@ Status HiveTable::Plan(TableShape shape) {
   data_prefix_ = current_prefix_;
   apart_ = false;
   if (!foreign_location_.empty() && !options_.truncate) {
+    const std::string configured = TableLocation(options_.bucket, options_.base_prefix);
     return Status::ConfigError(
         "table " + options_.database + "." + options_.table + " of stream " + options_.stream +
         " has its data at " + foreign_location_ + ", but this configuration writes the stream to " +
-        TableLocation(options_.bucket, options_.base_prefix) +
-        ". An append must go where the table's data is: set bucket_name and bucket_prefix back "
-        "to the table's location, or run a full refresh (overwrite) sync, which moves the table "
-        "to the new location.");
+        configured + ". An append must go where the table's data is: " +
+        SettingsFor(foreign_location_) + " a full refresh (overwrite) sync, which moves the " +
+        "table to " + configured + " and leaves the files at " + foreign_location_ + " in place.");
   }
   if (!options_.truncate || !existing_.has_value()) return Status::Ok();
   const std::string own = options_.base_prefix + GenerationDirectory(options_.origin);

@@ -5,9 +5,12 @@
 //
 // Appends add files to the table's Location and columns and partitions to its definition. The
 // Location of an existing table is authoritative: an append that the configuration would put
-// elsewhere (another bucket or bucket_prefix) is refused with a config_error naming both paths,
-// as the original connector refused it; a truncate moves the table to the configured path,
-// written apart and switched when it completes (the files at the old Location are left alone).
+// elsewhere (another bucket or bucket_prefix) is refused with a config_error naming both paths
+// and the bucket_name and bucket_prefix that put the stream at the table's Location, as the
+// original connector refused it; a truncate moves the table to the configured path, written
+// apart and switched when it completes (the files at the old Location are left alone). The
+// configured path is base_prefix, in the spelling the table resolution chose (table_names.h),
+// so a table at either spelling of the stream's path is at home.
 //
 // A truncate (overwrite, or a refresh with minimum_generation_id == generation_id) never
 // removes anything before it completes, and only what no acknowledged STATE needs:
@@ -97,6 +100,7 @@ class HiveTable {
 
  private:
   json::Value TableInput(const std::vector<catalog::Column>& columns) const;
+  std::string SettingsFor(const std::string& location) const;
   bool CanReadOldFiles() const;
   bool Keeps(const std::string& key) const;
   Status AddPartitions(const std::map<std::string, std::vector<std::string>>& partitions);

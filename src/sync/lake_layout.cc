@@ -25,9 +25,14 @@ constexpr size_t kMaxSegmentBytes = 255;
 
 std::string TablePrefix(const std::string& bucket_prefix, const std::string& database,
                         const std::string& stream_name) {
+  return TablePath(DestinationPrefix(bucket_prefix), database, stream_name);
+}
+
+std::string TablePath(const std::string& destination_prefix, const std::string& database,
+                      const std::string& stream_name) {
   // A path segment longer than a file name may be (255 bytes) is shortened with a hash, so the
   // local lake can hold it and S3 keys stay the same as the local lake's.
-  return DestinationPrefix(bucket_prefix) +
+  return destination_prefix +
          schema::ShortenedName(storage::PathSegment(database), kMaxSegmentBytes) + "/" +
          schema::ShortenedName(storage::PathSegment(stream_name), kMaxSegmentBytes) + "/";
 }
@@ -35,6 +40,33 @@ std::string TablePrefix(const std::string& bucket_prefix, const std::string& dat
 std::string DestinationPrefix(const std::string& bucket_prefix) {
   std::string prefix = NormalizePrefix(bucket_prefix);
   return prefix.empty() ? prefix : prefix + "/";
+}
+
+std::string OriginalDestinationPrefix(const std::string& bucket_prefix) {
+  // The original: "s3://<bucket>" + ("/<prefix>" if set) + "/<database>/<stream>/".
+  return bucket_prefix.empty() ? bucket_prefix : bucket_prefix + "/";
+}
+
+std::vector<std::string> DestinationPrefixes(const std::string& bucket_prefix) {
+  std::vector<std::string> out = {DestinationPrefix(bucket_prefix)};
+  std::string original = OriginalDestinationPrefix(bucket_prefix);
+  if (!original.starts_with(out[0])) out.push_back(std::move(original));
+  return out;
+}
+
+std::optional<std::string> BucketPrefixOf(const std::string& key_prefix, const std::string& tail) {
+  std::string path = key_prefix;
+  if (!path.empty() && path.back() != '/') path += '/';
+  // A table switched by a truncate lives in a generation directory of its path.
+  const size_t last = path.find_last_of('/', path.size() < 2 ? 0 : path.size() - 2);
+  const size_t start = last == std::string::npos ? 0 : last + 1;
+  if (path.compare(start, 9, "_airbyte_") == 0) path.resize(start);
+  if (tail.empty() || !path.ends_with(tail)) return std::nullopt;
+  // The head is OriginalDestinationPrefix of the prefix: the prefix and one '/'.
+  const std::string head = path.substr(0, path.size() - tail.size());
+  if (head.empty()) return std::string();
+  if (head.size() < 2 || head.back() != '/') return std::nullopt;
+  return head.substr(0, head.size() - 1);
 }
 
 storage::StagingCleanup StagingRule(const std::string& run, std::set<int64_t> sync_ids) {

@@ -2,9 +2,13 @@
 //
 // Layout (the original connector's): s3://<bucket>/[<prefix>/]<database>/<stream>/<file>, where
 // database and stream are the raw names (made safe as key segments by storage::PathSegment,
-// which leaves ordinary names unchanged), and <file> is a data file name (below). The prefix is
-// normalised: leading, trailing and repeated '/' are dropped (the original produced "a//db/" for
-// the prefix "a/", which S3 consoles and Athena handle poorly).
+// which leaves ordinary names unchanged), and <file> is a data file name (below).
+//
+// The prefix has two spellings when bucket_prefix has a leading, trailing or repeated '/'. The
+// original connector used it as typed ("data/" gave "data//db/stream/"); DestinationPrefix drops
+// the extra slashes ("data/db/stream/": Athena does not accept "//" in a Location). A table
+// found at either spelling stays there; which one a new table takes is decided per database
+// (table_names.h).
 //
 // Data file names say where the file comes from: "gen<G>-sync<S>-<run>-<n><extension>", the
 // stream's generation_id G, the catalog's sync_id S, the writing process' random run id (16 hex
@@ -34,12 +38,33 @@ namespace datalake::sync {
 // Return the prefix without leading, trailing or repeated slashes.
 std::string NormalizePrefix(const std::string& prefix);
 
-// Return the key prefix of a table's data: "[prefix/]database/stream/".
+// Return the key prefix of a table's data: "[prefix/]database/stream/", with the normalised
+// prefix.
 std::string TablePrefix(const std::string& bucket_prefix, const std::string& database,
                         const std::string& stream_name);
 
-// Return the key prefix of everything the destination writes in the bucket: "[prefix/]".
+// Return the key prefix of a table's data below `destination_prefix` (DestinationPrefix or
+// OriginalDestinationPrefix): "<destination_prefix>database/stream/".
+std::string TablePath(const std::string& destination_prefix, const std::string& database,
+                      const std::string& stream_name);
+
+// Return the key prefix of everything the destination writes in the bucket: "[prefix/]", with
+// the normalised prefix.
 std::string DestinationPrefix(const std::string& bucket_prefix);
+
+// Return the original connector's spelling of DestinationPrefix: bucket_prefix as typed and a
+// '/' ("data/" gives "data//", "/data" gives "/data/"); "" without a prefix.
+std::string OriginalDestinationPrefix(const std::string& bucket_prefix);
+
+// Return the key prefixes below which the destination's tables can be: DestinationPrefix and,
+// when that does not cover it, OriginalDestinationPrefix ("/data" or "a//b", not "data/").
+std::vector<std::string> DestinationPrefixes(const std::string& bucket_prefix);
+
+// Return the bucket_prefix that puts the data of a table whose path ends with `tail`
+// ("database/stream/") at the key prefix `key_prefix` (or in a generation directory below
+// it), in either spelling: "p1" for "p1/db/t/", "data/" for "data//db/t/", "" for "db/t/".
+// nullopt when no bucket_prefix does.
+std::optional<std::string> BucketPrefixOf(const std::string& key_prefix, const std::string& tail);
 
 // Return the rule by which run `run` removes the staging leftovers of dead writers: in S3, the
 // incomplete uploads of earlier attempts of its jobs (other runs with one of `sync_ids`, all

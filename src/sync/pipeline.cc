@@ -102,13 +102,14 @@ Status Pipeline::RemoveDeadStaging(const protocol::ConfiguredCatalog& catalog) {
   std::set<int64_t> sync_ids;
   for (const protocol::ConfiguredStream& stream : catalog.streams) sync_ids.insert(stream.sync_id);
   storage::ObjectStore* store = destination_->store.get();
-  const std::string prefix = DestinationPrefix(config_.bucket_prefix);
-  ASSIGN_OR_RETURN(size_t removed,
-                   store->CleanupStaging(prefix, StagingRule(context_.run_id, sync_ids)));
-  if (removed > 0) {
-    out_->Log("INFO", "Removed " + std::to_string(removed) +
-                          " incomplete files of finished or failed earlier syncs under " +
-                          store->Uri(prefix));
+  for (const std::string& prefix : DestinationPrefixes(config_.bucket_prefix)) {
+    ASSIGN_OR_RETURN(size_t removed,
+                     store->CleanupStaging(prefix, StagingRule(context_.run_id, sync_ids)));
+    if (removed > 0) {
+      out_->Log("INFO", "Removed " + std::to_string(removed) +
+                            " incomplete files of finished or failed earlier syncs under " +
+                            store->Uri(prefix));
+    }
   }
   return Status::Ok();
 }
@@ -207,7 +208,7 @@ Status Pipeline::Commit() {
   }
   CrashPoint("commit.catalog_current");
   // 3. Only now are the waiting STATEs true: echo them in order.
-  for (const json::Value& state : checkpoints_.TakeCommitted()) out_->State(state);
+  for (const std::string& state : checkpoints_.TakeCommitted()) out_->State(state);
   CrashPoint("commit.states_echoed");
   last_commit_ = std::chrono::steady_clock::now();
   return Status::Ok();

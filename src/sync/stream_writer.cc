@@ -94,8 +94,7 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::Confi
   table.database = w->database_;
   table.table = resolved.table;
   table.stream = stream.descriptor.ToString();
-  table.base_prefix =
-      TablePrefix(config.bucket_prefix, resolved.source_database, stream.descriptor.name);
+  table.base_prefix = resolved.path;
   table.parameters = {{kStreamNamespaceParameter, resolved.source_database},
                       {kStreamNameParameter, stream.descriptor.name}};
   table.truncate = w->truncate_;

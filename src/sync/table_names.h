@@ -14,6 +14,13 @@
 //      a table of that name exists or another new stream of the sync keeps it.
 // So adding, removing or renaming other streams never changes which table a stream writes.
 //
+// A stream's data path has two spellings when bucket_prefix has extra '/' (lake_layout.h): the
+// original connector's ("data//db/stream/") and the normalised one ("data/db/stream/"). Steps 1
+// and 2 recognise a table at either, and the stream writes where its table is. A new table
+// takes the original's spelling when its database already holds tables below it and none
+// elsewhere below the normalised prefix (a database the original connector wrote keeps one
+// layout), else the normalised one.
+//
 // Refused with a config_error naming both: two streams of the catalog with one identity (which
 // would share a table and a data path: a stream without namespace, one with namespace "" and
 // one whose namespace is the configured database all resolve alike), and a stream whose data
@@ -41,10 +48,16 @@ struct StreamTable {
   std::string source_database;  // the namespace, or the configured database: path and identity
   std::string database;         // the Glue database
   std::string table;            // the Glue table
+  std::string path;             // the key prefix of the stream's data: "[prefix/]database/stream/"
 };
 
-// Return the Glue database of a namespace (or configured database name).
+// Return the Glue database of a namespace (or configured database name): lowercase, as Glue
+// stores it. `check` and `write` both name databases by it.
 std::string GlueDatabaseName(const std::string& source_database);
+
+// Return the destination prefix (DestinationPrefix or OriginalDestinationPrefix) below which
+// the new tables of a Glue database go, given the tables it holds (TableInputs).
+std::string NewTablesPrefix(const config::Config& config, const std::vector<json::Value>& tables);
 
 // Return the database, table and data path identity of every stream of `catalog`, in catalog
 // order.

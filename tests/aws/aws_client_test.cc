@@ -51,7 +51,12 @@ class AwsClientTest : public ::testing::Test {
     options.retry.max_delay = 1000ms;
     options.clock = [this] { return now_; };
     options.jitter = [] { return 0.5; };
-    options.sleep = [this](std::chrono::milliseconds delay) { sleeps_.push_back(delay); };
+    // Waiting takes no time: it moves the clock of the throttling budget.
+    options.sleep = [this](std::chrono::milliseconds delay) {
+      sleeps_.push_back(delay);
+      steady_now_ += delay;
+    };
+    options.steady_clock = [this] { return steady_now_; };
     options.http_factory = http_->Factory(http_);
     return options;
   }
@@ -73,12 +78,13 @@ class AwsClientTest : public ::testing::Test {
       std::make_shared<StaticTestCredentials>(Credentials{
           .access_key_id = "AKIDEXAMPLE", .secret_access_key = kSecret, .session_token = kToken});
   std::chrono::system_clock::time_point now_ = sys_days{2024y / std::chrono::March / 1} + 12h;
+  std::chrono::steady_clock::time_point steady_now_{};
   std::vector<std::chrono::milliseconds> sleeps_;
 };
 
 TEST_F(AwsClientTest, RetriesServerErrorsThenSucceeds) {
   http_->Push(500, S3Error("InternalError"));
-  http_->Push(503, S3Error("SlowDown"));
+  http_->Push(503, S3Error("ServiceUnavailable"));
   http_->Push(200, "", {{"ETag", "\"abc\""}});
   AwsClientOptions options = Options();
   options.retry.max_attempts = 5;
@@ -106,7 +112,7 @@ TEST_F(AwsClientTest, RetriesGlueThrottlingSentAs400) {
 
 TEST_F(AwsClientTest, GivesUpAfterMaxAttemptsWithEverythingInTheMessage) {
   for (int i = 1; i <= 3; ++i) {
-    http_->Push(503, S3Error("SlowDown", "Please reduce your request rate."),
+    http_->Push(503, S3Error("ServiceUnavailable", "Please reduce your request rate."),
                 {{"x-amz-request-id", "REQ" + std::to_string(i)}});
   }
   AwsClient client(Options());
@@ -114,8 +120,8 @@ TEST_F(AwsClientTest, GivesUpAfterMaxAttemptsWithEverythingInTheMessage) {
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.status().code(), StatusCode::kTransient);
   EXPECT_EQ(response.status().message(),
-            "PutObject s3://b/k: HTTP 503 SlowDown (request id REQ3): Please reduce your request "
-            "rate. (gave up after 3 attempts)");
+            "PutObject s3://b/k: HTTP 503 ServiceUnavailable (request id REQ3): Please reduce "
+            "your request rate. (gave up after 3 attempts)");
   EXPECT_EQ(http_->requests().size(), 3u);
   EXPECT_EQ(sleeps_.size(), 2u);
 }
@@ -208,6 +214,108 @@ TEST_F(AwsClientTest, BacksOffExponentiallyWithInjectedJitter) {
   ASSERT_TRUE(client.Execute(Put()).ok());
   // jitter * min(100ms * 2^retry, 300ms)
   EXPECT_EQ(sleeps_, (std::vector<std::chrono::milliseconds>{100ms, 100ms, 75ms, 300ms, 30ms}));
+}
+
+// The default schedule: transient failures get 5 attempts, throttling 90 s.
+AwsClientOptions WithDefaultRetries(AwsClientOptions options) {
+  options.retry = RetryOptions{};
+  return options;
+}
+
+std::vector<std::chrono::milliseconds> Repeat(std::chrono::milliseconds delay, int times) {
+  return std::vector<std::chrono::milliseconds>(static_cast<size_t>(times), delay);
+}
+
+std::vector<std::chrono::milliseconds> Concat(std::vector<std::chrono::milliseconds> a,
+                                              const std::vector<std::chrono::milliseconds>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+TEST_F(AwsClientTest, ThrottlingIsRetriedUntilItsBudgetIsSpent) {
+  for (int i = 0; i < 40; ++i) {
+    http_->Push(503, S3Error("SlowDown", "Please reduce your request rate."),
+                {{"x-amz-request-id", "REQ" + std::to_string(i + 1)}});
+  }
+  AwsClientOptions options = WithDefaultRetries(Options());
+  options.retry.retry_quota = 5;  // one ordinary retry: throttled retries do not draw on it
+  AwsClient client(options);
+  auto response = client.Execute(Put());
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), StatusCode::kTransient);
+  // Jitter 0.5 of min(1 s * 2^retry, 20 s), the last wait cut to end at 90 s: 14 attempts.
+  EXPECT_EQ(sleeps_,
+            Concat({500ms, 1000ms, 2000ms, 4000ms, 8000ms}, Concat(Repeat(10s, 7), {4500ms})));
+  EXPECT_EQ(http_->requests().size(), 14u);
+  EXPECT_EQ(response.status().message(),
+            "PutObject s3://b/k: HTTP 503 SlowDown (request id REQ14): Please reduce your request "
+            "rate. (throttled for 90.0 s, gave up after 14 attempts)");
+}
+
+TEST_F(AwsClientTest, ThrottlingBacksOffExponentiallyUpToTwentySeconds) {
+  for (int i = 0; i < 40; ++i) http_->Push(429, "");
+  AwsClientOptions options = WithDefaultRetries(Options());
+  options.jitter = [] { return 1.0; };
+  AwsClient client(options);
+  auto response = client.Execute(Put());
+  EXPECT_EQ(response.status().code(), StatusCode::kTransient);
+  EXPECT_EQ(sleeps_, (std::vector<std::chrono::milliseconds>{1s, 2s, 4s, 8s, 16s, 20s, 20s, 19s}));
+  EXPECT_EQ(http_->requests().size(), 9u);
+  EXPECT_TRUE(
+      Contains(response.status().message(), "throttled for 90.0 s, gave up after 9 attempts"))
+      << response.status().message();
+}
+
+TEST_F(AwsClientTest, ACallRidesOutEightySecondsOfThrottling) {
+  // Glue throttles with 400 ThrottlingException, named in its JSON error type.
+  for (int i = 0; i < 12; ++i) {
+    http_->Push(400,
+                R"({"__type":"com.amazonaws.glue#ThrottlingException","message":"Rate exceeded"})");
+  }
+  http_->Push(200, "{}");
+  AwsClient client(WithDefaultRetries(Options(Protocol::kJson)));
+  auto response = client.Execute({.operation = "CreatePartition",
+                                  .resource = "glue table db.t",
+                                  .method = "POST",
+                                  .path = "/",
+                                  .headers = {{"X-Amz-Target", "AWSGlue.CreatePartition"}},
+                                  .body = "{}"});
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(http_->requests().size(), 13u);
+  EXPECT_EQ(steady_now_ - std::chrono::steady_clock::time_point{}, 85'500ms);
+}
+
+TEST_F(AwsClientTest, TransientFailuresKeepTheirFiveAttempts) {
+  // S3's 503 ServiceUnavailable, a 503 without a body (a HEAD, a load balancer), a 500: not
+  // throttling.
+  for (auto push : std::vector<std::function<void()>>{
+           [&] { http_->Push(503, S3Error("ServiceUnavailable")); }, [&] { http_->Push(503); },
+           [&] { http_->Push(500, S3Error("InternalError")); }}) {
+    sleeps_.clear();
+    for (int i = 0; i < 10; ++i) push();
+    AwsClient client(WithDefaultRetries(Options()));
+    auto response = client.Execute(Put());
+    EXPECT_EQ(response.status().code(), StatusCode::kTransient);
+    EXPECT_TRUE(Contains(response.status().message(), "(gave up after 5 attempts)"))
+        << response.status().message();
+    EXPECT_EQ(sleeps_, (std::vector<std::chrono::milliseconds>{50ms, 100ms, 200ms, 400ms}));
+    http_ = std::make_shared<FakeHttp>();
+  }
+}
+
+TEST_F(AwsClientTest, ThrottlingDoesNotUseUpTheAttemptsOfTransientFailures) {
+  // Four transient failures, throttling in between: the fifth attempt's budget is still there.
+  for (int i = 0; i < 2; ++i) http_->Push(500, S3Error("InternalError"));
+  for (int i = 0; i < 6; ++i) http_->Push(503, S3Error("SlowDown"));
+  for (int i = 0; i < 2; ++i) http_->Push(500, S3Error("InternalError"));
+  http_->Push(200);
+  AwsClient client(WithDefaultRetries(Options()));
+  ASSERT_TRUE(client.Execute(Put()).ok());
+  EXPECT_EQ(http_->requests().size(), 11u);
+  // Each kind backs off on its own count.
+  EXPECT_EQ(sleeps_,
+            (std::vector<std::chrono::milliseconds>{50ms, 100ms, 500ms, 1000ms, 2000ms, 4000ms,
+                                                    8000ms, 10000ms, 200ms, 400ms}));
 }
 
 TEST_F(AwsClientTest, CorrectsClockSkewFromTheDateHeaderAndKeepsIt) {
@@ -318,9 +426,9 @@ TEST_F(AwsClientTest, NoErrorMessageCarriesASecret) {
   // canonical request, which holds the session token).
   const std::string echo = std::string(kSecret) + " " + kToken;
   http_->Push(403, S3Error("SignatureDoesNotMatch", echo));
-  http_->Push(503, S3Error("SlowDown", echo));
-  http_->Push(503, S3Error("SlowDown", echo));
-  http_->Push(503, S3Error("SlowDown", echo));
+  http_->Push(503, S3Error("InternalError", echo));
+  http_->Push(503, S3Error("InternalError", echo));
+  http_->Push(503, S3Error("InternalError", echo));
   http_->Push(
       Result<HttpResponse>(TransportError("PUT", "https://h/k?X-Amz-Signature=abc", echo, false)));
   AwsClientOptions options = Options();
@@ -524,6 +632,60 @@ TEST_F(AwsClientCancelTest, TheDefaultBackOffWakesUpWhenCancelled) {
   EXPECT_EQ(response.status().code(), StatusCode::kCancelled);
   EXPECT_EQ(http_->requests().size(), 1u);
   EXPECT_LT(took, 10s);
+}
+
+TEST_F(AwsClientCancelTest, CancellationDuringAThrottledBackOffEndsTheCall) {
+  for (int i = 0; i < 3; ++i) http_->Push(503, S3Error("SlowDown"));
+  AwsClientOptions options = WithDefaultRetries(Options());
+  options.sleep = [this](std::chrono::milliseconds delay) {
+    sleeps_.push_back(delay);
+    if (sleeps_.size() == 2) RequestCancel();
+  };
+  AwsClient client(options);
+  auto response = client.Execute(Put());
+  EXPECT_EQ(response.status().code(), StatusCode::kCancelled);
+  EXPECT_EQ(http_->requests().size(), 2u);
+  EXPECT_EQ(sleeps_.size(), 2u);
+}
+
+TEST_F(AwsClientCancelTest, TheDefaultThrottledBackOffWakesUpWhenCancelled) {
+  http_->Push(503, S3Error("SlowDown"));
+  http_->Push(200);
+  AwsClientOptions options = WithDefaultRetries(Options());
+  options.sleep = nullptr;  // the real, cancellable sleep: here 30 s (jitter 0.5 of 60 s)
+  options.steady_clock = nullptr;
+  options.retry.throttle_base_delay = 60'000ms;
+  options.retry.max_delay = 60'000ms;
+  std::promise<void> first_answered;
+  options.http_factory = [this, &first_answered] {
+    return std::make_unique<AfterSend>(http_, [&first_answered] { first_answered.set_value(); });
+  };
+  const pid_t client_thread = ::gettid();
+  std::thread canceller([&] {
+    first_answered.get_future().wait();
+    EXPECT_TRUE(thread_testing::WaitUntilBlocked(client_thread));
+    RequestCancel();
+  });
+  AwsClient client(options);
+  const auto start = std::chrono::steady_clock::now();
+  auto response = client.Execute(Put());
+  const auto took = std::chrono::steady_clock::now() - start;
+  canceller.join();
+  EXPECT_EQ(response.status().code(), StatusCode::kCancelled);
+  EXPECT_EQ(http_->requests().size(), 1u);
+  EXPECT_LT(took, 10s);
+}
+
+TEST_F(AwsClientCancelTest, AThrottledCleanUpRequestGetsOrdinaryAttemptsOnceCancelled) {
+  // It cannot wait (the grace period before SIGKILL is short), so no 90 s of retries either.
+  RequestCancel();
+  for (int i = 0; i < 10; ++i) http_->Push(503, S3Error("SlowDown"));
+  AwsClient client(Options());
+  auto response = client.Execute(Abort());
+  EXPECT_EQ(response.status().code(), StatusCode::kTransient);
+  EXPECT_TRUE(Contains(response.status().message(), "(gave up after 3 attempts)"))
+      << response.status().message();
+  EXPECT_EQ(http_->requests().size(), 3u);
 }
 
 TEST_F(AwsClientCancelTest, ACleanUpRequestStillRunsAndRetriesWhenCancelled) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <optional>
 #include <string>
 
@@ -123,6 +124,28 @@ TEST(CurlHttpClientTest, ConnectionRefusedIsTransientAndNamesOnlyTheOrigin) {
   EXPECT_FALSE(Contains(response.status().message(), "secret"));
   EXPECT_FALSE(Contains(response.status().message(), "/k"));
   EXPECT_FALSE(IsTimeout(response.status()));
+}
+
+// AWS_CA_BUNDLE names the CA bundle servers are verified with; a bundle that cannot be used is
+// the user's to fix: a config error naming it, not a transport error to retry.
+TEST(CurlHttpClientTest, TheCaBundleComesFromAwsCaBundleAndAnUnusableOneIsAConfigError) {
+  LocalHttpServer server(&Ok);
+  const char* previous = std::getenv("AWS_CA_BUNDLE");
+  const std::optional<std::string> saved =
+      previous != nullptr ? std::optional<std::string>(previous) : std::nullopt;
+  setenv("AWS_CA_BUNDLE", "/nonexistent/ca.pem", 1);
+  auto client = NewCurlHttpClient();
+  if (saved) {
+    setenv("AWS_CA_BUNDLE", saved->c_str(), 1);
+  } else {
+    unsetenv("AWS_CA_BUNDLE");
+  }
+  auto response = client->Send(
+      {.method = "GET", .url = "https://127.0.0.1:" + std::to_string(server.port()) + "/k"});
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), StatusCode::kConfigError) << response.status().message();
+  EXPECT_TRUE(Contains(response.status().message(), "the CA bundle /nonexistent/ca.pem"))
+      << response.status().message();
 }
 
 TEST(CurlHttpClientTest, ASilentServerTimesOut) {

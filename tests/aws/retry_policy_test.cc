@@ -55,6 +55,34 @@ TEST(RetryPolicyTest, RetriesBotocoreTransientAndThrottlingCodes) {
   EXPECT_FALSE(IsRetryableError({.http_status = 403, .code = "AccessDenied"}));
 }
 
+TEST(RetryPolicyTest, ThrottlingIsA429OrAThrottlingCodeWhateverTheStatus) {
+  EXPECT_TRUE(IsThrottlingError({.http_status = 429}));
+  EXPECT_TRUE(IsThrottlingError({.http_status = 503, .code = "SlowDown"}));
+  for (const char* code :
+       {"Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+        "TooManyRequestsException", "ProvisionedThroughputExceededException",
+        "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
+        "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
+        "EC2ThrottledException"}) {
+    EXPECT_TRUE(IsThrottlingError({.http_status = 400, .code = code})) << code;
+    EXPECT_TRUE(IsRetryableErrorCode(code)) << code;
+  }
+  EXPECT_FALSE(IsThrottlingError({.http_status = 503, .code = "ServiceUnavailable"}));
+  EXPECT_FALSE(IsThrottlingError({.http_status = 503}));
+  EXPECT_FALSE(IsThrottlingError({.http_status = 500, .code = "InternalError"}));
+  EXPECT_FALSE(IsThrottlingError({.http_status = 400, .code = "InvalidInputException"}));
+}
+
+TEST(RetryPolicyTest, ThrottlingBacksOffFromItsOwnBase) {
+  RetryOptions options{.base_delay = 100ms, .max_delay = 20'000ms, .throttle_base_delay = 1'000ms};
+  EXPECT_EQ(ThrottleBackoffDelay(options, 0, 1.0), 1'000ms);
+  EXPECT_EQ(ThrottleBackoffDelay(options, 3, 1.0), 8'000ms);
+  EXPECT_EQ(ThrottleBackoffDelay(options, 4, 0.5), 8'000ms);
+  EXPECT_EQ(ThrottleBackoffDelay(options, 5, 1.0), 20'000ms);  // capped
+  EXPECT_EQ(ThrottleBackoffDelay(options, 50, 0.25), 5'000ms);
+  EXPECT_EQ(BackoffDelay(options, 0, 1.0), 100ms);
+}
+
 TEST(RetryPolicyTest, BackoffIsFullJitterOverCappedExponential) {
   RetryOptions options{.base_delay = 100ms, .max_delay = 1000ms};
   EXPECT_EQ(BackoffDelay(options, 0, 1.0), 100ms);

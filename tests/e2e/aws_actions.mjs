@@ -79,7 +79,7 @@ export const OPERATIONS = {
   },
   GetTables: {
     service: 'glue', method: 'GetTables', actions: ['glue:GetTables'],
-    when: "write: finds each stream's table (its binding in the table's Parameters)",
+    when: "check and write: lists a database's tables, where a sync finds each stream's table (its binding in the table's Parameters)",
   },
   GetTable: {
     service: 'glue', method: 'GetTable', actions: ['glue:GetTable'],

@@ -80,10 +80,15 @@ export function status(name, value, namespace) {
 // Run a command of the binary. `input` is a string or an array of messages (objects or raw
 // lines). Returns { code, stdout, stderr, messages } with stdout parsed line by line.
 export async function run(args, input = '', { env } = {}) {
+  return runProgram(BINARY, args, input, { env });
+}
+
+// Run `program` (the binary, or what starts it: a shell, chroot) as `run` runs the binary.
+export async function runProgram(program, args, input = '', { env } = {}) {
   const text = Array.isArray(input)
     ? input.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join('\n') + '\n'
     : input;
-  const child = spawn(BINARY, args, { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
+  const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
   const out = [];
   const err = [];
   child.stdout.on('data', (d) => out.push(d));

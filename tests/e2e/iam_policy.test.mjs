@@ -19,7 +19,7 @@ import { OPERATIONS, requiredActions } from './aws_actions.mjs';
 import { tempDir, stream, record, streamState, status, run, write, errors, ofType } from './harness.mjs';
 import {
   rgw, haveRadosgw, startMoto, startValidatingProxy, stopServices, s3Uploads, gluePartitions, lfTags,
-  createRole, deleteRole, assumeRole,
+  createRole, deleteRole, assumeRole, s3Config, glueTable,
 } from './services.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -406,4 +406,81 @@ test('without any one S3 action of the policy, check or a sync fails, naming tha
     assert.ok(result.messages.some((m) => m.includes(`${action} permission`)),
       `without ${action}, ${result.failed} failed with: ${JSON.stringify(result.messages)}`);
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// What check proves about the Glue permissions
+// ---------------------------------------------------------------------------------------------
+
+// The Glue database a request names.
+const databaseOf = (q) => q.body.DatabaseName ?? q.body.DatabaseInput?.Name ?? (q.operation === 'GetDatabase' ? q.body.Name : undefined);
+
+async function check(dir, config) {
+  const configPath = path.join(dir, `config-${unique()}.json`);
+  fs.writeFileSync(configPath, JSON.stringify(config));
+  const r = await run(['check', '--config', configPath]);
+  return { r, status: ofType(r, 'CONNECTION_STATUS')[0]?.connectionStatus };
+}
+
+test('check sends the Glue requests a sync starts with (GetTables too), and fails naming the action of any one denied, as a sync does', { skip }, async () => {
+  const dir = tempDir('check-glue');
+  const proxy = await startValidatingProxy(moto);
+  const config = (database) => s3Config(proxy.endpoint, `check-${unique()}`, { lakeformation_database_name: database });
+
+  const { status: passed } = await check(dir, config(`check_${unique()}`));
+  assert.equal(passed?.status, 'SUCCEEDED', passed?.message);
+  const sent = [...new Set((await proxy.requests()).map((q) => q.operation))].sort();
+  assert.ok(sent.includes('GetTables'), `check sent ${sent}`);
+  // tests/e2e/aws_actions.mjs says truly which Glue operations check sends.
+  const documented = Object.keys(OPERATIONS)
+    .filter((op) => OPERATIONS[op].service === 'glue' && /\bcheck\b/.test(OPERATIONS[op].when)).sort();
+  assert.deepEqual(sent, documented);
+
+  const explanation = (message) => message.slice(0, message.indexOf(' ('));
+  for (const op of sent) {
+    await proxy.deny([op]);
+    const database = `check_${unique()}`; // a new database, so that check creates it
+    const { r, status: st } = await check(dir, config(database));
+    assert.equal(st?.status, 'FAILED', `check passed with glue:${op} denied`);
+    assert.equal(errors(r).length, 1);
+    assert.equal(errors(r)[0].failure_type, 'config_error');
+    assert.match(st.message, new RegExp(`^Could not [^:]+: access denied to the Glue Data Catalog: check the credentials, their glue:${op} permission and their Lake Formation permissions \\(${op} `), st.message);
+    if (op === 'GetTables') {
+      // A sync meets the same denial first, and explains it in the same words.
+      assert.ok(st.message.startsWith(`Could not list the tables of database ${database}: `), st.message);
+      const written = await write(dir, config(database), { streams: [stream('t', padProps)] }, messages('t', [{ id: 1 }]));
+      assert.equal(written.code, 1);
+      assert.equal(errors(written)[0].failure_type, 'config_error');
+      assert.equal(explanation(errors(written)[0].message),
+        `Sync failed: ${explanation(st.message.slice(`Could not list the tables of database ${database}: `.length))}`);
+    }
+  }
+  await proxy.deny([]);
+  assert.deepEqual(await proxy.errors(), []);
+});
+
+test('check names and creates the lowercase Glue database of a mixed-case lakeformation_database_name, as a sync does', { skip }, async () => {
+  const dir = tempDir('check-case');
+  const proxy = await startValidatingProxy(moto);
+  const database = `Check_Mixed_${unique()}`;
+  const lower = database.toLowerCase();
+  const config = s3Config(proxy.endpoint, `check-${unique()}`, { lakeformation_database_name: database });
+
+  const { r, status: st } = await check(dir, config);
+  assert.equal(st?.status, 'SUCCEEDED', st?.message);
+  const logs = ofType(r, 'LOG').map((m) => m.log.message);
+  assert.ok(logs.some((l) => l.startsWith(`Checking the destination with probe table ${lower}.airbyte_test_`)), JSON.stringify(logs));
+  assert.ok(!r.stdout.includes(database), 'check names the database as typed');
+  const checked = await proxy.requests();
+  assert.ok(checked.some((q) => q.operation === 'CreateDatabase'), 'check created the database');
+  assert.deepEqual([...new Set(checked.map(databaseOf))], [lower]);
+
+  await proxy.reset();
+  const written = await write(dir, config, { streams: [stream('t', padProps)] }, messages('t', [{ id: 1 }]));
+  assert.equal(written.code, 0, written.stdout.slice(-2000));
+  const synced = await proxy.requests();
+  assert.deepEqual([...new Set(synced.map(databaseOf))], [lower]);
+  assert.ok(!synced.some((q) => q.operation === 'CreateDatabase'), 'the sync found the database check created');
+  assert.equal(glueTable(moto, lower, 't').Parameters.airbyte_stream, 't');
+  assert.deepEqual(await proxy.errors(), []);
 });

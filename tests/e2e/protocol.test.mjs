@@ -78,6 +78,56 @@ test('LEGACY and untyped states are echoed with the records since the previous o
   assert.equal(out[0].type, undefined, 'an untyped state stays untyped');
 });
 
+// `depth` levels of objects and arrays, alternating, around a string written with escapes.
+function nested(depth) {
+  let open = '';
+  let close = '';
+  for (let i = 0; i < depth; i++) {
+    open += i % 2 === 0 ? '{"k" : ' : '[';
+    close = (i % 2 === 0 ? '}' : ']') + close;
+  }
+  return `${open}"caf\\u00e9 \\/ ${depth}"${close}`;
+}
+
+test('STATEs nested 300 and 10,000 deep are echoed byte for byte but for destinationStats', async () => {
+  const dir = tempDir('deep-state');
+  const catalog = { streams: [stream('a', props)] };
+  // Raw texts: whitespace, escapes and number texts must come back as they were written.
+  const texts = [
+    `{"type":"STREAM","stream":{"stream_descriptor":{"name":"a"},"stream_state":${nested(300)}}}`,
+    `{ "type" : "GLOBAL", "global" : {"shared_state":${nested(10000)}, "stream_states":[{"stream_descriptor":{"name":"a"},"stream_state":${nested(10000)}}]}, "sourceStats":{"recordCount":2.0} }`,
+    `{"type":"LEGACY","data":${nested(10000)},"destinationStats":{"recordCount": 99 ,"kept":1.50},"n":1e400}`,
+  ];
+  const input = [record('a', { id: 1 }), `{"type":"STATE","state":${texts[0]}}`, record('a', { id: 2 }),
+    `{"type":"STATE","state":${texts[1]}}`, `{"type":"STATE","state":${texts[2]}}`];
+  const r = await write(dir, localConfig(dir), catalog, input);
+  assert.equal(r.code, 0, r.stdout.slice(0, 2000) + r.stderr);
+  const acked = r.stdout.split('\n').filter((l) => l.startsWith('{"type":"STATE"'));
+  const expected = [
+    texts[0].slice(0, -1) + ',"destinationStats":{"recordCount":1.0}}',
+    texts[1].slice(0, -2) + ',"destinationStats":{"recordCount":2.0} }',
+    texts[2].replace('"recordCount": 99 ', '"recordCount": 2.0 '),
+  ].map((state) => `{"type":"STATE","state":${state}}`);
+  assert.equal(acked.length, 3);
+  // Compared as strings, not printed: a failure would print 100 kB.
+  acked.forEach((line, i) => assert.ok(line === expected[i], `STATE ${i + 1} is not its input plus the count`));
+  assert.deepEqual(linesOf(dir, 'db', 'a').map((l) => l.id).sort(), [1, 2]);
+});
+
+test('a RECORD nested 10,000 deep is stored whole in its untyped column', async () => {
+  const dir = tempDir('deep-record');
+  const catalog = { streams: [stream('a', { id: { type: 'integer' }, blob: {} })] };
+  const deep = nested(10000);
+  const input = [`{"type":"RECORD","record":{"stream":"a","emitted_at":1,"data":{"id":1,"blob":${deep}}}}`,
+    streamState('a', { n: 1 })];
+  const r = await write(dir, localConfig(dir), catalog, input);
+  assert.equal(r.code, 0, r.stdout.slice(0, 2000) + r.stderr);
+  assert.equal(states(r).length, 1);
+  const [row] = linesOf(dir, 'db', 'a');
+  // Kept as JSON text, whitespace removed.
+  assert.ok(row.blob === deep.replaceAll(' : ', ':'), 'the deep value is not stored as it came');
+});
+
 test('states wait for the commit interval and are all echoed, in order, at the end', async () => {
   const dir = tempDir('interval');
   const catalog = { streams: [stream('a', props)] };

@@ -97,6 +97,30 @@ test('with faults on 20% of requests the sync completes with identical objects',
   assert.deepEqual(contents(faulty), clean);
 });
 
+test('a sync rides out an upload throttled (503 SlowDown) eight times in a row', { skip }, async () => {
+  const dir = tempDir('s3-throttled');
+  const target = rgw.endpoint.replace(/^http:\/\//, '');
+  // Every PUT is throttled until eight have been: the file's one part upload is refused eight
+  // times over, more than the five attempts a transient failure gets.
+  const proxy = await startFaultProxy(target, { rate: 1, seed: 1, kinds: '503', onlyMethods: 'PUT', maxFaults: 8 });
+  const prefix = `throttled-${unique()}`;
+  const input = messages('throttled', 100, 50);
+  // Throttling backs off from 1 s for up to 90 s; this test-only variable makes it 5 ms, so that
+  // eight throttled attempts take well under a second instead of tens of seconds.
+  const env = { ...process.env, DATALAKE_TEST_THROTTLE_BASE_DELAY_MS: '5' };
+  const config = s3Config(prefix, { lakeformation_database_name: 'e2e_throttled', s3_endpoint: proxy.endpoint, commit_interval_seconds: 3600 });
+  const r = await write(dir, config, { streams: [stream('throttled', props)] }, input, { env });
+  assert.equal(r.code, 0, r.stdout.slice(-3000));
+  const stats = await proxy.stats();
+  assert.equal(stats.by_kind['503'], 8, JSON.stringify(stats));
+  assert.equal(stats.by_method.PUT, 9, 'one PUT, accepted at its ninth attempt');
+  assert.deepEqual(states(r).map((s) => s.stream.stream_state.upto), [49, 99]);
+  const lake = path.join(dir, 'lake');
+  mirrorTable(glue, 'e2e_throttled', 'throttled', lake);
+  const rows = await readTable(lake, 'e2e_throttled', 'throttled', { orderBy: 'id' });
+  assert.deepEqual(rows.map((row) => Number(row.id)), [...Array(100).keys()]);
+});
+
 test('a sync with IAM Role credentials assumed through radosgw STS', { skip }, async () => {
   const dir = tempDir('s3-role');
   const prefix = `role-${unique()}`;

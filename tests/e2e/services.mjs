@@ -1,7 +1,9 @@
 // Services for the end-to-end tests that talk to AWS APIs: radosgw (started by `make test`,
-// described by RADOSGW_* variables), moto for Glue, and the fault-injecting proxy.
+// described by RADOSGW_* variables), moto for Glue, the fault-injecting proxy and an HTTPS front.
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -88,23 +90,34 @@ async function startTool(args, portLine) {
 }
 
 // Start the fault-injecting proxy in front of `target` (host:port); returns { endpoint, stats }.
-export async function startFaultProxy(target, { rate, seed, kinds }) {
+// `onlyMethods` ('PUT,POST') and `maxFaults` narrow where and how often it injects.
+export async function startFaultProxy(target, { rate, seed, kinds, onlyMethods, maxFaults }) {
   const args = [path.join(TOOLS, 'fault_proxy.py'), '--target', target, '--port', '0',
     '--fault-rate', String(rate), '--seed', String(seed)];
   if (kinds) args.push('--kinds', kinds);
+  if (onlyMethods) args.push('--only-methods', onlyMethods);
+  if (maxFaults !== undefined) args.push('--max-faults', String(maxFaults));
   const endpoint = await startTool(args, /^FAULT_PROXY_PORT=(\d+)/);
   return { endpoint, stats: async () => (await fetch(`${endpoint}/__stats`)).json() };
 }
 
 // Start tests/tools/glue_fake.py in front of `target` (moto): it checks every Glue and Lake
 // Formation request against botocore's service model before forwarding it. Returns
-// { endpoint, errors, requests }: errors() lists the requests that failed validation.
+// { endpoint, errors, requests, reset, deny }: errors() lists the requests that failed
+// validation; reset() forgets the requests seen; deny(operations) answers those operations from
+// then on with AccessDeniedException, as AWS answers a request the caller's policy does not allow.
 export async function startValidatingProxy(target) {
   const endpoint = await startTool([path.join(TOOLS, 'glue_fake.py'), '--port', '0', '--forward', target], /^PORT (\d+)/);
+  const post = async (hook, body) => {
+    const response = await fetch(`${endpoint}/_fake/${hook}`, { method: 'POST', body: JSON.stringify(body ?? {}) });
+    if (!response.ok) throw new Error(`glue_fake ${hook}: HTTP ${response.status}`);
+  };
   return {
     endpoint,
     errors: async () => (await fetch(`${endpoint}/_fake/errors`)).json(),
     requests: async () => (await fetch(`${endpoint}/_fake/requests`)).json(),
+    reset: () => post('reset'),
+    deny: (operations) => post('deny', { operations }),
   };
 }
 
@@ -180,6 +193,14 @@ export function mirrorTable(glueEndpoint, database, table, lake) {
   return def;
 }
 
+// Set up a table as another writer (the original connector) left it: `objects` ({key: text}) in
+// the test bucket, and the Glue table `tableInput` (created as given, with its database if
+// missing), with boto3.
+export function seedTable(glueEndpoint, database, tableInput, objects = {}) {
+  return lakeReader(['seed', '--endpoint', rgw.endpoint, '--bucket', rgw.bucket, '--glue-endpoint', glueEndpoint,
+    '--database', database, '--spec', JSON.stringify({ table_input: tableInput, objects })]);
+}
+
 // Create an LF tag in moto (optional) and return the LF tags of `database`, with boto3.
 export function lfTags(endpoint, database, create) {
   const args = ['lftags', '--endpoint', endpoint, '--database', database];
@@ -213,4 +234,35 @@ export function deleteRole(name) {
 export function assumeRole(roleArn) {
   return lakeReader(['assume-role', '--endpoint', rgw.stsEndpoint, '--role-arn', roleArn],
     { AWS_ACCESS_KEY_ID: rgw.roleUserKey, AWS_SECRET_ACCESS_KEY: rgw.roleUserSecret });
+}
+
+// An HTTPS endpoint on 127.0.0.1 with a self-signed certificate (made with openssl in `dir`)
+// that forwards every request to the http endpoint `target` as it came (Host header included,
+// so SigV4 signatures still verify). Returns { endpoint, certificate: the PEM file, close }.
+export async function startTlsProxy(target, dir) {
+  const key = path.join(dir, 'tls-key.pem');
+  const certificate = path.join(dir, 'tls-cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
+    '-nodes', '-keyout', key, '-out', certificate, '-days', '2', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  const upstream = new URL(target);
+  const server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(certificate) }, (req, res) => {
+    const forward = http.request({
+      hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers,
+    }, (answer) => {
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+    });
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `https://127.0.0.1:${server.address().port}`,
+    certificate,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(resolve);
+    }),
+  };
 }

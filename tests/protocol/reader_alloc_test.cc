@@ -75,5 +75,28 @@ TEST(ReaderAllocationTest, RecordsDoNotAllocateInTheSteadyState) {
   EXPECT_EQ(after - before, 0u);
 }
 
+TEST(ReaderAllocationTest, AStateIsNotBuiltIntoADocument) {
+  // A million values, some nested 10,000 deep: reading and echoing the state allocates a few
+  // buffers, not a node per value.
+  std::string data = "[" + std::string(10'000, '[') + std::string(10'000, ']');
+  for (int i = 0; i < 1'000'000; ++i) data += ",{\"k\":" + std::to_string(i) + "}";
+  data += "]";
+  const std::string line =
+      R"({"type":"STATE","state":{"type":"STREAM","stream":{"stream_descriptor":{"name":"s"},)"
+      R"("stream_state":)" +
+      data + "}}}\n";
+  testing::InputFd fd = testing::InputFd::FromFile(line);
+  MessageReader reader(fd.fd());
+  Message m;
+  uint64_t before = allocations.load();
+  Result<bool> more = reader.Next(&m);
+  ASSERT_TRUE(more.ok() && *more) << more.status().ToString();
+  ASSERT_EQ(m.type, MessageType::kState);
+  std::string echo = StateWithRecordCount(m, 1);
+  uint64_t after = allocations.load();
+  EXPECT_EQ(echo.size(), m.state_json.size() + 39);
+  EXPECT_LT(after - before, 200u);
+}
+
 }  // namespace
 }  // namespace datalake::protocol

@@ -73,8 +73,22 @@ std::vector<BadLine> BadLines() {
        "\"namespace\":\"" +
            m + "\"}}}}",
        "has no string 'name'"},
-      {"{\"type\":\"STATE\",\"state\":{\"data\":{\"" + m + "\":1,\"" + m + "\":2}}}",
-       "STATE payload rejected"},
+      // Members the destination reads must be unambiguous.
+      {"{\"type\":\"STATE\",\"state\":{\"type\":\"GLOBAL\",\"data\":\"" + m +
+           "\",\"type\":\"LEGACY\"}}",
+       "STATE payload rejected: duplicate member name 'type'"},
+      {"{\"type\":\"STATE\",\"state\":{\"destinationStats\":{\"recordCount\":1,"
+       "\"recordCount\":2},\"data\":\"" +
+           m + "\"}}",
+       "STATE payload rejected: duplicate member name 'recordCount'"},
+      // Values the destination only passes on are checked all the same, at any depth.
+      {"{\"type\":\"STATE\",\"state\":{\"data\":[[{\"" + m + "\":tru}]]}}",
+       "STATE payload rejected: invalid JSON at byte"},
+      {"{\"type\":\"STATE\",\"state\":{\"data\":\"" + m + "\\ud800\"}}",
+       "STATE payload rejected: invalid JSON at byte"},
+      {"{\"type\":\"STATE\",\"state\":{\"data\":[" + std::string(5000, '[') + "01" +
+           std::string(5000, ']') + "],\"x\":\"" + m + "\"}}",
+       "STATE payload rejected: invalid JSON at byte"},
       {"{\"type\":\"TRACE\",\"trace\":{\"type\":\"STREAM_STATUS\",\"x\":\"" + m + "\"}}",
        "STREAM_STATUS without an object 'stream_status'"},
       {"{\"type\":\"TRACE\",\"trace\":{\"type\":\"STREAM_STATUS\",\"stream_status\":{\"status\":"

@@ -79,7 +79,8 @@ struct Copied {
   int64_t emitted_at_ms;
   std::string data_json;
   std::string meta_changes_json;
-  json::Value state;
+  std::string state_json;
+  std::string state_echo;  // kState: StateWithRecordCount(m, 7)
   StateType state_type;
   StreamStatus status;
 };
@@ -92,7 +93,8 @@ inline Copied Copy(const Message& m) {
                 m.emitted_at_ms,
                 std::string(m.data_json),
                 std::string(m.meta_changes_json),
-                m.state,
+                std::string(m.state_json),
+                m.type == MessageType::kState ? StateWithRecordCount(m, 7) : std::string(),
                 m.state_type,
                 m.status};
 }

@@ -74,7 +74,7 @@ TEST(WriterTest, StateIsEchoedUnchangedAndFlushedAtOnce) {
   OutputFile out;
   MessageWriter writer(out.fd());
   writer.AddSecret("hunter2");
-  writer.State(MustParse(state));
+  writer.State(state);
   EXPECT_EQ(out.Contents(), R"({"type":"STATE","state":)" + state + "}\n");  // no Flush()
 }
 
@@ -202,7 +202,7 @@ TEST(WriterTest, ConcurrentWritersProduceWholeLines) {
         for (int i = 0; i < kLines; ++i) {
           std::string text = std::to_string(t) + ":" + std::to_string(i) + std::string(i % 97, '.');
           if (i % 100 == 0) {
-            writer.State(json::Value::Object({{"t", json::Value::String(text)}}));
+            writer.State(json::Serialize(json::Value::Object({{"t", json::Value::String(text)}})));
           } else {
             writer.Log("INFO", text);
           }

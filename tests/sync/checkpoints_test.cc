@@ -2,22 +2,30 @@
 
 #include <gtest/gtest.h>
 
+#include "json/json.h"
+#include "protocol/internal.h"
+
 namespace datalake::sync {
 namespace {
 
 protocol::StreamDescriptor Stream(const char* name) { return {std::nullopt, name}; }
 
-protocol::Message StateOf(protocol::StateType type, const char* json, const char* stream = "") {
+// A STATE as the reader makes it of `json` (which must outlive the message).
+protocol::Message StateOf(const char* json) {
   protocol::Message m;
-  m.type = protocol::MessageType::kState;
-  m.state_type = type;
-  m.state = *json::Parse(json);
-  m.stream = Stream(stream);
+  Status read = protocol::internal::ReadState(json, &m);
+  EXPECT_TRUE(read.ok()) << read.ToString();
   return m;
 }
 
-double CountOf(const json::Value& state) {
-  return *state.Find("destinationStats")->Find("recordCount")->AsDouble();
+json::Value Parsed(const std::string& state) {
+  Result<json::Value> parsed = json::Parse(state);
+  EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
+  return parsed.ok() ? std::move(parsed).value() : json::Value();
+}
+
+double CountOf(const std::string& state) {
+  return *Parsed(state).Find("destinationStats")->Find("recordCount")->AsDouble();
 }
 
 TEST(CheckpointsTest, StreamStatesCountTheirStreamSinceTheirPreviousState) {
@@ -25,19 +33,20 @@ TEST(CheckpointsTest, StreamStatesCountTheirStreamSinceTheirPreviousState) {
   c.CountRecord(Stream("a"));
   c.CountRecord(Stream("b"));
   c.CountRecord(Stream("a"));
-  c.AddState(StateOf(protocol::StateType::kStream, R"({"type":"STREAM","n":1})", "a"));
-  c.AddState(StateOf(protocol::StateType::kStream, R"({"type":"STREAM","n":2})", "a"));
+  c.AddState(StateOf(R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"a"}},"n":1})"));
+  c.AddState(StateOf(R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"a"}},"n":2})"));
   c.CountRecord(Stream("b"));
-  c.AddState(StateOf(protocol::StateType::kStream, R"({"type":"STREAM","n":3})", "b"));
-  c.AddState(StateOf(protocol::StateType::kStream, R"({"type":"STREAM","n":4})", "unknown"));
+  c.AddState(StateOf(R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"b"}},"n":3})"));
+  c.AddState(
+      StateOf(R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"unknown"}},"n":4})"));
   ASSERT_EQ(c.pending(), 4u);
-  std::vector<json::Value> out = c.TakeCommitted();
+  std::vector<std::string> out = c.TakeCommitted();
   ASSERT_EQ(out.size(), 4u);
   EXPECT_EQ(CountOf(out[0]), 2);
   EXPECT_EQ(CountOf(out[1]), 0);
   EXPECT_EQ(CountOf(out[2]), 2);
   EXPECT_EQ(CountOf(out[3]), 0);
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(*out[i].Find("n")->AsInt64(), i + 1);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(*Parsed(out[i]).Find("n")->AsInt64(), i + 1);
   EXPECT_FALSE(c.HasPending());
   EXPECT_TRUE(c.TakeCommitted().empty());
 }
@@ -46,10 +55,10 @@ TEST(CheckpointsTest, GlobalAndLegacyScopesCountEveryStreamIndependently) {
   Checkpoints c;
   c.CountRecord(Stream("a"));
   c.CountRecord(Stream("b"));
-  c.AddState(StateOf(protocol::StateType::kGlobal, R"({"type":"GLOBAL"})"));
+  c.AddState(StateOf(R"({"type":"GLOBAL"})"));
   c.CountRecord(Stream("a"));
-  c.AddState(StateOf(protocol::StateType::kLegacy, R"({"data":{}})"));
-  c.AddState(StateOf(protocol::StateType::kGlobal, R"({"type":"GLOBAL"})"));
+  c.AddState(StateOf(R"({"data":{}})"));
+  c.AddState(StateOf(R"({"type":"GLOBAL"})"));
   auto out = c.TakeCommitted();
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(CountOf(out[0]), 2);
@@ -61,13 +70,11 @@ TEST(CheckpointsTest, KeepsOtherDestinationStatsAndWritesADouble) {
   Checkpoints c;
   c.CountRecord(Stream("a"));
   c.AddState(StateOf(
-      protocol::StateType::kStream,
-      R"({"type":"STREAM","destinationStats":{"other":5},"sourceStats":{"recordCount":1.0}})",
-      "a"));
+      R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"a"}},"destinationStats":{"other":5},"sourceStats":{"recordCount":1.0}})"));
   auto out = c.TakeCommitted();
   EXPECT_EQ(
-      json::Serialize(out[0]),
-      R"({"type":"STREAM","destinationStats":{"other":5,"recordCount":1.0},"sourceStats":{"recordCount":1.0}})");
+      out[0],
+      R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"a"}},"destinationStats":{"other":5,"recordCount":1.0},"sourceStats":{"recordCount":1.0}})");
 }
 
 }  // namespace

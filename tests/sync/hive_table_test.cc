@@ -1,6 +1,7 @@
 // HiveTable (sync/hive_table.h) on a real local lake and local catalog: where a truncate writes
 // (next to the old files, or apart), what its completion keeps and removes, and that appends
 // follow a switched table.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using Partitions = std::map<std::string, std::vector<std::string>>;
+using ::testing::HasSubstr;
 
 constexpr char kRun[] = "00000000000000aa";
 constexpr char kOtherRun[] = "00000000000000bb";
@@ -39,7 +41,7 @@ class HiveTableTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(root_); }
 
   HiveTable Table(bool truncate, int64_t generation, int64_t min_generation,
-                  const std::string& run = kRun) {
+                  const std::string& run = kRun, const std::string& base = kBase) {
     HiveTableOptions o;
     o.catalog = catalog_.get();
     o.store = store_.get();
@@ -47,7 +49,7 @@ class HiveTableTest : public ::testing::Test {
     o.database = "db";
     o.table = "t";
     o.stream = "t";
-    o.base_prefix = kBase;
+    o.base_prefix = base;
     o.truncate = truncate;
     o.min_generation = min_generation;
     o.origin = FileOrigin{generation, 1, run};
@@ -208,6 +210,58 @@ TEST_F(HiveTableTest, WithoutGenerationsATruncateKeepsOnlyItsOwnRunsFiles) {
   ASSERT_TRUE(overwrite.Commit({}).ok());
   ASSERT_TRUE(overwrite.Finish().ok());
   EXPECT_EQ(Keys(), std::vector<std::string>{mine});
+}
+
+TEST_F(HiveTableTest, ATableAtTheOriginalsSpellingOfItsPathIsWrittenWhereItIs) {
+  // The original connector's table for bucket_prefix "data/", and its file.
+  const std::string original = "data//db/t/";
+  catalog::TableSpec spec;
+  spec.name = "t";
+  spec.columns = kIntX;
+  spec.location = "s3://bucket/" + original;
+  ASSERT_TRUE(catalog_->PutTable("db", catalog::BuildTableInput(spec)).ok());
+  ASSERT_TRUE(store_->Put(original + "0123456789abcdef0123456789abcdef.json", "{}\n").ok());
+
+  HiveTable append = Table(false, 1, 0, kRun, original);
+  ASSERT_TRUE(append.Load().ok());
+  ASSERT_TRUE(append.Plan(Shape(kIntX)).ok());
+  EXPECT_EQ(append.data_prefix(), original);
+  Sync(Table(true, 2, 2, kRun, original), Shape(kIntX), 2, {{"", {}}});
+  EXPECT_EQ(Location(), "s3://bucket/" + original);
+  auto listed = store_->List(original);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u) << "the truncate removed the original's file";
+  EXPECT_EQ(OriginOfKey((*listed)[0].key)->generation, 2);
+}
+
+TEST_F(HiveTableTest, AnAppendToATableElsewhereNamesTheSettingsThatWriteThere) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"s3://bucket/p1/db/t/", "set bucket_prefix to \"p1\" to write there again, or run a full"},
+      {"s3://bucket/data//db/t/_airbyte_generation_3/", "set bucket_prefix to \"data/\" to write"},
+      {"s3://bucket/db/t/", "clear bucket_prefix to write there again"},
+      {"s3://other/p1/db/t/", "set bucket_name to \"other\" and bucket_prefix to \"p1\" to write"},
+      {"s3://bucket/warehouse/orders/",
+       "no bucket_name and bucket_prefix write this stream there, so run a full refresh"},
+  };
+  for (const auto& [location, advice] : cases) {
+    catalog::TableSpec spec;
+    spec.name = "t";
+    spec.columns = kIntX;
+    spec.location = location;
+    ASSERT_TRUE(catalog_->PutTable("db", catalog::BuildTableInput(spec)).ok());
+    HiveTable append = Table(false, 1, 0, kRun, "p2/db/t/");
+    ASSERT_TRUE(append.Load().ok());
+    const Status s = append.Plan(Shape(kIntX));
+    EXPECT_EQ(s.code(), StatusCode::kConfigError) << location;
+    EXPECT_THAT(s.message(), HasSubstr("has its data at " + location +
+                                       ", but this configuration writes the stream to "
+                                       "s3://bucket/p2/db/t/. An append must go where the "
+                                       "table's data is: " +
+                                       advice));
+    EXPECT_THAT(s.message(), HasSubstr("which moves the table to s3://bucket/p2/db/t/ and leaves "
+                                       "the files at " +
+                                       location + " in place."));
+  }
 }
 
 TEST_F(HiveTableTest, AppendsRemoveNothing) {

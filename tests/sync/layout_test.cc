@@ -2,6 +2,8 @@
 
 #include <regex>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "sync/lake_layout.h"
 #include "sync/uuid.h"
@@ -22,6 +24,32 @@ TEST(LakeLayoutTest, NormalisesPrefixSlashesAndEscapesUnsafeNames) {
   EXPECT_EQ(TablePrefix("", "db", "My Stream-1"), "db/My Stream-1/");
   EXPECT_EQ(TablePrefix("", "db", "a/b"), "db/a%2Fb/");
   EXPECT_EQ(TablePrefix("", "..", "."), "%2E./%2E/");
+}
+
+TEST(LakeLayoutTest, KnowsTheOriginalConnectorsSpellingOfAPrefixWithExtraSlashes) {
+  // The original: "s3://<bucket>" + "/<bucket_prefix>" + "/<database>/<stream>/".
+  EXPECT_EQ(OriginalDestinationPrefix("data/"), "data//");
+  EXPECT_EQ(OriginalDestinationPrefix("/data"), "/data/");
+  EXPECT_EQ(OriginalDestinationPrefix("data"), "data/");
+  EXPECT_EQ(OriginalDestinationPrefix(""), "");
+  EXPECT_EQ(TablePath("data//", "db", "a/b"), "data//db/a%2Fb/");
+  // Staging clean-up covers both spellings, with one listing when one is below the other.
+  EXPECT_EQ(DestinationPrefixes("data/"), std::vector<std::string>{"data/"});
+  EXPECT_EQ(DestinationPrefixes("data"), std::vector<std::string>{"data/"});
+  EXPECT_EQ(DestinationPrefixes("/data"), (std::vector<std::string>{"data/", "/data/"}));
+  EXPECT_EQ(DestinationPrefixes("a//b"), (std::vector<std::string>{"a/b/", "a//b/"}));
+  EXPECT_EQ(DestinationPrefixes("/"), std::vector<std::string>{""});
+  // The bucket_prefix that puts a stream's path at a key prefix, in either spelling.
+  EXPECT_EQ(BucketPrefixOf("p1/db/t/", "db/t/"), "p1");
+  EXPECT_EQ(BucketPrefixOf("a/b/db/t", "db/t/"), "a/b");
+  EXPECT_EQ(BucketPrefixOf("data//db/t/", "db/t/"), "data/");
+  EXPECT_EQ(BucketPrefixOf("/data/db/t/", "db/t/"), "/data");
+  EXPECT_EQ(BucketPrefixOf("db/t/", "db/t/"), "");
+  EXPECT_EQ(BucketPrefixOf("p1/db/t/_airbyte_generation_3/", "db/t/"), "p1");
+  EXPECT_FALSE(BucketPrefixOf("/db/t/", "db/t/").has_value());
+  EXPECT_FALSE(BucketPrefixOf("p1/xdb/t/", "db/t/").has_value());
+  EXPECT_FALSE(BucketPrefixOf("p1/db/u/", "db/t/").has_value());
+  EXPECT_FALSE(BucketPrefixOf("p1/db/t/sub/", "db/t/").has_value());
 }
 
 TEST(LakeLayoutTest, DataFileNamesCarryTheirOrigin) {

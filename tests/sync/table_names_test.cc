@@ -57,15 +57,28 @@ class TableNamesTest : public ::testing::Test {
   }
 
   std::vector<std::string> Tables(std::vector<protocol::ConfiguredStream> streams) {
+    std::vector<std::string> out;
+    for (const StreamTable& t : Resolve(std::move(streams))) {
+      out.push_back(t.database + "." + t.table);
+    }
+    return out;
+  }
+
+  // "database.table at path" of each stream.
+  std::vector<std::string> TablesAndPaths(std::vector<protocol::ConfiguredStream> streams) {
+    std::vector<std::string> out;
+    for (const StreamTable& t : Resolve(std::move(streams))) {
+      out.push_back(t.database + "." + t.table + " at " + t.path);
+    }
+    return out;
+  }
+
+  std::vector<StreamTable> Resolve(std::vector<protocol::ConfiguredStream> streams) {
     protocol::ConfiguredCatalog c;
     c.streams = std::move(streams);
     auto resolved = ResolveTables(c, config_, catalog_.get());
     EXPECT_TRUE(resolved.ok()) << resolved.status().ToString();
-    std::vector<std::string> out;
-    if (resolved.ok()) {
-      for (const StreamTable& t : *resolved) out.push_back(t.database + "." + t.table);
-    }
-    return out;
+    return resolved.ok() ? *resolved : std::vector<StreamTable>();
   }
 
   fs::path dir_;
@@ -94,6 +107,44 @@ TEST_F(TableNamesTest, UnboundTablesAreAdoptedByPathThenByName) {
   // A table switched into a generation directory is still at the stream's path.
   PutTable("db", "events_old", "s3://bucket/db/events/_airbyte_generation_4/");
   EXPECT_EQ(Tables({Stream("events")}), std::vector<std::string>{"db.events_old"});
+}
+
+TEST_F(TableNamesTest, APrefixWithExtraSlashesFindsTheOriginalsTablesAndKeepsTheirLayout) {
+  config_.bucket_prefix = "data/";
+  // Without tables, new tables take the normalised path.
+  EXPECT_EQ(TablesAndPaths({Stream("orders")}),
+            std::vector<std::string>{"db.orders at data/db/orders/"});
+  // The original connector's table (no binding) at "data//db/orders/" is the stream's.
+  PutTable("db", "orders", "s3://bucket/data//db/orders/");
+  PutTable("db", "users", "s3://bucket/data//db/users/", "db", "users");
+  EXPECT_EQ(
+      TablesAndPaths({Stream("orders"), Stream("users"), Stream("new"), Stream("x", "fresh")}),
+      (std::vector<std::string>{"db.orders at data//db/orders/", "db.users at data//db/users/",
+                                // A new table joins its database's layout...
+                                "db.new at data//db/new/",
+                                // ...and one in a database without tables is normalised.
+                                "fresh.x at data/fresh/x/"}));
+  // A database that also holds a table at the normalised path puts new tables there.
+  PutTable("fresh", "y", "s3://bucket/data//fresh/y/");
+  PutTable("fresh", "z", "s3://bucket/data/fresh/z/");
+  EXPECT_EQ(TablesAndPaths({Stream("y", "fresh"), Stream("z", "fresh"), Stream("w", "fresh")}),
+            (std::vector<std::string>{"fresh.y at data//fresh/y/", "fresh.z at data/fresh/z/",
+                                      "fresh.w at data/fresh/w/"}));
+  // A leading '/': the original wrote "/data/db/t/".
+  config_.bucket_prefix = "/data";
+  PutTable("lead", "t", "s3://bucket//data/lead/t/");
+  EXPECT_EQ(TablesAndPaths({Stream("t", "lead"), Stream("u", "lead")}),
+            (std::vector<std::string>{"lead.t at /data/lead/t/", "lead.u at /data/lead/u/"}));
+  // A table bound to another stream holds either spelling of the path.
+  PutTable("lead", "v", "s3://bucket/data/lead/v/", "other", "thing");
+  protocol::ConfiguredCatalog c;
+  c.streams = {Stream("v", "lead")};
+  auto resolved = ResolveTables(c, config_, catalog_.get());
+  ASSERT_FALSE(resolved.ok());
+  EXPECT_NE(resolved.status().message().find("would write to s3://bucket/data/lead/v/, which holds "
+                                             "table lead.v of stream 'other.thing'"),
+            std::string::npos)
+      << resolved.status().message();
 }
 
 TEST_F(TableNamesTest, StreamsSharingATableOrAPathAreRefused) {

@@ -23,6 +23,9 @@ ParamValidator does not check. An invalid request gets HTTP 400 {"__type":
 
 Test hooks (GET): /_fake/requests lists every request seen as {"service", "operation", "body",
 "errors"}; /_fake/errors lists only the validation failures. POST /_fake/reset clears both.
+POST /_fake/deny {"operations": ["GetTables", ...]} makes the valid requests of those operations
+fail from then on as AWS fails a request the caller's policy does not allow (HTTP 400
+AccessDeniedException naming "<service>:<Operation>"); {"operations": []} ends that.
 
 Prints "PORT <n>" on stdout once listening (use --port 0 for a free port).
 """
@@ -249,6 +252,10 @@ class Handler(BaseHTTPRequestHandler):
             with state["lock"]:
                 state["requests"].clear()
             return self._reply(200, {}, "application/json")
+        if path == "/_fake/deny":
+            with state["lock"]:
+                state["deny"] = set(json.loads(body or b"{}").get("operations", []))
+            return self._reply(200, {}, "application/json")
         target = self.headers.get("X-Amz-Target", "")
         if target.startswith("AWSGlue."):
             service, operation = "glue", target[len("AWSGlue."):]
@@ -262,6 +269,15 @@ class Handler(BaseHTTPRequestHandler):
                                       "body": params, "errors": errors})
         if errors:
             return self._error(ApiError("ValidationException", "; ".join(errors)))
+        with state["lock"]:
+            denied = operation in state["deny"]
+        if denied:
+            action = f"{service}:{operation}"
+            return self._error(ApiError(
+                "AccessDeniedException",
+                f"User: arn:aws:iam::{ACCOUNT_ID}:user/test is not authorized to perform: {action} "
+                f"on resource: arn:aws:{service}:us-east-1:{ACCOUNT_ID}:catalog because no "
+                f"identity-based policy allows the {action} action"))
         if self.server.forward:
             return self._forward(body)
         if service != "glue":
@@ -298,7 +314,7 @@ def main():
     server.daemon_threads = True
     server.forward = args.forward
     server.catalog = Catalog()
-    server.state = {"lock": threading.Lock(), "requests": []}
+    server.state = {"lock": threading.Lock(), "requests": [], "deny": set()}
     print(f"PORT {server.server_address[1]}", flush=True)
     server.serve_forever()
 

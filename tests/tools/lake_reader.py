@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """An independent reader of what the destination wrote to S3 and Glue, for the end-to-end tests:
-boto3 lists and downloads the objects under a prefix, and reads a Glue table definition.
+boto3 lists and downloads the objects under a prefix, and reads a Glue table definition. It also
+seeds a table as another writer left it, for tests that start from one.
 
   lake_reader.py objects --endpoint URL --bucket B --prefix P --download DIR
       prints [{"key","size","etag"}] and downloads each object to DIR/<key>
@@ -20,6 +21,10 @@ boto3 lists and downloads the objects under a prefix, and reads a Glue table def
       {"Location"}}]); prints {"objects": [...], "uploads": [...], "tables": {t: bool}}
   lake_reader.py assume-role --endpoint URL --role-arn ARN
       assumes the role (STS AssumeRole); prints {"AccessKeyId","SecretAccessKey","SessionToken"}
+  lake_reader.py seed --endpoint URL --bucket B --glue-endpoint URL --database D --spec JSON
+      sets up what another writer (the original connector) left, for a test to start from: puts
+      each object of spec["objects"] ({key: text}), creates the database if it is missing and
+      the table spec["table_input"] (a Glue TableInput, sent as given); prints {}
 Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment.
 """
 import argparse
@@ -133,6 +138,20 @@ def assume_role(args):
     print(json.dumps({k: c[k] for k in ("AccessKeyId", "SecretAccessKey", "SessionToken")}))
 
 
+def seed(args):
+    spec = json.loads(args.spec)
+    s3 = client("s3", args.endpoint)
+    for key, text in spec.get("objects", {}).items():
+        s3.put_object(Bucket=args.bucket, Key=key, Body=text.encode("utf-8"))
+    glue = client("glue", args.glue_endpoint)
+    try:
+        glue.create_database(DatabaseInput={"Name": args.database})
+    except glue.exceptions.AlreadyExistsException:
+        pass
+    glue.create_table(DatabaseName=args.database, TableInput=spec["table_input"])
+    print("{}")
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -170,9 +189,15 @@ def main():
     a = sub.add_parser("assume-role")
     a.add_argument("--endpoint", required=True)
     a.add_argument("--role-arn", required=True)
+    sd = sub.add_parser("seed")
+    sd.add_argument("--endpoint", required=True)
+    sd.add_argument("--bucket", required=True)
+    sd.add_argument("--glue-endpoint", required=True)
+    sd.add_argument("--database", required=True)
+    sd.add_argument("--spec", required=True)
     args = p.parse_args()
     {"objects": objects, "table": table, "partitions": partitions, "lftags": lftags, "uploads": uploads,
-     "snapshot": snapshot, "assume-role": assume_role}[args.cmd](args)
+     "snapshot": snapshot, "assume-role": assume_role, "seed": seed}[args.cmd](args)
 
 
 if __name__ == "__main__":
