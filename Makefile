@@ -7,7 +7,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
 .PHONY: all deps test-deps configure build image demo test unit-test e2e-test services radosgw-stop \
-	bench bench-s3 format clean
+	bench bench-s3 format clean fuzz
 
 all: build
 
@@ -61,6 +61,13 @@ e2e-test: services
 test: test-deps configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 	@$(MAKE) --no-print-directory unit-test e2e-test
+	@$(MAKE) --no-print-directory fuzz
+
+# libFuzzer targets (fuzz/), built with clang, ASan and UBSan in build-fuzz/: each replays its
+# corpus, then fuzzes FUZZ_SECONDS (20) from it. FUZZ_SECONDS=600 make fuzz for a longer run.
+fuzz:
+	@scripts/install-deps.sh --test
+	@scripts/fuzz.sh
 
 bench: build
 	@scripts/bench.sh $(BUILD_DIR)/destination-aws-datalake
@@ -69,7 +76,8 @@ bench-s3: build services
 	@python3 scripts/bench_s3.py $(BUILD_DIR)/s3_upload_tool
 
 format:
-	@clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc')
+	@clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' \
+		'fuzz/*.cc' 'fuzz/*.h')
 
 clean:
-	@rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log demo-lake
+	@rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log demo-lake build-fuzz build-fuzz.configure.log
