@@ -7,7 +7,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
 .PHONY: all deps test-deps configure build image demo test unit-test e2e-test services radosgw-stop \
-	bench bench-s3 format clean sanitize-test tsan-test
+	bench bench-s3 format clean sanitize-test tsan-test fuzz
 
 all: build
 
@@ -68,7 +68,13 @@ tsan-test: deps services
 
 test: test-deps configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
-	@$(MAKE) --no-print-directory unit-test e2e-test sanitize-test tsan-test
+	@$(MAKE) --no-print-directory unit-test e2e-test sanitize-test tsan-test fuzz
+
+# libFuzzer targets (fuzz/), built with clang, ASan and UBSan in build-fuzz/: each replays its
+# corpus, then fuzzes FUZZ_SECONDS (20) from it. FUZZ_SECONDS=600 make fuzz for a longer run.
+fuzz:
+	@scripts/install-deps.sh --test
+	@scripts/fuzz.sh
 
 bench: build
 	@scripts/bench.sh $(BUILD_DIR)/destination-aws-datalake
@@ -77,7 +83,9 @@ bench-s3: build services
 	@python3 scripts/bench_s3.py $(BUILD_DIR)/s3_upload_tool
 
 format:
-	@clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc')
+	@clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' \
+		'fuzz/*.cc' 'fuzz/*.h')
 
 clean:
-	@rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log demo-lake build-asan build-tsan
+	@rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log demo-lake build-asan build-tsan build-fuzz \
+		build-fuzz.configure.log

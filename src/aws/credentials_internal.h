@@ -40,7 +40,8 @@ std::string ExpandHome(std::string_view path, const EnvironmentFn& env);
 Result<std::string> ReadTextFile(const std::string& path);
 
 // Parse an ISO 8601 timestamp as AWS sends it: "2026-11-25T14:19:38Z", with optional fractional
-// seconds and a "Z" or "+hh:mm" / "-hh:mm" offset.
+// seconds and a "Z" or "+hh:mm" / "-hh:mm" offset. Instants before 1970 read as 1970-01-01 and
+// after 2200 as 2200-01-01 (system_clock cannot hold years 0000..9999).
 Result<std::chrono::system_clock::time_point> ParseIso8601(std::string_view text);
 
 // Parse the JSON credentials document of the container endpoint and IMDS:

@@ -4,6 +4,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -182,8 +183,13 @@ Result<std::chrono::system_clock::time_point> ParseIso8601(std::string_view text
                             day(static_cast<unsigned>(d))};
   if (!date.ok() || h > 23 || mi > 59 || s > 60) return bad;
   s = std::min(s, 59);  // a leap second
-  return time_point_cast<system_clock::duration>(sys_days(date) + hours(h) + minutes(mi) +
-                                                 seconds(s) - offset);
+  const sys_seconds instant = sys_days(date) + hours(h) + minutes(mi) + seconds(s) - offset;
+  // system_clock counts nanoseconds in an int64 (years 1677..2262), and the credentials cache
+  // subtracts refresh windows and lifetimes from an expiration: keep it within a range where
+  // none of that overflows. Earlier is already expired, later is the far future all the same.
+  constexpr sys_seconds kEarliest{};                   // 1970-01-01T00:00:00Z
+  constexpr sys_seconds kLatest{seconds(7258118400)};  // 2200-01-01T00:00:00Z
+  return time_point_cast<system_clock::duration>(std::clamp(instant, kEarliest, kLatest));
 }
 
 namespace {

@@ -216,8 +216,9 @@ Status GlueClient::BatchCreatePartition(const std::string& database, const std::
                           Value::Object({{"DatabaseName", Value::String(database)},
                                          {"TableName", Value::String(table)},
                                          {"PartitionInputList", Value::Array(std::move(chunk))}})));
-    RETURN_IF_ERROR(
-        CheckPartitionErrors("BatchCreatePartition", resource, response, "AlreadyExistsException"));
+    RETURN_IF_ERROR(RedactCredentials(
+        CheckPartitionErrors("BatchCreatePartition", resource, response, "AlreadyExistsException"),
+        options_.credentials.get()));
   }
   return Status::Ok();
 }
@@ -237,8 +238,9 @@ Status GlueClient::BatchDeletePartition(
                           Value::Object({{"DatabaseName", Value::String(database)},
                                          {"TableName", Value::String(table)},
                                          {"PartitionsToDelete", Value::Array(std::move(chunk))}})));
-    RETURN_IF_ERROR(CheckPartitionErrors("BatchDeletePartition", resource, response,
-                                         "EntityNotFoundException"));
+    RETURN_IF_ERROR(RedactCredentials(
+        CheckPartitionErrors("BatchDeletePartition", resource, response, "EntityNotFoundException"),
+        options_.credentials.get()));
   }
   return Status::Ok();
 }

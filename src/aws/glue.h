@@ -118,6 +118,11 @@ bool IsGlueError(const Status& status, std::string_view code);
 // normalised as the header comment says.
 Status NormalizeJsonServiceError(Status status, std::string_view code);
 
+// Return `status` with the secret access key and session token that `credentials` gives now
+// replaced by "[redacted]": for failures worded from a 2xx body (per-entry batch errors, LF-Tag
+// failures), which AwsClient's redaction of error responses does not see.
+Status RedactCredentials(Status status, CredentialsProvider* credentials);
+
 // Execute a request of a JSON protocol (Glue, Lake Formation) and return its response object;
 // errors are normalised as above, and an empty body (operations without output) is {}. Rejected
 // credentials and denied access are explained in the words S3Client uses for them ("the

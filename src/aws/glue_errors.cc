@@ -88,6 +88,13 @@ Status NormalizeJsonServiceError(Status status, std::string_view code) {
   return status;
 }
 
+Status RedactCredentials(Status status, CredentialsProvider* credentials) {
+  if (status.ok() || credentials == nullptr) return status;
+  Result<ExpiringCredentials> used = credentials->Get();
+  if (!used.ok()) return status;
+  return Status(status.code(), RedactSecrets(status.message(), used->credentials));
+}
+
 Result<json::Value> ExecuteJsonRequest(AwsClient& client, const AwsRequest& request) {
   AwsError error;
   Result<HttpResponse> response = client.Execute(request, &error);

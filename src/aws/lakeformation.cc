@@ -106,7 +106,7 @@ Status LakeFormationClient::AddLFTagsToDatabase(const std::string& database,
                                response.status().message() + ")");
   }
   if (!response.ok()) return response.status();
-  return CheckTagFailures(resource, *response);
+  return RedactCredentials(CheckTagFailures(resource, *response), options_.credentials.get());
 }
 
 Status LakeFormationClient::CreateLFTag(const std::string& tag_key,

@@ -73,11 +73,9 @@ struct DataType {
   std::shared_ptr<const DataType> element;  // kList: the element; kMap: the value
   std::shared_ptr<const DataType> key;      // kMap only
 
-  static DataType Of(TypeKind kind) {
-    DataType t;
-    t.kind = kind;
-    return t;
-  }
+  // Defined after Field: a DataType is made there, where std::vector<Field> is complete (clang
+  // instantiates the vector's destructor where the function body stands).
+  static DataType Of(TypeKind kind);
 };
 
 struct Field {
@@ -85,6 +83,12 @@ struct Field {
   std::string source_name;  // the key in the record's JSON object
   DataType type;
 };
+
+inline DataType DataType::Of(TypeKind kind) {
+  DataType t;
+  t.kind = kind;
+  return t;
+}
 
 // True for the types that are not struct, list or map.
 bool IsPrimitive(TypeKind kind);

@@ -107,6 +107,29 @@ TEST(CredentialsUtilTest, ParsesIso8601Forms) {
   }
 }
 
+// Found by fuzz/sts_xml_fuzz.cc: years beyond system_clock's nanosecond range (1677..2262)
+// overflowed int64 (undefined behaviour), and years before 1970 made the credentials cache's
+// arithmetic on the expiration overflow. They are clamped to 1970-01-01 .. 2200-01-01.
+TEST(CredentialsUtilTest, ClampsExpirationsOutsideTheClocksRange) {
+  const system_clock::time_point earliest = sys_days{year(1970) / January / 1};
+  const system_clock::time_point latest = sys_days{year(2200) / January / 1};
+  for (const char* text : {"9999-12-31T23:59:59Z", "2262-04-11T23:47:17Z", "2200-01-01T00:00:01Z",
+                           "2262-04-11T23:47:16-01:30"}) {
+    Result<system_clock::time_point> parsed = ParseIso8601(text);
+    ASSERT_TRUE(parsed.ok()) << text << ": " << parsed.status().ToString();
+    EXPECT_EQ(*parsed, latest) << text;
+  }
+  for (const char* text : {"0000-01-01T00:00:00Z", "1677-09-21T00:12:43Z", "1969-12-31T23:59:59Z",
+                           "1970-01-01T00:30:00+01:00"}) {
+    Result<system_clock::time_point> parsed = ParseIso8601(text);
+    ASSERT_TRUE(parsed.ok()) << text << ": " << parsed.status().ToString();
+    EXPECT_EQ(*parsed, earliest) << text;
+  }
+  Result<system_clock::time_point> last = ParseIso8601("2199-12-31T23:59:59Z");
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(*last, latest - seconds(1));
+}
+
 TEST(CredentialsUtilTest, RejectsMalformedTimestamps) {
   for (const char* text : {"", "2026-11-25", "2026-11-25T14:19:38", "2026-13-01T00:00:00Z",
                            "2026-02-30T00:00:00Z", "2026-11-25T24:00:00Z", "2026-11-25T14:19:38Zx",

@@ -226,6 +226,25 @@ TEST_F(GlueClientTest, BatchCreatePartitionFailsOnOtherEntriesNamingValuesAndCod
   EXPECT_TRUE(IsGlueError(s, "InternalServiceException"));
 }
 
+// Found by fuzz/aws_json_fuzz.cc: a per-entry error comes in a 200 body, which AwsClient does not
+// redact, so a server quoting the credentials in it got them into the message.
+TEST_F(GlueClientTest, PerEntryErrorsNeverQuoteTheCredentials) {
+  const std::string secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";  // FixedCredentials'
+  script_->AddJson(R"({"Errors":[{"PartitionValues":["1"],"ErrorDetail":)"
+                   R"({"ErrorCode":"InternalServiceException","ErrorMessage":"key )" +
+                   secret + R"( rejected"}}]})");
+  Status created = glue_.BatchCreatePartition("db", "t", {Partition(1)});
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.message(), R"(BatchCreatePartition db.t: partition ["1"]: HTTP 200 )"
+                               "InternalServiceException: key [redacted] rejected");
+  script_->AddJson(R"({"Errors":[{"PartitionValues":[")" + secret +
+                   R"("],"ErrorDetail":{"ErrorCode":"InternalServiceException"}}]})");
+  Status deleted = glue_.BatchDeletePartition("db", "t", {{"1"}});
+  ASSERT_FALSE(deleted.ok());
+  EXPECT_EQ(deleted.message().find(secret), std::string::npos) << deleted.message();
+  EXPECT_TRUE(IsGlueError(deleted, "InternalServiceException"));
+}
+
 TEST_F(GlueClientTest, BatchDeletePartitionSendsChunksOf25) {
   std::vector<std::vector<std::string>> values;
   for (int i = 0; i < 30; ++i) values.push_back({std::to_string(i), "x"});

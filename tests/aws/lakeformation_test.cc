@@ -62,6 +62,20 @@ TEST(LakeFormationClientTest, FailuresInA200AreErrorsNamingTheTag) {
   EXPECT_TRUE(IsGlueError(s, "EntityNotFoundException"));
 }
 
+// Found by fuzz/aws_json_fuzz.cc: failures come in a 200 body, which AwsClient does not redact.
+TEST(LakeFormationClientTest, FailuresNeverQuoteTheCredentials) {
+  const std::string secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";  // FixedCredentials'
+  auto script = std::make_shared<HttpScript>();
+  LakeFormationClient lf(ScriptedLakeFormationOptions(script));
+  script->AddJson(R"({"Failures":[{"LFTag":{"TagKey":"team","TagValues":["x"]},)"
+                  R"("Error":{"ErrorCode":"InternalServiceException","ErrorMessage":")" +
+                  secret + R"("}}]})");
+  Status s = lf.AddLFTagsToDatabase("db", "team", {"x"});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(), R"(AddLFTagsToResource database db: LF-Tag team=["x"]: HTTP 200 )"
+                         "InternalServiceException: [redacted]");
+}
+
 TEST(LakeFormationClientTest, AccessDeniedIsAConfigError) {
   auto script = std::make_shared<HttpScript>();
   LakeFormationClient lf(ScriptedLakeFormationOptions(script));

@@ -22,12 +22,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // What is scanned: the project's own text, not dependencies or build output.
-export const SCANNED_DIRS = ['src', 'tests', 'scripts', 'docs', 'bench', 'examples'];
+export const SCANNED_DIRS = ['src', 'tests', 'scripts', 'docs', 'bench', 'examples', 'fuzz'];
 export const SCANNED_FILES = ['README.md', 'Makefile', 'CMakeLists.txt', 'metadata.yaml'];
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
-// Third-party files kept as published, and this check and its test, which quote what they reject.
+// Third-party files kept as published, fuzz inputs (arbitrary bytes), and this check and its
+// test, which quote what they reject.
 const EXEMPT = new Set([
   'tests/aws/testdata/aws-sigv4-test-suite',
+  'fuzz/corpus',
   'tests/e2e/doc_refs.mjs',
   'tests/e2e/docs_refs.test.mjs',
 ]);

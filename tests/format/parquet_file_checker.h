@@ -270,11 +270,10 @@ inline std::vector<ChunkSummary> CheckRowGroup(const std::string& file, const Th
   return summaries;
 }
 
-// Check the whole file; return the chunk figures per row group.
-inline std::vector<std::vector<ChunkSummary>> CheckParquetFile(
-    const std::string& path, const schema::TableSchema& schema,
+// Check a whole file's bytes; return the chunk figures per row group.
+inline std::vector<std::vector<ChunkSummary>> CheckParquetBytes(
+    const std::string& file, const schema::TableSchema& schema,
     const std::vector<std::vector<TestValue>>& rows, const ParquetOptions& options) {
-  const std::string file = ReadFile(path);
   const ThriftValue meta = DecodeFooter(file);
   EXPECT_EQ(meta.Int(1), 1) << "version";
   EXPECT_EQ(meta.At(6).binary, options.created_by);
@@ -297,6 +296,13 @@ inline std::vector<std::vector<ChunkSummary>> CheckParquetFile(
   EXPECT_EQ(pos, static_cast<int64_t>(file.size()) - 8 - length)
       << "footer must follow the last chunk";
   return out;
+}
+
+// Check the file at `path` (CheckParquetBytes).
+inline std::vector<std::vector<ChunkSummary>> CheckParquetFile(
+    const std::string& path, const schema::TableSchema& schema,
+    const std::vector<std::vector<TestValue>>& rows, const ParquetOptions& options) {
+  return CheckParquetBytes(ReadFile(path), schema, rows, options);
 }
 
 // Compare the figures with hyparquet's own decoding of the footer (reader "metadata").
