@@ -51,9 +51,10 @@ void ExpectSuperset(const json::Value& original, const json::Value& ours, const 
     for (const auto& [key, value] : original.members()) {
       const json::Value* mine = ours.Find(key);
       ASSERT_NE(mine, nullptr) << path << "." << key << " is missing";
-      auto index = static_cast<size_t>(std::find_if(ours.members().begin(), ours.members().end(),
-                                                    [&](const auto& m) { return m.first == key; }) -
-                                       ours.members().begin());
+      auto index = static_cast<size_t>(
+          std::find_if(ours.members().begin(), ours.members().end(),
+                       [&name = key](const auto& m) { return m.first == name; }) -
+          ours.members().begin());
       EXPECT_GE(index, last_index) << path << "." << key << " moved";
       last_index = index;
       ExpectSuperset(value, *mine, path + "." + key, extended);
