@@ -58,23 +58,26 @@ e2e-test: services
 	@$(RADOSGW_ENV) && DATALAKE_BINARY=$(abspath $(BUILD_DIR))/destination-aws-datalake \
 		DATALAKE_IMAGE=$(abspath $(IMAGE)) node --test --test-concurrency=2 tests/e2e/
 
-# Sanitizer runs (scripts/sanitize.sh says what each runs): ASan+UBSan in build-asan, TSan in
-# build-tsan. Any sanitizer report fails them.
-sanitize-test: deps services
+# Sanitizer runs (scripts/sanitize.sh says what each runs), built with clang: ASan+UBSan in
+# build-san (which also holds the fuzz targets), TSan in build-tsan. Any sanitizer report fails
+# them.
+sanitize-test: services
+	@scripts/install-deps.sh --test
 	@$(RADOSGW_ENV) && JOBS=$(JOBS) scripts/sanitize.sh asan
 
-tsan-test: deps services
+tsan-test: services
+	@scripts/install-deps.sh --test
 	@$(RADOSGW_ENV) && JOBS=$(JOBS) scripts/sanitize.sh tsan
 
 test: test-deps configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 	@$(MAKE) --no-print-directory unit-test e2e-test sanitize-test tsan-test fuzz
 
-# libFuzzer targets (fuzz/), built with clang, ASan and UBSan in build-fuzz/: each replays its
-# corpus, then fuzzes FUZZ_SECONDS (20) from it. FUZZ_SECONDS=600 make fuzz for a longer run.
+# libFuzzer targets (fuzz/), built in build-san (clang, ASan, UBSan): each replays its corpus,
+# then fuzzes FUZZ_SECONDS (20) from it. FUZZ_SECONDS=600 make fuzz for a longer run.
 fuzz:
 	@scripts/install-deps.sh --test
-	@scripts/fuzz.sh
+	@JOBS=$(JOBS) scripts/fuzz.sh
 
 bench: build
 	@scripts/bench.sh $(BUILD_DIR)/destination-aws-datalake
@@ -87,5 +90,5 @@ format:
 		'fuzz/*.cc' 'fuzz/*.h')
 
 clean:
-	@rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log demo-lake build-asan build-tsan build-fuzz \
-		build-fuzz.configure.log
+	@rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log demo-lake build-san build-san.configure.log \
+		build-tsan build-tsan.configure.log

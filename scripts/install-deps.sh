@@ -8,7 +8,8 @@ build_packages=(cmake g++ make pkg-config ccache libsimdjson-dev libzstd-dev zli
   python3)
 # make image copies its shell and CA bundle from these; make test runs the image.
 image_packages=(busybox-static ca-certificates)
-# make fuzz builds the libFuzzer targets with clang (libFuzzer is in clang's runtime package).
+# The sanitizer runs and make fuzz build with clang (libFuzzer and the static sanitizer runtimes
+# are in clang's runtime package).
 test_packages=(nodejs npm openssl clang-14 libclang-rt-14-dev)
 
 packages=("${build_packages[@]}" "${image_packages[@]}")

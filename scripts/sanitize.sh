@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Sanitizer test runs (make sanitize-test, make tsan-test; both part of make test):
-#   scripts/sanitize.sh asan   ASan + UBSan (+ LeakSanitizer) build in build-asan: every unit test,
-#                              then the whole end-to-end suite against the instrumented binary.
+# Sanitizer test runs (make sanitize-test, make tsan-test; both part of make test). clang 14 builds
+# both (its sanitizer runtimes are static, so log_path works, and it has libFuzzer).
+#   scripts/sanitize.sh asan   ASan + UBSan (+ LeakSanitizer) build in build-san: every unit test,
+#                              then the end-to-end suite against the instrumented binary. The
+#                              same build has libFuzzer's coverage instrumentation and the fuzz
+#                              targets: scripts/fuzz.sh (make fuzz) runs them from it.
 #   scripts/sanitize.sh tsan   TSan build in build-tsan: the unit tests of the modules with threads
 #                              (storage: upload pool and S3 store; aws: shared credentials, HTTP
 #                              client pool, retry state; common: cancellation; protocol: the
 #                              message writer and reader cancellation) except their slow
-#                              single-threaded suites, then the end-to-end tests whose syncs upload
-#                              multipart S3 objects, whose parts go up on the upload pool's threads
-#                              (s3, cancel, concurrent).
+#                              single-threaded suites, then the end-to-end tests whose syncs run
+#                              the pipeline with uploads on the upload pool's threads (s3, cancel,
+#                              concurrent).
+#   scripts/sanitize.sh build asan|tsan [TARGET...]
+#                              configure and build only (all targets of the mode by default).
 # Every report is fatal: the code is built with -fno-sanitize-recover=all and the runtimes halt on
 # the first error.
 # - Unit tests: each test binary runs once, whole, JOBS at a time (not one process per test as
@@ -17,29 +22,36 @@
 # - End-to-end tests: the binary writes its reports to files (log_path), not to the stderr the
 #   tests read, because several tests expect it to fail (config errors, SIGTERM, crash points)
 #   and a sanitizer's exit must not pass for that failure: the run fails if any report file
-#   exists, and prints them.
+#   exists, and prints them. Not run here: the image test (it runs the release build's image) and
+#   the documentation tests (no binary).
 # Needs the test services (make services) and their environment (the Makefile passes it).
 # TIME_FACTOR scales the end-to-end tests' time limits (DATALAKE_TEST_TIME_FACTOR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+build_only=false
+if [[ ${1:-} == build ]]; then
+  build_only=true
+  shift
+fi
 mode=${1:-}
+shift || true
 jobs=${JOBS:-$(nproc)}
 case "$mode" in
   asan)
-    dir=build-asan
-    # g++'s -fsanitize=undefined leaves out float-cast-overflow (a double out of an integer's
-    # range converted to it): asked for by name.
-    sanitize=address,undefined,float-cast-overflow
+    dir=build-san
+    sanitize=address,undefined
+    extra=(-DDATALAKE_FUZZ=ON)
     targets=(all)
     unit=()  # every *_tests binary
     gtest_filter='*'
-    e2e=(tests/e2e/)
+    mapfile -t e2e < <(ls tests/e2e/*.test.mjs | grep -v -E '/(image|docs_links|docs_refs)\.test')
     factor=${TIME_FACTOR:-3}
     ;;
   tsan)
     dir=build-tsan
     sanitize=thread
+    extra=()
     unit=(aws_tests storage_tests common_tests protocol_tests)
     targets=(destination-aws-datalake "${unit[@]}")
     # Not the slow single-threaded suites of 64 MB messages (minutes under TSan; ASan runs them).
@@ -48,24 +60,32 @@ case "$mode" in
     factor=${TIME_FACTOR:-5}
     ;;
   *)
-    echo "usage: $0 asan|tsan" >&2
+    echo "usage: $0 [build] asan|tsan [TARGET...]" >&2
     exit 2
     ;;
 esac
+if (($# > 0)); then targets=("$@"); fi
 reports=$(pwd)/$dir/sanitizer-reports
+cxx=$(command -v clang++-14 || command -v clang++ || true)
+if [[ -z "$cxx" ]]; then
+  echo "sanitize: clang++ not found (Debian: apt-get install clang-14 libclang-rt-14-dev)" >&2
+  exit 1
+fi
 
 # -O1 -g1: fast to build, fast enough to run, file:line in every report; the tests' own code at
 # -O0 (half their build time). Asserts stay on. No benchmarks. ccache keeps rebuilds cheap.
-cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug '-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1' \
-  -DDATALAKE_TEST_COMPILE_OPTIONS=-O0 -DDATALAKE_SANITIZE="$sanitize" -DDATALAKE_BUILD_BENCH=OFF \
+cmake -S . -B "$dir" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=Debug \
+  '-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1' -DDATALAKE_TEST_COMPILE_OPTIONS=-O0 \
+  -DDATALAKE_SANITIZE="$sanitize" "${extra[@]}" -DDATALAKE_BUILD_BENCH=OFF \
   >"$dir.configure.log" 2>&1 ||
   { cat "$dir.configure.log"; exit 1; }
-if [[ ! -d node_modules ]]; then npm ci --no-audit --no-fund --loglevel=error; fi
 
 start=$SECONDS
 unset MAKEFLAGS MFLAGS MAKELEVEL  # run from make: no "Entering directory" on every line
 cmake --build "$dir" -j "$jobs" --target "${targets[@]}"
 build_s=$((SECONDS - start))
+if $build_only; then exit 0; fi
+if [[ ! -d node_modules ]]; then npm ci --no-audit --no-fund --loglevel=error; fi
 # A binary without the runtime would pass everything: make sure it is instrumented.
 runtime=$([[ $mode == asan ]] && echo __asan_init || echo __tsan_init)
 if ! nm "$dir/destination-aws-datalake" | grep "$runtime" >/dev/null; then
@@ -75,9 +95,10 @@ fi
 
 # halt_on_error with -fno-sanitize-recover: the first report ends the process (abort, so that it
 # cannot be mistaken for an orderly exit). Leaks are checked at every exit (ASan's LeakSanitizer).
+# Suppressions: only third-party code (the files say what and why).
 export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1:check_initialization_order=1:strict_init_order=1
 export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
-export TSAN_OPTIONS=halt_on_error=1:abort_on_error=1:second_deadlock_stack=1
+export TSAN_OPTIONS=halt_on_error=1:abort_on_error=1:second_deadlock_stack=1:suppressions=$(pwd)/scripts/tsan.supp
 
 start=$SECONDS
 status=0
