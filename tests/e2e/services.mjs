@@ -224,6 +224,12 @@ export function createRole(name, policy) {
   return role.Arn ?? role.arn;
 }
 
+// Give the radosgw S3 user (rgw.accessKey, owner of rgw.bucket) one more key pair, with a secret
+// the test chooses (radosgw accepts any non-empty secret); an existing pair of that id is replaced.
+export function addS3Key(accessKey, secretKey) {
+  rgwAdmin(['key', 'create', '--uid=datalake-test', '--key-type=s3', `--access-key=${accessKey}`, `--secret-key=${secretKey}`]);
+}
+
 export function deleteRole(name) {
   rgwAdmin(['role-policy', 'delete', `--role-name=${name}`, '--policy-name=permissions']);
   rgwAdmin(['role', 'delete', `--role-name=${name}`]);
