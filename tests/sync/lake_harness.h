@@ -135,6 +135,22 @@ struct Row {
   bool operator==(const Row& o) const = default;
 };
 
+// Append the rows of the JSON Lines file `key` holding `text`. A file that is not complete JSON
+// Lines fails the test.
+inline void AppendRows(const std::string& key, const std::string& text, std::vector<Row>* rows) {
+  EXPECT_TRUE(text.empty() || text.back() == '\n') << key << " is cut short";
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    auto row = json::Parse(text.substr(start, end - start));
+    start = end + 1;
+    EXPECT_TRUE(row.ok()) << key << ": " << row.status().ToString();
+    if (!row.ok()) continue;
+    rows->push_back({std::stoll(row->Find("id")->text()),
+                     std::stoll(row->Find("_airbyte_generation_id")->text())});
+  }
+}
+
 // Return the rows a reader of table `table` sees: the files directly in its Location (or in
 // its registered partitions), skipping names that start with '_' or '.'. A file that is not
 // complete JSON Lines fails the test.
@@ -173,17 +189,25 @@ inline std::vector<Row> ReadTable(FaultInjectionEnv* env, const std::string& tab
     }
     auto text = lake.store->Get(file.key);
     EXPECT_TRUE(text.ok());
-    EXPECT_TRUE(text->empty() || text->back() == '\n') << file.key << " is cut short";
-    size_t start = 0;
-    while (start < text->size()) {
-      size_t end = text->find('\n', start);
-      auto row = json::Parse(text->substr(start, end - start));
-      start = end + 1;
-      EXPECT_TRUE(row.ok()) << file.key << ": " << row.status().ToString();
-      if (!row.ok()) continue;
-      rows.push_back({std::stoll(row->Find("id")->text()),
-                      std::stoll(row->Find("_airbyte_generation_id")->text())});
-    }
+    AppendRows(file.key, *text, &rows);
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+// Return the rows of every committed data file below `prefix`, wherever a reader would look or
+// not (generations written apart included), skipping names that start with '_' or '.'.
+inline std::vector<Row> ReadAllFiles(FaultInjectionEnv* env, const std::string& prefix) {
+  Destination lake = LakeDestination(env);
+  auto files = lake.store->List(prefix);
+  EXPECT_TRUE(files.ok()) << files.status().ToString();
+  std::vector<Row> rows;
+  for (const storage::ObjectInfo& file : *files) {
+    const std::string name = file.key.substr(file.key.find_last_of('/') + 1);
+    if (name[0] == '_' || name[0] == '.') continue;
+    auto text = lake.store->Get(file.key);
+    EXPECT_TRUE(text.ok());
+    AppendRows(file.key, *text, &rows);
   }
   std::sort(rows.begin(), rows.end());
   return rows;
