@@ -61,7 +61,10 @@ class LocalCatalog : public Catalog {
   Result<std::vector<json::Value>> ListTables(const std::string& database) override {
     std::vector<json::Value> out;
     auto entries = env_->ListDir(DatabaseDir(database));
-    if (!entries.ok()) return out;
+    // A missing database has no tables; a listing that fails says nothing about them (a stream
+    // would not find the table it is bound to).
+    if (entries.status().IsNotFound()) return out;
+    if (!entries.ok()) return entries.status().WithContext("list tables of " + database);
     std::vector<std::string> files;
     for (const storage::FileInfo& entry : *entries) {
       const std::string& name = entry.name;

@@ -199,7 +199,11 @@ class LocalStore : public ObjectStore {
     dirs.erase(std::unique(dirs.begin(), dirs.end()), dirs.end());
     // Deepest first: a partition directory, then its parents, as they become empty.
     for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
-      if (!env_->Stat(*it).ok()) continue;
+      // A directory already gone needs no sync; any other failure to look would leave the
+      // removals undurable (a crash could bring removed files back), so it is an error.
+      Status there = env_->Stat(*it).status();
+      if (there.IsNotFound()) continue;
+      RETURN_IF_ERROR(there);
       RETURN_IF_ERROR(env_->SyncDir(*it));
       RemoveEmptyParents(*it);
     }

@@ -69,6 +69,11 @@ class FaultInjectionEnv : public Env {
     std::lock_guard<std::mutex> lock(mu_);
     return mutations_;
   }
+  // "<op> <path>" of the operation FailOperation made fail, or "" before it came.
+  std::string failed_operation() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return failed_operation_;
+  }
   // "<op> <path>" of every state-changing operation so far.
   std::vector<std::string> mutation_log() const {
     std::lock_guard<std::mutex> lock(mu_);
@@ -332,7 +337,10 @@ class FaultInjectionEnv : public Env {
       ++mutations_;
       mutation_log_.push_back(std::string(op) + " " + path);
     }
-    if (operations_ == fail_at_) return fail_status_;
+    if (operations_ == fail_at_) {
+      failed_operation_ = std::string(op) + " " + path;
+      return fail_status_;
+    }
     for (const auto& [part, error] : fail_paths_) {
       if (path.find(part) != std::string::npos) return error;
     }
@@ -399,6 +407,7 @@ class FaultInjectionEnv : public Env {
   int mutations_ = 0;
   std::vector<std::string> mutation_log_;
   int fail_at_ = -1;
+  std::string failed_operation_;
   Status fail_status_;
   std::vector<std::pair<std::string, Status>> fail_paths_;
   int crash_after_ = -1;

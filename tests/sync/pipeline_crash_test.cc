@@ -236,7 +236,8 @@ class PipelineCrashTest : public ::testing::Test {
       ASSERT_TRUE(RunSync(&env, MainCatalog(), Input(kMain)).status.ok());
       operations = env.operations() - before;
     }
-    int tolerated = 0;
+    std::string tolerated;
+    int tolerated_count = 0;
     for (int n = 1; n <= operations && !HasFailure(); ++n) {
       SCOPED_TRACE("operation " + std::to_string(n) + " fails");
       FaultInjectionEnv env;
@@ -244,7 +245,14 @@ class PipelineCrashTest : public ::testing::Test {
       env.FailOperation(n, Status::IOError("injected fault"));
       auto sync = RunSync(&env, MainCatalog(), Input(kMain));
       if (sync.status.ok()) {
-        ++tolerated;  // a best-effort step (an abort's removal, a lock sweep)
+        // Only best-effort steps may fail unnoticed: the sweep of dead writers' locks, the
+        // removal of an empty directory or of the store's own lock file at its end.
+        const std::string op = env.failed_operation();
+        EXPECT_TRUE(op.starts_with("list /lake/.staging/.owners") || op.starts_with("rmdir ") ||
+                    (op.starts_with("remove ") && op.ends_with(".lock")))
+            << "a failed " << op << " went unnoticed";
+        tolerated += " " + op.substr(0, op.find(' ')) + op.substr(op.find_last_of('/'));
+        ++tolerated_count;
       } else {
         EXPECT_EQ(sync.status.code(), StatusCode::kIOError) << sync.status.ToString();
         EXPECT_EQ(FailureTypeOf(sync.status.code()), "system_error");
@@ -254,9 +262,10 @@ class PipelineCrashTest : public ::testing::Test {
       ExpectAcknowledgedRowsCommitted(&env, sync.states);
       ExpectRestartCompletes(&env, sync.states);
     }
-    EXPECT_LT(tolerated, operations / 4) << "most steps matter";
+    EXPECT_LT(tolerated_count, operations / 4) << "most steps matter:" << tolerated;
     RecordProperty("failed_operations", operations);
-    RecordProperty("tolerated_failures", tolerated);
+    RecordProperty("tolerated_failures", tolerated_count);
+    RecordProperty("tolerated_steps", tolerated);
   }
 
   bool orders_by_day_ = false;
