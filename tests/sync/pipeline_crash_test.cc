@@ -131,17 +131,20 @@ class PipelineCrashTest : public ::testing::Test {
   }
 
   // (a) The records read before the last echoed STATE are committed and visible (committed
-  // only, for a generation written apart).
-  void ExpectAcknowledgedRowsCommitted(FaultInjectionEnv* env, const std::vector<int64_t>& echoed) {
+  // only, for a generation written apart). The sync read the input after STATE `resumed_after`.
+  void ExpectAcknowledgedRowsCommitted(FaultInjectionEnv* env, const std::vector<int64_t>& echoed,
+                                       int64_t resumed_after = -1) {
     std::vector<int64_t> expected_order;
-    for (const Line& l : kMain) {
+    for (const Line& l : After(kMain, resumed_after)) {
       if (l.stream.empty()) expected_order.push_back(l.id);
     }
     expected_order.resize(echoed.size());
     ASSERT_EQ(echoed, expected_order) << "STATEs are echoed in input order, each once";
-    if (echoed.empty()) return;
-    std::vector<Line> acknowledged(
-        kMain.begin(), kMain.end() - static_cast<long>(After(kMain, echoed.back()).size()));
+    // What an earlier sync acknowledged stays acknowledged.
+    const int64_t upto = echoed.empty() ? resumed_after : echoed.back();
+    if (upto < 0) return;
+    std::vector<Line> acknowledged(kMain.begin(),
+                                   kMain.end() - static_cast<long>(After(kMain, upto).size()));
     for (const char* stream : {"users", "orders", "events"}) {
       // A generation written apart is committed, but shows only once the truncate switches to
       // it: there, every committed file counts.
@@ -150,16 +153,21 @@ class PipelineCrashTest : public ::testing::Test {
           IdsOf(apart ? testing::ReadAllFiles(env, "db/orders/") : ReadTable(env, stream));
       for (int64_t id : Ids(acknowledged, stream)) {
         EXPECT_EQ(committed.count(id) > 0, true)
-            << stream << " row " << id << " was acknowledged by STATE " << echoed.back()
+            << stream << " row " << id << " was acknowledged by STATE " << upto
             << " but is not committed";
       }
     }
   }
 
-  // (b) Resume after the last echoed STATE; the tables then hold every record: duplicates only
-  // among the records that came after that STATE, and `orders` only its new generation.
+  // (b) Resume after the last echoed STATE; the tables then hold every record, and `orders`
+  // only its new generation. Records after STATE `repeat_from` were sent by `runs` syncs in all,
+  // and each may have committed them; every other record is there once.
   void ExpectRestartCompletes(FaultInjectionEnv* env, const std::vector<int64_t>& echoed) {
     const int64_t last = echoed.empty() ? -1 : echoed.back();
+    ExpectResumedSyncCompletes(env, last, last, 2);
+  }
+  void ExpectResumedSyncCompletes(FaultInjectionEnv* env, int64_t last, int64_t repeat_from,
+                                  size_t runs) {
     const std::vector<Line> replay = After(kMain, last);
     auto restart = RunSync(env, MainCatalog(), Input(replay));
     ASSERT_TRUE(restart.status.ok()) << restart.status.ToString();
@@ -176,12 +184,12 @@ class PipelineCrashTest : public ::testing::Test {
       const std::multiset<int64_t> got = IdsOf(rows);
       std::multiset<int64_t> wanted =
           Ids(std::string(stream) == "orders" ? kMain : everything, stream);
-      const std::multiset<int64_t> may_repeat = Ids(replay, stream);
+      const std::multiset<int64_t> may_repeat = Ids(After(kMain, repeat_from), stream);
       for (int64_t id : std::set<int64_t>(wanted.begin(), wanted.end())) {
         const size_t n = got.count(id);
         EXPECT_GE(n, 1u) << stream << " row " << id << " is lost";
-        // Only records after the last echoed STATE may come twice (sent again, committed twice).
-        EXPECT_LE(n, may_repeat.count(id) > 0 ? 2u : 1u) << stream << " row " << id;
+        // Only records sent again may be there more than once.
+        EXPECT_LE(n, may_repeat.count(id) > 0 ? runs : 1u) << stream << " row " << id;
         if (n > 1) ++duplicated_;
       }
       for (int64_t id : got) EXPECT_EQ(wanted.count(id), 1u) << stream << " unexpected row " << id;
@@ -192,6 +200,42 @@ class PipelineCrashTest : public ::testing::Test {
   }
 
   std::string MainCatalog() const { return Catalog(7, 3, orders_by_day_); }
+
+  // Crash the sync after each of its file changes, then crash its resumed sync after a spread of
+  // its own steps (1, 2, 4, 7, 11, ...), then resume again: the same promises hold.
+  void CrashTwice() {
+    int mutations = 0;
+    {
+      FaultInjectionEnv env;
+      SetUpLake(&env);
+      const int before = env.mutations();
+      ASSERT_TRUE(RunSync(&env, MainCatalog(), Input(kMain)).status.ok());
+      mutations = env.mutations() - before;
+    }
+    int pairs = 0;
+    for (int k = 1; k <= mutations && !HasFailure(); ++k) {
+      for (int j = 1; !HasFailure(); j += 1 + j / 2) {
+        SCOPED_TRACE("crash after step " + std::to_string(k) + ", then after step " +
+                     std::to_string(j) + " of the resumed sync");
+        FaultInjectionEnv env;
+        SetUpLake(&env);
+        env.CrashAfterMutation(k);
+        auto first = RunSync(&env, MainCatalog(), Input(kMain));
+        env.Crash();
+        const int64_t first_last = first.states.empty() ? -1 : first.states.back();
+        env.CrashAfterMutation(j);
+        auto second = RunSync(&env, MainCatalog(), Input(After(kMain, first_last)));
+        if (!env.dead()) break;  // the resumed sync had fewer than j steps
+        ++pairs;
+        env.Crash();
+        ExpectAcknowledgedRowsCommitted(&env, second.states, first_last);
+        const int64_t last = second.states.empty() ? first_last : second.states.back();
+        ExpectResumedSyncCompletes(&env, last, first_last, 3);
+      }
+    }
+    EXPECT_GT(pairs, mutations);
+    RecordProperty("crash_pairs", pairs);
+  }
 
   // Crash the sync after each of its file changes in turn; check (a) and (b) after each.
   void CrashAfterEveryStep() {
@@ -313,6 +357,13 @@ TEST_F(PipelineCrashTest, CrashAfterEveryFileOperationLosesNothingAcknowledged) 
 TEST_F(PipelineCrashTest, CrashAfterEveryFileOperationOfARepartitioningTruncate) {
   orders_by_day_ = true;
   CrashAfterEveryStep();
+}
+
+TEST_F(PipelineCrashTest, CrashOfTheResumedSyncToo) { CrashTwice(); }
+
+TEST_F(PipelineCrashTest, CrashOfTheResumedRepartitioningTruncateToo) {
+  orders_by_day_ = true;
+  CrashTwice();
 }
 
 TEST_F(PipelineCrashTest, EveryFailedFileOperationIsAnIOErrorAndARetryCompletes) {
