@@ -41,8 +41,9 @@ Pipeline::Pipeline(const config::Config& config, Destination* destination,
     : config_(config),
       destination_(destination),
       out_(out),
-      progress_(out),
-      last_commit_(std::chrono::steady_clock::now()) {
+      env_(destination->env),
+      progress_(out, env_),
+      last_commit_(env_->NowMonotonic()) {
   context_.config = &config_;
   context_.store = destination_->store.get();
   context_.catalog = destination_->catalog.get();
@@ -187,7 +188,7 @@ void Pipeline::ReportProgress() {
 
 Status Pipeline::MaybeCommitOnTime() {
   if (!checkpoints_.HasPending()) return Status::Ok();
-  auto elapsed = std::chrono::steady_clock::now() - last_commit_;
+  auto elapsed = env_->NowMonotonic() - last_commit_;
   if (std::chrono::duration<double>(elapsed).count() < config_.commit_interval_seconds) {
     return Status::Ok();
   }
@@ -210,7 +211,7 @@ Status Pipeline::Commit() {
   // 3. Only now are the waiting STATEs true: echo them in order.
   for (const std::string& state : checkpoints_.TakeCommitted()) out_->State(state);
   CrashPoint("commit.states_echoed");
-  last_commit_ = std::chrono::steady_clock::now();
+  last_commit_ = env_->NowMonotonic();
   return Status::Ok();
 }
 
@@ -270,8 +271,8 @@ Result<Destination> OpenDestination(const config::Config& config) {
   }
   if (!config.is_local()) return OpenAwsDestination(config);
   Destination d;
-  d.store = storage::NewLocalStore(*config.local_lake_path, config.bucket_name);
-  d.catalog = catalog::NewLocalCatalog(*config.local_lake_path + "/_catalog");
+  d.store = storage::NewLocalStore(*config.local_lake_path, config.bucket_name, d.env);
+  d.catalog = catalog::NewLocalCatalog(*config.local_lake_path + "/_catalog", d.env);
   return d;
 }
 
