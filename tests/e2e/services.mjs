@@ -72,8 +72,8 @@ export async function startMoto() {
 // Run a Python tool of tests/tools that prints its port on stdout (a line matching `portLine`,
 // whose first group is the port); returns { endpoint, stop }. The tool stops with the tests, or
 // at stop().
-async function startTool(args, portLine) {
-  const child = spawn(rgw.python, args, { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+async function startTool(args, portLine, stderr = 'inherit') {
+  const child = spawn(rgw.python, args, { detached: true, stdio: ['ignore', 'pipe', stderr] });
   children.push(child);
   const lines = readline.createInterface({ input: child.stdout });
   const port = await new Promise((resolve, reject) => {
@@ -114,7 +114,8 @@ export async function startFaultProxy(target, {
   if (fail) args.push('--fail', fail);
   if (stallSeconds !== undefined) args.push('--stall-seconds', String(stallSeconds));
   if (log) args.push('--log', log);
-  const { endpoint, stop } = await startTool(args, /^FAULT_PROXY_PORT=(\d+)/);
+  // With a log, its closing statistics on stderr are left out.
+  const { endpoint, stop } = await startTool(args, /^FAULT_PROXY_PORT=(\d+)/, log ? 'ignore' : 'inherit');
   return { endpoint, stop, stats: async () => (await fetch(`${endpoint}/__stats`)).json() };
 }
 
@@ -182,11 +183,11 @@ export function s3Snapshot(glueEndpoint, database, tables, prefix, lake) {
     '--glue-endpoint', glueEndpoint, '--database', database, '--tables', tables.join(','), '--lake', lake]);
 }
 
-// s3Snapshot without blocking the event loop, for tests that run several syncs at once.
-export function s3SnapshotAsync(glueEndpoint, database, tables, prefix, lake) {
+// s3Snapshot of several syncs in one boto3 run, without blocking the event loop: `spec` is a
+// JSON file of [{prefix, database, tables, lake}]. Resolves with their results, in order.
+export function s3SnapshotAsync(glueEndpoint, spec) {
   const args = [path.join(TOOLS, 'lake_reader.py'), 'snapshot', '--endpoint', rgw.endpoint, '--bucket', rgw.bucket,
-    '--prefix', prefix, '--glue-endpoint', glueEndpoint, '--database', database, '--tables', tables.join(','),
-    '--lake', lake];
+    '--glue-endpoint', glueEndpoint, '--many', spec];
   const env = { ...process.env, AWS_ACCESS_KEY_ID: rgw.accessKey, AWS_SECRET_ACCESS_KEY: rgw.secretKey };
   return new Promise((resolve, reject) => {
     execFile(rgw.python, args, { env, encoding: 'utf8', maxBuffer: 1 << 28 }, (error, stdout, stderr) =>
