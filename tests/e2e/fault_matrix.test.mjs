@@ -22,6 +22,7 @@ import {
 } from './harness.mjs';
 import {
   rgw, haveRadosgw, startMoto, startValidatingProxy, startFaultProxy, s3Config, stopServices, s3SnapshotAsync, lfTags,
+  s3DeletePrefix,
 } from './services.mjs';
 
 const skip = haveRadosgw ? false : 'radosgw is not running (make test starts it)';
@@ -103,7 +104,10 @@ before(async () => {
   glue = validator.endpoint;
   lfTags(glue, 'unused', { key: 'fault_tag', values: ['a', 'b'] });
 });
-after(stopServices);
+after(() => {
+  stopServices();
+  if (haveRadosgw) s3DeletePrefix(`fault-matrix-${run}/`);
+});
 
 // The config of a sync into `prefix` / `database`, each service at its endpoint (a fault proxy's
 // for the service under test).
@@ -164,7 +168,7 @@ async function baseline(format) {
   const dir = tempDir('faults-baseline');
   const s3 = await startFaultProxy(hostPort(rgw.endpoint), { rate: 0, seed: 0, log: path.join(dir, 's3.log') });
   const catalogProxy = await startFaultProxy(hostPort(glue), { rate: 0, seed: 0, log: path.join(dir, 'glue.log') });
-  const prefix = `faults-${run}/base-${format.format_type}`;
+  const prefix = `fault-matrix-${run}/base-${format.format_type}`;
   const database = `faults_${run}_base_${format.format_type.toLowerCase()}`;
   const r = await write(dir, configFor('S3', prefix, database, format, { s3: s3.endpoint, glue: catalogProxy.endpoint }),
     catalog, messages(), { env: ENV });
@@ -186,7 +190,7 @@ async function runCell(cell, base) {
   const proxy = await startFaultProxy(proxyTarget(service), {
     ...rate.proxy, seed: index, kinds: kind, after, stallSeconds: 30, log: path.join(dir, 'proxy.log'),
   });
-  cell.prefix = `faults-${run}/c${index}`;
+  cell.prefix = `fault-matrix-${run}/c${index}`;
   cell.database = `faults_${run}_c${index}`;
   const what = `${cell.name} (seed ${index}, ${format.format_type})`;
   const env = service === 'STS' ? ROLE_ENV : ENV;

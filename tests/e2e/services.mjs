@@ -195,6 +195,12 @@ export function s3SnapshotAsync(glueEndpoint, spec) {
   });
 }
 
+// Delete every object under `prefix` (not empty) of the test bucket, with boto3: what a test
+// wrote in bulk should not stay in the shared radosgw's memory.
+export function s3DeletePrefix(prefix) {
+  return lakeReader(['delete', '--endpoint', rgw.endpoint, '--bucket', rgw.bucket, '--prefix', prefix]);
+}
+
 // The Glue table as boto3 reads it from moto.
 export function glueTable(glueEndpoint, database, table) {
   return lakeReader(['table', '--endpoint', glueEndpoint, '--database', database, '--table', table]);

@@ -22,6 +22,8 @@ seeds a table as another writer left it, for tests that start from one.
   lake_reader.py snapshot --endpoint URL --bucket B --glue-endpoint URL --many SPEC
       the same for each {"prefix","database","tables":[...],"lake"} of the JSON file SPEC, in one
       process; prints the list of their results
+  lake_reader.py delete --endpoint URL --bucket B --prefix P
+      deletes every object under P (P must not be empty); prints the number deleted
   lake_reader.py assume-role --endpoint URL --role-arn ARN
       assumes the role (STS AssumeRole); prints {"AccessKeyId","SecretAccessKey","SessionToken"}
   lake_reader.py seed --endpoint URL --bucket B --glue-endpoint URL --database D --spec JSON
@@ -142,6 +144,17 @@ def snapshot_one(s3, glue, bucket, prefix, database, tables, lake):
     return out
 
 
+def delete(args):
+    if not args.prefix:
+        raise SystemExit("delete: an empty prefix would empty the bucket")
+    s3 = client("s3", args.endpoint)
+    keys = [o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=args.bucket, Prefix=args.prefix)
+            for o in page.get("Contents", [])]
+    for i in range(0, len(keys), 1000):
+        s3.delete_objects(Bucket=args.bucket, Delete={"Objects": [{"Key": k} for k in keys[i:i + 1000]]})
+    print(json.dumps(len(keys)))
+
+
 def lftags(args):
     lf = client("lakeformation", args.endpoint)
     if args.create:
@@ -210,6 +223,10 @@ def main():
     s.add_argument("--tables")
     s.add_argument("--lake")
     s.add_argument("--many", help="a JSON file: [{prefix, database, tables: [...], lake}], one snapshot each")
+    d = sub.add_parser("delete")
+    d.add_argument("--endpoint", required=True)
+    d.add_argument("--bucket", required=True)
+    d.add_argument("--prefix", required=True)
     a = sub.add_parser("assume-role")
     a.add_argument("--endpoint", required=True)
     a.add_argument("--role-arn", required=True)
@@ -221,7 +238,7 @@ def main():
     sd.add_argument("--spec", required=True)
     args = p.parse_args()
     {"objects": objects, "table": table, "partitions": partitions, "lftags": lftags, "uploads": uploads,
-     "snapshot": snapshot, "assume-role": assume_role, "seed": seed}[args.cmd](args)
+     "snapshot": snapshot, "delete": delete, "assume-role": assume_role, "seed": seed}[args.cmd](args)
 
 
 if __name__ == "__main__":
