@@ -22,7 +22,7 @@ import {
 } from './harness.mjs';
 import {
   rgw, haveRadosgw, startMoto, startValidatingProxy, startFaultProxy, s3Config, stopServices, s3SnapshotAsync, lfTags,
-  s3DeletePrefix,
+  s3DeletePrefix, s3Objects,
 } from './services.mjs';
 
 const skip = haveRadosgw ? false : 'radosgw is not running (make test starts it)';
@@ -321,4 +321,46 @@ test('every fault kind at every rate: identical data, or a transient_error and a
   const documented = fs.readFileSync(README, 'utf8');
   assert.equal(documented.slice(documented.indexOf(START) + START.length, documented.indexOf(END)).trim(), table,
     'the README fault table differs from what the matrix observed (FAULT_MATRIX_WRITE=1 rewrites it)');
+});
+
+// The matrix's files are small, so each is one PutObject. A file past the part size goes up as a
+// multipart upload: here its CreateMultipartUpload and CompleteMultipartUpload (POST) are
+// answered only after the server processed them (reset, truncate, stall: the retry creates a
+// second upload, or completes a completed one), or its parts (PUT) are cut on the way in; each
+// at its first attempt. The object must come out as a fault-free sync writes it.
+test('multipart uploads whose creates, completes and parts are cut once each come out whole', { skip }, async () => {
+  const name = 'big';
+  const input = [];
+  for (let i = 0; i < 12000; i++) input.push(record(name, { id: i, name: `${i}-${'y'.repeat(1000)}` }));
+  input.push(streamState(name, { upto: 11999 }), status(name, 'COMPLETE'));
+  const bigCatalog = { streams: [stream(name, { id: { type: 'integer' }, name: { type: 'string' } })] };
+  // Each sync its own database: one table cannot have its data under two prefixes.
+  const config = (prefix, database, extra = {}) => s3Config(glue, prefix, {
+    airbyte_meta_columns: false, target_file_size_mb: 64, lakeformation_database_name: database, ...extra,
+  });
+  const object = (prefix) => {
+    const objects = s3Objects(`${prefix}/`);
+    assert.equal(objects.length, 1, JSON.stringify(objects));
+    return { size: objects[0].size, etag: objects[0].etag };
+  };
+  const clean = `fault-matrix-${run}/multipart-clean`;
+  const r = await write(tempDir('faults-multipart'), config(clean, `fault_matrix_${run}_mp_clean`), bigCatalog, input, { env: ENV });
+  assert.equal(r.code, 0, r.stdout.slice(-2000));
+  const expected = object(clean);
+  assert.match(expected.etag, /-2"$/, 'two parts');
+  const cases = [['reset', 'POST'], ['truncate', 'POST'], ['stall', 'POST'], ['reset-upload', 'PUT'], ['truncate', 'PUT']];
+  await Promise.all(cases.map(async ([kind, method], i) => {
+    const proxy = await startFaultProxy(hostPort(rgw.endpoint), {
+      rate: 1, seed: i, kinds: kind, onlyMethods: method, maxConsecutive: 1, stallSeconds: 30,
+      log: path.join(tempDir('faults-multipart'), 'proxy.log'),
+    });
+    const prefix = `fault-matrix-${run}/multipart-${i}`;
+    const faulted = await write(tempDir('faults-multipart'), config(prefix, `fault_matrix_${run}_mp_${i}`, { s3_endpoint: proxy.endpoint }), bigCatalog, input, { env: ENV });
+    const stats = await proxy.stats();
+    proxy.stop();
+    assert.equal(faulted.code, 0, `${kind} on ${method}: ${faulted.stdout.slice(-2000)}`);
+    assert.equal(stats.faults, 2, `${kind} on ${method}: both ${method}s faulted once`);
+    assert.equal(states(faulted).length, 1);
+    assert.deepEqual(object(prefix), expected, `${kind} on ${method}`);
+  }));
 });
