@@ -2,10 +2,10 @@
 // (moto behind the validating proxy) and STS (radosgw, with IAM Role credentials) injects each
 // fault kind at each rate into a three-stream sync (Parquet or JSON Lines, twelve STATEs), and
 // every cell must end one of two ways: the sync completes, every STATE acknowledged, and the
-// tables read back (Glue definition + objects, as a query engine reads them) hold exactly the
-// rows of a fault-free sync; or it fails with one transient_error TRACE after its retry budget,
+// tables (Glue definition + objects, as a query engine finds them) have the columns and the very
+// files of a fault-free sync; or it fails with one transient_error TRACE after its retry budget,
 // and a retry without faults, resumed from the acknowledged STATEs as a platform resumes it,
-// completes with every row present and each acknowledged row exactly once.
+// completes, the tables read with DuckDB holding every row, each acknowledged one exactly once.
 //
 // The outcomes are compared with the table in README.md ("Faults"): FAULT_MATRIX_WRITE=1
 // rewrites it. FAULT_MATRIX_CELLS=REGEX runs only the cells whose name ("S3 stall 0.3") matches,
