@@ -149,7 +149,10 @@ Status RecordDecoder::Impl::DecodeFields(ondemand::object& object,
     if (!error) error = field.unescaped_key().get(key);
     if (error) return JsonError(error);
     const int found = FindField(fields, key, next, &index);
-    if (found < 0) continue;  // undeclared: on-demand skips the value
+    if (found < 0) {  // undeclared: not stored, but checked
+      RETURN_IF_ERROR(SkipValue(field.value()));
+      continue;
+    }
     const auto f = static_cast<size_t>(found);
     if (in_order && f >= next) {
       for (; next < f; ++next) row->AppendNull();
@@ -300,10 +303,7 @@ Status RecordDecoder::Impl::DecodeValue(ondemand::value& value, const schema::Da
 
 Status RecordDecoder::Impl::DecodeStruct(ondemand::value& value, ondemand::json_type json_type,
                                          const schema::DataType& type) {
-  if (json_type != ondemand::json_type::object) {
-    Nullify(Reason::kSerialization);
-    return Status::Ok();
-  }
+  if (json_type != ondemand::json_type::object) return Reject(value);
   ondemand::object object;
   if (auto error = value.get_object().get(object)) return JsonError(error);
   row->AppendStruct();
@@ -312,10 +312,7 @@ Status RecordDecoder::Impl::DecodeStruct(ondemand::value& value, ondemand::json_
 
 Status RecordDecoder::Impl::DecodeList(ondemand::value& value, ondemand::json_type json_type,
                                        const schema::DataType& type) {
-  if (json_type != ondemand::json_type::array) {
-    Nullify(Reason::kSerialization);
-    return Status::Ok();
-  }
+  if (json_type != ondemand::json_type::array) return Reject(value);
   ondemand::array array;
   if (auto error = value.get_array().get(array)) return JsonError(error);
   // A list type without an element type cannot come from MapJsonSchema; treat it as JSON.
@@ -364,10 +361,7 @@ bool SameKey(const format::Row& row, const format::Cell& a, const format::Cell& 
 // reported.
 Status RecordDecoder::Impl::DecodeMap(ondemand::value& value, ondemand::json_type json_type,
                                       const schema::DataType& type) {
-  if (json_type != ondemand::json_type::object) {
-    Nullify(Reason::kSerialization);
-    return Status::Ok();
-  }
+  if (json_type != ondemand::json_type::object) return Reject(value);
   ondemand::object object;
   if (auto error = value.get_object().get(object)) return JsonError(error);
   const size_t map_cell = row->BeginMap();
@@ -389,10 +383,10 @@ Status RecordDecoder::Impl::DecodeMap(ondemand::value& value, ondemand::json_typ
     entry.change_begin = changes->size();
     bool ok;
     DecodeKey(key, *type.key, &ok);
-    if (ok) RETURN_IF_ERROR(DecodeValue(field.value(), *type.element));
+    RETURN_IF_ERROR(ok ? DecodeValue(field.value(), *type.element) : SkipValue(field.value()));
     path.pop_back();
     map_keys.pop_back();
-    if (!ok) continue;  // the key's change stays; the entry is gone (on-demand skips the value)
+    if (!ok) continue;  // the key's change stays; the entry is gone
     entry.cell_end = row->size();
     entry.change_end = changes->size();
     const format::Cell& this_key = row->cell(entry.cell_begin);
