@@ -25,6 +25,9 @@ namespace {
 
 // Bound on cached field indexes, so a long-lived decoder fed ever-new schemas stays small.
 constexpr size_t kMaxCachedIndexes = 4096;
+// A parser grown past this by one huge record is dropped after it: its structural index takes
+// 4 bytes per bracket, comma or value, and the rest of the sync should not keep hundreds of MB.
+constexpr size_t kRetainParserCapacity = size_t{16} << 20;
 
 // simdjson's names for the errors that mean the record data is malformed.
 struct DataErrorName {
@@ -74,6 +77,7 @@ Status RecordDecoder::Decode(std::string_view data_json, const schema::TableSche
   const size_t bytes = row->arena()->size();
   const size_t change_count = changes->size();
   Status status = impl.DecodeRecord(data_json, schema);
+  if (impl.parser.capacity() > kRetainParserCapacity) impl.parser = ondemand::parser{};
   if (!status.ok()) {
     // Leave row and changes as they were; the nesting stacks may hold a failed level's entries.
     row->Truncate(cells);

@@ -384,6 +384,10 @@ struct EnvelopeParser::Impl {
   }
 };
 
+void EnvelopeParser::ReleaseLargeBuffers() {
+  if (impl_->parser.capacity() > kRetainParserCapacity) impl_->parser = od::parser{};
+}
+
 EnvelopeParser::EnvelopeParser() : impl_(std::make_unique<Impl>()) {}
 EnvelopeParser::~EnvelopeParser() = default;
 
