@@ -197,14 +197,19 @@ Status Pipeline::MaybeCommitOnTime() {
 
 Status Pipeline::Commit() {
   // A cancelled sync starts no commit. One already under way when the signal came is cut short
-  // where it makes requests; if it completes anyway (the local lake's steps are not
-  // interruptible), its STATEs are true and are echoed.
+  // where it makes requests, and between streams: with thousands of streams a commit's steps
+  // (each table's fsyncs on the local lake) add up to minutes. Stopping between two streams is
+  // stopping at a crash point: no STATE of this commit is echoed, what is visible stays valid.
   if (CancelRequested()) return CancelledStatus();
   // 1. Every open file becomes visible (durably).
-  for (StreamState* s : stream_order_) RETURN_IF_ERROR(s->writer->CommitOpenFiles());
+  for (StreamState* s : stream_order_) {
+    if (CancelRequested()) return CancelledStatus();
+    RETURN_IF_ERROR(s->writer->CommitOpenFiles());
+  }
   CrashPoint("commit.files_visible");
   // 2. The catalog knows every table that has data.
   for (StreamState* s : stream_order_) {
+    if (CancelRequested()) return CancelledStatus();
     if (s->writer->files_committed() > 0) RETURN_IF_ERROR(s->writer->CommitTable());
   }
   CrashPoint("commit.catalog_current");
@@ -231,6 +236,9 @@ Status Pipeline::Finish() {
       without_status.push_back(name);
       continue;
     }
+    // Each stream's end (its table, a truncate's switch) is a step of its own: a cancel between
+    // two leaves the streams not yet finished as an interrupted sync leaves them.
+    if (CancelRequested()) return CancelledStatus();
     RETURN_IF_ERROR(s->writer->FinishSuccessfully());
     CrashPoint("finish.stream_done");
   }
