@@ -5,7 +5,9 @@ Generates BENCH_MB of Airbyte RECORD messages (Airbyte's BasicPerformanceTest sh
 100-character strings, plus a timestamp and a nested object), with a STATE every 10,000 records,
 then times `destination-aws-datalake write` reading it from a file. With BENCH_PARTITIONING
 (e.g. DAY), the stream is incremental with `updated_at` as its cursor, which advances one day
-every 20,000 records, and the lake is partitioned by it. Prints records/s, MB/s and
+every 20,000 records, and the lake is partitioned by it. With BENCH_UNDECLARED=1 the catalog
+declares only id, column1 and updated_at: column2 and nested are fields the destination checks
+but does not store (the cost of checking what it skips). Prints records/s, MB/s and
 peak RSS, next to two baselines measured in the same run on the same input: `cat` (the I/O
 ceiling) and Python's json.loads per line (a floor for any Python destination's cost).
 """
@@ -82,6 +84,7 @@ def main():
     target_mb = int(os.environ.get("BENCH_MB", "1024"))
     codec = os.environ.get("BENCH_CODEC", "UNCOMPRESSED")
     partitioning = os.environ.get("BENCH_PARTITIONING", "")
+    undeclared = os.environ.get("BENCH_UNDECLARED", "") not in ("", "0")
     with tempfile.TemporaryDirectory(prefix="datalake-bench-") as work:
         data = os.path.join(work, "input.jsonl")
         print(f"generating {target_mb} MB of records ...", flush=True)
@@ -94,12 +97,15 @@ def main():
                        "local_lake_path": os.path.join(work, "lake"),
                        "partitioning": partitioning or "NO PARTITIONING",
                        "commit_interval_seconds": 300}, f)
+        properties = {
+            "id": {"type": "integer"}, "column1": {"type": "string"}, "column2": {"type": "string"},
+            "updated_at": {"type": "string", "format": "date-time"},
+            "nested": {"type": "object", "properties": {"x": {"type": "number"}, "y": {"type": "string"},
+                                                        "flag": {"type": "boolean"}}}}
+        if undeclared:
+            del properties["column2"], properties["nested"]
         with open(catalog, "w") as f:
-            json.dump({"streams": [{"stream": {"name": "perf", "json_schema": {"type": "object", "properties": {
-                "id": {"type": "integer"}, "column1": {"type": "string"}, "column2": {"type": "string"},
-                "updated_at": {"type": "string", "format": "date-time"},
-                "nested": {"type": "object", "properties": {"x": {"type": "number"}, "y": {"type": "string"},
-                                                            "flag": {"type": "boolean"}}}}},
+            json.dump({"streams": [{"stream": {"name": "perf", "json_schema": {"type": "object", "properties": properties},
                 "supported_sync_modes": ["full_refresh", "incremental"]},
                 "sync_mode": "incremental" if partitioning else "full_refresh",
                 "cursor_field": ["updated_at"] if partitioning else [],
@@ -111,7 +117,8 @@ def main():
 
         mb = size / 1e6
         print(f"input: {records} records, {mb:.0f} MB, JSONL {codec}"
-              + (f", partitioned by {partitioning}" if partitioning else ""))
+              + (f", partitioned by {partitioning}" if partitioning else "")
+              + (", column2 and nested undeclared" if undeclared else ""))
         print(f"destination-aws-datalake: {seconds:.2f} s  {records / seconds:,.0f} records/s  "
               f"{mb / seconds:.1f} MB/s  peak RSS {peak_kb / 1024:.1f} MiB")
         print(f"baseline cat:              {mb / cat_seconds:.1f} MB/s  "

@@ -3,9 +3,10 @@
 # Idempotent: does nothing when everything is already installed.
 set -euo pipefail
 
-build_packages=(cmake g++ make pkg-config ccache libsimdjson-dev libzstd-dev zlib1g-dev libsnappy-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libcurl4-openssl-dev libpugixml-dev
-  python3)
+# libdeflate writes gzip; zlib1g-dev is the unit tests' independent gzip reader.
+build_packages=(cmake g++ make pkg-config ccache libsimdjson-dev libzstd-dev libdeflate-dev
+  zlib1g-dev libsnappy-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
+  libcurl4-openssl-dev libpugixml-dev python3)
 # make image copies its shell and CA bundle from these; make test runs the image.
 image_packages=(busybox-static ca-certificates)
 # The sanitizer runs and make fuzz build with clang (libFuzzer and the static sanitizer runtimes

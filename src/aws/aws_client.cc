@@ -19,6 +19,7 @@
 #include "aws/aws_client.h"
 #include "aws/retry_policy.h"
 #include "common/cancel.h"
+#include "common/redact.h"
 
 namespace datalake::aws {
 namespace {
@@ -114,11 +115,61 @@ Result<PreparedRequest> Prepare(const AwsClientOptions& options, const AwsReques
   return prepared;
 }
 
+// What an attempt sent that must never be printed, should a server quote it in an error.
+struct SentSecrets {
+  Credentials credentials;
+  std::string signature;
+};
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') return (c | 0x20) - 'a' + 10;
+  return -1;
+}
+
+std::string FormDecode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i] == '+' ? ' ' : s[i]);
+    }
+  }
+  return out;
+}
+
+// Return `message` without the secrets of the attempt that met it: the secret key and session
+// token, the signature, and the secret parameters of an STS form (the web identity token, the
+// external id), as sent and decoded. Applied before a server's message is shortened, so that no
+// part of a long token is left.
+std::string Scrub(std::string message, const SentSecrets& sent, Protocol protocol,
+                  const AwsRequest& request) {
+  message = RedactSecrets(std::move(message), sent.credentials);
+  message = MaskSecret(message, sent.signature, "[redacted]");
+  if (protocol != Protocol::kQuery) return message;
+  std::string_view body = request.body;
+  while (!body.empty()) {
+    const size_t amp = body.find('&');
+    const std::string_view param = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
+    for (std::string_view name : {"WebIdentityToken=", "ExternalId="}) {
+      if (!param.starts_with(name)) continue;
+      const std::string_view value = param.substr(name.size());
+      message = MaskSecret(message, value, "[redacted]");
+      message = MaskSecret(message, FormDecode(value), "[redacted]");
+    }
+  }
+  return message;
+}
+
 // Build the wire request of one attempt, signed with fresh credentials at the corrected time.
-// `used` receives the credentials, so their secrets can be scrubbed from any message.
+// `sent` receives the credentials and the signature, so that they can be scrubbed from any
+// message.
 Result<HttpRequest> BuildAttempt(const AwsClientOptions& options, const AwsRequest& request,
                                  const PreparedRequest& prepared, std::chrono::seconds clock_offset,
-                                 Credentials* used) {
+                                 SentSecrets* sent) {
   HttpRequest wire{.method = request.method,
                    .url = prepared.url,
                    .headers = prepared.headers,
@@ -126,7 +177,7 @@ Result<HttpRequest> BuildAttempt(const AwsClientOptions& options, const AwsReque
                    .runs_when_cancelled = request.runs_when_cancelled};
   if (options.credentials == nullptr) return wire;
   ASSIGN_OR_RETURN(ExpiringCredentials credentials, options.credentials->Get());
-  *used = credentials.credentials;
+  sent->credentials = credentials.credentials;
   const auto signing_time = options.clock() + clock_offset;
   SigningConfig config =
       options.protocol == Protocol::kRestXml
@@ -139,6 +190,7 @@ Result<HttpRequest> BuildAttempt(const AwsClientOptions& options, const AwsReque
                            .headers = prepared.headers,
                            .payload_hash = prepared.payload_hash};
   ASSIGN_OR_RETURN(SigningResult signed_result, Sign(signable, config));
+  sent->signature = signed_result.signature;
   for (Header& header : signed_result.headers) wire.headers.push_back(std::move(header));
   return wire;
 }
@@ -201,10 +253,11 @@ bool ShouldResign(const AwsClientOptions& options, const AwsError& error,
   return false;
 }
 
-Status FinalStatus(const Failure& failure, const std::string& note, const Credentials& used) {
+Status FinalStatus(const Failure& failure, const std::string& note, const SentSecrets& sent,
+                   Protocol protocol, const AwsRequest& request) {
   std::string message = failure.status.message();
   if (!note.empty()) message += " (" + note + ")";
-  return Status(failure.status.code(), RedactSecrets(std::move(message), used));
+  return Status(failure.status.code(), Scrub(std::move(message), sent, protocol, request));
 }
 
 }  // namespace
@@ -248,7 +301,10 @@ Result<HttpResponse> AwsClient::Execute(const AwsRequest& request, AwsError* err
   auto prepared = Prepare(options_, request);
   if (!prepared.ok()) return prepared.status().WithContext(context);
   PooledHttpClient http(&impl_->pool_mu, &impl_->pool, options_.http_factory);
-  Credentials used;
+  SentSecrets secrets;
+  auto final_status = [&](const Failure& failure, const std::string& note) {
+    return FinalStatus(failure, note, secrets, options_.protocol, request);
+  };
   Resigns resigns;
   const RetryOptions& retry = options_.retry;
   const auto first_attempt = options_.steady_clock();
@@ -259,7 +315,7 @@ Result<HttpResponse> AwsClient::Execute(const AwsRequest& request, AwsError* err
   while (true) {
     if (cancelled()) return Status::Cancelled(context + ": not sent, the sync was cancelled");
     const std::chrono::seconds offset{impl_->clock_offset_s.load()};
-    auto wire = BuildAttempt(options_, request, prepared.value(), offset, &used);
+    auto wire = BuildAttempt(options_, request, prepared.value(), offset, &secrets);
     if (!wire.ok()) return wire.status().WithContext(context);
     Result<HttpResponse> sent = http->Send(wire.value());
     ++attempts;
@@ -275,12 +331,13 @@ Result<HttpResponse> AwsClient::Execute(const AwsRequest& request, AwsError* err
         --attempts;
         continue;
       }
+      parsed.message = Scrub(std::move(parsed.message), secrets, options_.protocol, request);
       failure = ResponseFailure(request, parsed);
       if (error != nullptr) *error = std::move(parsed);
     }
-    if (!failure.retryable) return FinalStatus(failure, "", used);
+    if (!failure.retryable) return final_status(failure, "");
     if (cancelled()) {
-      const Status last = FinalStatus(failure, "", used);
+      const Status last = final_status(failure, "");
       return Status::Cancelled(last.message() + " (not retried: the sync was cancelled)");
     }
     // A clean-up request still running after cancellation does not sleep (the grace period
@@ -291,10 +348,8 @@ Result<HttpResponse> AwsClient::Execute(const AwsRequest& request, AwsError* err
       const auto elapsed = options_.steady_clock() - first_attempt;
       const auto left = retry.throttle_budget - elapsed;
       if (left <= std::chrono::steady_clock::duration::zero()) {
-        return FinalStatus(failure,
-                           "throttled for " + Seconds(elapsed) + " s, gave up after " +
-                               std::to_string(attempts) + " attempts",
-                           used);
+        return final_status(failure, "throttled for " + Seconds(elapsed) + " s, gave up after " +
+                                         std::to_string(attempts) + " attempts");
       }
       // The last wait ends at the budget's end, for one more attempt there.
       options_.sleep(std::min(ThrottleBackoffDelay(retry, throttled++, options_.jitter()),
@@ -302,12 +357,12 @@ Result<HttpResponse> AwsClient::Execute(const AwsRequest& request, AwsError* err
       continue;
     }
     if (++transient_failures >= retry.max_attempts) {
-      return FinalStatus(failure, "gave up after " + std::to_string(attempts) + " attempts", used);
+      return final_status(failure, "gave up after " + std::to_string(attempts) + " attempts");
     }
     const int cost = failure.timeout ? RetryQuota::kTimeoutRetryCost : RetryQuota::kRetryCost;
     if (!impl_->quota.Acquire(cost)) {
-      return FinalStatus(
-          failure, "retry quota exhausted after " + std::to_string(attempts) + " attempts", used);
+      return final_status(failure,
+                          "retry quota exhausted after " + std::to_string(attempts) + " attempts");
     }
     quota_taken += cost;
     options_.sleep(BackoffDelay(retry, transient_failures - 1, options_.jitter()));

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/redact.h"
+
 namespace datalake::aws {
 namespace {
 
@@ -228,11 +230,7 @@ Status RejectedCredentialsError(std::string_view reason, std::string_view detail
 
 std::string RedactSecrets(std::string message, const Credentials& credentials) {
   for (const std::string* secret : {&credentials.secret_access_key, &credentials.session_token}) {
-    if (secret->empty()) continue;
-    for (size_t at = message.find(*secret); at != std::string::npos;
-         at = message.find(*secret, at)) {
-      message.replace(at, secret->size(), "[redacted]");
-    }
+    message = MaskSecret(message, *secret, "[redacted]");
   }
   return message;
 }

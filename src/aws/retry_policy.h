@@ -25,9 +25,9 @@ bool IsRetryableErrorCode(std::string_view code);
 bool IsRetryableError(const AwsError& error);
 // True when the service asks us to slow down: HTTP 429, or one of botocore's throttling codes
 // (SlowDown, Throttling, ThrottlingException, TooManyRequestsException, RequestLimitExceeded,
-// PriorRequestNotComplete, ...; docs/AWS-WIRE.md#what-is-retried) whatever the status (S3 sends 503 SlowDown, Glue 400
-// ThrottlingException). An S3 503 ServiceUnavailable, or a 503 without a body, is not: it is
-// retried as a transient failure.
+// PriorRequestNotComplete, ...; docs/AWS-WIRE.md#what-is-retried) whatever the status (S3 sends 503
+// SlowDown, Glue 400 ThrottlingException). An S3 503 ServiceUnavailable, or a 503 without a body,
+// is not: it is retried as a transient failure.
 bool IsThrottlingError(const AwsError& error);
 // True for codes that may mean "your clock is off": RequestTimeTooSkewed, RequestExpired,
 // RequestInTheFuture, InvalidSignatureException ("Signature expired"), SignatureDoesNotMatch,
@@ -104,7 +104,8 @@ std::string_view RejectedCredentialsReason(std::string_view code);
 Status RejectedCredentialsError(std::string_view reason, std::string_view detail);
 
 // Return `message` with every occurrence of the secret key and session token of `credentials`
-// replaced by "[redacted]" (a server may echo them; they must never reach a log).
+// replaced by "[redacted]" (a server may echo them; they must never reach a log), by
+// MaskSecret's rule: a secret shorter than kMinSubstringSecretBytes only where it stands alone.
 std::string RedactSecrets(std::string message, const Credentials& credentials);
 
 }  // namespace datalake::aws

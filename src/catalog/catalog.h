@@ -17,6 +17,7 @@
 #include "format/format.h"
 #include "json/json.h"
 #include "schema/schema.h"
+#include "storage/env.h"
 
 namespace datalake::aws {
 class GlueClient;
@@ -101,8 +102,9 @@ class Catalog {
 // <dir>/<database>/<table>.json holding the TableInput, written atomically; one
 // <dir>/<database>/_database.json per database; the partitions of a table, when it has any, in
 // <dir>/<database>/<table>.partitions.json as a JSON array of PartitionInput objects in the
-// order they were added.
-std::unique_ptr<Catalog> NewLocalCatalog(const std::string& dir);
+// order they were added. Every file operation goes through `env`.
+std::unique_ptr<Catalog> NewLocalCatalog(const std::string& dir,
+                                         storage::Env* env = storage::Env::Default());
 
 struct GlueCatalogOptions {
   // Lake Formation tag attached to every database the catalog ensures, as the original

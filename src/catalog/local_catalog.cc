@@ -1,12 +1,5 @@
 // The local catalog: Glue TableInput documents kept as files beside the local lake's data.
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
 #include <set>
 
 #include "catalog/catalog.h"
@@ -15,27 +8,22 @@
 namespace datalake::catalog {
 namespace {
 
-std::string ReadWhole(const std::string& path, bool* found) {
-  *found = false;
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return {};
+using storage::Env;
+
+// Return the file's text, or nullopt when it does not exist.
+Result<std::optional<std::string>> ReadWhole(Env* env, const std::string& path) {
   std::string out;
-  char buf[8192];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) out.append(buf, n);
-  std::fclose(f);
-  *found = true;
-  return out;
+  Status s = env->ReadFile(path, &out);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return s;
+  return std::optional<std::string>(std::move(out));
 }
 
 // Remove `path`; a file that does not exist is fine.
-Status RemoveFile(const std::string& path, const std::string& what) {
-  if (std::remove(path.c_str()) != 0) {
-    bool found;
-    ReadWhole(path, &found);
-    if (found) return Status::IOError(what + " " + path);
-  }
-  return Status::Ok();
+Status RemoveFile(Env* env, const std::string& path, const std::string& what) {
+  Status s = env->RemoveFile(path);
+  if (s.ok() || s.IsNotFound()) return Status::Ok();
+  return s.WithContext(what);
 }
 
 // True if `partitions` (a JSON array of PartitionInput) has one with these Values.
@@ -47,51 +35,23 @@ bool HasPartition(const json::Value& partitions, const json::Value* values) {
   return false;
 }
 
-// An exclusive lock on a file, held for the object's life: two syncs into one table (two
-// connections) update its partitions file by read-modify-write, one after the other.
-class FileLock {
- public:
-  explicit FileLock(const std::string& path) {
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) error_ = errno;
-    if (fd_ >= 0 && ::flock(fd_, LOCK_EX) != 0) {
-      error_ = errno;
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
-  ~FileLock() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
-  bool held() const { return fd_ >= 0; }
-  int error() const { return error_; }
-
- private:
-  int fd_ = -1;
-  int error_ = 0;
-};
-
 class LocalCatalog : public Catalog {
  public:
-  explicit LocalCatalog(std::string dir) : dir_(std::move(dir)) {}
+  LocalCatalog(std::string dir, Env* env) : dir_(std::move(dir)), env_(env) {}
 
   Status EnsureDatabase(const std::string& database) override {
     std::string path = DatabaseDir(database) + "/_database.json";
-    bool found;
-    ReadWhole(path, &found);
-    if (found) return Status::Ok();
+    ASSIGN_OR_RETURN(std::optional<std::string> existing, ReadWhole(env_, path));
+    if (existing.has_value()) return Status::Ok();
     json::Value db = json::Value::Object({{"Name", json::Value::String(database)}});
-    return storage::WriteFileAtomically(path, json::SerializePretty(db));
+    return storage::WriteFileAtomically(env_, path, json::SerializePretty(db));
   }
 
   Result<std::optional<json::Value>> GetTable(const std::string& database,
                                               const std::string& table) override {
-    bool found;
-    std::string text = ReadWhole(TablePath(database, table), &found);
-    if (!found) return std::optional<json::Value>();
-    auto parsed = json::Parse(text);
+    ASSIGN_OR_RETURN(std::optional<std::string> text, ReadWhole(env_, TablePath(database, table)));
+    if (!text.has_value()) return std::optional<json::Value>();
+    auto parsed = json::Parse(*text);
     if (!parsed.ok()) {
       return parsed.status().WithContext("read table definition " + TablePath(database, table));
     }
@@ -100,23 +60,24 @@ class LocalCatalog : public Catalog {
 
   Result<std::vector<json::Value>> ListTables(const std::string& database) override {
     std::vector<json::Value> out;
-    DIR* d = ::opendir(DatabaseDir(database).c_str());
-    if (d == nullptr) return out;
+    auto entries = env_->ListDir(DatabaseDir(database));
+    // A missing database has no tables; a listing that fails says nothing about them (a stream
+    // would not find the table it is bound to).
+    if (entries.status().IsNotFound()) return out;
+    if (!entries.ok()) return entries.status().WithContext("list tables of " + database);
     std::vector<std::string> files;
-    while (struct dirent* entry = ::readdir(d)) {
-      const std::string name = entry->d_name;
+    for (const storage::FileInfo& entry : *entries) {
+      const std::string& name = entry.name;
       if (name.ends_with(".json") && !name.ends_with(".partitions.json") &&
           name != "_database.json" && name[0] != '.') {
         files.push_back(DatabaseDir(database) + "/" + name);
       }
     }
-    ::closedir(d);
     std::sort(files.begin(), files.end());
     for (const std::string& path : files) {
-      bool found;
-      std::string text = ReadWhole(path, &found);
-      if (!found) continue;  // deleted meanwhile
-      auto parsed = json::Parse(text);
+      ASSIGN_OR_RETURN(std::optional<std::string> text, ReadWhole(env_, path));
+      if (!text.has_value()) continue;  // deleted meanwhile
+      auto parsed = json::Parse(*text);
       if (!parsed.ok() || !parsed->is_object()) {
         return Status::IOError("read table definition " + path + ": not a JSON object");
       }
@@ -130,22 +91,21 @@ class LocalCatalog : public Catalog {
     if (name == nullptr || !name->is_string()) {
       return Status::Internal("table definition without a Name");
     }
-    return storage::WriteFileAtomically(TablePath(database, name->text()),
+    return storage::WriteFileAtomically(env_, TablePath(database, name->text()),
                                         json::SerializePretty(table_input));
   }
 
   Status DeleteTable(const std::string& database, const std::string& table) override {
     // Partitions go first, so a failure never leaves partitions without their table.
-    RETURN_IF_ERROR(RemoveFile(PartitionsPath(database, table), "delete partitions"));
-    return RemoveFile(TablePath(database, table), "delete table definition");
+    RETURN_IF_ERROR(RemoveFile(env_, PartitionsPath(database, table), "delete partitions"));
+    return RemoveFile(env_, TablePath(database, table), "delete table definition");
   }
 
   Status AddPartitions(const std::string& database, const std::string& table,
                        const std::vector<json::Value>& partition_inputs) override {
     const std::string path = PartitionsPath(database, table);
     RETURN_IF_ERROR(EnsureDatabase(database));
-    FileLock lock(path + ".lock");
-    if (!lock.held()) return Status::IOError("lock " + path + ".lock");
+    ASSIGN_OR_RETURN(std::unique_ptr<storage::FileLock> lock, env_->LockFile(path + ".lock", {}));
     ASSIGN_OR_RETURN(json::Value partitions, ReadPartitions(path));
     bool changed = false;
     for (const json::Value& input : partition_inputs) {
@@ -154,7 +114,7 @@ class LocalCatalog : public Catalog {
       changed = true;
     }
     if (!changed) return Status::Ok();
-    return storage::WriteFileAtomically(path, json::SerializePretty(partitions));
+    return storage::WriteFileAtomically(env_, path, json::SerializePretty(partitions));
   }
 
   Result<std::vector<std::vector<std::string>>> ListPartitions(const std::string& database,
@@ -168,12 +128,10 @@ class LocalCatalog : public Catalog {
   Status DeletePartitions(const std::string& database, const std::string& table,
                           const std::vector<std::vector<std::string>>& values) override {
     const std::string path = PartitionsPath(database, table);
-    FileLock lock(path + ".lock");
-    if (!lock.held()) {
-      // No database directory: no partitions to delete.
-      if (lock.error() == ENOENT) return Status::Ok();
-      return Status::IOError("lock " + path + ".lock");
-    }
+    auto lock = env_->LockFile(path + ".lock", {});
+    // No database directory: no partitions to delete.
+    if (lock.status().IsNotFound()) return Status::Ok();
+    if (!lock.ok()) return lock.status();
     ASSIGN_OR_RETURN(json::Value partitions, ReadPartitions(path));
     const std::set<std::vector<std::string>> doomed(values.begin(), values.end());
     std::vector<json::Value> kept;
@@ -181,17 +139,16 @@ class LocalCatalog : public Catalog {
       if (doomed.count(PartitionValues(p)) == 0) kept.push_back(p);
     }
     if (kept.size() == partitions.items().size()) return Status::Ok();
-    return storage::WriteFileAtomically(path,
+    return storage::WriteFileAtomically(env_, path,
                                         json::SerializePretty(json::Value::Array(std::move(kept))));
   }
 
  private:
   // Return the partitions file's array; an empty array when there is no file.
-  static Result<json::Value> ReadPartitions(const std::string& path) {
-    bool found;
-    std::string text = ReadWhole(path, &found);
-    if (!found) return json::Value::Array();
-    auto parsed = json::Parse(text);
+  Result<json::Value> ReadPartitions(const std::string& path) {
+    ASSIGN_OR_RETURN(std::optional<std::string> text, ReadWhole(env_, path));
+    if (!text.has_value()) return json::Value::Array();
+    auto parsed = json::Parse(*text);
     if (!parsed.ok() || !parsed->is_array()) {
       return Status::IOError("read partitions " + path + ": not a JSON array");
     }
@@ -214,12 +171,13 @@ class LocalCatalog : public Catalog {
   }
 
   std::string dir_;
+  Env* env_;
 };
 
 }  // namespace
 
-std::unique_ptr<Catalog> NewLocalCatalog(const std::string& dir) {
-  return std::make_unique<LocalCatalog>(dir);
+std::unique_ptr<Catalog> NewLocalCatalog(const std::string& dir, storage::Env* env) {
+  return std::make_unique<LocalCatalog>(dir, env);
 }
 
 }  // namespace datalake::catalog

@@ -112,6 +112,11 @@ struct RecordDecoder::Impl {
                         bool* convertible);
   // Append a null cell and a NULLED change for the current path.
   void Nullify(Reason reason);
+  // Check a value nothing reads (an undeclared field, a value of the wrong shape): on-demand
+  // skips values unchecked, counting brackets only, and malformed data must fail the record.
+  Status SkipValue(ondemand::value& value);
+  // SkipValue, then Nullify: a value whose shape cannot convert to its column.
+  Status Reject(ondemand::value& value);
   void AddChange(std::string_view change, Reason reason);
 
   ondemand::parser parser;

@@ -133,13 +133,13 @@ Status JsonCompactor::Append(std::string_view text, std::string* out) {
   }
   if (error_ == nullptr && pos_ != text_.size()) error_ = "TRAILING_CONTENT";
   if (error_ != nullptr) return InvalidJson(error_);
-  out_->append(text_.data() + copied_, pos_ - copied_);
+  if (out_ != nullptr) out_->append(text_.data() + copied_, pos_ - copied_);
   return Status::Ok();
 }
 
 void JsonCompactor::SkipWhitespace() {
   if (pos_ < text_.size() && IsJsonWhitespace(text_[pos_])) {
-    out_->append(text_.data() + copied_, pos_ - copied_);
+    if (out_ != nullptr) out_->append(text_.data() + copied_, pos_ - copied_);
     while (pos_ < text_.size() && IsJsonWhitespace(text_[pos_])) ++pos_;
     copied_ = pos_;
   }

@@ -24,6 +24,8 @@ class JsonCompactor {
   // allowed), to `out` with whitespace outside strings removed. Strings are copied as written
   // (escapes are kept). On malformed text return InvalidJson(...); `out` then holds a partial copy.
   Status Append(std::string_view text, std::string* out);
+  // Check `text` as Append does, copying nothing.
+  Status Check(std::string_view text) { return Append(text, nullptr); }
 
  private:
   // What the text at pos_ must be next.

@@ -25,6 +25,9 @@ namespace {
 
 // Bound on cached field indexes, so a long-lived decoder fed ever-new schemas stays small.
 constexpr size_t kMaxCachedIndexes = 4096;
+// A parser grown past this by one huge record is dropped after it: its structural index takes
+// 4 bytes per bracket, comma or value, and the rest of the sync should not keep hundreds of MB.
+constexpr size_t kRetainParserCapacity = size_t{16} << 20;
 
 // simdjson's names for the errors that mean the record data is malformed.
 struct DataErrorName {
@@ -74,6 +77,7 @@ Status RecordDecoder::Decode(std::string_view data_json, const schema::TableSche
   const size_t bytes = row->arena()->size();
   const size_t change_count = changes->size();
   Status status = impl.DecodeRecord(data_json, schema);
+  if (impl.parser.capacity() > kRetainParserCapacity) impl.parser = ondemand::parser{};
   if (!status.ok()) {
     // Leave row and changes as they were; the nesting stacks may hold a failed level's entries.
     row->Truncate(cells);
@@ -149,7 +153,10 @@ Status RecordDecoder::Impl::DecodeFields(ondemand::object& object,
     if (!error) error = field.unescaped_key().get(key);
     if (error) return JsonError(error);
     const int found = FindField(fields, key, next, &index);
-    if (found < 0) continue;  // undeclared: on-demand skips the value
+    if (found < 0) {  // undeclared: not stored, but checked
+      RETURN_IF_ERROR(SkipValue(field.value()));
+      continue;
+    }
     const auto f = static_cast<size_t>(found);
     if (in_order && f >= next) {
       for (; next < f; ++next) row->AppendNull();
@@ -300,10 +307,7 @@ Status RecordDecoder::Impl::DecodeValue(ondemand::value& value, const schema::Da
 
 Status RecordDecoder::Impl::DecodeStruct(ondemand::value& value, ondemand::json_type json_type,
                                          const schema::DataType& type) {
-  if (json_type != ondemand::json_type::object) {
-    Nullify(Reason::kSerialization);
-    return Status::Ok();
-  }
+  if (json_type != ondemand::json_type::object) return Reject(value);
   ondemand::object object;
   if (auto error = value.get_object().get(object)) return JsonError(error);
   row->AppendStruct();
@@ -312,10 +316,7 @@ Status RecordDecoder::Impl::DecodeStruct(ondemand::value& value, ondemand::json_
 
 Status RecordDecoder::Impl::DecodeList(ondemand::value& value, ondemand::json_type json_type,
                                        const schema::DataType& type) {
-  if (json_type != ondemand::json_type::array) {
-    Nullify(Reason::kSerialization);
-    return Status::Ok();
-  }
+  if (json_type != ondemand::json_type::array) return Reject(value);
   ondemand::array array;
   if (auto error = value.get_array().get(array)) return JsonError(error);
   // A list type without an element type cannot come from MapJsonSchema; treat it as JSON.
@@ -364,10 +365,7 @@ bool SameKey(const format::Row& row, const format::Cell& a, const format::Cell& 
 // reported.
 Status RecordDecoder::Impl::DecodeMap(ondemand::value& value, ondemand::json_type json_type,
                                       const schema::DataType& type) {
-  if (json_type != ondemand::json_type::object) {
-    Nullify(Reason::kSerialization);
-    return Status::Ok();
-  }
+  if (json_type != ondemand::json_type::object) return Reject(value);
   ondemand::object object;
   if (auto error = value.get_object().get(object)) return JsonError(error);
   const size_t map_cell = row->BeginMap();
@@ -389,10 +387,10 @@ Status RecordDecoder::Impl::DecodeMap(ondemand::value& value, ondemand::json_typ
     entry.change_begin = changes->size();
     bool ok;
     DecodeKey(key, *type.key, &ok);
-    if (ok) RETURN_IF_ERROR(DecodeValue(field.value(), *type.element));
+    RETURN_IF_ERROR(ok ? DecodeValue(field.value(), *type.element) : SkipValue(field.value()));
     path.pop_back();
     map_keys.pop_back();
-    if (!ok) continue;  // the key's change stays; the entry is gone (on-demand skips the value)
+    if (!ok) continue;  // the key's change stays; the entry is gone
     entry.cell_end = row->size();
     entry.change_end = changes->size();
     const format::Cell& this_key = row->cell(entry.cell_begin);

@@ -52,6 +52,32 @@ void RecordDecoder::Impl::Nullify(Reason reason) {
   AddChange("NULLED", reason);
 }
 
+Status RecordDecoder::Impl::SkipValue(ondemand::value& value) {
+  json_type type;
+  if (auto error = value.type().get(type)) return JsonError(error);
+  std::string_view text;
+  if (type == json_type::object) {
+    ondemand::object object;
+    auto error = value.get_object().get(object);
+    if (!error) error = object.raw_json().get(text);
+    if (error) return JsonError(error);
+  } else if (type == json_type::array) {
+    ondemand::array array;
+    auto error = value.get_array().get(array);
+    if (!error) error = array.raw_json().get(text);
+    if (error) return JsonError(error);
+  } else {
+    text = value.raw_json_token();
+  }
+  return compactor.Check(text);
+}
+
+Status RecordDecoder::Impl::Reject(ondemand::value& value) {
+  RETURN_IF_ERROR(SkipValue(value));
+  Nullify(Reason::kSerialization);
+  return Status::Ok();
+}
+
 Status RecordDecoder::Impl::ReadString(ondemand::value& value, std::string_view* out, bool* ok) {
   *ok = true;
   const auto error = value.get_string().get(*out);
@@ -121,8 +147,8 @@ Status RecordDecoder::Impl::ReadNumberText(ondemand::value& value, json_type typ
     RETURN_IF_ERROR(ReadString(value, text, &ok));
     if (!ok) *text = {};  // not valid UTF-8 text: the number parser rejects it as invalid
   } else {
-    Nullify(Reason::kSerialization);
     *convertible = false;
+    return Reject(value);
   }
   return Status::Ok();
 }
@@ -255,9 +281,10 @@ Status RecordDecoder::Impl::DecodeBool(ondemand::value& value, json_type type) {
     row->AppendBool(v);
     return Status::Ok();
   }
+  if (type != json_type::string) return Reject(value);
   std::string_view text;
   bool ok = false;
-  if (type == json_type::string) RETURN_IF_ERROR(ReadString(value, &text, &ok));
+  RETURN_IF_ERROR(ReadString(value, &text, &ok));
   if (ok && EqualsIgnoringAsciiCase(text, "true")) {
     row->AppendBool(true);
   } else if (ok && EqualsIgnoringAsciiCase(text, "false")) {
@@ -270,9 +297,10 @@ Status RecordDecoder::Impl::DecodeBool(ondemand::value& value, json_type type) {
 
 Status RecordDecoder::Impl::DecodeTemporal(ondemand::value& value, json_type type,
                                            schema::TypeKind kind) {
+  if (type != json_type::string) return Reject(value);
   std::string_view text;
   bool ok = false;
-  if (type == json_type::string) RETURN_IF_ERROR(ReadString(value, &text, &ok));
+  RETURN_IF_ERROR(ReadString(value, &text, &ok));
   if (!ok) {
     Nullify(Reason::kSerialization);
     return Status::Ok();
@@ -326,9 +354,10 @@ Status RecordDecoder::Impl::DecodeBoundedString(ondemand::value& value, json_typ
 }
 
 Status RecordDecoder::Impl::DecodeBinary(ondemand::value& value, json_type type) {
+  if (type != json_type::string) return Reject(value);
   std::string_view text;
   bool ok = false;
-  if (type == json_type::string) RETURN_IF_ERROR(ReadString(value, &text, &ok));
+  RETURN_IF_ERROR(ReadString(value, &text, &ok));
   if (!ok) {
     Nullify(Reason::kSerialization);
     return Status::Ok();

@@ -1,19 +1,17 @@
 #include "format/compressor.h"
 
-#include <zlib.h>
+#include <libdeflate.h>
 #include <zstd.h>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string>
 
 namespace datalake::format {
 namespace {
-
-// zlib counts bytes in 32 bits: larger inputs are fed in slices of at most this size.
-constexpr size_t kMaxSlice = size_t{1} << 30;
-// The least output room offered to a codec per call; output grows geometrically beyond it.
-constexpr size_t kMinRoom = size_t{32} << 10;
 
 // Grow `out` so that it has `room` writable bytes after `used`; return where they start.
 char* MakeRoom(std::string* out, size_t used, size_t room) {
@@ -21,65 +19,89 @@ char* MakeRoom(std::string* out, size_t used, size_t room) {
   return out->data() + used;
 }
 
+// libdeflate's levels run 0 to 12; the destination keeps zlib's range and meaning (-1 = 6).
+Status CheckGzipLevel(int level) {
+  if (level < -1 || level > 9) {
+    return Status::ConfigError("gzip level " + std::to_string(level) +
+                               " is out of range (-1 to 9)");
+  }
+  return Status::Ok();
+}
+
+struct DeflateCompressorFree {
+  void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
+};
+
+// A libdeflate compressor holds its match finder's tables (about 650 KiB at level 6) but no
+// state between calls. Encoding runs on few threads while a partitioned stream keeps up to 64
+// files open, so one compressor per thread and level serves them all instead of one per file.
+libdeflate_compressor* CompressorFor(int level) {
+  thread_local std::array<std::unique_ptr<libdeflate_compressor, DeflateCompressorFree>, 10> cache;
+  auto& compressor = cache[static_cast<size_t>(level)];
+  if (compressor == nullptr) compressor.reset(libdeflate_alloc_compressor(level));
+  return compressor.get();
+}
+
+// Append `in` as one complete gzip member: header, deflate data, CRC-32 and ISIZE.
+Status AppendGzipMember(std::string_view in, int level, std::string* out) {
+  libdeflate_compressor* compressor = CompressorFor(level < 0 ? 6 : level);
+  if (compressor == nullptr) return Status::Internal("gzip: cannot allocate a compressor");
+  size_t used = out->size();
+  size_t bound = libdeflate_gzip_compress_bound(compressor, in.size());
+  size_t written =
+      libdeflate_gzip_compress(compressor, in.data(), in.size(), MakeRoom(out, used, bound), bound);
+  if (written == 0) {  // only when the output does not fit, which the bound rules out
+    out->resize(used);
+    return Status::Internal("gzip: libdeflate_gzip_compress failed");
+  }
+  out->resize(used + written);
+  return Status::Ok();
+}
+
+// libdeflate compresses whole buffers only, so a stream is written as a multi-member gzip file
+// (RFC 1952, 2.2): input gathers until `member_bytes`, then becomes one member of its own.
+// Readers decompress the members one after another into the concatenated input
+// (docs/FORMATS.md#gzip-files-are-multi-member).
 class GzipCompressor final : public Compressor {
  public:
-  GzipCompressor() = default;
-  GzipCompressor(const GzipCompressor&) = delete;
-  GzipCompressor& operator=(const GzipCompressor&) = delete;
-  ~GzipCompressor() override {
-    if (initialized_) deflateEnd(&stream_);
-  }
-
-  Status Init(int level) {
-    if (level < Z_DEFAULT_COMPRESSION || level > Z_BEST_COMPRESSION) {
-      return Status::ConfigError("gzip level " + std::to_string(level) +
-                                 " is out of range (-1 to 9)");
-    }
-    // windowBits 15 + 16 asks zlib for a gzip header and trailer instead of a zlib wrapper.
-    int rc = deflateInit2(&stream_, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-    if (rc != Z_OK)
-      return Status::Internal("gzip: deflateInit2 failed (" + std::to_string(rc) + ")");
-    initialized_ = true;
-    return Status::Ok();
-  }
+  GzipCompressor(int level, size_t member_bytes)
+      : level_(level), member_bytes_(std::max<size_t>(member_bytes, 1)) {}
 
   Status Compress(std::string_view in, bool finish, std::string* out) override {
     if (finished_) return Status::Internal("gzip: compressing after the stream was finished");
-    do {
-      size_t slice = std::min(in.size(), kMaxSlice);
-      bool last = slice == in.size();
-      stream_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-      stream_.avail_in = static_cast<uInt>(slice);
-      RETURN_IF_ERROR(Deflate(finish && last ? Z_FINISH : Z_NO_FLUSH, out));
-      in.remove_prefix(slice);
-    } while (!in.empty());
-    finished_ = finish;
+    while (!in.empty()) {
+      if (block_.empty() && (in.size() >= member_bytes_ || finish)) {
+        // The caller's buffer is a member's worth, or the last: compress it where it is.
+        RETURN_IF_ERROR(Emit(in, out));
+        break;
+      }
+      size_t take = std::min(member_bytes_ - block_.size(), in.size());
+      block_.append(in.substr(0, take));
+      in.remove_prefix(take);
+      if (block_.size() == member_bytes_) {
+        RETURN_IF_ERROR(Emit(block_, out));
+        block_.clear();
+      }
+    }
+    if (finish) {
+      // An empty stream is still a gzip file: one member holding nothing.
+      if (!block_.empty() || members_ == 0) RETURN_IF_ERROR(Emit(block_, out));
+      block_ = std::string();
+      finished_ = true;
+    }
     return Status::Ok();
   }
 
  private:
-  // Call deflate until it has consumed all input and, with Z_FINISH, written the trailer. As in
-  // zlib's zpipe example: deflate is done with a call once it leaves output room unused.
-  Status Deflate(int flush, std::string* out) {
-    size_t used = out->size();
-    for (;;) {
-      size_t room = std::min(kMaxSlice, std::max(kMinRoom, size_t{stream_.avail_in} / 2));
-      stream_.next_out = reinterpret_cast<Bytef*>(MakeRoom(out, used, room));
-      stream_.avail_out = static_cast<uInt>(room);
-      int rc = deflate(&stream_, flush);
-      used += room - stream_.avail_out;
-      if (rc == Z_STREAM_ERROR) {
-        out->resize(used);
-        return Status::Internal("gzip: deflate failed");
-      }
-      if (stream_.avail_out != 0) break;
-    }
-    out->resize(used);
-    return Status::Ok();
+  Status Emit(std::string_view in, std::string* out) {
+    ++members_;
+    return AppendGzipMember(in, level_, out);
   }
 
-  z_stream stream_{};
-  bool initialized_ = false;
+  const int level_;
+  const size_t member_bytes_;
+  std::string block_;  // input not yet compressed, less than member_bytes_
+  uint64_t members_ = 0;
   bool finished_ = false;
 };
 
@@ -144,13 +166,12 @@ class ZstdCompressor final : public Compressor {
 
 }  // namespace
 
-Result<std::unique_ptr<Compressor>> NewStreamCompressor(Compression codec, int level) {
+Result<std::unique_ptr<Compressor>> NewStreamCompressor(Compression codec, int level,
+                                                        size_t member_bytes) {
   switch (codec) {
-    case Compression::kGzip: {
-      auto gzip = std::make_unique<GzipCompressor>();
-      RETURN_IF_ERROR(gzip->Init(level));
-      return std::unique_ptr<Compressor>(std::move(gzip));
-    }
+    case Compression::kGzip:
+      RETURN_IF_ERROR(CheckGzipLevel(level));
+      return std::unique_ptr<Compressor>(std::make_unique<GzipCompressor>(level, member_bytes));
     case Compression::kZstd: {
       auto zstd = std::make_unique<ZstdCompressor>();
       RETURN_IF_ERROR(zstd->Init(level));
@@ -164,9 +185,8 @@ Result<std::unique_ptr<Compressor>> NewStreamCompressor(Compression codec, int l
 }
 
 Status GzipCompress(std::string_view in, int level, std::string* out) {
-  GzipCompressor gzip;
-  RETURN_IF_ERROR(gzip.Init(level));
-  return gzip.Compress(in, /*finish=*/true, out);
+  RETURN_IF_ERROR(CheckGzipLevel(level));
+  return AppendGzipMember(in, level, out);
 }
 
 Status ZstdCompress(std::string_view in, int level, std::string* out) {

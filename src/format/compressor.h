@@ -4,6 +4,7 @@
 // chunk; and one-shot, because Parquet compresses each page on its own.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,10 +23,17 @@ class Compressor {
   virtual Status Compress(std::string_view in, bool finish, std::string* out) = 0;
 };
 
-// Return a streaming compressor producing one gzip member (kGzip) or one zstd frame with a
-// content checksum (kZstd). `level` is the codec's level; out of range is kConfigError. Other
-// codecs are kInternal: callers handle "no compression" themselves, snappy is not streamed.
-Result<std::unique_ptr<Compressor>> NewStreamCompressor(Compression codec, int level);
+// Gzip members of a stream hold at least this much input (the last one may hold less).
+inline constexpr size_t kDefaultGzipMemberBytes = size_t{1} << 20;
+
+// Return a streaming compressor producing a multi-member gzip file (kGzip: input is cut into
+// members of `member_bytes` or more, each with its own header and CRC-32; a call whose input is
+// that large becomes one member as it is) or one zstd frame with a content checksum (kZstd).
+// `level` is the codec's level (gzip: zlib's scale, -1 to 9); out of range is kConfigError.
+// Other codecs are kInternal: callers handle "no compression" themselves, snappy is not
+// streamed.
+Result<std::unique_ptr<Compressor>> NewStreamCompressor(
+    Compression codec, int level, size_t member_bytes = kDefaultGzipMemberBytes);
 
 // Append `in` compressed as one complete gzip member (RFC 1952, as Parquet's GZIP codec wants).
 Status GzipCompress(std::string_view in, int level, std::string* out);

@@ -305,7 +305,10 @@ Result<std::unique_ptr<FileEncoder>> NewJsonlEncoder(const schema::TableSchema& 
     case Compression::kUncompressed:
       break;
     case Compression::kGzip: {
-      ASSIGN_OR_RETURN(compressor, NewStreamCompressor(Compression::kGzip, options.gzip_level));
+      // A member per chunk: FlushChunk hands over about chunk_bytes at a time, which the
+      // compressor takes without copying, and a member is as large as a chunk's memory allows.
+      ASSIGN_OR_RETURN(compressor, NewStreamCompressor(Compression::kGzip, options.gzip_level,
+                                                       options.chunk_bytes));
       break;
     }
     case Compression::kZstd: {

@@ -247,7 +247,7 @@ char SimpleEscape(char e) {
 
 }  // namespace
 
-const char* ReadString(std::string_view s, size_t* pos, std::string* out) {
+const char* ReadString(std::string_view s, size_t* pos, std::string* out, bool lone_surrogates) {
   const size_t open = *pos;
   const size_t out_start = out != nullptr ? out->size() : 0;
   size_t i = open + 1;
@@ -280,7 +280,9 @@ const char* ReadString(std::string_view s, size_t* pos, std::string* out) {
         *pos = i;
         return error;
       }
-      if (cp >= 0xD800 && cp <= 0xDBFF) {
+      if (lone_surrogates && cp >= 0xD800 && cp <= 0xDFFF) {
+        // Checked only: the hex digits were read; whatever follows is read on its own.
+      } else if (cp >= 0xD800 && cp <= 0xDBFF) {
         uint32_t low;
         if (s.substr(i, 2) != "\\u") {
           *pos = i;

@@ -9,7 +9,8 @@ namespace {
 
 class Scanner {
  public:
-  explicit Scanner(std::string_view text) : s_(text) {}
+  // `check_only`: members are not recorded, lone surrogates are accepted (see CheckValue).
+  Scanner(std::string_view text, bool check_only) : s_(text), check_only_(check_only) {}
 
   Result<RawObject> Run() {
     SkipSpace();
@@ -19,7 +20,7 @@ class Scanner {
       SetError("unexpected content after the JSON value");
       return Fail();
     }
-    if (!is_object_) return Status::InvalidInput("not a JSON object");
+    if (!is_object_ && !check_only_) return Status::InvalidInput("not a JSON object");
     return std::move(object_);
   }
 
@@ -41,7 +42,7 @@ class Scanner {
   }
 
   // Inside the top object, directly (its members are recorded).
-  bool AtTopObject() const { return is_object_ && open_.size() == 1; }
+  bool AtTopObject() const { return !check_only_ && is_object_ && open_.size() == 1; }
 
   // One value, with everything nested in it: a loop over an explicit stack of open containers.
   bool ScanValue() {
@@ -114,7 +115,7 @@ class Scanner {
   bool ScanScalar() {
     const char c = s_[pos_];
     if (c == '"') {
-      const char* error = internal::ReadString(s_, &pos_, nullptr);
+      const char* error = internal::ReadString(s_, &pos_, nullptr, check_only_);
       return error == nullptr || SetError(error);
     }
     if (c == 't') return Literal("true");
@@ -144,6 +145,7 @@ class Scanner {
   }
 
   std::string_view s_;
+  const bool check_only_;
   size_t pos_ = 0;
   const char* error_ = nullptr;
   std::string open_;  // '{' or '[' per open container, innermost last
@@ -165,6 +167,11 @@ Result<const RawMember*> RawObject::FindUnique(std::string_view name) const {
   return found;
 }
 
-Result<RawObject> ScanObject(std::string_view text) { return Scanner(text).Run(); }
+Result<RawObject> ScanObject(std::string_view text) { return Scanner(text, false).Run(); }
+
+Status CheckValue(std::string_view text) {
+  Result<RawObject> scanned = Scanner(text, true).Run();
+  return scanned.ok() ? Status::Ok() : scanned.status();
+}
 
 }  // namespace datalake::json

@@ -36,6 +36,12 @@ struct RawObject {
 // Errors say what and at which byte offset, never quote the input, as Parse's do.
 Result<RawObject> ScanObject(std::string_view text);
 
+// Check that `text` is one JSON value (surrounding whitespace allowed), as ScanObject does but
+// with RFC 8259's grammar for strings: a lone surrogate escape ("\ud800") is well-formed. For
+// text that is skipped, not read (members of a message nobody asks for); allocates nothing but
+// one byte per open container.
+Status CheckValue(std::string_view text);
+
 // The value of `member` as written in `text`.
 inline std::string_view RawValue(std::string_view text, const RawMember& member) {
   return text.substr(member.value_begin, member.value_end - member.value_begin);

@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "json/raw.h"
 #include "protocol/line_buffer.h"
 
 namespace datalake::protocol::internal {
@@ -67,6 +68,32 @@ std::string_view TrimTrailingSpace(std::string_view s) {
   return s;
 }
 
+// On-Demand skips what it is not asked for without checking it (it only counts brackets, so
+// `[}` passes), yet a line is either one valid JSON text or rejected. Every value the envelope
+// does not read goes through here. It costs nothing for the members a message is made of.
+error_code SkipChecked(od::value& v) {
+  od::json_type type;
+  DL_SJ_TRY(v.type().get(type));
+  std::string_view raw;
+  if (type == od::json_type::object) {
+    od::object object;
+    DL_SJ_TRY(v.get_object().get(object));
+    DL_SJ_TRY(object.raw_json().get(raw));
+  } else if (type == od::json_type::array) {
+    od::array array;
+    DL_SJ_TRY(v.get_array().get(array));
+    DL_SJ_TRY(array.raw_json().get(raw));
+  } else {
+    raw = v.raw_json_token();
+  }
+  return json::CheckValue(raw).ok() ? simdjson::SUCCESS : simdjson::TAPE_ERROR;
+}
+
+// A raw text taken from the line that nothing else will read.
+error_code CheckRaw(std::string_view raw) {
+  return raw.empty() || json::CheckValue(raw).ok() ? simdjson::SUCCESS : simdjson::TAPE_ERROR;
+}
+
 enum class Shape { kString, kNull, kOther };
 
 // Classify `v`; for a string set *out (a view into the parser, valid until the next line).
@@ -83,15 +110,16 @@ error_code ReadStringOrNull(od::value& v, Shape* shape, std::string_view* out) {
     DL_SJ_TRY(v.is_null().get(is_null));  // validates the atom ("nul" is not null)
     if (!is_null) return simdjson::N_ATOM_ERROR;
     *shape = Shape::kNull;
+    return simdjson::SUCCESS;
   }
-  return simdjson::SUCCESS;
+  return SkipChecked(v);
 }
 
 error_code ReadObject(od::value& v, bool* is_object, od::object* out) {
   od::json_type type;
   DL_SJ_TRY(v.type().get(type));
   *is_object = type == od::json_type::object;
-  return *is_object ? v.get_object().get(*out) : simdjson::SUCCESS;
+  return *is_object ? v.get_object().get(*out) : SkipChecked(v);
 }
 
 // An integer, or a number with an integral value in int64 range (some sources write 1.7e12).
@@ -99,7 +127,7 @@ error_code ReadEmittedAt(od::value& v, int64_t* out, bool* ok) {
   od::json_type type;
   DL_SJ_TRY(v.type().get(type));
   *ok = false;
-  if (type != od::json_type::number) return simdjson::SUCCESS;
+  if (type != od::json_type::number) return SkipChecked(v);
   int64_t i;
   if (v.get_int64().get(i) == simdjson::SUCCESS) {  // a failed get does not advance
     *out = i;
@@ -107,7 +135,8 @@ error_code ReadEmittedAt(od::value& v, int64_t* out, bool* ok) {
     return simdjson::SUCCESS;
   }
   double d;
-  DL_SJ_TRY(v.get_double().get(d));
+  // Beyond a double's range (1e400) is a valid number, just not a time.
+  if (v.get_double().get(d) != simdjson::SUCCESS) return SkipChecked(v);
   constexpr double kTwoTo63 = 9223372036854775808.0;
   if (std::isfinite(d) && d == std::trunc(d) && d >= -kTwoTo63 && d < kTwoTo63) {
     *out = static_cast<int64_t>(d);
@@ -128,11 +157,15 @@ error_code WalkMeta(od::value& v, Message* m) {
     DL_SJ_TRY(field.unescaped_key().get(key));
     od::json_type type;
     DL_SJ_TRY(field.value().type().get(type));
-    if (key != "changes" || type != od::json_type::array) continue;
+    if (key != "changes" || type != od::json_type::array) {
+      DL_SJ_TRY(SkipChecked(field.value()));
+      continue;
+    }
     od::array changes;
     std::string_view raw;
     DL_SJ_TRY(field.value().get_array().get(changes));
     DL_SJ_TRY(changes.raw_json().get(raw));
+    DL_SJ_TRY(CheckRaw(raw));
     m->meta_changes_json = TrimTrailingSpace(raw);
   }
   return simdjson::SUCCESS;
@@ -166,12 +199,15 @@ error_code WalkRecord(od::object& record, Message* m, const char** problem) {
     } else if (key == "emitted_at") {
       DL_SJ_TRY(ReadEmittedAt(v, &m->emitted_at_ms, &has_emitted_at));
     } else if (key == "data") {
+      DL_SJ_TRY(CheckRaw(m->data_json));  // a duplicate: the earlier one will not be decoded
       od::object data;
       DL_SJ_TRY(ReadObject(v, &has_data, &data));
       if (has_data) DL_SJ_TRY(data.raw_json().get(text));
       if (has_data) m->data_json = TrimTrailingSpace(text);
     } else if (key == "meta") {
       DL_SJ_TRY(WalkMeta(v, m));
+    } else {
+      DL_SJ_TRY(SkipChecked(v));
     }
   }
   if (!has_ns) m->stream.ns.reset();
@@ -193,7 +229,10 @@ error_code WalkDescriptor(od::object& descriptor, StreamDescriptor* out, bool* h
     Shape shape;
     DL_SJ_TRY(std::move(result).get(field));
     DL_SJ_TRY(field.unescaped_key().get(key));
-    if (key != "name" && key != "namespace") continue;
+    if (key != "name" && key != "namespace") {
+      DL_SJ_TRY(SkipChecked(field.value()));
+      continue;
+    }
     DL_SJ_TRY(ReadStringOrNull(field.value(), &shape, &text));
     if (key == "name") {
       if (shape == Shape::kString) out->name.assign(text);
@@ -239,6 +278,8 @@ error_code WalkStreamStatus(od::object& status, Envelope* env) {
       Shape shape;
       DL_SJ_TRY(ReadStringOrNull(field.value(), &shape, &text));
       has_status = shape == Shape::kString && ParseStatus(text, &env->status);
+    } else {
+      DL_SJ_TRY(SkipChecked(field.value()));
     }
   }
   if (!has_name) Note(&first, "STREAM_STATUS without a stream_descriptor with a string 'name'");
@@ -263,6 +304,8 @@ error_code WalkTrace(od::object& trace, Envelope* env) {
       od::object status;
       DL_SJ_TRY(ReadObject(field.value(), &is_object, &status));
       if (is_object) DL_SJ_TRY(WalkStreamStatus(status, env));
+    } else {
+      DL_SJ_TRY(SkipChecked(field.value()));
     }
   }
   return simdjson::SUCCESS;
@@ -287,12 +330,16 @@ error_code WalkEnvelope(od::object& envelope, Envelope* env, Message* m) {
       env->has_type = shape == Shape::kString;
       continue;
     }
-    if (key != "record" && key != "state" && key != "trace") continue;
+    if (key != "record" && key != "state" && key != "trace") {
+      DL_SJ_TRY(SkipChecked(v));
+      continue;
+    }
     DL_SJ_TRY(ReadObject(v, &is_object, &payload));
     if (!is_object) continue;
     if (key == "record") {
       DL_SJ_TRY(WalkRecord(payload, m, &env->record_problem));
     } else if (key == "state") {
+      DL_SJ_TRY(CheckRaw(env->state_json));  // a duplicate: the earlier one will not be read
       std::string_view raw;
       DL_SJ_TRY(payload.raw_json().get(raw));
       env->state_json = TrimTrailingSpace(raw);
@@ -337,6 +384,10 @@ struct EnvelopeParser::Impl {
   }
 };
 
+void EnvelopeParser::ReleaseLargeBuffers() {
+  if (impl_->parser.capacity() > kRetainParserCapacity) impl_->parser = od::parser{};
+}
+
 EnvelopeParser::EnvelopeParser() : impl_(std::make_unique<Impl>()) {}
 EnvelopeParser::~EnvelopeParser() = default;
 
@@ -354,6 +405,10 @@ Status EnvelopeParser::Parse(std::string_view line, size_t readable, Envelope* e
   od::object envelope;
   error = doc.get_object().get(envelope);
   if (error == simdjson::SUCCESS) error = WalkEnvelope(envelope, env, message);
+  // Raw texts the message's type leaves unread (a RECORD's state, a LOG's record data) are
+  // checked here; the ones it reads are checked by their readers (ReadState, RecordDecoder).
+  if (error == simdjson::SUCCESS && env->type != "STATE") error = CheckRaw(env->state_json);
+  if (error == simdjson::SUCCESS && env->type != "RECORD") error = CheckRaw(message->data_json);
   if (error != simdjson::SUCCESS) return NotJson(error);
   // On-Demand stops after the envelope's '}'; anything after it (say a second message) would
   // otherwise be dropped silently.

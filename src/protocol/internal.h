@@ -21,11 +21,9 @@ Result<StreamDescriptor> DescriptorFromJson(const json::Value& value, std::strin
 // (type, stream, stream_descriptor, name, namespace, destinationStats, recordCount) twice.
 Status ReadState(std::string_view state_json, Message* m);
 
-// Replace every occurrence of each secret in `s` by "**********". `secrets` must be ordered
-// longest first, so that a secret containing a shorter one is replaced whole.
-// Secrets of fewer bytes than this are masked only where they stand alone (not inside a word or
-// number); longer ones wherever they occur.
-inline constexpr size_t kMinSubstringSecretBytes = 8;
+// Replace every occurrence of each secret in `s` by "**********" (by MaskSecret's rule, so a
+// secret shorter than kMinSubstringSecretBytes only where it stands alone). `secrets` must be
+// ordered longest first, so that a secret containing a shorter one is replaced whole.
 std::string ReplaceSecrets(std::string_view s, const std::vector<std::string>& secrets);
 
 // Return `s` with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD.

@@ -80,6 +80,7 @@ struct MessageReader::Impl {
     m->line_bytes = line.size();
     Status status = parser.Parse(line, lines.ReadableFrom(line.data()), &envelope, m);
     if (status.ok()) status = Judge(envelope, m);
+    parser.ReleaseLargeBuffers();  // the envelope's views are dead; *m holds copies and line views
     if (!status.ok()) {
       // Only the position, length and reason: the line may hold customer data.
       return Status(status.code(), "line " + std::to_string(line_number) + " (" +

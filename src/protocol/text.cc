@@ -1,4 +1,5 @@
 // Making output strings safe: secret redaction and UTF-8 repair.
+#include "common/redact.h"
 #include "protocol/internal.h"
 
 namespace datalake::protocol::internal {
@@ -35,40 +36,11 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return len;
 }
 
-// A letter, digit, '_' or a byte of a multi-byte UTF-8 character: part of a word.
-bool IsWordByte(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  return u >= 0x80 || u == '_' || (u >= '0' && u <= '9') ||
-         ((u | 0x20) >= 'a' && (u | 0x20) <= 'z');
-}
-
 }  // namespace
 
 std::string ReplaceSecrets(std::string_view s, const std::vector<std::string>& secrets) {
   std::string current(s);
-  for (const std::string& secret : secrets) {
-    if (secret.empty() || current.find(secret) == std::string::npos) continue;
-    // A short secret ("x", "1234") occurs by chance inside unrelated words and numbers: masking
-    // those would garble every line ("35887178 b**********tes") and point at the secret. It is
-    // masked where it stands alone, as a value printed by itself or quoted would.
-    const bool whole_words_only = secret.size() < kMinSubstringSecretBytes;
-    std::string next;
-    next.reserve(current.size());
-    size_t pos = 0;
-    for (size_t hit = current.find(secret); hit != std::string::npos;
-         hit = current.find(secret, hit + 1)) {
-      if (hit < pos) continue;
-      const size_t end = hit + secret.size();
-      if (whole_words_only && ((hit > 0 && IsWordByte(current[hit - 1])) ||
-                               (end < current.size() && IsWordByte(current[end])))) {
-        continue;
-      }
-      next.append(current, pos, hit - pos).append(kMask);
-      pos = end;
-    }
-    next.append(current, pos, std::string::npos);
-    current = std::move(next);
-  }
+  for (const std::string& secret : secrets) current = MaskSecret(current, secret, kMask);
   return current;
 }
 

@@ -5,16 +5,9 @@
 // <lake_root>/.staging/.owners/<owner>.lock that the writing store holds (flock) from its first
 // pending object until it is destroyed. A process that dies, however it dies, releases the lock,
 // so a later run can tell a dead writer's leftovers from a live one's exactly.
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cctype>
-#include <cerrno>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -39,44 +32,34 @@ std::string RandomSuffix() {
 constexpr char kInProgress[] = ".inprogress";
 constexpr size_t kOwnerDigits = 16;
 
-// Call `fn(key, path, stat)` for every regular file below `root` whose key (path relative to
-// `root`) starts with `prefix`. Directories that cannot lead to such a key are not entered.
-Status WalkFiles(
-    const std::string& dir, const std::string& dir_key, const std::string& prefix,
-    const std::function<Status(const std::string&, const std::string&, const struct stat&)>& fn) {
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) {
-    if (errno == ENOENT || errno == ENOTDIR) return Status::Ok();
-    return ErrnoStatus("list", dir);
-  }
-  Status status;
-  while (struct dirent* entry = ::readdir(d)) {
-    std::string name = entry->d_name;
-    if (name == "." || name == "..") continue;
-    std::string key = dir_key.empty() ? name : dir_key + "/" + name;
+using FileFn =
+    std::function<Status(const std::string& key, const std::string& path, const FileInfo& info)>;
+
+// Call `fn(key, path, info)` for every regular file below `dir` whose key (path relative to the
+// walk's root) starts with `prefix`. Directories that cannot lead to such a key are not entered.
+Status WalkFiles(Env* env, const std::string& dir, const std::string& dir_key,
+                 const std::string& prefix, const FileFn& fn) {
+  auto entries = env->ListDir(dir);
+  if (!entries.ok()) return entries.status().IsNotFound() ? Status::Ok() : entries.status();
+  for (const FileInfo& entry : *entries) {
+    std::string key = dir_key.empty() ? entry.name : dir_key + "/" + entry.name;
     size_t common = std::min(key.size(), prefix.size());
     if (key.compare(0, common, prefix, 0, common) != 0) continue;
-    std::string path = dir + "/" + name;
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) continue;  // deleted meanwhile
-    if (S_ISDIR(st.st_mode)) {
-      status = WalkFiles(path, key, prefix, fn);
-    } else if (S_ISREG(st.st_mode) && key.size() >= prefix.size()) {
-      status = fn(key, path, st);
+    std::string path = dir + "/" + entry.name;
+    if (entry.is_dir) {
+      RETURN_IF_ERROR(WalkFiles(env, path, key, prefix, fn));
+    } else if (key.size() >= prefix.size()) {
+      RETURN_IF_ERROR(fn(key, path, entry));
     }
-    if (!status.ok()) break;
   }
-  ::closedir(d);
-  return status;
+  return Status::Ok();
 }
 
 // Walk the deepest directory of `root` that `prefix` names.
-Status WalkPrefix(
-    const std::string& root, const std::string& prefix,
-    const std::function<Status(const std::string&, const std::string&, const struct stat&)>& fn) {
+Status WalkPrefix(Env* env, const std::string& root, const std::string& prefix, const FileFn& fn) {
   size_t slash = prefix.find_last_of('/');
   std::string dir_key = slash == std::string::npos ? "" : prefix.substr(0, slash);
-  return WalkFiles(dir_key.empty() ? root : root + "/" + dir_key, dir_key, prefix, fn);
+  return WalkFiles(env, dir_key.empty() ? root : root + "/" + dir_key, dir_key, prefix, fn);
 }
 
 // Return the owner named by a staging file name, or "" for names without one.
@@ -97,19 +80,19 @@ std::string OwnerOf(const std::string& name) {
 
 // True if nobody holds the lock file at `path` (a missing file counts as free). A free lock is
 // removed, so dead owners do not accumulate.
-bool LockIsFree(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) return errno == ENOENT;
-  const bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
-  if (free) ::unlink(path.c_str());
-  ::close(fd);
-  return free;
+bool LockIsFree(Env* env, const std::string& path) {
+  auto lock = env->LockFile(path, {.create = false, .wait = false});
+  if (!lock.ok()) return lock.status().IsNotFound();
+  if (*lock == nullptr) return false;
+  (void)env->RemoveFile(path);
+  return true;
 }
 
 class LocalPendingObject : public PendingObject {
  public:
-  LocalPendingObject(std::string key, std::string staging_path, std::string final_path)
-      : key_(std::move(key)),
+  LocalPendingObject(Env* env, std::string key, std::string staging_path, std::string final_path)
+      : env_(env),
+        key_(std::move(key)),
         staging_path_(std::move(staging_path)),
         final_path_(std::move(final_path)) {}
 
@@ -119,7 +102,7 @@ class LocalPendingObject : public PendingObject {
 
   Status Write(std::string_view bytes) override {
     if (committed_) return Status::Internal("write after commit of " + key_);
-    RETURN_IF_ERROR(AppendToFile(staging_path_, bytes));
+    RETURN_IF_ERROR(env_->AppendToFile(staging_path_, bytes));
     size_ += bytes.size();
     return Status::Ok();
   }
@@ -127,27 +110,29 @@ class LocalPendingObject : public PendingObject {
   Status Commit() override {
     if (committed_) return Status::Internal("second commit of " + key_);
     // An empty object still needs its file.
-    RETURN_IF_ERROR(AppendToFile(staging_path_, {}));
-    RETURN_IF_ERROR(SyncFile(staging_path_));
+    RETURN_IF_ERROR(env_->AppendToFile(staging_path_, {}));
+    RETURN_IF_ERROR(env_->SyncFile(staging_path_));
     std::string dir = ParentDir(final_path_);
     // A Delete emptying the directory may remove it between MakeDirs and rename: make it again.
     for (int attempt = 0;; ++attempt) {
-      RETURN_IF_ERROR(MakeDirs(dir));
-      if (::rename(staging_path_.c_str(), final_path_.c_str()) == 0) break;
-      if (errno != ENOENT || attempt == 3) return ErrnoStatus("rename into place", final_path_);
+      RETURN_IF_ERROR(MakeDirs(env_, dir));
+      Status renamed = env_->RenameFile(staging_path_, final_path_);
+      if (renamed.ok()) break;
+      if (!renamed.IsNotFound() || attempt == 3) return renamed;
     }
     committed_ = true;
-    return SyncDir(dir);
+    return env_->SyncDir(dir);
   }
 
   void Abort() override {
-    if (!committed_) ::unlink(staging_path_.c_str());
+    if (!committed_) (void)env_->RemoveFile(staging_path_);
   }
 
   const std::string& key() const override { return key_; }
   uint64_t size() const override { return size_; }
 
  private:
+  Env* env_;
   std::string key_;
   std::string staging_path_;
   std::string final_path_;
@@ -157,45 +142,43 @@ class LocalPendingObject : public PendingObject {
 
 class LocalStore : public ObjectStore {
  public:
-  LocalStore(const std::string& lake_root, const std::string& bucket)
-      : root_(lake_root + "/" + bucket),
+  LocalStore(Env* env, const std::string& lake_root, const std::string& bucket)
+      : env_(env),
+        root_(lake_root + "/" + bucket),
         staging_root_(lake_root + "/.staging/" + bucket),
         owners_dir_(lake_root + "/.staging/.owners") {}
 
   ~LocalStore() override {
-    if (owner_fd_ >= 0) {
-      ::unlink(OwnerLockPath(owner_).c_str());
-      ::close(owner_fd_);
-    }
+    if (owner_lock_ != nullptr) (void)env_->RemoveFile(OwnerLockPath(owner_));
   }
 
   Result<std::unique_ptr<PendingObject>> Create(const std::string& key) override {
     RETURN_IF_ERROR(CheckKey(key));
     RETURN_IF_ERROR(HoldOwnerLock());
     std::string staging = staging_root_ + "/" + key + ".o" + owner_ + kInProgress;
-    RETURN_IF_ERROR(MakeDirs(ParentDir(staging)));
+    RETURN_IF_ERROR(MakeDirs(env_, ParentDir(staging)));
     std::unique_ptr<PendingObject> object =
-        std::make_unique<LocalPendingObject>(key, staging, root_ + "/" + key);
+        std::make_unique<LocalPendingObject>(env_, key, staging, root_ + "/" + key);
     return object;
   }
 
   Status Put(const std::string& key, std::string_view bytes) override {
     RETURN_IF_ERROR(CheckKey(key));
-    return WriteFileAtomically(root_ + "/" + key, bytes);
+    return WriteFileAtomically(env_, root_ + "/" + key, bytes);
   }
 
   Result<std::string> Get(const std::string& key) override {
     RETURN_IF_ERROR(CheckKey(key));
     std::string out;
-    RETURN_IF_ERROR(ReadFile(root_ + "/" + key, &out));
+    RETURN_IF_ERROR(env_->ReadFile(root_ + "/" + key, &out));
     return out;
   }
 
   Result<std::vector<ObjectInfo>> List(const std::string& prefix) override {
     std::vector<ObjectInfo> out;
     RETURN_IF_ERROR(WalkPrefix(
-        root_, prefix, [&](const std::string& key, const std::string&, const struct stat& st) {
-          out.push_back({key, static_cast<uint64_t>(st.st_size)});
+        env_, root_, prefix, [&](const std::string& key, const std::string&, const FileInfo& info) {
+          out.push_back({key, info.size});
           return Status::Ok();
         }));
     std::sort(out.begin(), out.end(),
@@ -208,16 +191,20 @@ class LocalStore : public ObjectStore {
     for (const std::string& key : keys) {
       RETURN_IF_ERROR(CheckKey(key));
       std::string path = root_ + "/" + key;
-      if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoStatus("delete", path);
+      Status removed = env_->RemoveFile(path);
+      if (!removed.ok() && !removed.IsNotFound()) return removed;
       dirs.push_back(ParentDir(path));
     }
     std::sort(dirs.begin(), dirs.end());
     dirs.erase(std::unique(dirs.begin(), dirs.end()), dirs.end());
     // Deepest first: a partition directory, then its parents, as they become empty.
     for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
-      struct stat st;
-      if (::stat(it->c_str(), &st) != 0) continue;
-      RETURN_IF_ERROR(SyncDir(*it));
+      // A directory already gone needs no sync; any other failure to look would leave the
+      // removals undurable (a crash could bring removed files back), so it is an error.
+      Status there = env_->Stat(*it).status();
+      if (there.IsNotFound()) continue;
+      RETURN_IF_ERROR(there);
+      RETURN_IF_ERROR(env_->SyncDir(*it));
       RemoveEmptyParents(*it);
     }
     return Status::Ok();
@@ -225,29 +212,30 @@ class LocalStore : public ObjectStore {
 
   Result<size_t> CleanupStaging(const std::string& prefix, const StagingCleanup& rule) override {
     if (!prefix.empty()) RETURN_IF_ERROR(CheckKey(prefix));
-    const auto now = rule.clock ? rule.clock() : std::chrono::system_clock::now();
-    const auto oldest = std::chrono::system_clock::to_time_t(now - rule.max_age);
+    const auto now = rule.clock ? rule.clock() : env_->Now();
+    const auto oldest = now - rule.max_age;
     size_t removed = 0;
     std::map<std::string, bool> dead_owners;  // owner -> lock free
-    Status s =
-        WalkPrefix(staging_root_, prefix,
-                   [&](const std::string&, const std::string& path, const struct stat& st) {
-                     const std::string owner = OwnerOf(path.substr(path.find_last_of('/') + 1));
-                     bool dead;
-                     if (owner.empty()) {
-                       dead = st.st_mtime < oldest;  // written by a version that took no lock
-                     } else if (owner == owner_) {
-                       dead = false;
-                     } else {
-                       auto it = dead_owners.find(owner);
-                       if (it == dead_owners.end()) {
-                         it = dead_owners.emplace(owner, LockIsFree(OwnerLockPath(owner))).first;
-                       }
-                       dead = it->second;
-                     }
-                     if (dead && ::unlink(path.c_str()) == 0) ++removed;
-                     return Status::Ok();
-                   });
+    Status s = WalkPrefix(
+        env_, staging_root_, prefix,
+        [&](const std::string&, const std::string& path, const FileInfo& info) {
+          const std::string owner = OwnerOf(path.substr(path.find_last_of('/') + 1));
+          bool dead;
+          if (owner.empty()) {
+            // Written by a version that took no lock.
+            dead = info.modified < oldest;
+          } else if (owner == owner_) {
+            dead = false;
+          } else {
+            auto it = dead_owners.find(owner);
+            if (it == dead_owners.end()) {
+              it = dead_owners.emplace(owner, LockIsFree(env_, OwnerLockPath(owner))).first;
+            }
+            dead = it->second;
+          }
+          if (dead && env_->RemoveFile(path).ok()) ++removed;
+          return Status::Ok();
+        });
     RETURN_IF_ERROR(s);
     SweepDeadOwners();
     return removed;
@@ -267,21 +255,19 @@ class LocalStore : public ObjectStore {
   // no directory without objects. A writer committing into one meanwhile makes it again.
   void RemoveEmptyParents(std::string dir) const {
     while (dir.size() > root_.size() && dir.compare(0, root_.size() + 1, root_ + "/") == 0) {
-      if (::rmdir(dir.c_str()) != 0) return;
+      if (!env_->RemoveDir(dir).ok()) return;
       dir = ParentDir(dir);
     }
   }
 
   // Remove the lock files of writers that died without leaving staging files.
   void SweepDeadOwners() {
-    DIR* d = ::opendir(owners_dir_.c_str());
-    if (d == nullptr) return;
-    std::vector<std::string> names;
-    while (struct dirent* entry = ::readdir(d)) names.push_back(entry->d_name);
-    ::closedir(d);
-    for (const std::string& name : names) {
+    auto entries = env_->ListDir(owners_dir_);
+    if (!entries.ok()) return;
+    for (const FileInfo& entry : *entries) {
+      const std::string& name = entry.name;
       if (name.size() != kOwnerDigits + 5 || name.compare(0, kOwnerDigits, owner_) == 0) continue;
-      (void)LockIsFree(owners_dir_ + "/" + name);
+      (void)LockIsFree(env_, owners_dir_ + "/" + name);
     }
   }
 
@@ -292,58 +278,48 @@ class LocalStore : public ObjectStore {
   // Take this store's owner lock, once: before its first staging file exists.
   Status HoldOwnerLock() {
     std::lock_guard<std::mutex> lock(owner_mu_);
-    if (owner_fd_ >= 0) return Status::Ok();
-    RETURN_IF_ERROR(MakeDirs(owners_dir_));
+    if (owner_lock_ != nullptr) return Status::Ok();
+    RETURN_IF_ERROR(MakeDirs(env_, owners_dir_));
     for (int attempt = 0; attempt < 8; ++attempt) {
       std::string owner = RandomSuffix().substr(0, kOwnerDigits);
-      std::string path = OwnerLockPath(owner);
-      int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-      if (fd < 0) return ErrnoStatus("create lock", path);
-      if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        ::close(fd);
-        continue;
-      }
-      // A cleaner may have found the new file unlocked and removed it before our flock: the
-      // lock only counts if the path still names the locked file.
-      struct stat by_fd, by_path;
-      if (::fstat(fd, &by_fd) == 0 && ::stat(path.c_str(), &by_path) == 0 &&
-          by_fd.st_ino == by_path.st_ino && by_fd.st_dev == by_path.st_dev) {
-        owner_ = std::move(owner);
-        owner_fd_ = fd;
-        return Status::Ok();
-      }
-      ::close(fd);
+      ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock,
+                       env_->LockFile(OwnerLockPath(owner), {.create = true, .wait = false}));
+      if (lock == nullptr) continue;  // another store's name
+      owner_ = std::move(owner);
+      owner_lock_ = std::move(lock);
+      return Status::Ok();
     }
     return Status::IOError("could not take a writer lock in " + owners_dir_);
   }
 
+  Env* env_;
   std::string root_;
   std::string staging_root_;
   std::string owners_dir_;
   std::mutex owner_mu_;
   std::string owner_;  // 16 hex digits, once the lock is held
-  int owner_fd_ = -1;
+  std::unique_ptr<FileLock> owner_lock_;
 };
 
 }  // namespace
 
-std::unique_ptr<ObjectStore> NewLocalStore(const std::string& lake_root,
-                                           const std::string& bucket) {
-  return std::make_unique<LocalStore>(lake_root, bucket);
+std::unique_ptr<ObjectStore> NewLocalStore(const std::string& lake_root, const std::string& bucket,
+                                           Env* env) {
+  return std::make_unique<LocalStore>(env, lake_root, bucket);
 }
 
-Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
+Status WriteFileAtomically(Env* env, const std::string& path, std::string_view bytes) {
   std::string dir = ParentDir(path);
-  RETURN_IF_ERROR(MakeDirs(dir));
+  RETURN_IF_ERROR(MakeDirs(env, dir));
   std::string tmp = dir + "/." + path.substr(dir.size() + 1) + "." + RandomSuffix() + ".tmp";
-  Status s = AppendToFile(tmp, bytes);
-  if (s.ok()) s = SyncFile(tmp);
-  if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) s = ErrnoStatus("rename", path);
+  Status s = env->AppendToFile(tmp, bytes);
+  if (s.ok()) s = env->SyncFile(tmp);
+  if (s.ok()) s = env->RenameFile(tmp, path);
   if (!s.ok()) {
-    ::unlink(tmp.c_str());
+    (void)env->RemoveFile(tmp);
     return s;
   }
-  return SyncDir(dir);
+  return env->SyncDir(dir);
 }
 
 std::string PathSegment(const std::string& name) {

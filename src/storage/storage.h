@@ -23,6 +23,7 @@
 
 #include "aws/s3.h"
 #include "common/status.h"
+#include "storage/env.h"
 
 namespace datalake::storage {
 
@@ -83,8 +84,10 @@ class ObjectStore {
 // <lake_root>/.staging/<bucket>/ until committed with fsync + rename + directory fsync. While it
 // has pending objects the store holds a lock file in <lake_root>/.staging/.owners/ (flock), named
 // in its staging files' names, so that other processes know those files are alive.
-// Keys must be relative paths without "." or ".." segments (kInvalidInput otherwise).
-std::unique_ptr<ObjectStore> NewLocalStore(const std::string& lake_root, const std::string& bucket);
+// Keys must be relative paths without "." or ".." segments (kInvalidInput otherwise). Every file
+// operation and the clock go through `env`.
+std::unique_ptr<ObjectStore> NewLocalStore(const std::string& lake_root, const std::string& bucket,
+                                           Env* env = Env::Default());
 
 struct S3StoreOptions {
   size_t upload_threads = 4;        // parts uploaded in parallel, across all open objects
@@ -108,7 +111,7 @@ size_t PartSize(size_t min, int part_number);
 
 // Write `bytes` to `path` atomically: temporary file in the same directory, fsync, rename,
 // fsync of the directory. Creates missing parent directories.
-Status WriteFileAtomically(const std::string& path, std::string_view bytes);
+Status WriteFileAtomically(Env* env, const std::string& path, std::string_view bytes);
 
 // Return `name` made safe as one key segment: '/', '%', control characters and a leading '.'
 // are percent-encoded; ordinary names are unchanged, so keys match the original connector's.

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 #include "aws/credential_providers.h"
 #include "aws/glue.h"
@@ -12,11 +13,51 @@
 namespace datalake::sync {
 namespace {
 
+// A non-negative integer from the environment variable `name`, or nullopt when it is unset or
+// not one.
+std::optional<int64_t> TestKnob(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  int64_t number = 0;
+  const char* end = value + std::strlen(value);
+  if (std::from_chars(value, end, number).ptr != end || number < 0) return std::nullopt;
+  return number;
+}
+
+// The retry options of every client. For tests only, DATALAKE_TEST_THROTTLE_BASE_DELAY_MS
+// shortens the back-off of throttled requests and DATALAKE_TEST_THROTTLE_BUDGET_MS the time a
+// call may spend being throttled, so that an end-to-end test can throttle a request many times
+// over, or until the budget is spent, without waiting a minute or more; nothing else reads them,
+// and a sync never needs them.
+aws::RetryOptions RetryOptionsFromEnvironment() {
+  aws::RetryOptions retry;
+  if (auto ms = TestKnob("DATALAKE_TEST_THROTTLE_BASE_DELAY_MS")) {
+    retry.throttle_base_delay = std::chrono::milliseconds(*ms);
+  }
+  if (auto ms = TestKnob("DATALAKE_TEST_THROTTLE_BUDGET_MS")) {
+    retry.throttle_budget = std::chrono::milliseconds(*ms);
+  }
+  return retry;
+}
+
+// The HTTP options of every client. For tests only, DATALAKE_TEST_STALL_TIMEOUT_S shortens the
+// time a transfer may go without progress (below 1 KiB/s) before it is abandoned as stalled,
+// 60 s otherwise, so that an end-to-end test of a server that stops answering takes seconds.
+aws::HttpOptions HttpOptionsFromEnvironment() {
+  aws::HttpOptions http;
+  if (auto seconds = TestKnob("DATALAKE_TEST_STALL_TIMEOUT_S"); seconds && *seconds > 0) {
+    http.low_speed_time_s = *seconds;
+  }
+  return http;
+}
+
 std::shared_ptr<aws::CredentialsProvider> MakeCredentials(const config::Config& config,
                                                           const std::string& region) {
   aws::CredentialsOptions options;
   options.sts.region = region;
   options.sts.endpoint = config.sts_endpoint.value_or("");
+  options.sts.retry = RetryOptionsFromEnvironment();
+  options.sts.http = HttpOptionsFromEnvironment();
   const config::Credentials& c = config.credentials;
   switch (c.mode) {
     case config::CredentialsMode::kIamUser:
@@ -47,22 +88,6 @@ aws::ServerSideEncryption ToS3Encryption(config::ServerSideEncryption sse) {
   return aws::ServerSideEncryption::kNone;
 }
 
-// The retry options of every client. DATALAKE_TEST_THROTTLE_BASE_DELAY_MS, for tests only,
-// shortens the back-off of throttled requests, so that an end-to-end test can throttle a request
-// many times over without waiting a minute; nothing else reads it, and a sync never needs it.
-aws::RetryOptions RetryOptionsFromEnvironment() {
-  aws::RetryOptions retry;
-  const char* value = std::getenv("DATALAKE_TEST_THROTTLE_BASE_DELAY_MS");
-  if (value != nullptr && *value != '\0') {
-    int64_t ms = 0;
-    const char* end = value + std::strlen(value);
-    if (std::from_chars(value, end, ms).ptr == end && ms >= 0) {
-      retry.throttle_base_delay = std::chrono::milliseconds(ms);
-    }
-  }
-  return retry;
-}
-
 }  // namespace
 
 std::string EffectiveRegion(const config::Config& config) {
@@ -78,6 +103,7 @@ Result<Destination> OpenAwsDestination(const config::Config& config) {
   const std::string region = EffectiveRegion(config);
   std::shared_ptr<aws::CredentialsProvider> credentials = MakeCredentials(config, region);
   const aws::RetryOptions retry = RetryOptionsFromEnvironment();
+  const aws::HttpOptions http = HttpOptionsFromEnvironment();
 
   aws::S3Options s3;
   s3.region = region;
@@ -86,6 +112,7 @@ Result<Destination> OpenAwsDestination(const config::Config& config) {
   s3.sse = ToS3Encryption(config.sse);
   s3.kms_key_id = config.kms_key_id;
   s3.retry = retry;
+  s3.http = http;
   auto s3_client = std::make_shared<aws::S3Client>(std::move(s3));
 
   aws::GlueOptions glue;
@@ -94,6 +121,7 @@ Result<Destination> OpenAwsDestination(const config::Config& config) {
   glue.catalog_id = config.aws_account_id;
   glue.credentials = credentials;
   glue.retry = retry;
+  glue.http = http;
   auto glue_client = std::make_shared<aws::GlueClient>(std::move(glue));
 
   std::shared_ptr<aws::LakeFormationClient> lake_formation;
@@ -105,6 +133,7 @@ Result<Destination> OpenAwsDestination(const config::Config& config) {
     lf.catalog_id = config.aws_account_id;
     lf.credentials = credentials;
     lf.retry = retry;
+    lf.http = http;
     lake_formation = std::make_shared<aws::LakeFormationClient>(std::move(lf));
     catalog_options.lf_tag_key = config.lf_tag_key;
     catalog_options.lf_tag_values = config.lf_tag_values;

@@ -41,8 +41,9 @@ Pipeline::Pipeline(const config::Config& config, Destination* destination,
     : config_(config),
       destination_(destination),
       out_(out),
-      progress_(out),
-      last_commit_(std::chrono::steady_clock::now()) {
+      env_(destination->env),
+      progress_(out, env_),
+      last_commit_(env_->NowMonotonic()) {
   context_.config = &config_;
   context_.store = destination_->store.get();
   context_.catalog = destination_->catalog.get();
@@ -187,7 +188,7 @@ void Pipeline::ReportProgress() {
 
 Status Pipeline::MaybeCommitOnTime() {
   if (!checkpoints_.HasPending()) return Status::Ok();
-  auto elapsed = std::chrono::steady_clock::now() - last_commit_;
+  auto elapsed = env_->NowMonotonic() - last_commit_;
   if (std::chrono::duration<double>(elapsed).count() < config_.commit_interval_seconds) {
     return Status::Ok();
   }
@@ -196,21 +197,26 @@ Status Pipeline::MaybeCommitOnTime() {
 
 Status Pipeline::Commit() {
   // A cancelled sync starts no commit. One already under way when the signal came is cut short
-  // where it makes requests; if it completes anyway (the local lake's steps are not
-  // interruptible), its STATEs are true and are echoed.
+  // where it makes requests, and between streams: with thousands of streams a commit's steps
+  // (each table's fsyncs on the local lake) add up to minutes. Stopping between two streams is
+  // stopping at a crash point: no STATE of this commit is echoed, what is visible stays valid.
   if (CancelRequested()) return CancelledStatus();
   // 1. Every open file becomes visible (durably).
-  for (StreamState* s : stream_order_) RETURN_IF_ERROR(s->writer->CommitOpenFiles());
+  for (StreamState* s : stream_order_) {
+    if (CancelRequested()) return CancelledStatus();
+    RETURN_IF_ERROR(s->writer->CommitOpenFiles());
+  }
   CrashPoint("commit.files_visible");
   // 2. The catalog knows every table that has data.
   for (StreamState* s : stream_order_) {
+    if (CancelRequested()) return CancelledStatus();
     if (s->writer->files_committed() > 0) RETURN_IF_ERROR(s->writer->CommitTable());
   }
   CrashPoint("commit.catalog_current");
   // 3. Only now are the waiting STATEs true: echo them in order.
   for (const std::string& state : checkpoints_.TakeCommitted()) out_->State(state);
   CrashPoint("commit.states_echoed");
-  last_commit_ = std::chrono::steady_clock::now();
+  last_commit_ = env_->NowMonotonic();
   return Status::Ok();
 }
 
@@ -230,6 +236,9 @@ Status Pipeline::Finish() {
       without_status.push_back(name);
       continue;
     }
+    // Each stream's end (its table, a truncate's switch) is a step of its own: a cancel between
+    // two leaves the streams not yet finished as an interrupted sync leaves them.
+    if (CancelRequested()) return CancelledStatus();
     RETURN_IF_ERROR(s->writer->FinishSuccessfully());
     CrashPoint("finish.stream_done");
   }
@@ -270,8 +279,8 @@ Result<Destination> OpenDestination(const config::Config& config) {
   }
   if (!config.is_local()) return OpenAwsDestination(config);
   Destination d;
-  d.store = storage::NewLocalStore(*config.local_lake_path, config.bucket_name);
-  d.catalog = catalog::NewLocalCatalog(*config.local_lake_path + "/_catalog");
+  d.store = storage::NewLocalStore(*config.local_lake_path, config.bucket_name, d.env);
+  d.catalog = catalog::NewLocalCatalog(*config.local_lake_path + "/_catalog", d.env);
   return d;
 }
 

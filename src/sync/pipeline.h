@@ -45,6 +45,7 @@ class Pipeline {
   const config::Config& config_;
   Destination* destination_;
   protocol::MessageWriter* out_;
+  storage::Env* env_;
   decode::RecordDecoder decoder_;
   UuidGenerator uuids_;
   format::Row row_;

@@ -5,20 +5,21 @@
 
 namespace datalake::sync {
 
-Progress::Progress(protocol::MessageWriter* out, double interval_seconds)
+Progress::Progress(protocol::MessageWriter* out, storage::Env* env, double interval_seconds)
     : out_(out),
+      env_(env),
       interval_(interval_seconds),
-      start_(std::chrono::steady_clock::now()),
+      start_(env_->NowMonotonic()),
       last_report_(start_) {}
 
 double Progress::Elapsed() const {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  return std::chrono::duration<double>(env_->NowMonotonic() - start_).count();
 }
 
-bool Progress::Due() const { return std::chrono::steady_clock::now() - last_report_ >= interval_; }
+bool Progress::Due() const { return env_->NowMonotonic() - last_report_ >= interval_; }
 
 void Progress::Report(std::vector<StreamProgress> streams) {
-  last_report_ = std::chrono::steady_clock::now();
+  last_report_ = env_->NowMonotonic();
   double seconds = Elapsed();
   double rate = seconds > 0 ? static_cast<double>(records_) / seconds : 0;
   double mb = static_cast<double>(bytes_) / 1e6;

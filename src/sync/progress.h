@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "protocol/protocol.h"
+#include "storage/storage.h"
 
 namespace datalake::sync {
 
@@ -20,7 +21,8 @@ struct StreamProgress {
 
 class Progress {
  public:
-  explicit Progress(protocol::MessageWriter* out, double interval_seconds = 10);
+  // Report to `out`, reading the time from `env`'s monotonic clock.
+  Progress(protocol::MessageWriter* out, storage::Env* env, double interval_seconds = 10);
   // Count one input line of `bytes` bytes that held a record.
   void CountRecord(size_t bytes) {
     ++records_;
@@ -35,6 +37,7 @@ class Progress {
   double Elapsed() const;
 
   protocol::MessageWriter* out_;
+  storage::Env* env_;
   std::chrono::duration<double> interval_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_report_;

@@ -23,6 +23,8 @@ namespace datalake::sync {
 struct Destination {
   std::unique_ptr<storage::ObjectStore> store;
   std::unique_ptr<catalog::Catalog> catalog;
+  // The clock of the sync (commit intervals, progress reports), and the files of the local lake.
+  storage::Env* env = storage::Env::Default();
   // A cheap first check that the destination is usable (S3 HeadBucket), run by `check` and
   // `write` before anything else; may be empty.
   std::function<Status()> preflight;

@@ -221,5 +221,15 @@ TEST(RetryPolicyTest, RedactsSecretsAndTokens) {
   EXPECT_EQ(RedactSecrets("nothing here", {}), "nothing here");
 }
 
+TEST(RetryPolicyTest, AOneCharacterSecretIsRedactedOnlyWhereItStandsAlone) {
+  const Credentials credentials{.access_key_id = "AKID", .secret_access_key = "b"};
+  // A request id and a bucket name full of b's stay as they are; the secret by itself does not.
+  EXPECT_EQ(RedactSecrets("GetBucketLocation s3://bucket-b1: HTTP 403 (request id tx0b4b1d-006b) "
+                          "secret b, 'b'",
+                          credentials),
+            "GetBucketLocation s3://bucket-b1: HTTP 403 (request id tx0b4b1d-006b) "
+            "secret [redacted], '[redacted]'");
+}
+
 }  // namespace
 }  // namespace datalake::aws

@@ -240,6 +240,46 @@ TEST_F(RecordDecoderTest, InvalidDataIsInvalidInputWithoutTheData) {
   }
 }
 
+TEST_F(RecordDecoderTest, ValuesNotStoredAreCheckedAllTheSame) {
+  // On-demand parsing skips what is not read, counting brackets only; these would pass unchecked.
+  const TableSchema typed =
+      Schema({F("a", kInt), F("s", Struct({F("x", kInt)})), F("l", List(kInt)),
+              F("b", Type(TypeKind::kBoolean)), F("t", Type(TypeKind::kTimestamp)),
+              F("bin", Type(TypeKind::kBinary)), F("m", Map(Type(TypeKind::kInt32), kInt))});
+  const char* const kBad[] = {
+      R"({"a": 1, "undeclared": [}, "hunter2": 1})",
+      R"({"undeclared": {"hunter2": tru}})",
+      R"({"undeclared": [01, "hunter2"]})",
+      R"({"undeclared": "hunter2\q"})",
+      R"({"undeclared": -})",
+      R"({"s": {"x": 1, "y": [}, "hunter2": 1}})",
+      R"({"s": ["hunter2" 1]})",
+      R"({"l": {"hunter2": }})",
+      R"({"a": ["hunter2",]})",
+      R"({"a": {"hunter2" 1}})",
+      R"({"a": tru})",
+      R"({"b": 01})",
+      R"({"b": ["hunter2"})",
+      R"({"t": 1.5.5})",
+      R"({"bin": {"hunter2": nul}})",
+      R"({"m": {"not an int": [}, "1": 2}})",
+      R"({"m": ["hunter2"})",
+  };
+  for (const char* json : kBad) {
+    const Decoded d = Run(json, typed);
+    EXPECT_EQ(d.status.code(), StatusCode::kInvalidInput) << json;
+    EXPECT_THAT(d.status.message(), HasSubstr("record data is not valid JSON (")) << json;
+    EXPECT_THAT(d.status.message(), Not(HasSubstr("hunter2"))) << json;
+  }
+  // Well-formed values of the wrong shape are still nulled, and undeclared ones ignored.
+  const std::string deep = std::string(5000, '[') + "\"\\ud800\"" + std::string(5000, ']');
+  const Decoded d =
+      Run(R"({"z": )" + deep + R"(, "a": [1e400, -0.0], "b": 1, "m": {"x": [true]}})", typed);
+  ASSERT_TRUE(d.status.ok()) << d.status.ToString();
+  EXPECT_EQ(d.row, "a: null, s: null, l: null, b: null, t: null, bin: null, m: map{}");
+  ASSERT_EQ(d.changes.size(), 3u);
+}
+
 TEST_F(RecordDecoderTest, DataThatIsNotAnObject) {
   for (const char* json : {"[1, 2]", "42", R"("a")", "null", "true"}) {
     const Decoded d = Run(json, abc_);

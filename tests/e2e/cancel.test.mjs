@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import {
   tempDir, localConfig, stream, record, streamState, startWrite, states, errors, readTable, dataFiles,
@@ -90,6 +91,43 @@ test('SIGTERM while the sync is idle, blocked on stdin, still ends it at once', 
   assert.deepEqual(dataFiles(path.join(config.local_lake_path, '.staging')), []);
   const rows = await readTable(config.local_lake_path, 'db', 'quiet');
   assert.equal(rows.length, 10);
+});
+
+test('SIGTERM during a long commit (600 tables) stops between tables and echoes no STATE', async () => {
+  // On the local lake each table costs fsyncs (tens of ms): a commit of thousands of tables
+  // runs for a minute. The signal must not wait for it. Stopping between two tables is a crash
+  // point: nothing of this commit is acknowledged, and a retry commits everything once.
+  const dir = tempDir('cancel-commit');
+  const config = localConfig(dir);
+  const lake = config.local_lake_path;
+  const names = Array.from({ length: 600 }, (_, i) => `s${String(i).padStart(4, '0')}`);
+  const catalog = { streams: names.map((n) => stream(n, props)) };
+  const input = [
+    ...names.map((n, i) => record(n, { id: i, name: n })),
+    { type: 'STATE', state: { type: 'GLOBAL', global: { shared_state: { cursor: 1 }, stream_states: [] } } },
+  ];
+  const sync = startWrite(dir, config, catalog);
+  await sendAll(sync, input);
+  // stdin stays open: the STATE starts the commit; the first table in the catalog shows it runs.
+  const catalogDir = path.join(lake, '_catalog', 'db');
+  const started = await waitUntil(() => fs.existsSync(catalogDir) && fs.readdirSync(catalogDir).length > 0, 60000);
+  assert.ok(started, 'the commit started');
+  const result = await cancel(sync);
+  assert.deepEqual(states(result), [], 'a cut-short commit acknowledges nothing');
+  const committed = fs.readdirSync(catalogDir).length;
+  assert.ok(committed < names.length, `the commit was cut short (${committed} tables)`);
+  // The retry (Airbyte resends everything after the last acknowledged STATE) lands every row;
+  // rows of the cut-short commit may come twice: they were never acknowledged.
+  const retry = startWrite(dir, config, catalog);
+  await sendAll(retry, input);
+  retry.end();
+  const done = await retry.exited;
+  assert.equal(done.code, 0, done.stdout.slice(-2000));
+  assert.equal(states(done).length, 1);
+  for (const n of [names[0], names[299], names[599]]) {
+    const rows = await readTable(lake, 'db', n);
+    assert.ok(rows.length >= 1 && rows.every((r) => r.name === n), `${n}: ${JSON.stringify(rows)}`);
+  }
 });
 
 const skip = haveRadosgw ? false : 'radosgw is not running (make test starts it)';

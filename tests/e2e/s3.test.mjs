@@ -102,7 +102,7 @@ test('a sync rides out an upload throttled (503 SlowDown) eight times in a row',
   const target = rgw.endpoint.replace(/^http:\/\//, '');
   // Every PUT is throttled until eight have been: the file's one part upload is refused eight
   // times over, more than the five attempts a transient failure gets.
-  const proxy = await startFaultProxy(target, { rate: 1, seed: 1, kinds: '503', onlyMethods: 'PUT', maxFaults: 8 });
+  const proxy = await startFaultProxy(target, { rate: 1, seed: 1, kinds: 'throttle', onlyMethods: 'PUT', maxFaults: 8 });
   const prefix = `throttled-${unique()}`;
   const input = messages('throttled', 100, 50);
   // Throttling backs off from 1 s for up to 90 s; this test-only variable makes it 5 ms, so that
@@ -112,7 +112,7 @@ test('a sync rides out an upload throttled (503 SlowDown) eight times in a row',
   const r = await write(dir, config, { streams: [stream('throttled', props)] }, input, { env });
   assert.equal(r.code, 0, r.stdout.slice(-3000));
   const stats = await proxy.stats();
-  assert.equal(stats.by_kind['503'], 8, JSON.stringify(stats));
+  assert.equal(stats.by_kind.throttle, 8, JSON.stringify(stats));
   assert.equal(stats.by_method.PUT, 9, 'one PUT, accepted at its ninth attempt');
   assert.deepEqual(states(r).map((s) => s.stream.stream_state.upto), [49, 99]);
   const lake = path.join(dir, 'lake');

@@ -1,6 +1,6 @@
 // Services for the end-to-end tests that talk to AWS APIs: radosgw (started by `make test`,
 // described by RADOSGW_* variables), moto for Glue, the fault-injecting proxy and an HTTPS front.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -70,9 +70,10 @@ export async function startMoto() {
 }
 
 // Run a Python tool of tests/tools that prints its port on stdout (a line matching `portLine`,
-// whose first group is the port) and return its http endpoint. The tool stops with the tests.
-async function startTool(args, portLine) {
-  const child = spawn(rgw.python, args, { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+// whose first group is the port); returns { endpoint, stop }. The tool stops with the tests, or
+// at stop().
+async function startTool(args, portLine, stderr = 'inherit') {
+  const child = spawn(rgw.python, args, { detached: true, stdio: ['ignore', 'pipe', stderr] });
   children.push(child);
   const lines = readline.createInterface({ input: child.stdout });
   const port = await new Promise((resolve, reject) => {
@@ -86,19 +87,36 @@ async function startTool(args, portLine) {
   lines.close();
   child.stdout.destroy();
   child.unref();
-  return `http://127.0.0.1:${port}`;
+  const stop = () => {
+    const at = children.indexOf(child);
+    if (at >= 0) children.splice(at, 1);
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {}
+  };
+  return { endpoint: `http://127.0.0.1:${port}`, stop };
 }
 
-// Start the fault-injecting proxy in front of `target` (host:port); returns { endpoint, stats }.
-// `onlyMethods` ('PUT,POST') and `maxFaults` narrow where and how often it injects.
-export async function startFaultProxy(target, { rate, seed, kinds, onlyMethods, maxFaults }) {
+// Start the fault-injecting proxy in front of `target` (host:port); returns { endpoint, stats,
+// stop }. `onlyMethods` ('PUT,POST'), `maxFaults`, `after` (spare the first N requests),
+// `maxConsecutive` (spare a request faulted K times in a row) and `fail` (fixed faults, '1,5')
+// narrow where and how often it injects; `stallSeconds` bounds a stall, `log` names a log file.
+export async function startFaultProxy(target, {
+  rate, seed, kinds, onlyMethods, maxFaults, after, maxConsecutive, fail, stallSeconds, log,
+}) {
   const args = [path.join(TOOLS, 'fault_proxy.py'), '--target', target, '--port', '0',
     '--fault-rate', String(rate), '--seed', String(seed)];
   if (kinds) args.push('--kinds', kinds);
   if (onlyMethods) args.push('--only-methods', onlyMethods);
   if (maxFaults !== undefined) args.push('--max-faults', String(maxFaults));
-  const endpoint = await startTool(args, /^FAULT_PROXY_PORT=(\d+)/);
-  return { endpoint, stats: async () => (await fetch(`${endpoint}/__stats`)).json() };
+  if (after !== undefined) args.push('--after', String(after));
+  if (maxConsecutive !== undefined) args.push('--max-consecutive', String(maxConsecutive));
+  if (fail) args.push('--fail', fail);
+  if (stallSeconds !== undefined) args.push('--stall-seconds', String(stallSeconds));
+  if (log) args.push('--log', log);
+  // With a log, its closing statistics on stderr are left out.
+  const { endpoint, stop } = await startTool(args, /^FAULT_PROXY_PORT=(\d+)/, log ? 'ignore' : 'inherit');
+  return { endpoint, stop, stats: async () => (await fetch(`${endpoint}/__stats`)).json() };
 }
 
 // Start tests/tools/glue_fake.py in front of `target` (moto): it checks every Glue and Lake
@@ -107,7 +125,7 @@ export async function startFaultProxy(target, { rate, seed, kinds, onlyMethods, 
 // validation; reset() forgets the requests seen; deny(operations) answers those operations from
 // then on with AccessDeniedException, as AWS answers a request the caller's policy does not allow.
 export async function startValidatingProxy(target) {
-  const endpoint = await startTool([path.join(TOOLS, 'glue_fake.py'), '--port', '0', '--forward', target], /^PORT (\d+)/);
+  const { endpoint } = await startTool([path.join(TOOLS, 'glue_fake.py'), '--port', '0', '--forward', target], /^PORT (\d+)/);
   const post = async (hook, body) => {
     const response = await fetch(`${endpoint}/_fake/${hook}`, { method: 'POST', body: JSON.stringify(body ?? {}) });
     if (!response.ok) throw new Error(`glue_fake ${hook}: HTTP ${response.status}`);
@@ -163,6 +181,24 @@ export function s3Uploads(prefix) {
 export function s3Snapshot(glueEndpoint, database, tables, prefix, lake) {
   return lakeReader(['snapshot', '--endpoint', rgw.endpoint, '--bucket', rgw.bucket, '--prefix', prefix,
     '--glue-endpoint', glueEndpoint, '--database', database, '--tables', tables.join(','), '--lake', lake]);
+}
+
+// s3Snapshot of several syncs in one boto3 run, without blocking the event loop: `spec` is a
+// JSON file of [{prefix, database, tables, lake}]. Resolves with their results, in order.
+export function s3SnapshotAsync(glueEndpoint, spec) {
+  const args = [path.join(TOOLS, 'lake_reader.py'), 'snapshot', '--endpoint', rgw.endpoint, '--bucket', rgw.bucket,
+    '--glue-endpoint', glueEndpoint, '--many', spec];
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: rgw.accessKey, AWS_SECRET_ACCESS_KEY: rgw.secretKey };
+  return new Promise((resolve, reject) => {
+    execFile(rgw.python, args, { env, encoding: 'utf8', maxBuffer: 1 << 28 }, (error, stdout, stderr) =>
+      (error ? reject(new Error(`lake_reader snapshot: ${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout))));
+  });
+}
+
+// Delete every object under `prefix` (not empty) of the test bucket, with boto3: what a test
+// wrote in bulk should not stay in the shared radosgw's memory.
+export function s3DeletePrefix(prefix) {
+  return lakeReader(['delete', '--endpoint', rgw.endpoint, '--bucket', rgw.bucket, '--prefix', prefix]);
 }
 
 // The Glue table as boto3 reads it from moto.
@@ -222,6 +258,12 @@ export function createRole(name, policy) {
   const role = JSON.parse(rgwAdmin(['role', 'create', `--role-name=${name}`, `--assume-role-policy-doc=${JSON.stringify(trust)}`]));
   rgwAdmin(['role-policy', 'put', `--role-name=${name}`, '--policy-name=permissions', `--policy-doc=${JSON.stringify(policy)}`]);
   return role.Arn ?? role.arn;
+}
+
+// Give the radosgw S3 user (rgw.accessKey, owner of rgw.bucket) one more key pair, with a secret
+// the test chooses (radosgw accepts any non-empty secret); an existing pair of that id is replaced.
+export function addS3Key(accessKey, secretKey) {
+  rgwAdmin(['key', 'create', '--uid=datalake-test', '--key-type=s3', `--access-key=${accessKey}`, `--secret-key=${secretKey}`]);
 }
 
 export function deleteRole(name) {

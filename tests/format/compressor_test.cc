@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <zstd.h>
 
+#include <algorithm>
+#include <map>
 #include <random>
 #include <string>
 
@@ -13,6 +15,7 @@ namespace datalake::format {
 namespace {
 
 using testing::Gunzip;
+using testing::GunzipMembers;
 using testing::Unzstd;
 
 // Text that compresses (repeated words) followed by bytes that do not (random), so output
@@ -67,6 +70,84 @@ TEST(CompressorTest, StreamingRoundTripsAcrossManyCalls) {
     ASSERT_TRUE((*compressor)->Compress("", true, &out).ok());
     EXPECT_EQ(testing::Decompress(codec, out), in);
   }
+}
+
+// Feed `in` to a gzip stream compressor in pieces of `piece` bytes; return the file.
+std::string GzipStream(std::string_view in, size_t piece, size_t member_bytes) {
+  auto compressor = NewStreamCompressor(Compression::kGzip, 6, member_bytes);
+  EXPECT_TRUE(compressor.ok()) << compressor.status().ToString();
+  if (!compressor.ok()) return "";
+  std::string out;
+  do {
+    size_t n = std::min(piece, in.size());
+    EXPECT_TRUE((*compressor)->Compress(in.substr(0, n), n == in.size(), &out).ok());
+    in.remove_prefix(n);
+  } while (!in.empty());
+  return out;
+}
+
+TEST(CompressorTest, GzipStreamIsOneMemberPerBlockOfInput) {
+  const size_t block = 64 << 10;
+  std::string in = MixedInput(10 * block + 123);
+  struct Case {
+    size_t piece;
+    size_t members;
+  };
+  // Small pieces gather into blocks; pieces of a block or more are members as they are.
+  for (Case c : {Case{1000, 11}, Case{block, 11}, Case{block - 1, 11}, Case{3 * block, 4},
+                 Case{in.size(), 1}}) {
+    std::string out = GzipStream(in, c.piece, block);
+    size_t members = 0;
+    EXPECT_EQ(GunzipMembers(out, &members), in) << c.piece;
+    EXPECT_EQ(members, c.members) << c.piece;
+  }
+}
+
+TEST(CompressorTest, GzipStreamEndingOnABlockBoundaryHasNoEmptyMember) {
+  const size_t block = 4096;
+  std::string in = MixedInput(3 * block);
+  for (size_t piece : {size_t{1}, size_t{100}, block}) {
+    std::string out = GzipStream(in, piece, block);
+    size_t members = 0;
+    EXPECT_EQ(GunzipMembers(out, &members), in) << piece;
+    EXPECT_EQ(members, 3u) << piece;
+  }
+}
+
+TEST(CompressorTest, EmptyGzipStreamIsOneEmptyMember) {
+  auto compressor = NewStreamCompressor(Compression::kGzip, 6);
+  ASSERT_TRUE(compressor.ok());
+  std::string out;
+  ASSERT_TRUE((*compressor)->Compress("", false, &out).ok());
+  ASSERT_TRUE((*compressor)->Compress("", true, &out).ok());
+  EXPECT_EQ(Gunzip(out), "");  // exactly one member, so `gzip -d` reads an empty file
+}
+
+TEST(CompressorTest, GzipMembersRoundTripAtEveryLevel) {
+  std::string in = MixedInput(size_t{1} << 20);
+  std::map<int, size_t> sizes;
+  for (int level = -1; level <= 9; ++level) {
+    auto compressor = NewStreamCompressor(Compression::kGzip, level, 256 << 10);
+    ASSERT_TRUE(compressor.ok()) << level;
+    std::string out;
+    ASSERT_TRUE((*compressor)->Compress(in, true, &out).ok());
+    EXPECT_EQ(GunzipMembers(out), in) << level;
+    sizes[level] = out.size();
+  }
+  EXPECT_GT(sizes[0], in.size());  // level 0 stores
+  EXPECT_EQ(sizes[-1], sizes[6]);  // -1 is zlib's default, 6
+  EXPECT_LT(sizes[6], sizes[1]);   // the levels still trade speed for size
+}
+
+TEST(CompressorTest, BigGzipStreamRoundTrips) {
+  // 40 MiB in pieces of about the JSON Lines encoder's chunk: many default-size members.
+  std::string in;
+  while (in.size() < (size_t{40} << 20)) in += MixedInput(size_t{1} << 20);
+  std::string out = GzipStream(in, (size_t{1} << 20) + 77, kDefaultGzipMemberBytes);
+  size_t members = 0;
+  EXPECT_EQ(GunzipMembers(out, &members), in);
+  EXPECT_EQ(members, 40u);
+  EXPECT_LT(out.size(), in.size());
 }
 
 TEST(CompressorTest, ZstdStreamCarriesAChecksum) {

@@ -50,9 +50,11 @@ class FailingSink : public Sink {
   int ok_writes_;
 };
 
-// Decompress one gzip member; fail the test if the stream is broken, truncated or followed by
-// anything (a second member would mean the encoder restarted the stream).
-inline std::string Gunzip(std::string_view in) {
+// Decompress a gzip file member after member, as gzip -d does (zlib's inflate stops at the end
+// of a member, so each next one starts from a reset stream); zlib checks every member's CRC-32
+// and ISIZE. Fail the test if a member is broken or truncated, or anything but a member follows
+// one. `members` (optional) receives how many there were.
+inline std::string GunzipMembers(std::string_view in, size_t* members = nullptr) {
   z_stream stream{};
   if (inflateInit2(&stream, 15 + 16) != Z_OK) {
     ADD_FAILURE() << "inflateInit2";
@@ -61,20 +63,52 @@ inline std::string Gunzip(std::string_view in) {
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   stream.avail_in = static_cast<uInt>(in.size());
   std::string out;
+  size_t count = 0;
+  char buf[1 << 16];
+  for (;;) {
+    stream.next_out = reinterpret_cast<Bytef*>(buf);
+    stream.avail_out = sizeof(buf);
+    int rc = inflate(&stream, Z_NO_FLUSH);
+    out.append(buf, sizeof(buf) - stream.avail_out);
+    if (rc == Z_STREAM_END) {
+      ++count;
+      if (stream.avail_in == 0) break;
+      inflateReset(&stream);
+    } else if (rc != Z_OK) {
+      ADD_FAILURE() << "inflate returned " << rc << " in member " << count + 1;
+      break;
+    }
+  }
+  inflateEnd(&stream);
+  if (members != nullptr) *members = count;
+  return out;
+}
+
+// The length of the gzip member `in` starts with (0 if it is broken): inflate one member and
+// see how much input it took.
+inline size_t GzipMemberSize(std::string_view in) {
+  z_stream stream{};
+  if (inflateInit2(&stream, 15 + 16) != Z_OK) return 0;
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  stream.avail_in = static_cast<uInt>(in.size());
   char buf[1 << 16];
   int rc;
   do {
     stream.next_out = reinterpret_cast<Bytef*>(buf);
     stream.avail_out = sizeof(buf);
     rc = inflate(&stream, Z_NO_FLUSH);
-    if (rc != Z_OK && rc != Z_STREAM_END) {
-      ADD_FAILURE() << "inflate returned " << rc;
-      break;
-    }
-    out.append(buf, sizeof(buf) - stream.avail_out);
-  } while (rc != Z_STREAM_END);
-  EXPECT_EQ(stream.avail_in, 0u) << "bytes after the gzip member";
+  } while (rc == Z_OK);
+  size_t size = rc == Z_STREAM_END ? in.size() - stream.avail_in : 0;
   inflateEnd(&stream);
+  return size;
+}
+
+// Decompress one gzip member; fail the test unless the input is exactly one (a Parquet page
+// is one gzip stream).
+inline std::string Gunzip(std::string_view in) {
+  size_t members = 0;
+  std::string out = GunzipMembers(in, &members);
+  EXPECT_EQ(members, 1u) << "gzip members";
   return out;
 }
 
@@ -112,7 +146,7 @@ inline std::string Unzstd(std::string_view in) {
 inline std::string Decompress(Compression compression, std::string_view in) {
   switch (compression) {
     case Compression::kGzip:
-      return Gunzip(in);
+      return GunzipMembers(in);
     case Compression::kZstd:
       return Unzstd(in);
     default:

@@ -90,6 +90,44 @@ TEST(JsonlStreamTest, SmallChunksGiveSeveralWritesOfTheSameStream) {
   }
 }
 
+TEST(JsonlStreamTest, GzipFilesAreOneMemberPerChunkOfWholeRows) {
+  const size_t chunk = 4096;
+  StringSink sink;
+  EncoderOptions options;
+  options.compression = Compression::kGzip;
+  options.chunk_bytes = chunk;
+  auto encoder = NewJsonlEncoder(TestSchema(), options, &sink);
+  ASSERT_TRUE(encoder.ok());
+  Row row;
+  for (uint64_t i = 0; i < 20000; ++i) {
+    FillRow(i, &row);
+    (*encoder)->Append(row);
+  }
+  ASSERT_TRUE((*encoder)->Finish().ok());
+  // Walk the members one by one: each one's text is a chunk (at least `chunk` bytes but for the
+  // last) of whole rows, so a reader that splits the file at members never splits a row.
+  const std::string data = sink.data();
+  std::string_view file = data;
+  std::string all;
+  size_t members = 0;
+  while (!file.empty()) {
+    size_t size = testing::GzipMemberSize(file);
+    ASSERT_GT(size, 0u);
+    std::string text = testing::Gunzip(file.substr(0, size));
+    file.remove_prefix(size);
+    ++members;
+    ASSERT_FALSE(text.empty());
+    EXPECT_EQ(text.back(), '\n');
+    if (!file.empty()) {
+      EXPECT_GE(text.size(), chunk);
+    }
+    all += text;
+  }
+  EXPECT_EQ(all, Encode(Compression::kUncompressed, chunk, 20000).text);
+  EXPECT_GE(members, all.size() / (chunk + 100));
+  EXPECT_GT(members, 10u);
+}
+
 TEST(JsonlStreamTest, UncompressedWritesAreWholeChunksOfRows) {
   StringSink sink;
   EncoderOptions options;

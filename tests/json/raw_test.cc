@@ -105,5 +105,19 @@ TEST(ScanObjectTest, ValidJsonThatIsNotAnObject) {
   }
 }
 
+TEST(CheckValueTest, AnyValueAtAnyDepthWithLoneSurrogates) {
+  const std::string deep = std::string(100000, '[') + "1e400" + std::string(100000, ']');
+  for (const std::string& text : {std::string(R"( "\ud800" )"), std::string(R"("\udc00\ud800x")"),
+                                  std::string("-0.0"), std::string("[true,null,{}]"), deep}) {
+    EXPECT_TRUE(CheckValue(text).ok()) << text.substr(0, 40);
+  }
+  for (const std::string& text :
+       {std::string("[}"), std::string("tru"), std::string("01"), std::string(R"("\q")"),
+        std::string(R"("\ud80")"), std::string("\"\xff\""), std::string("[1,]"), std::string("1 2"),
+        std::string(""), deep.substr(1)}) {
+    EXPECT_FALSE(CheckValue(text).ok()) << text.substr(0, 40);
+  }
+}
+
 }  // namespace
 }  // namespace datalake::json

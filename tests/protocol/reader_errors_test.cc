@@ -101,6 +101,36 @@ std::vector<BadLine> BadLines() {
        "STREAM_STATUS without a known 'status'"},
       {"{\"type\":\"LOG\",\"log\":{\"message\":\"" + m + "\xC3\x28\"}}",
        "not valid JSON (UTF8_ERROR)"},
+      // What the envelope does not read is checked too: on-demand parsing only counts brackets
+      // when it skips a value, so these would otherwise pass.
+      {"{\"type\":\"RECORD\",\"record\":{\"stream\":\"s\",\"emitted_at\":1,\"data\":{\"a\":1},"
+       "\"x\":[\"" +
+           m + "\"}}}",
+       "not valid JSON (TAPE_ERROR)"},
+      {"{\"type\":\"LOG\",\"log\":{\"message\":[\"" + m + "\"}}}", "not valid JSON (TAPE_ERROR)"},
+      {"{\"type\":\"LOG\",\"log\":{\"message\":\"" + m + "\",\"x\":tru}}",
+       "not valid JSON (TAPE_ERROR)"},
+      {"{\"x\":[01,\"" + m + "\"],\"type\":\"LOG\"}", "not valid JSON (TAPE_ERROR)"},
+      {"{\"type\":\"LOG\",\"x\":\"" + m + "\\q\"}", "not valid JSON (TAPE_ERROR)"},
+      {"{\"type\":\"LOG\",\"record\":{\"data\":{\"a\":[\"" + m + "\"}}}}",
+       "not valid JSON (TAPE_ERROR)"},
+      {"{\"type\":\"RECORD\",\"state\":{\"a\":[\"" + m +
+           "\"}},\"record\":{\"stream\":\"s\",\"emitted_at\":1,\"data\":{}}}",
+       "not valid JSON (TAPE_ERROR)"},
+      {"{\"type\":\"RECORD\",\"record\":{\"stream\":\"s\",\"emitted_at\":1,\"data\":{\"a\":[\"" +
+           m + "\"}},\"data\":{}}}",
+       "not valid JSON (TAPE_ERROR)"},
+      {"{\"type\":\"RECORD\",\"record\":{\"stream\":[\"" + m + "\"},\"emitted_at\":1,\"data\":{}}}",
+       "not valid JSON (TAPE_ERROR)"},
+      {"{\"type\":\"RECORD\",\"record\":{\"stream\":\"s\",\"emitted_at\":1,\"data\":{},"
+       "\"meta\":{\"changes\":[{\"" +
+           m + "\":}]}}}",
+       "not valid JSON (TAPE_ERROR)"},
+      {"{\"type\":\"TRACE\",\"trace\":{\"type\":\"ERROR\",\"error\":{\"message\":\"" + m + "\",}}}",
+       "not valid JSON (TAPE_ERROR)"},
+      {"{\"type\":\"RECORD\",\"record\":{\"stream\":\"s\",\"emitted_at\":1e400,\"data\":{\"" + m +
+           "\":1}}}",
+       "RECORD without an integer 'emitted_at'"},
   };
 }
 

@@ -202,6 +202,23 @@ TEST(ReaderOtherTest, LogControlOtherTracesAndUnknownTypes) {
   for (const Copied& m : all) EXPECT_EQ(m.type, MessageType::kOther) << m.line_number;
 }
 
+TEST(ReaderOtherTest, ValidValuesNobodyReadsPassAtAnyDepth) {
+  // Skipped values are checked against JSON's grammar, which allows lone surrogates, numbers
+  // beyond a double and any nesting.
+  const std::string deep = std::string(10000, '[') + "1e400" + std::string(10000, ']');
+  std::vector<Copied> all = MustReadAll(
+      R"({"type":"LOG","log":{"level":"INFO","message":"\ud800 \udfff"},"x":-0.0})"
+      "\n"
+      R"({"type":"TRACE","trace":{"type":"ERROR","error":{"message":"\u0000","n":1e400}}})"
+      "\n"
+      R"({"type":"RECORD","record":{"stream":"s","emitted_at":1,"data":{},"extra":)" +
+      deep + R"(,"meta":{"x":)" + deep + R"(,"changes":[]}},"unknown":)" + deep + "}\n");
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].type, MessageType::kOther);
+  EXPECT_EQ(all[1].type, MessageType::kOther);
+  EXPECT_EQ(all[2].type, MessageType::kRecord);
+}
+
 TEST(ReaderFramingTest, BlankLinesCrlfAndNoTrailingNewline) {
   std::vector<Copied> all = MustReadAll(
       "\n   \n{\"type\":\"LOG\"}\r\n\t\r\n\r\n"

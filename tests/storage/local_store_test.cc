@@ -124,7 +124,8 @@ TEST_F(LocalStoreTest, CleanupRemovesTheStagingOfAKilledProcess) {
 TEST_F(LocalStoreTest, StagingFilesThatNameNoWriterAreRemovedByAge) {
   // Left by a version that took no lock.
   ASSERT_TRUE(
-      WriteFileAtomically((root_ / ".staging/bucket/db/t/old.json.0123.inprogress").string(), "x")
+      WriteFileAtomically(Env::Default(),
+                          (root_ / ".staging/bucket/db/t/old.json.0123.inprogress").string(), "x")
           .ok());
   StagingCleanup rule;
   auto young = store_->CleanupStaging("db/", rule);

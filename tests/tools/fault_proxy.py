@@ -1,29 +1,41 @@
 #!/usr/bin/env python3
-"""A fault-injecting HTTP/1.1 reverse proxy for testing S3 clients against radosgw.
+"""A fault-injecting HTTP/1.1 reverse proxy for testing AWS clients against radosgw and moto.
 
     fault_proxy.py --target 127.0.0.1:7480 [--port 0] [--fault-rate 0.2] [--seed 1]
                    [--kinds 500,503,reset,slow] [--fail 3,7:reset,9:slow] [--max-faults N]
-                   [--only-methods PUT,POST] [--only-path REGEX] [--log FILE] [--stats FILE]
+                   [--after N] [--max-consecutive K] [--only-methods PUT,POST] [--only-path REGEX]
+                   [--stall-seconds S] [--log FILE] [--stats FILE]
 
 Listens on 127.0.0.1 only and forwards to a loopback target. Requests and responses are relayed
 byte for byte: the request line and headers (Host included) go upstream unchanged, so SigV4
-signatures made for the proxy's address verify at radosgw, which checks the Host header it
+signatures made for the proxy's address verify at the server, which checks the Host header it
 receives. Bodies of any size are streamed (Content-Length or chunked, both directions),
 "Expect: 100-continue" and interim 1xx responses are relayed, and client connections are
 kept alive (one upstream connection per client connection).
 
-Fault kinds, drawn per request (request index N counts from 1 in arrival order):
-  500           InternalError (S3 XML body), request not forwarded
-  503           SlowDown (S3 XML body), request not forwarded
+Fault kinds, drawn per request (request index N counts from 1 in arrival order). Made-up errors
+speak the dialect of the request (fault_proxy_wire.dialect): S3 XML, Glue's JSON 1.1 "__type",
+Lake Formation's X-Amzn-ErrorType, STS's query <ErrorResponse>.
+  500           InternalError / InternalServiceException / InternalFailure; not forwarded
+  503           ServiceUnavailable (S3) / ServiceUnavailableException / ServiceUnavailable
+  throttle      SlowDown (S3, 503) / ThrottlingException (Glue, Lake Formation: HTTP 400) /
+                Throttling (STS: HTTP 400); not forwarded
+  reset-head    RST right after the request head, before any of its body is read; not forwarded
+  reset-upload  half the request body is read (after a "100 Continue" of the proxy's own if the
+                client waits for one), then RST; the request never reaches the server
   reset         request forwarded and processed; the response head and part of its body are
                 sent, then the client connection is reset (TCP RST via SO_LINGER 0)
+  truncate      request forwarded and processed; the response's Content-Length promises more
+                than is sent (half its body; a bodiless answer promises 64 bytes and sends none),
+                then the connection is closed normally (FIN)
+  stall         request forwarded and processed; no byte of the response is sent until the
+                client gives up (closes) or --stall-seconds pass, then the connection is closed
   slow          request forwarded; the response is delayed --slow-min..--slow-max seconds
-  reset-upload  (not in the default kinds) half the request body is read (after a "100 Continue"
-                of the proxy's own if the client waits for one), then RST; the request never
-                reaches the server
 Choice: a seeded RNG draws, for each request that matches --only-*, whether to inject
 (--fault-rate) and which kind (uniform over --kinds). --fail N[:KIND],... injects on fixed
-request indexes (KIND defaults to the first of --kinds). --max-faults caps the total.
+request indexes (KIND defaults to the first of --kinds). --max-faults caps the total, --after N
+spares the first N matching requests (an outage that starts mid-run), --max-consecutive K spares
+a request whose K previous attempts (same method, target and x-amz-target) were all faulted.
 
 When ready it prints one line "FAULT_PROXY_PORT=<port>" on stdout (use --port 0 for a free
 port), also written to --port-file. Each request is logged to --log as
@@ -39,20 +51,22 @@ import ipaddress
 import json
 import random
 import re
+import select
 import signal
 import socket
 import socketserver
-import struct
 import sys
 import threading
 import time
 import urllib.parse
-from email.utils import formatdate
 
-ALL_KINDS = ("500", "503", "reset", "slow", "reset-upload")
+from fault_proxy_wire import (BUF, body_framing, dialect, discard, error_response, fin_close, has_token,
+                              header, read_head, relay_chunked, relay_length, relay_until_eof, rst_close)
+
+ALL_KINDS = ("500", "503", "throttle", "reset-head", "reset-upload", "reset", "truncate", "stall", "slow")
 DEFAULT_KINDS = "500,503,reset,slow"
-BUF = 256 * 1024
-MAX_HEAD = 64 * 1024
+# Kinds answered by the proxy itself, the request never forwarded.
+ERROR_KINDS = ("500", "503", "throttle")
 
 
 class ClientGone(Exception):
@@ -70,11 +84,17 @@ class Settings:
         self.only_methods = {m.strip().upper() for m in args.only_methods.split(",")} if args.only_methods else None
         self.only_path = re.compile(args.only_path) if args.only_path else None
         self.slow_min, self.slow_max = args.slow_min, args.slow_max
+        self.after = args.after
+        self.max_consecutive = args.max_consecutive
+        self.stall_seconds = args.stall_seconds
         self.index = 0
+        self.matched = 0  # requests that matched --only-*
+        self.in_a_row = {}  # request key -> faults on its latest attempts, for --max-consecutive
         self.stats = new_stats()
 
-    def next_request(self, method, path):
-        """Assign the request index and decide the fault (None for none); thread-safe."""
+    def next_request(self, method, path, key):
+        """Assign the request index and decide the fault (None for none); thread-safe. `key`
+        names the request (method, target, x-amz-target), so that its retries are recognised."""
         with self.lock:
             self.index += 1
             n = self.index
@@ -84,14 +104,18 @@ class Settings:
                        (self.only_path is None or self.only_path.search(path) is not None))
             kind = None
             if matches:
+                self.matched += 1
                 # draw for every matching request, so a run is reproducible from the seed
                 draw, pick = self.rng.random(), self.rng.randrange(1 << 30)
                 if n in self.fixed:
                     kind = self.fixed[n]
-                elif self.kinds and draw < self.fault_rate:
+                elif self.kinds and draw < self.fault_rate and self.matched > self.after:
                     kind = self.kinds[pick % len(self.kinds)]
                 if kind and self.max_faults is not None and self.stats["faults"] >= self.max_faults:
                     kind = None
+                if kind and self.max_consecutive is not None and self.in_a_row.get(key, 0) >= self.max_consecutive:
+                    kind = None
+                self.in_a_row[key] = self.in_a_row.get(key, 0) + 1 if kind else 0
             delay = self.rng.uniform(self.slow_min, self.slow_max) if kind == "slow" else 0.0
             if kind:
                 self.stats["faults"] += 1
@@ -108,6 +132,8 @@ class Settings:
             s["fault_rate"] = self.fault_rate
             s["kinds"] = list(self.kinds)
             s["max_faults"] = self.max_faults
+            s["after"] = self.after
+            s["max_consecutive"] = self.max_consecutive
             return s
 
 
@@ -140,128 +166,6 @@ def loopback_host(host):
         return ipaddress.ip_address(socket.gethostbyname(host)).is_loopback
     except (OSError, ValueError):
         return False
-
-
-# ----------------------------------------------------------------------------------------------
-# HTTP/1.1 message plumbing
-# ----------------------------------------------------------------------------------------------
-def read_head(reader):
-    """Read a request/response head; returns (raw bytes, first line, [(name, value)]) or None on EOF
-    before any byte."""
-    lines, size = [], 0
-    while True:
-        line = reader.readline(MAX_HEAD + 1)
-        if not line:
-            if not lines:
-                return None
-            raise ConnectionError("connection closed inside a message head")
-        size += len(line)
-        if size > MAX_HEAD:
-            raise ConnectionError("message head too large")
-        if not lines and line in (b"\r\n", b"\n"):
-            continue  # tolerate stray CRLF between messages
-        lines.append(line)
-        if line in (b"\r\n", b"\n"):
-            break
-    first = lines[0].rstrip(b"\r\n").decode("latin-1")
-    headers = []
-    for raw in lines[1:-1]:
-        name, _, value = raw.decode("latin-1").partition(":")
-        headers.append((name.strip().lower(), value.strip()))
-    return b"".join(lines), first, headers
-
-
-def header(headers, name):
-    for k, v in headers:
-        if k == name:
-            return v
-    return None
-
-
-def has_token(headers, name, token):
-    return any(token in [t.strip().lower() for t in v.split(",")] for k, v in headers if k == name)
-
-
-def body_framing(headers):
-    """('chunked', None) | ('length', n) | ('none', 0)"""
-    if has_token(headers, "transfer-encoding", "chunked"):
-        return "chunked", None
-    cl = header(headers, "content-length")
-    if cl is not None:
-        return "length", int(cl)
-    return "none", 0
-
-
-def relay_length(reader, n, write, limit=None):
-    """Copy exactly n bytes (or at most `limit` of them) from reader to write(); returns count."""
-    left = n if limit is None else min(n, limit)
-    done = 0
-    while left > 0:
-        chunk = reader.read1(min(BUF, left)) if hasattr(reader, "read1") else reader.read(min(BUF, left))
-        if not chunk:
-            raise ConnectionError("connection closed inside a body")
-        write(chunk)
-        done += len(chunk)
-        left -= len(chunk)
-    return done
-
-
-def relay_chunked(reader, write):
-    """Copy a chunked body verbatim (sizes, extensions, trailers); returns payload bytes."""
-    total = 0
-    while True:
-        size_line = reader.readline(MAX_HEAD)
-        if not size_line:
-            raise ConnectionError("connection closed inside a chunked body")
-        write(size_line)
-        size = int(size_line.split(b";")[0].strip() or b"0", 16)
-        if size == 0:
-            while True:  # trailers up to the empty line
-                t = reader.readline(MAX_HEAD)
-                if not t:
-                    raise ConnectionError("connection closed inside chunked trailers")
-                write(t)
-                if t in (b"\r\n", b"\n"):
-                    return total
-        total += relay_length(reader, size, write)
-        crlf = reader.readline(MAX_HEAD)
-        write(crlf)
-
-
-def relay_until_eof(reader, write):
-    total = 0
-    while True:
-        chunk = reader.read1(BUF)
-        if not chunk:
-            return total
-        write(chunk)
-        total += len(chunk)
-
-
-def discard(_data):
-    pass
-
-
-def s3_error(status, code, message, n, head_only, close):
-    body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>{message}'
-            f'</Message><RequestId>fault-proxy-{n}</RequestId><HostId>fault-proxy</HostId></Error>').encode()
-    reason = {500: "Internal Server Error", 503: "Service Unavailable"}[status]
-    head = (f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/xml\r\n"
-            f"Content-Length: {0 if head_only else len(body)}\r\nx-amz-request-id: fault-proxy-{n}\r\n"
-            f"Date: {formatdate(usegmt=True)}\r\nServer: fault-proxy\r\n"
-            f"Connection: {'close' if close else 'keep-alive'}\r\n\r\n").encode()
-    return head + (b"" if head_only else body)
-
-
-def rst_close(sock):
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    except OSError:
-        pass
-    try:
-        sock.close()
-    except OSError:
-        pass
 
 
 # ----------------------------------------------------------------------------------------------
@@ -351,20 +255,23 @@ class Handler(socketserver.BaseRequestHandler):
         framing, length = body_framing(headers)
         expect = has_token(headers, "expect", "100-continue")
         keep = version == "HTTP/1.1" and not has_token(headers, "connection", "close")
-        n, kind, delay = self.cfg.next_request(method, path)
+        key = (method, target, header(headers, "x-amz-target") or "")
+        n, kind, delay = self.cfg.next_request(method, path, key)
         status, bytes_in, bytes_out = "-", 0, 0
         try:
-            if kind in ("500", "503"):
+            if kind in ERROR_KINDS:
                 # not forwarded: consume the body (unless the client waits for 100-continue)
                 close = not keep or (expect and framing != "none")
                 if not close:
                     bytes_in = self.consume_body(framing, length)
-                resp = (s3_error(500, "InternalError", "We encountered an internal error. Please try again.",
-                                 n, method == "HEAD", close) if kind == "500" else
-                        s3_error(503, "SlowDown", "Please reduce your request rate.", n, method == "HEAD", close))
+                resp = error_response(kind, dialect(method, path, headers), n, method == "HEAD", close)
                 self.send_client(resp)
                 status, bytes_out = kind, len(resp)
                 return not close
+            if kind == "reset-head":
+                rst_close(self.client)  # whatever of the body is already here stays unread
+                status = "reset"
+                return False
             if kind == "reset-upload":
                 if expect and framing != "none":
                     self.send_client(b"HTTP/1.1 100 Continue\r\n\r\n")  # so the body starts flowing
@@ -388,7 +295,7 @@ class Handler(socketserver.BaseRequestHandler):
                 pass
             return False
         finally:
-            if kind in ("500", "503", "reset-upload") or status.startswith("upstream-error"):
+            if kind in (*ERROR_KINDS, "reset-head", "reset-upload") or status.startswith("upstream-error"):
                 self.cfg.count("bytes_in", bytes_in)
                 self.cfg.count("bytes_out", bytes_out)
                 self.server.log_line(f"{n} {method} {path} fault={kind or '-'} status={status} in={bytes_in} "
@@ -440,21 +347,8 @@ class Handler(socketserver.BaseRequestHandler):
         if kind == "slow":
             time.sleep(delay)  # the injected fault itself, not synchronisation
         bytes_out = len(raw)
-        if kind == "reset":
-            # the server has processed the request; the client gets a truncated response
-            if rframing == "length" and rlength > 0:
-                self.send_client(raw)
-                bytes_out += relay_length(self.ureader, rlength, self.send_client, limit=max(1, rlength // 2))
-            elif rframing in ("chunked", "eof"):
-                self.send_client(raw)
-                chunk = self.ureader.read1(BUF)
-                part = chunk[: max(1, len(chunk) // 2)]
-                self.send_client(part)
-                bytes_out += len(part)
-            else:  # no body: cut the head itself
-                self.send_client(raw[: len(raw) // 2])
-                bytes_out = len(raw) // 2
-            rst_close(self.client)
+        if kind in ("reset", "truncate", "stall"):
+            bytes_out = self.cut_response(kind, raw, rframing, rlength)
             self.close_upstream()
             self.finish_log(n, method, raw_head, kind, status, bytes_in, bytes_out, t0)
             return False
@@ -469,6 +363,37 @@ class Handler(socketserver.BaseRequestHandler):
             self.close_upstream()
         self.finish_log(n, method, raw_head, kind, status, bytes_in, bytes_out, t0)
         return not close_after
+
+    def cut_response(self, kind, raw, rframing, rlength):
+        """The server has processed the request; the client gets part of its answer, or none
+        (stall), then the connection ends: RST (reset) or FIN (truncate, stall). Returns bytes sent."""
+        if kind == "stall":
+            # wait for the client to give up (it closes: readable at EOF), or for --stall-seconds
+            select.select([self.client], [], [], self.cfg.stall_seconds)
+            rst_close(self.client)
+            return 0
+        if rframing == "length" and rlength > 0:
+            self.send_client(raw)
+            sent = len(raw) + relay_length(self.ureader, rlength, self.send_client, limit=max(1, rlength // 2))
+        elif rframing in ("chunked", "eof"):
+            self.send_client(raw)
+            chunk = self.ureader.read1(BUF)
+            part = chunk[: max(1, len(chunk) // 2)]
+            self.send_client(part)
+            sent = len(raw) + len(part)
+        elif kind == "truncate" and rframing == "length":
+            # an empty body: promise one anyway, and send none of it
+            head = re.sub(rb"(?im)^content-length:[ \t]*0[ \t]*\r?$", b"Content-Length: 64\r", raw)
+            self.send_client(head)
+            sent = len(head)
+        else:  # no body to cut (HEAD, 204, 304): cut the head itself
+            self.send_client(raw[: len(raw) // 2])
+            sent = len(raw) // 2
+        if kind == "reset":
+            rst_close(self.client)
+        else:
+            fin_close(self.client)
+        return sent
 
     def finish_log(self, n, method, raw_head, kind, status, bytes_in, bytes_out, t0):
         target = raw_head.split(b" ", 2)[1].decode("latin-1")
@@ -500,6 +425,8 @@ class Handler(socketserver.BaseRequestHandler):
                         self.cfg.kinds = parse_kinds(q["kinds"])
                     if "max_faults" in q:
                         self.cfg.max_faults = None if q["max_faults"] in ("", "none") else int(q["max_faults"])
+                    if "after" in q:
+                        self.cfg.after = int(q["after"])
                     if "fail" in q:
                         self.cfg.fixed = parse_fixed(q["fail"], self.cfg.kinds[0] if self.cfg.kinds else "500")
                     if "seed" in q:
@@ -544,6 +471,11 @@ def main():
     ap.add_argument("--kinds", default=DEFAULT_KINDS, help=f"fault kinds to draw from ({', '.join(ALL_KINDS)})")
     ap.add_argument("--fail", default="", help="fixed faults: N[:KIND],... by 1-based request index")
     ap.add_argument("--max-faults", type=int, default=None, help="stop injecting after this many faults")
+    ap.add_argument("--after", type=int, default=0, help="spare the first N matching requests")
+    ap.add_argument("--max-consecutive", type=int, default=None,
+                    help="spare a request whose K previous attempts were all faulted")
+    ap.add_argument("--stall-seconds", type=float, default=30.0,
+                    help="a stall fault holds the response this long unless the client leaves first")
     ap.add_argument("--only-methods", default="", help="inject only into these methods, e.g. PUT,POST")
     ap.add_argument("--only-path", default="", help="inject only where the path matches this regex")
     ap.add_argument("--slow-min", type=float, default=0.5)

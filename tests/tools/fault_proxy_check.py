@@ -9,13 +9,16 @@ Starts the proxy (port 0) in front of the plain radosgw endpoint, writes small o
 3-part multipart upload through it with botocore's standard retry mode, reads and lists them back
 through it (retrying a body cut by a "reset" fault, which botocore does not retry by itself),
 then verifies every object directly against radosgw. Then checks the deterministic mode
-(--fail) and AssumeRole + S3 with temporary credentials through a second proxy in front of the
-STS endpoint (the signed Host is the proxy's). Exits 1 on any mismatch.
+(--fail), AssumeRole + S3 with temporary credentials through a second proxy in front of the
+STS endpoint (the signed Host is the proxy's), and the throttle (JSON 1.1 and query dialects),
+reset-head, truncate and stall kinds on the wire. Exits 1 on any mismatch.
 """
 
 import argparse
 import json
 import os
+import re
+import socket
 import subprocess
 import sys
 import time
@@ -64,6 +67,51 @@ class Proxy:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def raw_exchange(url, request, timeout=10.0):
+    """Send `request` (bytes) and read until the proxy closes; returns (bytes, error, seconds)."""
+    host, port = url.removeprefix("http://").split(":")
+    t0 = time.monotonic()
+    data, error = b"", None
+    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+        try:
+            sock.sendall(request)
+            while chunk := sock.recv(65536):
+                data += chunk
+        except OSError as e:
+            error = type(e).__name__
+    return data, error, time.monotonic() - t0
+
+
+def wire_checks(target, failures):
+    """Each newer kind does what fault_proxy.py says, seen from the client's socket."""
+    glue = (b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: AWSGlue.GetTable\r\n"
+            b"Content-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+    sts = (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+           b"Content-Length: 15\r\nConnection: close\r\n\r\nAction=GetCaller")
+    get = b"GET /no-such-bucket-fault-check/k HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    checks = []
+    with Proxy(target, "--fault-rate", "1", "--kinds", "throttle") as proxy:
+        data, _, _ = raw_exchange(proxy.url, glue)
+        checks.append(("throttle, JSON 1.1", data.startswith(b"HTTP/1.1 400 ") and b'"__type": "ThrottlingException"' in data))
+        data, _, _ = raw_exchange(proxy.url, sts)
+        checks.append(("throttle, query", data.startswith(b"HTTP/1.1 400 ") and b"<Code>Throttling</Code>" in data))
+    with Proxy(target, "--fault-rate", "1", "--kinds", "reset-head") as proxy:
+        data, error, _ = raw_exchange(proxy.url, glue[:-2])  # the head only: the body never goes
+        checks.append(("reset-head", data == b"" and error == "ConnectionResetError"))
+    with Proxy(target, "--fault-rate", "1", "--kinds", "truncate") as proxy:
+        data, error, _ = raw_exchange(proxy.url, get)
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1)) if head else 0
+        checks.append(("truncate", error is None and 0 < len(body) < length))
+    with Proxy(target, "--fault-rate", "1", "--kinds", "stall", "--stall-seconds", "1") as proxy:
+        data, error, seconds = raw_exchange(proxy.url, get)
+        checks.append(("stall", data == b"" and seconds >= 0.9))
+    for name, ok in checks:
+        if not ok:
+            failures.append(f"wire check {name}")
+    print(f"fault_proxy_check: wire checks: {', '.join(n for n, ok in checks if ok)} ok")
 
 
 def get_body(client, bucket, key, tries=8):
@@ -164,6 +212,8 @@ def main():
         if not ok or stats["faults"] != 2:
             failures.append(f"STS through proxy: ok={ok} stats={stats}")
         print(f"fault_proxy_check: STS via proxy: AssumeRole + put/get ok, faults {stats['by_kind']}")
+        # 4. the kinds checked on the wire, with raw sockets
+        wire_checks(target, failures)
     finally:
         keys = [o["Key"] for p in direct.get_paginator("list_objects_v2").paginate(Bucket=bucket)
                 for o in p.get("Contents", [])]

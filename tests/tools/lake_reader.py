@@ -19,6 +19,11 @@ seeds a table as another writer left it, for tests that start from one.
       P to DIR/B/<key>, each table's Glue definition to DIR/_catalog/D/<t>.json and its
       partitions to DIR/_catalog/D/<t>.partitions.json ([{"Values","StorageDescriptor":
       {"Location"}}]); prints {"objects": [...], "uploads": [...], "tables": {t: bool}}
+  lake_reader.py snapshot --endpoint URL --bucket B --glue-endpoint URL --many SPEC
+      the same for each {"prefix","database","tables":[...],"lake"} of the JSON file SPEC, in one
+      process; prints the list of their results
+  lake_reader.py delete --endpoint URL --bucket B --prefix P
+      deletes every object under P (P must not be empty); prints the number deleted
   lake_reader.py assume-role --endpoint URL --role-arn ARN
       assumes the role (STS AssumeRole); prints {"AccessKeyId","SecretAccessKey","SessionToken"}
   lake_reader.py seed --endpoint URL --bucket B --glue-endpoint URL --database D --spec JSON
@@ -28,6 +33,7 @@ seeds a table as another writer left it, for tests that start from one.
 Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment.
 """
 import argparse
+import concurrent.futures
 import json
 import os
 import sys
@@ -36,9 +42,10 @@ import boto3
 from botocore.config import Config
 
 
-def client(service, endpoint):
+def client(service, endpoint, pool=10):
     return boto3.client(service, endpoint_url=endpoint, region_name=os.environ.get("AWS_REGION", "us-east-1"),
-                        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 5}))
+                        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 5},
+                                      max_pool_connections=pool))
 
 
 def objects(args):
@@ -86,16 +93,28 @@ def uploads(args):
 
 
 def snapshot(args):
-    s3 = client("s3", args.endpoint)
-    glue = client("glue", args.glue_endpoint)
-    out = {"objects": [], "uploads": list_uploads(s3, args.bucket, args.prefix), "tables": {}}
+    s3 = client("s3", args.endpoint, pool=32)
+    glue = client("glue", args.glue_endpoint, pool=32)
+    if not args.many:
+        print(json.dumps(snapshot_one(s3, glue, args.bucket, args.prefix, args.database, args.tables, args.lake)))
+        return
+    with open(args.many, encoding="utf-8") as f:
+        specs = json.load(f)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        outs = pool.map(lambda x: snapshot_one(s3, glue, args.bucket, x["prefix"], x["database"],
+                                               ",".join(x["tables"]), x["lake"]), specs)
+        print(json.dumps(list(outs)))
+
+
+def snapshot_one(s3, glue, bucket, prefix, database, tables, lake):
+    out = {"objects": [], "uploads": list_uploads(s3, bucket, prefix), "tables": {}}
     # The catalog first, then the objects: a reader that sees a definition finds every object
     # it named (the destination writes objects before it registers them).
-    catalog = os.path.join(args.lake, "_catalog", args.database)
+    catalog = os.path.join(lake, "_catalog", database)
     os.makedirs(catalog, exist_ok=True)
-    for name in [t for t in args.tables.split(",") if t]:
+    for name in [t for t in tables.split(",") if t]:
         try:
-            t = glue.get_table(DatabaseName=args.database, Name=name)["Table"]
+            t = glue.get_table(DatabaseName=database, Name=name)["Table"]
         except glue.exceptions.EntityNotFoundException:
             out["tables"][name] = False
             continue
@@ -103,20 +122,37 @@ def snapshot(args):
         with open(os.path.join(catalog, name + ".json"), "w") as f:
             json.dump(t, f, default=str)
         parts = []
-        for page in glue.get_paginator("get_partitions").paginate(DatabaseName=args.database, TableName=name):
+        for page in glue.get_paginator("get_partitions").paginate(DatabaseName=database, TableName=name):
             for p in page["Partitions"]:
                 parts.append({"Values": p["Values"], "StorageDescriptor": {"Location": p["StorageDescriptor"]["Location"]}})
         if parts:
             with open(os.path.join(catalog, name + ".partitions.json"), "w") as f:
                 json.dump(parts, f)
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=args.bucket, Prefix=args.prefix):
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         for o in page.get("Contents", []):
             out["objects"].append({"key": o["Key"], "size": o["Size"]})
-            path = os.path.join(args.lake, args.bucket, o["Key"])
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "wb") as f:  # one GET per object: quicker than download_file for small ones
-                f.write(s3.get_object(Bucket=args.bucket, Key=o["Key"])["Body"].read())
-    print(json.dumps(out))
+
+    def download(key):
+        path = os.path.join(lake, bucket, key)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:  # one GET per object: quicker than download_file for small ones
+            f.write(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+
+    # several GETs at once: a snapshot of many small objects is bound by the round trips
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(download, [o["key"] for o in out["objects"]]))
+    return out
+
+
+def delete(args):
+    if not args.prefix:
+        raise SystemExit("delete: an empty prefix would empty the bucket")
+    s3 = client("s3", args.endpoint)
+    keys = [o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=args.bucket, Prefix=args.prefix)
+            for o in page.get("Contents", [])]
+    for i in range(0, len(keys), 1000):
+        s3.delete_objects(Bucket=args.bucket, Delete={"Objects": [{"Key": k} for k in keys[i:i + 1000]]})
+    print(json.dumps(len(keys)))
 
 
 def lftags(args):
@@ -181,11 +217,16 @@ def main():
     s = sub.add_parser("snapshot")
     s.add_argument("--endpoint", required=True)
     s.add_argument("--bucket", required=True)
-    s.add_argument("--prefix", required=True)
+    s.add_argument("--prefix")
     s.add_argument("--glue-endpoint", required=True)
-    s.add_argument("--database", required=True)
-    s.add_argument("--tables", required=True)
-    s.add_argument("--lake", required=True)
+    s.add_argument("--database")
+    s.add_argument("--tables")
+    s.add_argument("--lake")
+    s.add_argument("--many", help="a JSON file: [{prefix, database, tables: [...], lake}], one snapshot each")
+    d = sub.add_parser("delete")
+    d.add_argument("--endpoint", required=True)
+    d.add_argument("--bucket", required=True)
+    d.add_argument("--prefix", required=True)
     a = sub.add_parser("assume-role")
     a.add_argument("--endpoint", required=True)
     a.add_argument("--role-arn", required=True)
@@ -197,7 +238,7 @@ def main():
     sd.add_argument("--spec", required=True)
     args = p.parse_args()
     {"objects": objects, "table": table, "partitions": partitions, "lftags": lftags, "uploads": uploads,
-     "snapshot": snapshot, "assume-role": assume_role, "seed": seed}[args.cmd](args)
+     "snapshot": snapshot, "delete": delete, "assume-role": assume_role, "seed": seed}[args.cmd](args)
 
 
 if __name__ == "__main__":
