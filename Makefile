@@ -7,7 +7,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
 .PHONY: all deps test-deps configure build image demo test unit-test e2e-test services radosgw-stop \
-	bench bench-s3 format clean sanitize-test tsan-test fuzz
+	bench bench-compare bench-s3 format clean sanitize-test tsan-test fuzz
 
 all: build
 
@@ -81,6 +81,12 @@ fuzz:
 
 bench: build
 	@scripts/bench.sh $(BUILD_DIR)/destination-aws-datalake
+
+# Ours next to DuckDB on six input shapes and five formats (scripts/bench_compare.py for the
+# settings). Not part of `make test`: tests/e2e/bench_smoke.test.mjs runs it on a tiny input.
+bench-compare: build
+	@test -d node_modules/@duckdb/node-api || npm ci --no-audit --no-fund --loglevel=error
+	@python3 scripts/bench_compare.py $(BUILD_DIR)/destination-aws-datalake
 
 bench-s3: build services
 	@python3 scripts/bench_s3.py $(BUILD_DIR)/s3_upload_tool

@@ -1,0 +1,68 @@
+// The comparison benchmark (`make bench-compare`, scripts/bench_compare.py) on tiny inputs, so that
+// it keeps working: every shape's generator writes messages that match its catalog, and one run of
+// both engines writes every record (the script counts DuckDB's rows and, with BENCH_CHECK=1, the
+// destination's) and prints a table row for each shape and format. 20 streams instead of 200 keep
+// it short: each stream is a table committed on its own.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BINARY } from './harness.mjs';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+test('every shape generates messages whose data fields are the catalog columns', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-shapes-'));
+  try {
+    const check = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(path.join(ROOT, 'scripts'))})
+import bench_shapes as b
+out = {}
+for shape in b.SHAPES:
+    path, catalog = b.ensure_input(${JSON.stringify(dir)}, shape, 2)
+    columns = {s["stream"]["name"]: sorted(s["stream"]["json_schema"]["properties"]) for s in json.load(open(catalog))["streams"]}
+    records = [json.loads(line)["record"] for line in open(path) if '"RECORD"' in line[:20]]
+    out[shape] = [len(records), all(sorted(r["data"]) == columns[r["stream"]] for r in records), len(columns)]
+print(json.dumps(out))`;
+    const got = JSON.parse(execFileSync('python3', ['-c', check], {
+      encoding: 'utf8', env: { ...process.env, BENCH_STREAMS: '200' },
+    }));
+    assert.deepEqual(Object.keys(got).sort(), ['big', 'narrow', 'nested', 'streams200', 'users', 'wide']);
+    for (const [shape, [records, matching, streams]] of Object.entries(got)) {
+      assert.equal(records, 2, shape);
+      assert.ok(matching, `${shape}: a record's fields differ from its catalog's columns`);
+      assert.equal(streams, shape === 'streams200' ? 200 : 1, shape);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bench_compare.py runs both engines on a tiny input and prints the table', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-compare-'));
+  try {
+    const out = execFileSync('python3', [path.join(ROOT, 'scripts/bench_compare.py'), BINARY], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env, BENCH_INPUTS: dir, BENCH_RECORDS: '500', BENCH_SHAPE_MB: '0.05', BENCH_REPEAT: '1',
+        BENCH_SHAPES: 'users,streams200', BENCH_FORMATS: 'JSONL/ZSTD', BENCH_CHECK: '1', BENCH_STREAMS: '20',
+      },
+    });
+    const rows = out.split('\n').filter((l) => /^\| (users|streams200) \|/.test(l));
+    assert.equal(rows.length, 2, out);
+    for (const row of rows) {
+      const cells = row.split('|').slice(1, -1).map((c) => c.trim());
+      assert.equal(cells.length, 14, row);
+      assert.equal(cells[1], 'JSONL/ZSTD');
+      for (const c of cells.slice(2, 12)) assert.match(c, /^[\d,.]+$/, row);
+      for (const c of cells.slice(12)) assert.match(c, /^\d+\.\d\dx$/, row);
+    }
+    assert.match(out, /streams200 json: parse once into a temporary table, then 20 COPY/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
