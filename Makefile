@@ -5,6 +5,9 @@
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
+# ccache keys on paths relative to the checkout: another clone or worktree of the project reuses
+# the objects this one compiled (the release, sanitizer and fuzz builds are each a full build).
+export CCACHE_BASEDIR ?= $(CURDIR)
 
 .PHONY: all deps test-deps configure build image demo test unit-test e2e-test services radosgw-stop \
 	bench bench-compare bench-s3 format clean sanitize-test tsan-test fuzz

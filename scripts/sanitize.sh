@@ -5,13 +5,14 @@
 #                              then the end-to-end suite against the instrumented binary. The
 #                              same build has libFuzzer's coverage instrumentation and the fuzz
 #                              targets: scripts/fuzz.sh (make fuzz) runs them from it.
-#   scripts/sanitize.sh tsan   TSan build in build-tsan: the unit tests of the modules with threads
-#                              (storage: upload pool and S3 store; aws: shared credentials, HTTP
-#                              client pool, retry state; common: cancellation; protocol: the
-#                              message writer and reader cancellation) except their slow
+#   scripts/sanitize.sh tsan   TSan build in build-tsan: the unit tests of the pipeline and of
+#                              the modules with threads (sync: the pipeline and its crash points;
+#                              storage: upload pool and S3 store; common: cancellation; protocol:
+#                              the message writer and reader cancellation) except their slow
 #                              single-threaded suites, then the end-to-end tests whose syncs run
 #                              the pipeline with uploads on the upload pool's threads (s3, cancel,
-#                              concurrent).
+#                              concurrent), which is where the AWS clients' shared credentials,
+#                              connection pool and retry state are used from several threads.
 #   scripts/sanitize.sh build asan|tsan [TARGET...]
 #                              configure and build only (all targets of the mode by default).
 # Every report is fatal: the code is built with -fno-sanitize-recover=all and the runtimes halt on
@@ -52,7 +53,7 @@ case "$mode" in
     dir=build-tsan
     sanitize=thread
     extra=()
-    unit=(aws_tests storage_tests common_tests protocol_tests)
+    unit=(sync_tests storage_tests common_tests protocol_tests)
     targets=(destination-aws-datalake "${unit[@]}")
     # Not the slow single-threaded suites of 64 MB messages (minutes under TSan; ASan runs them),
     # nor the allocation counts (TSan's runtime owns operator new; reader_alloc_test.cc).
