@@ -81,7 +81,7 @@ TEST_F(S3StoreTest, LargeObjectIsCompletedOnlyAtCommitWithItsPartsInOrder) {
   EXPECT_EQ(requests[3], "PUT /p/t/x.json?partNumber=3&uploadId=up-1");
   EXPECT_EQ(requests[4], "POST /p/t/x.json?uploadId=up-1");
   EXPECT_EQ(http_->requests()[3].body, "d!!");
-  const std::string& complete = http_->requests()[4].body;
+  const std::string complete = http_->requests()[4].body;  // requests() returns a copy
   const size_t one = complete.find("<PartNumber>1</PartNumber>");
   const size_t three = complete.find("<PartNumber>3</PartNumber>");
   ASSERT_NE(one, std::string::npos);
