@@ -26,7 +26,8 @@
 #   exists, and prints them. Not run here: the image test (it runs the release build's image) and
 #   the documentation tests (no binary).
 # Needs the test services (make services) and their environment (the Makefile passes it).
-# TIME_FACTOR scales the end-to-end tests' time limits (DATALAKE_TEST_TIME_FACTOR).
+# TIME_FACTOR scales the end-to-end tests' time limits (DATALAKE_TEST_TIME_FACTOR), MEMORY_FACTOR
+# their memory bounds (DATALAKE_TEST_MEMORY_FACTOR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,6 +49,7 @@ case "$mode" in
     gtest_filter='*'
     mapfile -t e2e < <(ls tests/e2e/*.test.mjs | grep -v -E '/(image|docs_links|docs_refs)\.test')
     factor=${TIME_FACTOR:-3}
+    memory_factor=${MEMORY_FACTOR:-3}
     ;;
   tsan)
     dir=build-tsan
@@ -60,6 +62,7 @@ case "$mode" in
     gtest_filter='-ReaderLargeTest.*:LineBufferTest.*:ReaderAllocationTest.*'
     e2e=(tests/e2e/s3.test.mjs tests/e2e/cancel.test.mjs tests/e2e/concurrent.test.mjs)
     factor=${TIME_FACTOR:-5}
+    memory_factor=${MEMORY_FACTOR:-8}
     ;;
   *)
     echo "usage: $0 [build] asan|tsan [TARGET...]" >&2
@@ -124,6 +127,7 @@ ASAN_OPTIONS=$ASAN_OPTIONS:log_path=$reports/asan \
   UBSAN_OPTIONS=$UBSAN_OPTIONS:log_path=$reports/ubsan \
   TSAN_OPTIONS=$TSAN_OPTIONS:log_path=$reports/tsan \
   DATALAKE_BINARY=$(pwd)/$dir/destination-aws-datalake DATALAKE_TEST_TIME_FACTOR=$factor \
+  DATALAKE_TEST_MEMORY_FACTOR=$memory_factor \
   node --test --test-concurrency=2 "${e2e[@]}" || status=$?
 e2e_s=$((SECONDS - start))
 

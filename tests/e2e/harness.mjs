@@ -14,6 +14,10 @@ export const BINARY = process.env.DATALAKE_BINARY ??
 // runs (scripts/sanitize.sh) use a binary that is several times slower.
 const TIME_FACTOR = Number(process.env.DATALAKE_TEST_TIME_FACTOR ?? 1);
 export const timeLimit = (ms) => ms * TIME_FACTOR;
+// Memory bounds likewise by DATALAKE_TEST_MEMORY_FACTOR: ASan's shadow memory, redzones and
+// freed-memory quarantine multiply a process's peak RSS. The release run checks the real bounds.
+const MEMORY_FACTOR = Number(process.env.DATALAKE_TEST_MEMORY_FACTOR ?? 1);
+export const memoryLimit = (mib) => mib * MEMORY_FACTOR;
 
 // A fresh directory for one test; all are removed when the process exits.
 const tempDirs = [];

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   BINARY, tempDir, localConfig, stream, record, streamState, status, runProgram, states, errors,
-  dataFiles, jsonLines,
+  dataFiles, jsonLines, memoryLimit,
 } from './harness.mjs';
 
 const props = {
@@ -40,7 +40,7 @@ async function sync(name, input, { catalog, config } = {}) {
 function expectOk(r, maxMiB = 64) {
   assert.equal(r.code, 0, r.stdout.slice(0, 2000));
   assert.deepEqual(errors(r), []);
-  assert.ok(r.rssMiB < maxMiB, `peak RSS ${r.rssMiB} MiB`);
+  assert.ok(r.rssMiB < memoryLimit(maxMiB), `peak RSS ${r.rssMiB} MiB (limit ${memoryLimit(maxMiB)})`);
 }
 
 // One TRACE ERROR of `failureType` whose message matches `re`, a non-zero exit, no STATE after
@@ -53,7 +53,7 @@ function expectError(r, re, { failureType = 'system_error', acked = 0, maxMiB = 
   assert.match(errs[0].message, re);
   assert.equal(states(r).length, acked);
   assert.ok(!r.stdout.includes('SECRET'), 'line content leaked');
-  assert.ok(r.rssMiB < maxMiB, `peak RSS ${r.rssMiB} MiB`);
+  assert.ok(r.rssMiB < memoryLimit(maxMiB), `peak RSS ${r.rssMiB} MiB (limit ${memoryLimit(maxMiB)})`);
 }
 
 const lines = (...l) => l.join('\n') + '\n';
