@@ -19,7 +19,8 @@
 //   success for DeleteTable and CreateDatabase (AlreadyExistsException); the error code a
 //   failure carries is the one the response sent (AwsErrorCodeOf);
 // - ParseAwsError: the code is the X-Amzn-ErrorType (else __type / code) without namespace
-//   ('#') and suffix (':'), trimmed; the message is the body's message member;
+//   ('#') and suffix (':'), trimmed, cut to its leading word (letters, digits, '_', '.'); the
+//   message is the body's message member;
 // - ParseCredentialsJson returns the document's keys exactly, requires a token and expiration
 //   when asked to, and never quotes the secret key or token in an error.
 #include <fuzzer/FuzzedDataProvider.h>
@@ -103,21 +104,6 @@ bool IsXmlBody(const aws::HttpResponse& r) {
   return first != std::string::npos && r.body[first] == '<';
 }
 
-// The code a JSON-protocol error response carries, by the reference reading ("" for an XML or
-// HTML body, from a proxy: read as XML, which this target does not check).
-std::string CodeOf(const aws::HttpResponse& r) {
-  if (IsXmlBody(r)) return "";
-  std::string code = JsonCode(r.HeaderValue("X-Amzn-ErrorType"));
-  if (!code.empty()) return code;
-  Result<Value> body = json::Parse(r.body);
-  if (!body.ok() || !body->is_object()) return "";
-  for (const char* key : {"__type", "code", "Code"}) {
-    const Value* type = body->Find(key);
-    if (type != nullptr && type->is_string()) return JsonCode(type->text());
-  }
-  return "";
-}
-
 // The code as the clients tell it from a failure's message (AwsErrorCodeOf): its leading run of
 // letters, digits, '_' and '.', when that starts with a letter ("" otherwise).
 std::string CodeWord(std::string_view code) {
@@ -128,6 +114,22 @@ std::string CodeWord(std::string_view code) {
     ++end;
   }
   return std::string(code.substr(0, end));
+}
+
+// The code a JSON-protocol error response carries, by the reference reading ("" for an XML or
+// HTML body, from a proxy: read as XML, which this target does not check): the header's, else
+// the body's type, cut to its leading word as the clients read codes back (CodeWord).
+std::string CodeOf(const aws::HttpResponse& r) {
+  if (IsXmlBody(r)) return "";
+  std::string code = JsonCode(r.HeaderValue("X-Amzn-ErrorType"));
+  if (!code.empty()) return CodeWord(code);
+  Result<Value> body = json::Parse(r.body);
+  if (!body.ok() || !body->is_object()) return "";
+  for (const char* key : {"__type", "code", "Code"}) {
+    const Value* type = body->Find(key);
+    if (type != nullptr && type->is_string()) return CodeWord(JsonCode(type->text()));
+  }
+  return "";
 }
 
 void CheckParseAwsError(FuzzedDataProvider& p) {

@@ -103,6 +103,22 @@ TEST(AwsErrorTest, PrefersTheErrorTypeHeader) {
   EXPECT_EQ(error.message, "no");
 }
 
+// A garbled code is cut at its first byte that no AWS code has, so that the failure is classified
+// by the same word its message shows (found by fuzzing: a NotFound read as another error).
+TEST(AwsErrorTest, AGarbledCodeIsCutToItsLeadingWord) {
+  const AwsError error = ParseAwsError(
+      Protocol::kJson,
+      Response(409, "{not json",
+               {{"X-Amzn-ErrorType", "ns#EntityNotFoundException\xff\xff:http://x"}}));
+  EXPECT_EQ(error.code, "EntityNotFoundException");
+  const AwsError xml =
+      ParseAwsError(Protocol::kRestXml, Response(500, "<Error><Code>Slow Down</Code></Error>"));
+  EXPECT_EQ(xml.code, "Slow");
+  const AwsError digits =
+      ParseAwsError(Protocol::kRestXml, Response(500, "<Error><Code>5xx</Code></Error>"));
+  EXPECT_EQ(digits.code, "");
+}
+
 TEST(AwsErrorTest, SurvivesBodiesThatAreNotErrors) {
   for (Protocol protocol : {Protocol::kRestXml, Protocol::kJson}) {
     for (const char* body : {"", "<html><body>Bad Gateway</body></html>", "{not json", "<Err",
