@@ -340,6 +340,7 @@ error_code WalkEnvelope(od::object& envelope, Envelope* env, Message* m) {
       DL_SJ_TRY(WalkRecord(payload, m, &env->record_problem));
     } else if (key == "state") {
       DL_SJ_TRY(CheckRaw(env->state_json));  // a duplicate: the earlier one will not be read
+      if (!env->state_json.empty()) env->state_twice = true;
       std::string_view raw;
       DL_SJ_TRY(payload.raw_json().get(raw));
       env->state_json = TrimTrailingSpace(raw);
@@ -357,6 +358,7 @@ void Envelope::Reset() {
   type = {};
   record_problem = "RECORD without an object 'record'";
   state_json = {};
+  state_twice = false;
   trace_type = {};
   stream_status_problem = "STREAM_STATUS without an object 'stream_status'";
   status = StreamStatus::kStarted;
@@ -410,6 +412,11 @@ Status EnvelopeParser::Parse(std::string_view line, size_t readable, Envelope* e
   if (error == simdjson::SUCCESS && env->type != "STATE") error = CheckRaw(env->state_json);
   if (error == simdjson::SUCCESS && env->type != "RECORD") error = CheckRaw(message->data_json);
   if (error != simdjson::SUCCESS) return NotJson(error);
+  // A STATE is echoed as its text: with two, either choice may lose the source's checkpoint
+  // (docs/STATE.md: the members the destination reads may not appear twice).
+  if (env->type == "STATE" && env->state_twice) {
+    return Status::InvalidInput("duplicate member name 'state'");
+  }
   // On-Demand stops after the envelope's '}'; anything after it (say a second message) would
   // otherwise be dropped silently.
   const char* rest = nullptr;

@@ -21,6 +21,7 @@ struct Envelope {
   const char* record_problem = nullptr;
 
   std::string_view state_json;  // the raw `state` object, or empty if there is none
+  bool state_twice = false;     // more than one `state` object: which to echo is unclear
 
   std::string_view trace_type;                  // trace.type if a string
   const char* stream_status_problem = nullptr;  // as record_problem, for trace.stream_status

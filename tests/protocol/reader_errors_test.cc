@@ -81,6 +81,10 @@ std::vector<BadLine> BadLines() {
        "\"recordCount\":2},\"data\":\"" +
            m + "\"}}",
        "STATE payload rejected: duplicate member name 'recordCount'"},
+      // Two `state` objects: echoing either may lose the source's checkpoint (found by fuzzing).
+      {"{\"type\":\"STATE\",\"state\":{\"type\":\"LEGACY\",\"data\":\"" + m +
+           "\"},\"state\":{\"type\":\"LEGACY\",\"data\":1}}",
+       "duplicate member name 'state'"},
       // Values the destination only passes on are checked all the same, at any depth.
       {"{\"type\":\"STATE\",\"state\":{\"data\":[[{\"" + m + "\":tru}]]}}",
        "STATE payload rejected: invalid JSON at byte"},
