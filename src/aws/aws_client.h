@@ -133,4 +133,10 @@ class AwsClient {
 // the X-Amzn-ErrorType header) into an AwsError.
 AwsError ParseAwsError(Protocol protocol, const HttpResponse& response);
 
+// The AWS error code at the start of `text`: its leading run of letters, digits, '_' and '.',
+// when that starts with a letter ("" otherwise). Codes are read by this one rule both from
+// responses (ParseAwsError) and back from failures' messages (AwsErrorCodeOf), so a garbled code
+// is classified by the same word its message shows.
+std::string_view AwsCodeWord(std::string_view text);
+
 }  // namespace datalake::aws

@@ -55,20 +55,6 @@ std::string JsonErrorCode(std::string_view type) {
   return Trimmed(type);
 }
 
-// AWS error codes are words of letters, digits, '_' and '.' that start with a letter. A garbled
-// code (bytes a proxy or a broken server sent) is cut at its first other byte: the failure is
-// classified by this word here, and read back from the failure's message by the same rule
-// (AwsErrorCodeOf), so both must see one word.
-std::string CodeWord(std::string_view code) {
-  auto is_code_char = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.';
-  };
-  if (code.empty() || std::isalpha(static_cast<unsigned char>(code[0])) == 0) return "";
-  size_t end = 0;
-  while (end < code.size() && is_code_char(code[end])) ++end;
-  return std::string(code.substr(0, end));
-}
-
 void ParseXmlError(std::string_view body, AwsError* error) {
   if (body.find('<') == std::string_view::npos) return;
   pugi::xml_document doc;
@@ -118,6 +104,16 @@ void ParseJsonError(const HttpResponse& response, AwsError* error) {
 
 }  // namespace
 
+std::string_view AwsCodeWord(std::string_view text) {
+  if (text.empty() || std::isalpha(static_cast<unsigned char>(text[0])) == 0) return {};
+  size_t end = 0;
+  while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) != 0 ||
+                               text[end] == '_' || text[end] == '.')) {
+    ++end;
+  }
+  return text.substr(0, end);
+}
+
 AwsError ParseAwsError(Protocol protocol, const HttpResponse& response) {
   AwsError error;
   error.http_status = response.status;
@@ -130,7 +126,7 @@ AwsError ParseAwsError(Protocol protocol, const HttpResponse& response) {
   } else {
     ParseXmlError(response.body, &error);
   }
-  error.code = CodeWord(error.code);
+  error.code = std::string(AwsCodeWord(error.code));  // a garbled code: its leading word
   for (const char* name : {"x-amz-request-id", "x-amzn-RequestId", "x-amzn-request-id"}) {
     if (std::string_view id = response.HeaderValue(name); !id.empty()) {
       error.request_id = std::string(id);

@@ -7,10 +7,6 @@
 namespace datalake::aws {
 namespace {
 
-bool IsCodeChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.';
-}
-
 // Codes the user must act on: permissions, keys, quotas (docs/AWS-WIRE.md#glue-errors).
 bool IsConfigErrorCode(std::string_view code) {
   return code == "AccessDeniedException" || code == "UnrecognizedClientException" ||
@@ -65,11 +61,8 @@ std::string_view AwsErrorCodeOf(const Status& status) {
       ++pos;
       ++digits;
     }
-    if (digits == 3 && pos + 1 < message.size() && message[pos] == ' ' &&
-        std::isalpha(static_cast<unsigned char>(message[pos + 1])) != 0) {
-      size_t end = pos + 1;
-      while (end < message.size() && IsCodeChar(message[end])) ++end;
-      return message.substr(pos + 1, end - pos - 1);
+    if (digits == 3 && pos + 1 < message.size() && message[pos] == ' ') {
+      if (std::string_view code = AwsCodeWord(message.substr(pos + 1)); !code.empty()) return code;
     }
     from = at + 1;
   }
