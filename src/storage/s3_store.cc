@@ -7,8 +7,8 @@
 #include <mutex>
 #include <optional>
 
+#include "common/task_pool.h"
 #include "storage/storage.h"
-#include "storage/upload_pool.h"
 
 namespace datalake::storage {
 namespace {
@@ -24,7 +24,7 @@ struct UploadState {
 
 class S3PendingObject : public PendingObject {
  public:
-  S3PendingObject(std::shared_ptr<aws::S3Client> client, UploadPool* pool, std::string bucket,
+  S3PendingObject(std::shared_ptr<aws::S3Client> client, TaskPool* pool, std::string bucket,
                   std::string key, size_t min_part_bytes)
       : client_(std::move(client)),
         pool_(pool),
@@ -127,7 +127,7 @@ class S3PendingObject : public PendingObject {
   }
 
   std::shared_ptr<aws::S3Client> client_;
-  UploadPool* pool_;
+  TaskPool* pool_;
   std::string bucket_;
   std::string key_;
   size_t min_part_bytes_;
@@ -198,7 +198,7 @@ class S3Store : public ObjectStore {
   std::shared_ptr<aws::S3Client> client_;
   std::string bucket_;
   S3StoreOptions options_;
-  UploadPool pool_;  // last: its destructor drains tasks that use the members above
+  TaskPool pool_;  // last: its destructor drains tasks that use the members above
 };
 
 }  // namespace

@@ -132,5 +132,18 @@ TEST_F(S3StoreTest, UncommittedSmallObjectSendsNothing) {
   EXPECT_TRUE(http_->requests().empty());
 }
 
+TEST(PartSizeTest, TenThousandPartsCoverFiveTebibytes) {
+  const size_t min = 8 << 20;
+  EXPECT_EQ(PartSize(min, 1), min);
+  EXPECT_EQ(PartSize(min, 1000), min);
+  EXPECT_EQ(PartSize(min, 1001), 2 * min);
+  uint64_t total = 0;
+  for (int n = 1; n <= 10'000; ++n) {
+    ASSERT_LE(PartSize(min, n), 5ull << 30) << n;  // S3's maximum part size
+    total += PartSize(min, n);
+  }
+  EXPECT_GE(total, 5ull << 40);  // S3's maximum object size
+}
+
 }  // namespace
 }  // namespace datalake::storage

@@ -1,4 +1,4 @@
-#include "storage/upload_pool.h"
+#include "common/task_pool.h"
 
 #include <gtest/gtest.h>
 
@@ -6,26 +6,24 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "storage/storage.h"
-
-namespace datalake::storage {
+namespace datalake {
 namespace {
 
-TEST(UploadPoolTest, RunsEveryTaskBeforeDestruction) {
+TEST(TaskPoolTest, RunsEveryTaskBeforeDestruction) {
   std::atomic<int> done{0};
   {
-    UploadPool pool(3, 4);
+    TaskPool pool(3, 4);
     for (int i = 0; i < 100; ++i) pool.Submit([&] { done.fetch_add(1); });
   }
   EXPECT_EQ(done.load(), 100);
 }
 
-TEST(UploadPoolTest, SubmitBlocksWhileMaxPendingTasksAreUnfinished) {
+TEST(TaskPoolTest, SubmitBlocksWhileMaxPendingTasksAreUnfinished) {
   std::mutex mu;
   std::condition_variable cv;
   bool release = false;
   std::atomic<int> started{0};
-  UploadPool pool(2, 2);
+  TaskPool pool(2, 2);
   auto blocker = [&] {
     started.fetch_add(1);
     std::unique_lock<std::mutex> lock(mu);
@@ -51,18 +49,5 @@ TEST(UploadPoolTest, SubmitBlocksWhileMaxPendingTasksAreUnfinished) {
   EXPECT_TRUE(third_submitted.load());
 }
 
-TEST(PartSizeTest, TenThousandPartsCoverFiveTebibytes) {
-  const size_t min = 8 << 20;
-  EXPECT_EQ(PartSize(min, 1), min);
-  EXPECT_EQ(PartSize(min, 1000), min);
-  EXPECT_EQ(PartSize(min, 1001), 2 * min);
-  uint64_t total = 0;
-  for (int n = 1; n <= 10'000; ++n) {
-    ASSERT_LE(PartSize(min, n), 5ull << 30) << n;  // S3's maximum part size
-    total += PartSize(min, n);
-  }
-  EXPECT_GE(total, 5ull << 40);  // S3's maximum object size
-}
-
 }  // namespace
-}  // namespace datalake::storage
+}  // namespace datalake

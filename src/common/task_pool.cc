@@ -1,14 +1,14 @@
-#include "storage/upload_pool.h"
+#include "common/task_pool.h"
 
-namespace datalake::storage {
+namespace datalake {
 
-UploadPool::UploadPool(size_t threads, size_t max_pending)
+TaskPool::TaskPool(size_t threads, size_t max_pending)
     : max_pending_(max_pending < 1 ? 1 : max_pending) {
   if (threads < 1) threads = 1;
   for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
 }
 
-UploadPool::~UploadPool() {
+TaskPool::~TaskPool() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
@@ -17,7 +17,7 @@ UploadPool::~UploadPool() {
   for (std::thread& t : threads_) t.join();
 }
 
-void UploadPool::Submit(std::function<void()> task) {
+void TaskPool::Submit(std::function<void()> task) {
   std::unique_lock<std::mutex> lock(mu_);
   has_room_.wait(lock, [this] { return pending_ < max_pending_; });
   ++pending_;
@@ -26,7 +26,7 @@ void UploadPool::Submit(std::function<void()> task) {
   has_task_.notify_one();
 }
 
-void UploadPool::Work() {
+void TaskPool::Work() {
   while (true) {
     std::function<void()> task;
     {
@@ -45,4 +45,4 @@ void UploadPool::Work() {
   }
 }
 
-}  // namespace datalake::storage
+}  // namespace datalake

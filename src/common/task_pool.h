@@ -1,6 +1,7 @@
-// UploadPool: a small fixed pool of threads that run upload tasks (multipart parts), with a
-// bound on tasks queued or running so that a fast producer blocks instead of buffering without
-// limit (back-pressure: when uploads fall behind, the pipeline stops reading stdin).
+// TaskPool: a small fixed pool of threads that run tasks (multipart part uploads, encoding of row
+// batches), with a bound on tasks queued or running so that a fast producer blocks instead of
+// buffering without limit (back-pressure: when uploads or encoders fall behind, the pipeline
+// stops reading stdin).
 //
 // Thread-safe. Tasks must not throw.
 #pragma once
@@ -13,15 +14,15 @@
 #include <thread>
 #include <vector>
 
-namespace datalake::storage {
+namespace datalake {
 
-class UploadPool {
+class TaskPool {
  public:
   // Start `threads` workers; at most `max_pending` tasks are queued or running at once.
-  UploadPool(size_t threads, size_t max_pending);
-  ~UploadPool();  // runs every queued task, then joins
-  UploadPool(const UploadPool&) = delete;
-  UploadPool& operator=(const UploadPool&) = delete;
+  TaskPool(size_t threads, size_t max_pending);
+  ~TaskPool();  // runs every queued task, then joins
+  TaskPool(const TaskPool&) = delete;
+  TaskPool& operator=(const TaskPool&) = delete;
 
   // Queue `task`, blocking while max_pending tasks are queued or running.
   void Submit(std::function<void()> task);
@@ -39,4 +40,4 @@ class UploadPool {
   std::vector<std::thread> threads_;
 };
 
-}  // namespace datalake::storage
+}  // namespace datalake
