@@ -2,6 +2,39 @@
 
 namespace datalake {
 
+bool Job::Claim() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (state_ != State::kQueued) return false;
+  state_ = State::kRunning;
+  return true;
+}
+
+void Job::Execute() {
+  work_();
+  work_ = nullptr;  // what the work captured is released as soon as it is done
+  std::lock_guard<std::mutex> lock(mu_);
+  state_ = State::kDone;
+  finished_.notify_all();
+}
+
+void Job::Run() {
+  if (Claim()) Execute();
+}
+
+void Job::RunOrWait() {
+  if (Claim()) {
+    Execute();
+    return;
+  }
+  std::unique_lock<std::mutex> lock(mu_);
+  finished_.wait(lock, [this] { return state_ == State::kDone; });
+}
+
+bool Job::done() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return state_ == State::kDone;
+}
+
 TaskPool::TaskPool(size_t threads, size_t max_pending)
     : max_pending_(max_pending < 1 ? 1 : max_pending) {
   if (threads < 1) threads = 1;
@@ -24,6 +57,17 @@ void TaskPool::Submit(std::function<void()> task) {
   queue_.push_back(std::move(task));
   lock.unlock();
   has_task_.notify_one();
+}
+
+std::shared_ptr<Job> TaskPool::Post(std::function<void()> work) {
+  auto job = std::make_shared<Job>(std::move(work));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++pending_;
+    queue_.push_back([job] { job->Run(); });
+  }
+  has_task_.notify_one();
+  return job;
 }
 
 void TaskPool::Work() {

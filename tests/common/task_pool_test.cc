@@ -5,6 +5,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 namespace datalake {
 namespace {
@@ -47,6 +49,39 @@ TEST(TaskPoolTest, SubmitBlocksWhileMaxPendingTasksAreUnfinished) {
   cv.notify_all();
   producer.join();
   EXPECT_TRUE(third_submitted.load());
+}
+
+TEST(TaskPoolTest, ATaskWaitingForAJobItPostedDoesNotDeadlockAOneThreadPool) {
+  TaskPool pool(1, 1);
+  std::atomic<int> result{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  bool finished = false;
+  pool.Submit([&] {
+    // The pool's only thread runs this task, so nothing else can start the job: the wait runs
+    // it here.
+    std::shared_ptr<Job> job = pool.Post([&] { result = 42; });
+    job->RunOrWait();
+    EXPECT_TRUE(job->done());
+    std::lock_guard<std::mutex> lock(mu);
+    finished = true;
+    cv.notify_all();
+  });
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return finished; });
+  EXPECT_EQ(result.load(), 42);
+}
+
+TEST(TaskPoolTest, AJobRunsExactlyOnceWhoeverGetsToItFirst) {
+  TaskPool pool(2, 2);
+  constexpr int kJobs = 2000;
+  std::vector<std::atomic<int>> runs(kJobs);
+  std::vector<std::shared_ptr<Job>> jobs;
+  for (int i = 0; i < kJobs; ++i) jobs.push_back(pool.Post([&runs, i] { ++runs[i]; }));
+  // Race the pool's threads for every other job; each must run once, none be lost.
+  for (int i = 0; i < kJobs; i += 2) jobs[i]->RunOrWait();
+  for (int i = 0; i < kJobs; ++i) jobs[i]->RunOrWait();
+  for (int i = 0; i < kJobs; ++i) EXPECT_EQ(runs[i].load(), 1) << i;
 }
 
 }  // namespace

@@ -1,0 +1,32 @@
+#include "common/cpus.h"
+
+#include <gtest/gtest.h>
+
+namespace datalake {
+namespace {
+
+TEST(CpusTest, CgroupV2QuotaRoundsUp) {
+  EXPECT_EQ(CpusOfCgroupV2("200000 100000\n"), 2u);
+  EXPECT_EQ(CpusOfCgroupV2("150000 100000\n"), 2u);
+  EXPECT_EQ(CpusOfCgroupV2("50000 100000"), 1u);
+  EXPECT_EQ(CpusOfCgroupV2("400000 100000"), 4u);
+}
+
+TEST(CpusTest, CgroupV2WithoutQuotaOrGarbledIsNone) {
+  EXPECT_EQ(CpusOfCgroupV2("max 100000\n"), std::nullopt);
+  EXPECT_EQ(CpusOfCgroupV2(""), std::nullopt);
+  EXPECT_EQ(CpusOfCgroupV2("100000"), std::nullopt);
+  EXPECT_EQ(CpusOfCgroupV2("1x 100000"), std::nullopt);
+  EXPECT_EQ(CpusOfCgroupV2("100000 0"), std::nullopt);
+}
+
+TEST(CpusTest, CgroupV1Quota) {
+  EXPECT_EQ(CpusOfCgroupV1(-1, 100000), std::nullopt);
+  EXPECT_EQ(CpusOfCgroupV1(300000, 100000), 3u);
+  EXPECT_EQ(CpusOfCgroupV1(10000, 100000), 1u);
+}
+
+TEST(CpusTest, AvailableIsAtLeastOne) { EXPECT_GE(AvailableCpus(), 1u); }
+
+}  // namespace
+}  // namespace datalake
