@@ -7,6 +7,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 
@@ -61,46 +62,84 @@ Status AppendGzipMember(std::string_view in, int level, std::string* out) {
 // libdeflate compresses whole buffers only, so a stream is written as a multi-member gzip file
 // (RFC 1952, 2.2): input gathers until `member_bytes`, then becomes one member of its own.
 // Readers decompress the members one after another into the concatenated input
-// (docs/FORMATS.md#gzip-files-are-multi-member).
+// (docs/FORMATS.md#gzip-files-are-multi-member). Members wait in a window of
+// kGzipMembersInFlight, compressed meanwhile on the pool if there is one, and leave it in order.
 class GzipCompressor final : public Compressor {
  public:
-  GzipCompressor(int level, size_t member_bytes)
-      : level_(level), member_bytes_(std::max<size_t>(member_bytes, 1)) {}
+  GzipCompressor(int level, size_t member_bytes, TaskPool* pool)
+      : level_(level), member_bytes_(std::max<size_t>(member_bytes, 1)), pool_(pool) {}
 
   Status Compress(std::string_view in, bool finish, std::string* out) override {
     if (finished_) return Status::Internal("gzip: compressing after the stream was finished");
     while (!in.empty()) {
       if (block_.empty() && (in.size() >= member_bytes_ || finish)) {
-        // The caller's buffer is a member's worth, or the last: compress it where it is.
-        RETURN_IF_ERROR(Emit(in, out));
+        // The caller's buffer is a member's worth, or the last: a member as it is.
+        RETURN_IF_ERROR(Emit(std::string(in), out));
         break;
       }
       size_t take = std::min(member_bytes_ - block_.size(), in.size());
       block_.append(in.substr(0, take));
       in.remove_prefix(take);
       if (block_.size() == member_bytes_) {
-        RETURN_IF_ERROR(Emit(block_, out));
-        block_.clear();
+        RETURN_IF_ERROR(Emit(std::move(block_), out));
+        block_ = std::string();
       }
     }
     if (finish) {
       // An empty stream is still a gzip file: one member holding nothing.
-      if (!block_.empty() || members_ == 0) RETURN_IF_ERROR(Emit(block_, out));
+      if (!block_.empty() || members_ == 0) RETURN_IF_ERROR(Emit(std::move(block_), out));
       block_ = std::string();
+      while (!window_.empty()) RETURN_IF_ERROR(HandOut(out));
       finished_ = true;
     }
     return Status::Ok();
   }
 
+  size_t held_bytes() const override { return block_.size() + window_input_bytes_; }
+
  private:
-  Status Emit(std::string_view in, std::string* out) {
+  struct Member {
+    size_t input_bytes = 0;
+    std::string input;
+    std::string output;
+    Status status;
+    std::shared_ptr<Job> job;
+  };
+
+  Status Emit(std::string input, std::string* out) {
     ++members_;
-    return AppendGzipMember(in, level_, out);
+    auto member = std::make_shared<Member>();
+    member->input_bytes = input.size();
+    member->input = std::move(input);
+    window_input_bytes_ += member->input_bytes;
+    // The job holds the member, so it may outlive this compressor.
+    auto work = [member, level = level_] {
+      member->status = AppendGzipMember(member->input, level, &member->output);
+      member->input = std::string();
+    };
+    member->job = pool_ != nullptr ? pool_->Post(std::move(work)) : std::make_shared<Job>(work);
+    window_.push_back(std::move(member));
+    if (window_.size() > kGzipMembersInFlight) return HandOut(out);
+    return Status::Ok();
+  }
+
+  // Append the oldest member's compressed bytes, compressing it here if no thread has yet.
+  Status HandOut(std::string* out) {
+    std::shared_ptr<Member> member = std::move(window_.front());
+    window_.pop_front();
+    member->job->RunOrWait();
+    window_input_bytes_ -= member->input_bytes;
+    RETURN_IF_ERROR(member->status);
+    out->append(member->output);
+    return Status::Ok();
   }
 
   const int level_;
   const size_t member_bytes_;
-  std::string block_;  // input not yet compressed, less than member_bytes_
+  TaskPool* const pool_;
+  std::string block_;  // input not yet a member, less than member_bytes_
+  std::deque<std::shared_ptr<Member>> window_;
+  size_t window_input_bytes_ = 0;
   uint64_t members_ = 0;
   bool finished_ = false;
 };
@@ -159,6 +198,8 @@ class ZstdCompressor final : public Compressor {
     return Status::Ok();
   }
 
+  size_t held_bytes() const override { return 0; }  // what zstd buffers is not visible
+
  private:
   ZSTD_CCtx* cctx_ = nullptr;
   bool finished_ = false;
@@ -167,11 +208,12 @@ class ZstdCompressor final : public Compressor {
 }  // namespace
 
 Result<std::unique_ptr<Compressor>> NewStreamCompressor(Compression codec, int level,
-                                                        size_t member_bytes) {
+                                                        size_t member_bytes, TaskPool* pool) {
   switch (codec) {
     case Compression::kGzip:
       RETURN_IF_ERROR(CheckGzipLevel(level));
-      return std::unique_ptr<Compressor>(std::make_unique<GzipCompressor>(level, member_bytes));
+      return std::unique_ptr<Compressor>(
+          std::make_unique<GzipCompressor>(level, member_bytes, pool));
     case Compression::kZstd: {
       auto zstd = std::make_unique<ZstdCompressor>();
       RETURN_IF_ERROR(zstd->Init(level));

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/task_pool.h"
 #include "format/row.h"
 #include "schema/schema.h"
 
@@ -47,6 +48,9 @@ struct EncoderOptions {
   size_t chunk_bytes = 4 << 20;  // hand bytes to the sink in chunks of about this size
   int gzip_level = 6;
   int zstd_level = 3;
+  // Threads that compress gzip members while the encoder renders the next rows; null: the
+  // encoder's thread. The bytes are the same either way.
+  TaskPool* compress_pool = nullptr;
 };
 
 // Return a JSON Lines encoder: one object per line, keys = column names, values per

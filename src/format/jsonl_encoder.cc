@@ -100,7 +100,9 @@ class JsonlEncoder final : public FileEncoder {
   }
 
   uint64_t EstimatedSize() const override {
-    return bytes_written_ + pending_.size() + buffer_.size();
+    if (!status_.ok()) return bytes_written_;  // nothing more will be written
+    const size_t held = compressor_ != nullptr ? compressor_->held_bytes() : 0;
+    return bytes_written_ + pending_.size() + buffer_.size() + held;
   }
   uint64_t rows() const override { return rows_; }
 
@@ -305,10 +307,10 @@ Result<std::unique_ptr<FileEncoder>> NewJsonlEncoder(const schema::TableSchema& 
     case Compression::kUncompressed:
       break;
     case Compression::kGzip: {
-      // A member per chunk: FlushChunk hands over about chunk_bytes at a time, which the
-      // compressor takes without copying, and a member is as large as a chunk's memory allows.
+      // A member per chunk: FlushChunk hands over about chunk_bytes at a time, and a member is
+      // as large as a chunk's memory allows.
       ASSIGN_OR_RETURN(compressor, NewStreamCompressor(Compression::kGzip, options.gzip_level,
-                                                       options.chunk_bytes));
+                                                       options.chunk_bytes, options.compress_pool));
       break;
     }
     case Compression::kZstd: {

@@ -7,6 +7,9 @@
 #include <map>
 #include <random>
 #include <string>
+#include <vector>
+
+#include "common/task_pool.h"
 
 #include "format/format.h"
 #include "format_test_util.h"
@@ -112,6 +115,61 @@ TEST(CompressorTest, GzipStreamEndingOnABlockBoundaryHasNoEmptyMember) {
     EXPECT_EQ(GunzipMembers(out, &members), in) << piece;
     EXPECT_EQ(members, 3u) << piece;
   }
+}
+
+// What a gzip stream hands out after each call, and what it holds, with or without a pool of
+// threads compressing its members: both must match call for call.
+struct GzipTrace {
+  std::vector<std::string> outputs;
+  std::vector<size_t> held;
+};
+GzipTrace TraceGzipStream(std::string_view in, const std::vector<size_t>& pieces,
+                          size_t member_bytes, TaskPool* pool) {
+  GzipTrace trace;
+  auto compressor = NewStreamCompressor(Compression::kGzip, 1, member_bytes, pool);
+  EXPECT_TRUE(compressor.ok());
+  if (!compressor.ok()) return trace;
+  size_t i = 0;
+  do {
+    const size_t n = std::min(pieces[i++ % pieces.size()], in.size());
+    std::string out;
+    EXPECT_TRUE((*compressor)->Compress(in.substr(0, n), n == in.size(), &out).ok());
+    trace.outputs.push_back(std::move(out));
+    trace.held.push_back((*compressor)->held_bytes());
+    in.remove_prefix(n);
+  } while (!in.empty());
+  return trace;
+}
+
+TEST(CompressorTest, GzipStreamOnAPoolHandsOutTheSameBytesAtTheSamePoints) {
+  const size_t block = 16 << 10;
+  const std::string in = MixedInput(40 * block + 777);
+  const std::vector<size_t> pieces = {1000, 3 * block, 17, block, 5 * block + 3, 200};
+  const GzipTrace serial = TraceGzipStream(in, pieces, block, nullptr);
+  std::string file;
+  for (const std::string& out : serial.outputs) file += out;
+  size_t members = 0;
+  ASSERT_EQ(GunzipMembers(file, &members), in);
+  EXPECT_GT(members, kGzipMembersInFlight + 10);
+  // Members wait in the window: some calls hand out nothing while the stream holds input.
+  EXPECT_TRUE(std::any_of(serial.held.begin(), serial.held.end(),
+                          [&](size_t held) { return held > kGzipMembersInFlight * block; }));
+  for (size_t threads : {1, 2, 4}) {
+    TaskPool pool(threads, threads);
+    const GzipTrace parallel = TraceGzipStream(in, pieces, block, &pool);
+    EXPECT_EQ(parallel.outputs, serial.outputs) << threads;
+    EXPECT_EQ(parallel.held, serial.held) << threads;
+  }
+}
+
+TEST(CompressorTest, GzipStreamMayBeDestroyedWithMembersStillCompressing) {
+  TaskPool pool(2, 2);
+  for (int i = 0; i < 20; ++i) {
+    auto compressor = NewStreamCompressor(Compression::kGzip, 6, 4096, &pool);
+    ASSERT_TRUE(compressor.ok());
+    std::string out;
+    ASSERT_TRUE((*compressor)->Compress(MixedInput(10 * 4096), false, &out).ok());
+  }  // the pool finishes the abandoned members' jobs, which own their buffers
 }
 
 TEST(CompressorTest, EmptyGzipStreamIsOneEmptyMember) {
