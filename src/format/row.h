@@ -108,6 +108,9 @@ class Row {
   }
 
   size_t size() const { return cells_.size(); }
+  // Bytes of the string arena in use, and allocated.
+  size_t arena_size() const { return bytes_.size(); }
+  size_t arena_capacity() const { return bytes_.capacity(); }
   const Cell& cell(size_t i) const { return cells_[i]; }
   const std::vector<Cell>& cells() const { return cells_; }
   std::string_view bytes(const Cell& c) const {

@@ -1,5 +1,7 @@
 #include "sync/data_file.h"
 
+#include <utility>
+
 namespace datalake::sync {
 
 class DataFile::ObjectSink : public format::Sink {
@@ -11,11 +13,14 @@ class DataFile::ObjectSink : public format::Sink {
   storage::PendingObject* object_;
 };
 
+DataFile::DataFile(const DataFileOptions& options)
+    : batch_bytes_(options.batch_bytes), pool_(options.encode_pool) {}
+
 Result<std::unique_ptr<DataFile>> DataFile::Open(storage::ObjectStore* store,
                                                  const std::string& key,
                                                  const schema::TableSchema& schema,
                                                  const DataFileOptions& options) {
-  std::unique_ptr<DataFile> file(new DataFile());
+  std::unique_ptr<DataFile> file(new DataFile(options));
   ASSIGN_OR_RETURN(file->object_, store->Create(key));
   file->sink_ = std::make_unique<ObjectSink>(file->object_.get());
   if (options.format == format::FileFormat::kParquet) {
@@ -28,9 +33,58 @@ Result<std::unique_ptr<DataFile>> DataFile::Open(storage::ObjectStore* store,
   return file;
 }
 
-DataFile::~DataFile() = default;
+DataFile::~DataFile() { WaitForEncoder(); }
+
+void DataFile::Append(const format::Row& row) {
+  Batch& b = filling_;
+  if (b.count == b.rows.size()) b.rows.emplace_back();
+  b.rows[b.count++] = row;  // copy-assignment keeps the slot's capacity: no allocation
+  b.bytes += row.size() * sizeof(format::Cell) + row.arena_size();
+  if (b.bytes >= batch_bytes_) HandOver();
+}
+
+// Hand the filled batch to the encoder, once it is done with the previous one: so a file never
+// holds more than two batches, and its encoder sees them in order.
+void DataFile::HandOver() {
+  WaitForEncoder();
+  size_as_of_batch_ = encoder_->EstimatedSize();
+  std::swap(filling_, encoding_);
+  filling_.count = 0;
+  filling_.bytes = 0;
+  if (pool_ == nullptr) {
+    Encode(&encoding_);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    encoder_busy_ = true;
+  }
+  pool_->Submit([this] {
+    Encode(&encoding_);
+    std::lock_guard<std::mutex> lock(mu_);
+    encoder_busy_ = false;
+    encoded_.notify_all();
+  });
+}
+
+void DataFile::Encode(Batch* batch) {
+  for (size_t i = 0; i < batch->count; ++i) encoder_->Append(batch->rows[i]);
+  // A slot that held a huge record gives its memory back rather than keep it for small ones.
+  for (size_t i = 0; i < batch->count; ++i) {
+    if (batch->rows[i].arena_capacity() > batch_bytes_) batch->rows[i] = format::Row();
+  }
+  batch->count = 0;
+  batch->bytes = 0;
+}
+
+void DataFile::WaitForEncoder() {
+  std::unique_lock<std::mutex> lock(mu_);
+  encoded_.wait(lock, [this] { return !encoder_busy_; });
+}
 
 Status DataFile::Commit() {
+  WaitForEncoder();
+  Encode(&filling_);
   Status s = encoder_->Finish();
   if (s.ok()) s = object_->Commit();
   if (!s.ok()) Abort();
@@ -38,6 +92,7 @@ Status DataFile::Commit() {
 }
 
 void DataFile::Abort() {
+  WaitForEncoder();
   if (object_ != nullptr) object_->Abort();
 }
 

@@ -1,11 +1,23 @@
 // DataFile: one data file being written: a pending object in the store and the encoder that
 // fills it. Nothing of it is visible until Commit succeeds.
+//
+// Rows reach the encoder in batches (docs/ARCHITECTURE.md#threads): Append copies a row into the
+// batch being filled; a full batch is handed to the encoder, on a thread of the encode pool if
+// there is one (the caller goes on decoding the next rows meanwhile), else at once on the
+// caller's thread. Either way the encoder sees the same rows in the same order, and the file's
+// size as the caller sees it (EstimatedSize) is taken at the same points: as of the batch before
+// the last one handed over. So where files are closed, and every byte written, does not depend
+// on threads or timing.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
+#include "common/task_pool.h"
 #include "format/format.h"
 #include "storage/storage.h"
 
@@ -15,6 +27,12 @@ struct DataFileOptions {
   format::FileFormat format = format::FileFormat::kJsonl;
   format::EncoderOptions jsonl;    // for JSON Lines files
   format::ParquetOptions parquet;  // for Parquet files
+  // A batch is handed to the encoder once its rows hold this many bytes (cells and strings). A
+  // file holds at most two batches besides what its encoder buffers: one being filled, one being
+  // encoded.
+  size_t batch_bytes = size_t{128} << 10;
+  // Where batches are encoded; nullptr: on the caller's thread.
+  TaskPool* encode_pool = nullptr;
 };
 
 class DataFile {
@@ -23,10 +41,11 @@ class DataFile {
   static Result<std::unique_ptr<DataFile>> Open(storage::ObjectStore* store, const std::string& key,
                                                 const schema::TableSchema& schema,
                                                 const DataFileOptions& options);
-  ~DataFile();
+  ~DataFile();  // waits for a batch being encoded
 
-  void Append(const format::Row& row) { encoder_->Append(row); }
-  uint64_t EstimatedSize() const { return encoder_->EstimatedSize(); }
+  void Append(const format::Row& row);
+  // The file's size so far, roughly, as of the batch before the last one handed to the encoder.
+  uint64_t EstimatedSize() const { return size_as_of_batch_; }
   // Finish the encoding and make the object visible, durably. On failure the object is
   // discarded.
   Status Commit();
@@ -38,11 +57,29 @@ class DataFile {
 
  private:
   class ObjectSink;
-  DataFile() = default;
+  struct Batch {
+    std::vector<format::Row> rows;  // the first `count` are the batch; the rest keep capacity
+    size_t count = 0;
+    size_t bytes = 0;
+  };
+  explicit DataFile(const DataFileOptions& options);
+
+  void HandOver();
+  void Encode(Batch* batch);
+  void WaitForEncoder();
 
   std::unique_ptr<storage::PendingObject> object_;
   std::unique_ptr<ObjectSink> sink_;
   std::unique_ptr<format::FileEncoder> encoder_;
+  const size_t batch_bytes_;
+  TaskPool* const pool_;
+  Batch filling_;
+  Batch encoding_;  // owned by the encode pool while encoder_busy_
+  uint64_t size_as_of_batch_ = 0;
+
+  std::mutex mu_;
+  std::condition_variable encoded_;
+  bool encoder_busy_ = false;  // guarded by mu_
 };
 
 }  // namespace datalake::sync

@@ -2,13 +2,16 @@
 
 #include "sync/aws_destination.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <string>
 
 #include "common/cancel.h"
+#include "common/cpus.h"
 #include "common/crash_point.h"
 #include "sync/lake_layout.h"
 #include "sync/table_names.h"
@@ -17,6 +20,23 @@ namespace datalake::sync {
 
 namespace {
 constexpr uint64_t kTimeCheckEvery = 1024;  // records between clock reads
+
+// Threads that encode (and compress, and write) files while the reading thread parses and
+// decodes: as many as the CPUs the process may use (a file encodes on one thread at a time, but
+// its gzip members compress on the others), none with one CPU.
+// DATALAKE_ENCODE_THREADS overrides it (0: encode on the reading thread); the bytes written are
+// the same either way (sync/data_file.h).
+size_t EncodeThreads() {
+  constexpr size_t kMax = 8;
+  const char* knob = std::getenv("DATALAKE_ENCODE_THREADS");
+  if (knob != nullptr && *knob != '\0') {
+    char* end = nullptr;
+    const unsigned long n = std::strtoul(knob, &end, 10);
+    if (*end == '\0') return std::min<size_t>(n, kMax);
+  }
+  const size_t cpus = AvailableCpus();
+  return cpus > 1 ? std::min(cpus, kMax) : 0;
+}
 
 // What a cancelled sync reports, whatever it was doing when the signal came (reading, a request
 // cut short, waiting for parts): the outcome is the same.
@@ -52,6 +72,11 @@ Pipeline::Pipeline(const config::Config& config, Destination* destination,
   context_.row = &row_;
   context_.out = out_;
   context_.run_id = NewRunId();
+  if (const size_t threads = EncodeThreads(); threads > 0) {
+    // A file has at most one batch queued or being encoded, so the queue is short anyway.
+    encode_pool_ = std::make_unique<TaskPool>(threads, 4 * threads);
+    context_.encode_pool = encode_pool_.get();
+  }
 }
 
 Status Pipeline::Open(const protocol::ConfiguredCatalog& catalog) {

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/task_pool.h"
 #include "sync/checkpoints.h"
 #include "sync/progress.h"
 #include "sync/stream_writer.h"
@@ -49,6 +50,9 @@ class Pipeline {
   decode::RecordDecoder decoder_;
   UuidGenerator uuids_;
   format::Row row_;
+  // Encodes the files' row batches while this thread reads and decodes; null: encoding happens
+  // on this thread. Declared before the streams, so it outlives their files.
+  std::unique_ptr<TaskPool> encode_pool_;
   SyncContext context_;
   Checkpoints checkpoints_;
   Progress progress_;

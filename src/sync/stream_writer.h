@@ -44,6 +44,7 @@ struct SyncContext {
   format::Row* row = nullptr;              // scratch row, reused for every record
   protocol::MessageWriter* out = nullptr;  // for warnings
   std::string run_id;                      // this process' run id (lake_layout.h)
+  TaskPool* encode_pool = nullptr;         // where files encode their rows; null: inline
 };
 
 // True if the stream truncates its table at its successful end: `overwrite`, or a refresh that

@@ -6,6 +6,9 @@
 
 #include <memory>
 #include <string>
+#include <vector>
+
+#include "common/task_pool.h"
 
 #include "storage/fault_injection_env.h"
 #include "storage/storage.h"
@@ -27,10 +30,13 @@ class DataFileTest : public ::testing::Test {
     schema_.columns.push_back({"name", "name", schema::DataType::Of(schema::TypeKind::kString)});
   }
 
-  std::unique_ptr<DataFile> Open() {
+  std::unique_ptr<DataFile> Open(size_t batch_bytes = 1, TaskPool* pool = nullptr,
+                                 const std::string& key = kKey) {
     DataFileOptions options;
-    options.jsonl.chunk_bytes = 1;  // every row goes to the store at once
-    auto file = DataFile::Open(store_.get(), kKey, schema_, options);
+    options.jsonl.chunk_bytes = 1;  // every row goes to the store once encoded
+    options.batch_bytes = batch_bytes;
+    options.encode_pool = pool;
+    auto file = DataFile::Open(store_.get(), key, schema_, options);
     EXPECT_TRUE(file.ok()) << file.status().ToString();
     return file.ok() ? std::move(file).value() : nullptr;
   }
@@ -111,6 +117,68 @@ TEST_F(DataFileTest, AbortedFileLeavesTheCommittedOneAsItWas) {
   auto text = store_->Get(kKey);
   ASSERT_TRUE(text.ok());
   EXPECT_EQ(*text, "{\"id\":1,\"name\":\"a\"}\n");
+}
+
+// Rows reach the encoder a batch at a time, and the size the file reports is as of the batch
+// before the last one handed over: the same points whether a pool or the caller encodes.
+TEST_F(DataFileTest, SizeIsKnownAsOfTheBatchBeforeTheLastHandedOver) {
+  std::unique_ptr<DataFile> file = Open(/*batch_bytes=*/200);
+  ASSERT_NE(file, nullptr);
+  const size_t row_bytes = 2 * sizeof(format::Cell) + 5;  // an id and a 5-byte name
+  std::vector<uint64_t> sizes;
+  for (int i = 0; i < 12; ++i) {
+    Append(file.get(), i, "abcde");
+    sizes.push_back(file->EstimatedSize());
+  }
+  const size_t rows_a_batch = (200 + row_bytes - 1) / row_bytes;
+  const uint64_t line = std::string("{\"id\":1,\"name\":\"abcde\"}\n").size();
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    const size_t batches_handed_over = (i + 1) / rows_a_batch;
+    const size_t rows_known =
+        batches_handed_over == 0 ? 0 : (batches_handed_over - 1) * rows_a_batch;
+    EXPECT_EQ(sizes[i], rows_known * line + (rows_known > 10 ? rows_known - 10 : 0)) << i;
+  }
+  ASSERT_TRUE(file->Commit().ok());
+}
+
+TEST_F(DataFileTest, APoolEncodesTheSameBytesAsTheCaller) {
+  schema::DataType tags = schema::DataType::Of(schema::TypeKind::kList);
+  tags.element =
+      std::make_shared<schema::DataType>(schema::DataType::Of(schema::TypeKind::kString));
+  schema_.columns.push_back({"tags", "tags", tags});
+  for (format::FileFormat format : {format::FileFormat::kJsonl, format::FileFormat::kParquet}) {
+    std::vector<std::string> contents;
+    std::vector<std::vector<uint64_t>> sizes;
+    TaskPool pool(2, 2);
+    for (TaskPool* p : {static_cast<TaskPool*>(nullptr), &pool}) {
+      DataFileOptions options;
+      options.format = format;
+      options.batch_bytes = 4096;
+      options.encode_pool = p;
+      options.parquet.page_rows = 100;
+      const std::string key = std::string("db/t/") + (p ? "pool" : "caller");
+      auto file = DataFile::Open(store_.get(), key, schema_, options);
+      ASSERT_TRUE(file.ok());
+      sizes.emplace_back();
+      for (int i = 0; i < 5000; ++i) {
+        row_.Clear();
+        row_.AppendInt64(i);
+        row_.AppendString(std::string(static_cast<size_t>(i % 97), 'x'));
+        const size_t list = row_.BeginList();
+        for (int t = 0; t < i % 4; ++t) row_.AppendString("t" + std::to_string(t));
+        row_.EndList(list, static_cast<uint32_t>(i % 4));
+        (*file)->Append(row_);
+        sizes.back().push_back((*file)->EstimatedSize());
+      }
+      ASSERT_TRUE((*file)->Commit().ok());
+      auto text = store_->Get(key);
+      ASSERT_TRUE(text.ok());
+      contents.push_back(*text);
+    }
+    EXPECT_EQ(contents[0], contents[1]);
+    EXPECT_EQ(sizes[0], sizes[1]);
+    EXPECT_GT(sizes[0].back(), 0u);
+  }
 }
 
 }  // namespace
