@@ -23,6 +23,8 @@ using internal::Violations;
 
 constexpr int64_t kMinTargetFileSizeMb = 1;
 constexpr int64_t kMaxTargetFileSizeMb = 5000;
+constexpr int64_t kMinMemoryBudgetMb = 16;
+constexpr int64_t kMaxMemoryBudgetMb = 65536;
 
 // Record `problem` (if any) for member `key`. The value is not quoted: names may be long, and a
 // rule's message says enough to find the mistake.
@@ -119,6 +121,13 @@ void ParseExtensions(ObjectReader& top, Config* out) {
       top.Add("target_file_size_mb", "must be between 1 and 5000");
     } else {
       out->target_file_size_bytes = static_cast<uint64_t>(*size_mb) << 20;
+    }
+  }
+  if (std::optional<int64_t> budget_mb = top.Integer("memory_budget_mb")) {
+    if (*budget_mb < kMinMemoryBudgetMb || *budget_mb > kMaxMemoryBudgetMb) {
+      top.Add("memory_budget_mb", "must be between 16 and 65536");
+    } else {
+      out->memory_budget_bytes = static_cast<uint64_t>(*budget_mb) << 20;
     }
   }
   out->airbyte_meta_columns = top.Bool("airbyte_meta_columns").value_or(true);

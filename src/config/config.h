@@ -57,6 +57,7 @@ struct Config {
   std::optional<std::string> lakeformation_endpoint;
   double commit_interval_seconds = 300;  // 0: commit at every STATE message
   uint64_t target_file_size_bytes = 128ull << 20;
+  uint64_t memory_budget_bytes = 0;  // memory_budget_mb; 0: chosen from the machine
   bool airbyte_meta_columns = true;
   ServerSideEncryption sse = ServerSideEncryption::kNone;  // s3_server_side_encryption
   std::string kms_key_id;                                  // s3_kms_key_id (with kKms)

@@ -366,6 +366,14 @@ constexpr const char* kSpecJson = R"json({
         "type": "boolean",
         "default": false,
         "order": 23
+      },
+      "memory_budget_mb": {
+        "title": "Memory Budget (MB)",
+        "description": "What the open files of all streams may hold in memory together (Parquet row groups, S3 parts being filled). When it is reached, the biggest are flushed early: with many streams, Parquet row groups and files get smaller instead of the process bigger. Leave empty for 160 MB, or half the container's memory limit if that is less.",
+        "type": "integer",
+        "minimum": 16,
+        "maximum": 65536,
+        "order": 24
       }
     }
   }

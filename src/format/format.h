@@ -41,6 +41,12 @@ class FileEncoder {
   // Bytes handed to the sink so far plus bytes still buffered (the file's size so far, roughly).
   virtual uint64_t EstimatedSize() const = 0;
   virtual uint64_t rows() const = 0;
+  // Bytes the encoder holds in memory that have not reached the sink yet (roughly).
+  virtual uint64_t BufferedBytes() const = 0;
+  // Hand what the encoder holds to the sink now, as far as the format allows (Parquet closes
+  // its row group early; JSON Lines writes its chunk), so that a memory budget can be kept.
+  // Errors are sticky, as for Append.
+  virtual void FlushBuffers() = 0;
 };
 
 struct EncoderOptions {

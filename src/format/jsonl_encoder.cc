@@ -99,12 +99,20 @@ class JsonlEncoder final : public FileEncoder {
     return status_;
   }
 
-  uint64_t EstimatedSize() const override {
-    if (!status_.ok()) return bytes_written_;  // nothing more will be written
-    const size_t held = compressor_ != nullptr ? compressor_->held_bytes() : 0;
-    return bytes_written_ + pending_.size() + buffer_.size() + held;
-  }
+  uint64_t EstimatedSize() const override { return bytes_written_ + BufferedBytes(); }
   uint64_t rows() const override { return rows_; }
+  uint64_t BufferedBytes() const override {
+    if (!status_.ok()) return 0;
+    const size_t held = compressor_ != nullptr ? compressor_->held_bytes() : 0;
+    return pending_.size() + buffer_.size() + held;
+  }
+  // Members waiting in a gzip window stay there: at most three, each of one chunk.
+  void FlushBuffers() override {
+    if (!status_.ok() || finished_) return;
+    if (!buffer_.empty()) FlushChunk();
+    WriteToSink(pending_);
+    pending_.clear();
+  }
 
  private:
   void RenderFields(const Node& node, const Row& row, size_t* pos);

@@ -130,6 +130,7 @@ class LocalPendingObject : public PendingObject {
 
   const std::string& key() const override { return key_; }
   uint64_t size() const override { return size_; }
+  uint64_t buffered_bytes() const override { return 0; }  // every write reaches the file
 
  private:
   Env* env_;

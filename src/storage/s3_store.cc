@@ -86,6 +86,7 @@ class S3PendingObject : public PendingObject {
 
   const std::string& key() const override { return key_; }
   uint64_t size() const override { return size_; }
+  uint64_t buffered_bytes() const override { return part_.size(); }
 
  private:
   Status SendPart() {

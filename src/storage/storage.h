@@ -43,6 +43,8 @@ class PendingObject {
   virtual void Abort() = 0;
   virtual const std::string& key() const = 0;
   virtual uint64_t size() const = 0;
+  // Bytes written but held in memory, not yet sent or stored (an S3 part being filled).
+  virtual uint64_t buffered_bytes() const = 0;
 };
 
 // Which leftovers of other writers (pending objects never committed nor aborted) CleanupStaging

@@ -14,7 +14,7 @@ class DataFile::ObjectSink : public format::Sink {
 };
 
 DataFile::DataFile(const DataFileOptions& options)
-    : batch_bytes_(options.batch_bytes), pool_(options.encode_pool) {}
+    : batch_bytes_(options.batch_bytes), pool_(options.encode_pool), budget_(options.budget) {}
 
 Result<std::unique_ptr<DataFile>> DataFile::Open(storage::ObjectStore* store,
                                                  const std::string& key,
@@ -33,14 +33,40 @@ Result<std::unique_ptr<DataFile>> DataFile::Open(storage::ObjectStore* store,
   return file;
 }
 
-DataFile::~DataFile() { WaitForEncoder(); }
+DataFile::~DataFile() {
+  WaitForEncoder();
+  LeaveBudget();
+}
 
-void DataFile::Append(const format::Row& row) {
+void DataFile::JoinBudget(std::function<Status()> close) {
+  if (budget_ == nullptr || budget_id_ != 0) return;
+  budget_id_ = budget_->Add([this] { return FlushForBudget(); }, std::move(close));
+}
+
+void DataFile::LeaveBudget() {
+  if (budget_id_ == 0) return;
+  budget_->Remove(budget_id_);
+  budget_id_ = 0;
+}
+
+void DataFile::Append(format::Row* row) {
   Batch& b = filling_;
   if (b.count == b.rows.size()) b.rows.emplace_back();
-  b.rows[b.count++] = row;  // copy-assignment keeps the slot's capacity: no allocation
-  b.bytes += row.size() * sizeof(format::Cell) + row.arena_size();
+  b.bytes += row->size() * sizeof(format::Cell) + row->arena_size();
+  std::swap(b.rows[b.count++], *row);
   if (b.bytes >= batch_bytes_) HandOver();
+}
+
+uint64_t DataFile::HeldBytes() const {
+  return encoder_->BufferedBytes() + object_->buffered_bytes();
+}
+
+uint64_t DataFile::FlushForBudget() {
+  WaitForEncoder();
+  Encode(&filling_);
+  encoder_->FlushBuffers();
+  size_as_of_batch_ = encoder_->EstimatedSize();
+  return HeldBytes();
 }
 
 // Hand the filled batch to the encoder, once it is done with the previous one: so a file never
@@ -48,6 +74,7 @@ void DataFile::Append(const format::Row& row) {
 void DataFile::HandOver() {
   WaitForEncoder();
   size_as_of_batch_ = encoder_->EstimatedSize();
+  if (budget_id_ != 0) budget_->Report(budget_id_, HeldBytes() + filling_.bytes);
   std::swap(filling_, encoding_);
   filling_.count = 0;
   filling_.bytes = 0;
@@ -84,6 +111,7 @@ void DataFile::WaitForEncoder() {
 
 Status DataFile::Commit() {
   WaitForEncoder();
+  LeaveBudget();
   Encode(&filling_);
   Status s = encoder_->Finish();
   if (s.ok()) s = object_->Commit();
@@ -93,6 +121,7 @@ Status DataFile::Commit() {
 
 void DataFile::Abort() {
   WaitForEncoder();
+  LeaveBudget();
   if (object_ != nullptr) object_->Abort();
 }
 

@@ -12,6 +12,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,6 +21,7 @@
 #include "common/task_pool.h"
 #include "format/format.h"
 #include "storage/storage.h"
+#include "sync/memory_budget.h"
 
 namespace datalake::sync {
 
@@ -33,6 +35,8 @@ struct DataFileOptions {
   size_t batch_bytes = size_t{128} << 10;
   // Where batches are encoded; nullptr: on the caller's thread.
   TaskPool* encode_pool = nullptr;
+  // The budget the file reports what it holds to (sync/memory_budget.h); nullptr: none.
+  MemoryBudget* budget = nullptr;
 };
 
 class DataFile {
@@ -43,7 +47,11 @@ class DataFile {
                                                 const DataFileOptions& options);
   ~DataFile();  // waits for a batch being encoded
 
-  void Append(const format::Row& row);
+  // Take the row's contents (swapped into the batch: nothing is copied); `row` is left holding
+  // another row's memory, to be cleared before reuse.
+  void Append(format::Row* row);
+  // Report to the budget, which may commit the file through `close` to keep its limit.
+  void JoinBudget(std::function<Status()> close);
   // The file's size so far, roughly, as of the batch before the last one handed to the encoder.
   uint64_t EstimatedSize() const { return size_as_of_batch_; }
   // Finish the encoding and make the object visible, durably. On failure the object is
@@ -67,12 +75,19 @@ class DataFile {
   void HandOver();
   void Encode(Batch* batch);
   void WaitForEncoder();
+  // What the file holds in memory besides the batch being filled. REQUIRES: encoder idle.
+  uint64_t HeldBytes() const;
+  // Encode what is batched and flush the encoder; return what the file then holds.
+  uint64_t FlushForBudget();
+  void LeaveBudget();
 
   std::unique_ptr<storage::PendingObject> object_;
   std::unique_ptr<ObjectSink> sink_;
   std::unique_ptr<format::FileEncoder> encoder_;
   const size_t batch_bytes_;
   TaskPool* const pool_;
+  MemoryBudget* const budget_;
+  uint64_t budget_id_ = 0;  // 0: not in the budget
   Batch filling_;
   Batch encoding_;  // owned by the encode pool while encoder_busy_
   uint64_t size_as_of_batch_ = 0;

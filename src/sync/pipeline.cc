@@ -11,8 +11,8 @@
 #include <string>
 
 #include "common/cancel.h"
-#include "common/cpus.h"
 #include "common/crash_point.h"
+#include "common/machine.h"
 #include "sync/lake_layout.h"
 #include "sync/table_names.h"
 
@@ -36,6 +36,18 @@ size_t EncodeThreads() {
   }
   const size_t cpus = AvailableCpus();
   return cpus > 1 ? std::min(cpus, kMax) : 0;
+}
+
+// The memory budget of the open files (sync/memory_budget.h): memory_budget_mb, else 160 MiB,
+// or half a container's memory limit if that is less (the rest: the process itself, parsing,
+// S3 parts being uploaded).
+uint64_t MemoryBudgetBytes(const config::Config& config) {
+  if (config.memory_budget_bytes > 0) return config.memory_budget_bytes;
+  uint64_t bytes = uint64_t{160} << 20;
+  if (std::optional<uint64_t> limit = CgroupMemoryLimit()) {
+    bytes = std::max<uint64_t>(std::min(bytes, *limit / 2), uint64_t{16} << 20);
+  }
+  return bytes;
 }
 
 // What a cancelled sync reports, whatever it was doing when the signal came (reading, a request
@@ -63,6 +75,7 @@ Pipeline::Pipeline(const config::Config& config, Destination* destination,
       out_(out),
       env_(destination->env),
       progress_(out, env_),
+      budget_(MemoryBudgetBytes(config)),
       last_commit_(env_->NowMonotonic()) {
   context_.config = &config_;
   context_.store = destination_->store.get();
@@ -72,6 +85,7 @@ Pipeline::Pipeline(const config::Config& config, Destination* destination,
   context_.row = &row_;
   context_.out = out_;
   context_.run_id = NewRunId();
+  context_.budget = &budget_;
   if (const size_t threads = EncodeThreads(); threads > 0) {
     // A file has at most one batch queued or being encoded, so the queue is short anyway.
     encode_pool_ = std::make_unique<TaskPool>(threads, 4 * threads);
@@ -173,6 +187,7 @@ Status Pipeline::OnRecord(const protocol::Message& m) {
                                 m.stream.ToString() + "', which is not in the configured catalog");
   }
   RETURN_IF_ERROR(it->second.writer->Append(m));
+  if (budget_.over()) RETURN_IF_ERROR(budget_.Relieve());
   checkpoints_.CountRecord(m.stream);
   progress_.CountRecord(m.line_bytes);
   if (++records_since_time_check_ >= kTimeCheckEvery) {

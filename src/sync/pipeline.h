@@ -10,6 +10,7 @@
 
 #include "common/task_pool.h"
 #include "sync/checkpoints.h"
+#include "sync/memory_budget.h"
 #include "sync/progress.h"
 #include "sync/stream_writer.h"
 #include "sync/sync.h"
@@ -56,6 +57,7 @@ class Pipeline {
   SyncContext context_;
   Checkpoints checkpoints_;
   Progress progress_;
+  MemoryBudget budget_;  // before the streams: their files leave it as they go
   std::unordered_map<protocol::StreamDescriptor, StreamState, protocol::StreamDescriptorHash>
       streams_;
   std::vector<StreamState*> stream_order_;

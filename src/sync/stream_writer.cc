@@ -123,6 +123,7 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::Confi
   // A file closes up to two batches past its target size (sync/data_file.h): small next to it.
   files.batch_bytes = std::min<uint64_t>(files.batch_bytes, config.target_file_size_bytes / 8);
   files.jsonl.compress_pool = context.encode_pool;
+  files.budget = context.budget;
   files.parquet.compression = compression;
   files.parquet.timestamp_int96 = config.parquet_timestamp_int96;
   files.parquet.row_group_bytes =
@@ -267,7 +268,7 @@ Status StreamWriter::Append(const protocol::Message& record) {
   }
   if (context_.config->airbyte_meta_columns) AppendMetaColumns(record);
   ASSIGN_OR_RETURN(OpenFile * open, FileFor(subdirectory_));
-  open->file->Append(*row);
+  open->file->Append(row);
   open->last_use = ++records_;
   CrashPoint("record.encoded");
   input_bytes_ += record.line_bytes;
@@ -302,6 +303,9 @@ Result<StreamWriter::OpenFile*> StreamWriter::FileFor(const std::string& subdire
     ASSIGN_OR_RETURN(open.file, DataFile::Open(context_.store, key, file_schema_, file_options_));
     open.values = values_;
     it = open_files_.emplace(subdirectory, std::move(open)).first;
+    // Keeping the memory budget may commit the file before its time (sync/memory_budget.h).
+    it->second.file->JoinBudget(
+        [this, subdirectory] { return CommitFile(open_files_.find(subdirectory)); });
   }
   last_file_ = &it->second;
   last_subdirectory_ = subdirectory;

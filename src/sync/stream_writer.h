@@ -45,6 +45,7 @@ struct SyncContext {
   protocol::MessageWriter* out = nullptr;  // for warnings
   std::string run_id;                      // this process' run id (lake_layout.h)
   TaskPool* encode_pool = nullptr;         // where files encode their rows; null: inline
+  MemoryBudget* budget = nullptr;          // what open files may hold; null: no bound
 };
 
 // True if the stream truncates its table at its successful end: `overwrite`, or a refresh that

@@ -295,6 +295,15 @@ TEST(ConfigRulesTest, CommitIntervalAndFileSize) {
   }
   EXPECT_THAT(ErrorOf(With(MinimalConfig(), "target_file_size_mb", "1.5")),
               HasSubstr("target_file_size_mb: must be an integer"));
+
+  EXPECT_EQ(ParseConfig(MinimalConfig())->memory_budget_bytes, 0u);
+  EXPECT_EQ(parse("memory_budget_mb", "16")->memory_budget_bytes, 16ull << 20);
+  EXPECT_EQ(parse("memory_budget_mb", "65536")->memory_budget_bytes, 65536ull << 20);
+  for (const char* bad : {"15", "65537", "-1", "\"512\"", "1.5"}) {
+    EXPECT_THAT(ErrorOf(With(MinimalConfig(), "memory_budget_mb", bad)),
+                HasSubstr("memory_budget_mb: "))
+        << bad;
+  }
 }
 
 TEST(ConfigRulesTest, LocalLakePathRejectsControlCharacters) {

@@ -45,7 +45,7 @@ class DataFileTest : public ::testing::Test {
     row_.Clear();
     row_.AppendInt64(id);
     row_.AppendString(name);
-    file->Append(row_);
+    file->Append(&row_);
   }
 
   bool HasStaging() const {
@@ -167,7 +167,7 @@ TEST_F(DataFileTest, APoolEncodesTheSameBytesAsTheCaller) {
         const size_t list = row_.BeginList();
         for (int t = 0; t < i % 4; ++t) row_.AppendString("t" + std::to_string(t));
         row_.EndList(list, static_cast<uint32_t>(i % 4));
-        (*file)->Append(row_);
+        (*file)->Append(&row_);
         sizes.back().push_back((*file)->EstimatedSize());
       }
       ASSERT_TRUE((*file)->Commit().ok());

@@ -65,6 +65,12 @@ class ParquetEncoder final : public FileEncoder {
   Status Finish() override;
   uint64_t EstimatedSize() const override { return sink_.bytes() + buffered_bytes_; }
   uint64_t rows() const override { return rows_; }
+  uint64_t BufferedBytes() const override { return buffered_bytes_; }
+  void FlushBuffers() override {
+    if (!status_.ok() || finished_) return;
+    Status status = FlushRowGroup();
+    if (!status.ok()) Fail(std::move(status));
+  }
 
  private:
   Status EndRow();

@@ -1,4 +1,4 @@
-#include "common/cpus.h"
+#include "common/machine.h"
 
 #include <gtest/gtest.h>
 
@@ -24,6 +24,14 @@ TEST(CpusTest, CgroupV1Quota) {
   EXPECT_EQ(CpusOfCgroupV1(-1, 100000), std::nullopt);
   EXPECT_EQ(CpusOfCgroupV1(300000, 100000), 3u);
   EXPECT_EQ(CpusOfCgroupV1(10000, 100000), 1u);
+}
+
+TEST(MemoryLimitTest, CgroupTexts) {
+  EXPECT_EQ(MemoryLimitOfCgroupText("max\n"), std::nullopt);
+  EXPECT_EQ(MemoryLimitOfCgroupText("536870912\n"), 536870912u);
+  EXPECT_EQ(MemoryLimitOfCgroupText("9223372036854771712\n"), std::nullopt);  // v1: none
+  EXPECT_EQ(MemoryLimitOfCgroupText(""), std::nullopt);
+  EXPECT_EQ(MemoryLimitOfCgroupText("12ab"), std::nullopt);
 }
 
 TEST(CpusTest, AvailableIsAtLeastOne) { EXPECT_GE(AvailableCpus(), 1u); }

@@ -1,4 +1,4 @@
-#include "common/cpus.h"
+#include "common/machine.h"
 
 #include <sched.h>
 
@@ -53,6 +53,21 @@ std::optional<size_t> CpusOfCgroupV2(std::string_view cpu_max) {
   auto period = ParseInteger(cpu_max.substr(space + 1));
   if (!quota || !period) return std::nullopt;
   return CpusOfCgroupV1(*quota, *period);
+}
+
+std::optional<uint64_t> MemoryLimitOfCgroupText(std::string_view text) {
+  auto value = ParseInteger(text);
+  // v1 reports "no limit" as the largest page-aligned 64-bit number.
+  if (!value || *value <= 0 || *value >= (1LL << 62)) return std::nullopt;
+  return static_cast<uint64_t>(*value);
+}
+
+std::optional<uint64_t> CgroupMemoryLimit() {
+  if (auto v2 = ReadSmallFile("/sys/fs/cgroup/memory.max")) return MemoryLimitOfCgroupText(*v2);
+  if (auto v1 = ReadSmallFile("/sys/fs/cgroup/memory/memory.limit_in_bytes")) {
+    return MemoryLimitOfCgroupText(*v1);
+  }
+  return std::nullopt;
 }
 
 size_t AvailableCpus() {
