@@ -39,21 +39,32 @@ class DictionaryBuilder {
     size_t offset;  // of the value bytes in plain_ (after any length prefix)
     uint32_t length;
   };
-  // A hash table slot carries the hash and the value's first 8 bytes, so a probe for a fixed-
-  // width value of <= 8 bytes (INT32/INT64/DOUBLE) is decided without touching the entries.
+  // A hash table slot carries the value's first 8 bytes (zero-padded) and a tag: 27 hash bits
+  // over min(length, 31). A value of <= 8 bytes is then decided by the slot alone, without
+  // touching the entries, and a longer one only reads its entry when prefix and tag agree.
   struct Slot {
     uint64_t prefix;
-    uint32_t hash;
+    uint32_t tag;
     int32_t index;  // entry index, or -1 for an empty slot
   };
   std::string_view Value(const Entry& e) const { return {plain_.data() + e.offset, e.length}; }
-  bool Matches(const Slot& slot, uint64_t prefix, uint32_t hash, std::string_view value) const;
+  // Whether entry `index`, whose first 8 bytes are known to equal value's, is `value`.
+  bool TailMatches(int32_t index, std::string_view value) const;
+  uint32_t Add(std::string_view value, uint64_t prefix, uint32_t tag, size_t slot);
   void Rehash(size_t slot_count);
 
   const bool length_prefixed_;
   std::string plain_;
   std::vector<Entry> entries_;
-  std::vector<Slot> slots_;  // size is a power of two, load <= 1/2
+  // Size is a power of two, load <= 1/2. Clear() keeps it (a chunk tends to need the table
+  // size its predecessor needed) and only marks it stale; the next Insert empties it.
+  std::vector<Slot> slots_;
+  bool slots_stale_ = true;
+  // The last value inserted or found: runs of one value (a constant column, repeated list
+  // elements) are answered without hashing.
+  uint64_t last_prefix_ = 0;
+  size_t last_length_ = 0;
+  int32_t last_index_ = -1;
 };
 
 }  // namespace datalake::format::parquet

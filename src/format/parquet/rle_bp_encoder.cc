@@ -77,8 +77,6 @@ void Encode(const T* values, size_t count, int bit_width, std::string* out) {
 
 }  // namespace
 
-int BitWidth(uint32_t max_value) { return std::bit_width(max_value); }
-
 void EncodeRleBp(const uint8_t* values, size_t count, int bit_width, std::string* out) {
   Encode(values, count, bit_width, out);
 }
