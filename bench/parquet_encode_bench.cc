@@ -57,8 +57,7 @@ schema::TableSchema UsersSchema() {
   tags.element = std::make_shared<const DataType>(Type(TypeKind::kString));
   DataType address = Type(TypeKind::kStruct);
   address.fields = {Column("street", Type(TypeKind::kString)),
-                    Column("city", Type(TypeKind::kString)),
-                    Column("zip", Type(TypeKind::kString)),
+                    Column("city", Type(TypeKind::kString)), Column("zip", Type(TypeKind::kString)),
                     Column("country", Type(TypeKind::kString))};
   schema::TableSchema schema;
   schema.columns = {Column("id", Type(TypeKind::kInt64)),
@@ -78,10 +77,11 @@ schema::TableSchema UsersSchema() {
 void AppendUser(int64_t i, Row* row, int64_t* input_bytes) {
   static const char* const kWords[] = {"lorem",  "ipsum", "dolor",  "amet",   "elit",
                                        "tempor", "magna", "labore", "fugiat", "nulla"};
-  static const char* const kCities[] = {"Springfield", "Shelbyville", "Ogdenville",
-                                        "North Haverbrook", "Capital City", "Brockway",
-                                        "Cypress Creek", "Waverly Hills", "Dunkilderry",
-                                        "Little Pwagmattasquarmsettport"};
+  static const char* const kCities[] = {"Springfield",   "Shelbyville",
+                                        "Ogdenville",    "North Haverbrook",
+                                        "Capital City",  "Brockway",
+                                        "Cypress Creek", "Waverly Hills",
+                                        "Dunkilderry",   "Little Pwagmattasquarmsettport"};
   static const std::string kLorem =
       "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt "
       "ut labore et dolore magna aliqua ut enim ad minim veniam quis nostrud exercitation "

@@ -56,8 +56,7 @@ class ColumnWriter {
   Status EndRow() {
     if (!DictionaryFull()) {
       const int64_t estimate = EstimatedPageBytes();
-      if (page_rows_ < options_.page_rows &&
-          estimate < static_cast<int64_t>(options_.page_bytes)) {
+      if (page_rows_ < options_.page_rows && estimate < static_cast<int64_t>(options_.page_bytes)) {
         page_estimate_ = estimate;
         return Status::Ok();
       }

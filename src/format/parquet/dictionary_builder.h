@@ -14,10 +14,22 @@
 
 namespace datalake::format::parquet {
 
-class DictionaryBuilder {
+// The table's hash of a value's `n` bytes at `p`, given its zero-padded first 8 bytes `prefix`.
+// It only places values in the table: entries keep first-seen order whatever it returns.
+struct FastHash {
+  uint64_t operator()(const char* p, size_t n, uint64_t prefix) const;
+};
+// Every value hashes alike: the tests use it to make every probe a collision.
+struct ConstantHashForTesting {
+  uint64_t operator()(const char*, size_t, uint64_t) const { return 0; }
+};
+
+// Instantiated for the two hashes above only (in dictionary_builder.cc).
+template <typename Hash>
+class BasicDictionaryBuilder {
  public:
   // `length_prefixed`: entries are BYTE_ARRAY values, written with a u32 length prefix.
-  explicit DictionaryBuilder(bool length_prefixed) : length_prefixed_(length_prefixed) {}
+  explicit BasicDictionaryBuilder(bool length_prefixed) : length_prefixed_(length_prefixed) {}
 
   // Return the index of `value`, adding it as a new entry if unseen (then `*inserted` = true).
   uint32_t Insert(std::string_view value, bool* inserted);
@@ -66,5 +78,7 @@ class DictionaryBuilder {
   size_t last_length_ = 0;
   int32_t last_index_ = -1;
 };
+
+using DictionaryBuilder = BasicDictionaryBuilder<FastHash>;
 
 }  // namespace datalake::format::parquet
