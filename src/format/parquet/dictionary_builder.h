@@ -59,7 +59,6 @@ class BasicDictionaryBuilder {
     uint32_t tag;
     int32_t index;  // entry index, or -1 for an empty slot
   };
-  std::string_view Value(const Entry& e) const { return {plain_.data() + e.offset, e.length}; }
   // Whether entry `index`, whose first 8 bytes are known to equal value's, is `value`.
   bool TailMatches(int32_t index, std::string_view value) const;
   uint32_t Add(std::string_view value, uint64_t prefix, uint32_t tag, size_t slot);
@@ -69,7 +68,8 @@ class BasicDictionaryBuilder {
   std::string plain_;
   std::vector<Entry> entries_;
   // Size is a power of two, load <= 1/2. Clear() keeps it (a chunk tends to need the table
-  // size its predecessor needed) and only marks it stale; the next Insert empties it.
+  // size its predecessor needed, and growing it again rehashes every entry) and only marks it
+  // stale; the next Insert empties it. Its memory is held until the column writer goes.
   std::vector<Slot> slots_;
   bool slots_stale_ = true;
   // The last value inserted or found: runs of one value (a constant column, repeated list
