@@ -1,5 +1,7 @@
-// Parquet encode throughput, one thread (so MB/s is per core): int64, double, short strings
-// and nested list<struct<int64, string>> columns, uncompressed and with each codec. Input bytes
+// Parquet encode throughput, one thread (so MB/s is per core): int64, double, short strings,
+// nested list<struct<int64, string>> columns and a 10-column "users" table shaped like the
+// end-to-end benchmark input (unique id/email, low-cardinality strings, a constant column, a
+// list and a struct), uncompressed and with each codec. Input bytes
 // are the values' raw sizes (8 per number, the string bytes), as Arrow's writer benchmarks
 // count them; rows are built once, outside the timed loop. The encoder writes to a sink that
 // only counts, so the figures are encoding + statistics + compression.
@@ -31,7 +33,7 @@ class CountingSink : public Sink {
   uint64_t bytes_ = 0;
 };
 
-enum class Data { kInt64, kDouble, kShortString, kNested };
+enum class Data { kInt64, kDouble, kShortString, kNested, kUsers };
 
 struct Dataset {
   schema::TableSchema schema;
@@ -48,8 +50,78 @@ std::string ShortString(std::mt19937_64& rng) {
   return "user-" + std::to_string(id) + std::string(static_cast<size_t>(id % 12), 'x');
 }
 
+DataType Type(TypeKind kind) { return DataType::Of(kind); }
+
+schema::TableSchema UsersSchema() {
+  DataType tags = Type(TypeKind::kList);
+  tags.element = std::make_shared<const DataType>(Type(TypeKind::kString));
+  DataType address = Type(TypeKind::kStruct);
+  address.fields = {Column("street", Type(TypeKind::kString)),
+                    Column("city", Type(TypeKind::kString)), Column("zip", Type(TypeKind::kString)),
+                    Column("country", Type(TypeKind::kString))};
+  schema::TableSchema schema;
+  schema.columns = {Column("id", Type(TypeKind::kInt64)),
+                    Column("name", Type(TypeKind::kString)),
+                    Column("email", Type(TypeKind::kString)),
+                    Column("age", Type(TypeKind::kInt64)),
+                    Column("score", Type(TypeKind::kDouble)),
+                    Column("active", Type(TypeKind::kBoolean)),
+                    Column("created_at", Type(TypeKind::kTimestamp)),
+                    Column("tags", std::move(tags)),
+                    Column("address", std::move(address)),
+                    Column("bio", Type(TypeKind::kString))};
+  return schema;
+}
+
+// One row of the "users" table; input_bytes counts 8 per number and the string bytes.
+void AppendUser(int64_t i, Row* row, int64_t* input_bytes) {
+  static const char* const kWords[] = {"lorem",  "ipsum", "dolor",  "amet",   "elit",
+                                       "tempor", "magna", "labore", "fugiat", "nulla"};
+  static const char* const kCities[] = {"Springfield",   "Shelbyville",
+                                        "Ogdenville",    "North Haverbrook",
+                                        "Capital City",  "Brockway",
+                                        "Cypress Creek", "Waverly Hills",
+                                        "Dunkilderry",   "Little Pwagmattasquarmsettport"};
+  static const std::string kLorem =
+      "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt "
+      "ut labore et dolore magna aliqua ut enim ad minim veniam quis nostrud exercitation "
+      "ullamco laboris nisi ut aliquip ex ea commodo consequat duis aute irure dolor in "
+      "reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur "
+      "lorem ipsum dolor sit amet consectetur adipi";  // 329 characters, then wraps
+  auto text = [&](const std::string& s) {
+    row->AppendString(s);
+    *input_bytes += static_cast<int64_t>(s.size());
+  };
+  row->AppendInt64(i);
+  text(std::string(kWords[i % 10]) + " " + kWords[(i / 10) % 5]);
+  text("u" + std::to_string(i) + "@example.com");
+  row->AppendInt64(18 + i % 70);
+  row->AppendDouble(static_cast<double>((i * 73) % 81400) / 100.0);
+  row->AppendBool(i % 3 != 0);
+  row->AppendTimestamp(1'704'067'200'000'000 + (i % 997) * 7'007'919);
+  const size_t list = row->BeginList();
+  const auto n = static_cast<uint32_t>(1 + i % 3);
+  for (uint32_t j = 0; j < n; ++j) text("tag" + std::to_string((i + j * 7) % 10));
+  row->EndList(list, n);
+  row->AppendStruct();
+  text(std::to_string(i % 997) + " Main St");
+  text(kCities[i % 10]);
+  text(std::to_string(10000 + (i % 997) * 13 % 9000));
+  text("US");
+  text(kLorem.substr(static_cast<size_t>(i * 37 % 329), 44));
+  *input_bytes += 8 * 4 + 1;
+}
+
 Dataset Build(Data data) {
   Dataset d;
+  if (data == Data::kUsers) {
+    d.schema = UsersSchema();
+    d.rows.resize(kRows);
+    for (size_t i = 0; i < d.rows.size(); ++i) {
+      AppendUser(static_cast<int64_t>(i), &d.rows[i], &d.input_bytes);
+    }
+    return d;
+  }
   std::mt19937_64 rng(42);
   DataType type = DataType::Of(TypeKind::kInt64);
   if (data == Data::kDouble) type = DataType::Of(TypeKind::kDouble);
@@ -92,13 +164,15 @@ Dataset Build(Data data) {
         row.EndList(list, n);
         break;
       }
+      case Data::kUsers:
+        break;  // built above
     }
   }
   return d;
 }
 
 void BM_ParquetEncode(benchmark::State& state, Data data, Compression compression) {
-  static const Dataset* datasets[4] = {};
+  static const Dataset* datasets[5] = {};
   const Dataset*& dataset = datasets[static_cast<int>(data)];
   if (dataset == nullptr) dataset = new Dataset(Build(data));
   ParquetOptions options;
@@ -135,6 +209,7 @@ PARQUET_BENCH(int64, Data::kInt64);
 PARQUET_BENCH(double, Data::kDouble);
 PARQUET_BENCH(short_string, Data::kShortString);
 PARQUET_BENCH(nested_list_struct, Data::kNested);
+PARQUET_BENCH(users, Data::kUsers);
 
 }  // namespace
 }  // namespace datalake::format

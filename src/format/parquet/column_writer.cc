@@ -93,37 +93,12 @@ void ColumnWriter::AddInt96(uint8_t rep, int64_t micros) {
   AddValue(std::string_view(bytes, sizeof(bytes)));  // INT96 has no statistics
 }
 
-int64_t ColumnWriter::EstimatedPageBytes() const {
-  const auto levels = static_cast<int64_t>(def_levels_.size());
-  int64_t bytes = (levels * (def_bit_width_ + rep_bit_width_) + 7) / 8;
-  if (column_.physical_type == Type::kBoolean) {
-    bytes += static_cast<int64_t>(booleans_.bytes().size());
-  } else if (use_dictionary_) {
-    const int width = BitWidth(static_cast<uint32_t>(dictionary_.size()));
-    bytes += 1 + (static_cast<int64_t>(indices_.size()) * width + 7) / 8;
-  } else {
-    bytes += static_cast<int64_t>(values_.size());
-  }
-  return bytes;
-}
-
-// Both sizes use the page estimate of the last EndRow: they are asked once per row.
-int64_t ColumnWriter::uncompressed_bytes() const {
-  const auto dictionary = use_dictionary_ ? static_cast<int64_t>(dictionary_.plain().size()) : 0;
-  return chunk_.uncompressed_bytes() + dictionary + page_estimate_;
-}
-
-int64_t ColumnWriter::buffered_bytes() const {
-  const auto dictionary = use_dictionary_ ? static_cast<int64_t>(dictionary_.plain().size()) : 0;
-  return chunk_.compressed_bytes() + dictionary + page_estimate_;
-}
-
-Status ColumnWriter::EndRow() {
+// The slow half of EndRow: leave the dictionary or finish the page.
+Status ColumnWriter::CutPage() {
   Status status;
-  if (use_dictionary_ && dictionary_.plain().size() >= options_.dictionary_page_limit_bytes) {
+  if (DictionaryFull()) {
     status = LeaveDictionary();
-  } else if (page_rows_ >= options_.page_rows ||
-             EstimatedPageBytes() >= static_cast<int64_t>(options_.page_bytes)) {
+  } else {
     status = FlushPage();
   }
   page_estimate_ = EstimatedPageBytes();

@@ -25,6 +25,7 @@
 #include "format/parquet/column_chunk_builder.h"
 #include "format/parquet/dictionary_builder.h"
 #include "format/parquet/plain_encoder.h"
+#include "format/parquet/rle_bp_encoder.h"
 #include "format/parquet/schema_converter.h"
 #include "format/parquet/statistics.h"
 #include "format/parquet/value_conversion.h"
@@ -50,15 +51,30 @@ class ColumnWriter {
   void AddDecimal(uint8_t rep, Int128 unscaled);
   void AddInt96(uint8_t rep, int64_t micros);
 
-  // Call after each complete row: finish the page or leave the dictionary if due.
-  Status EndRow();
+  // Call after each complete row: finish the page or leave the dictionary if due. Inline, as it
+  // runs per column per row and mostly finds nothing due.
+  Status EndRow() {
+    if (!DictionaryFull()) {
+      const int64_t estimate = EstimatedPageBytes();
+      if (page_rows_ < options_.page_rows && estimate < static_cast<int64_t>(options_.page_bytes)) {
+        page_estimate_ = estimate;
+        return Status::Ok();
+      }
+    }
+    return CutPage();
+  }
   // Finish the chunk (last page, dictionary page), fill `out` for a chunk starting at
   // `file_offset` and write its bytes to `sink`; then reset for the next row group.
   Status FinishChunk(int64_t file_offset, Sink* sink, ColumnChunk* out);
 
-  // Size of the chunk so far before compression (row-group sizing), and as buffered now.
-  int64_t uncompressed_bytes() const;
-  int64_t buffered_bytes() const;
+  // Size of the chunk so far before compression (row-group sizing), and as buffered now. Both
+  // use the page estimate of the last EndRow: they are asked once per row.
+  int64_t uncompressed_bytes() const {
+    return chunk_.uncompressed_bytes() + dictionary_bytes() + page_estimate_;
+  }
+  int64_t buffered_bytes() const {
+    return chunk_.compressed_bytes() + dictionary_bytes() + page_estimate_;
+  }
 
  private:
   void AddLevels(uint8_t rep, uint8_t def) {
@@ -69,7 +85,27 @@ class ColumnWriter {
   // Append one value's PLAIN bytes (without length prefix): a dictionary index while the
   // dictionary is in use, else PLAIN. Return false if the value was already in the dictionary.
   bool AddValue(std::string_view plain_bytes);
-  int64_t EstimatedPageBytes() const;
+  // The page's encoded size if it were finished now.
+  int64_t EstimatedPageBytes() const {
+    const auto levels = static_cast<int64_t>(def_levels_.size());
+    int64_t bytes = (levels * (def_bit_width_ + rep_bit_width_) + 7) / 8;
+    if (column_.physical_type == Type::kBoolean) {
+      bytes += static_cast<int64_t>(booleans_.bytes().size());
+    } else if (use_dictionary_) {
+      const int width = BitWidth(static_cast<uint32_t>(dictionary_.size()));
+      bytes += 1 + (static_cast<int64_t>(indices_.size()) * width + 7) / 8;
+    } else {
+      bytes += static_cast<int64_t>(values_.size());
+    }
+    return bytes;
+  }
+  bool DictionaryFull() const {
+    return use_dictionary_ && dictionary_.plain().size() >= options_.dictionary_page_limit_bytes;
+  }
+  Status CutPage();
+  int64_t dictionary_bytes() const {
+    return use_dictionary_ ? static_cast<int64_t>(dictionary_.plain().size()) : 0;
+  }
   bool DictionaryPaysOff() const;
   void ConvertPageToPlain();
   Status FlushPage();

@@ -14,10 +14,22 @@
 
 namespace datalake::format::parquet {
 
-class DictionaryBuilder {
+// The table's hash of a value's `n` bytes at `p`, given its zero-padded first 8 bytes `prefix`.
+// It only places values in the table: entries keep first-seen order whatever it returns.
+struct FastHash {
+  uint64_t operator()(const char* p, size_t n, uint64_t prefix) const;
+};
+// Every value hashes alike: the tests use it to make every probe a collision.
+struct ConstantHashForTesting {
+  uint64_t operator()(const char*, size_t, uint64_t) const { return 0; }
+};
+
+// Instantiated for the two hashes above only (in dictionary_builder.cc).
+template <typename Hash>
+class BasicDictionaryBuilder {
  public:
   // `length_prefixed`: entries are BYTE_ARRAY values, written with a u32 length prefix.
-  explicit DictionaryBuilder(bool length_prefixed) : length_prefixed_(length_prefixed) {}
+  explicit BasicDictionaryBuilder(bool length_prefixed) : length_prefixed_(length_prefixed) {}
 
   // Return the index of `value`, adding it as a new entry if unseen (then `*inserted` = true).
   uint32_t Insert(std::string_view value, bool* inserted);
@@ -39,21 +51,34 @@ class DictionaryBuilder {
     size_t offset;  // of the value bytes in plain_ (after any length prefix)
     uint32_t length;
   };
-  // A hash table slot carries the hash and the value's first 8 bytes, so a probe for a fixed-
-  // width value of <= 8 bytes (INT32/INT64/DOUBLE) is decided without touching the entries.
+  // A hash table slot carries the value's first 8 bytes (zero-padded) and a tag: 27 hash bits
+  // over min(length, 31). A value of <= 8 bytes is then decided by the slot alone, without
+  // touching the entries, and a longer one only reads its entry when prefix and tag agree.
   struct Slot {
     uint64_t prefix;
-    uint32_t hash;
+    uint32_t tag;
     int32_t index;  // entry index, or -1 for an empty slot
   };
-  std::string_view Value(const Entry& e) const { return {plain_.data() + e.offset, e.length}; }
-  bool Matches(const Slot& slot, uint64_t prefix, uint32_t hash, std::string_view value) const;
+  // Whether entry `index`, whose first 8 bytes are known to equal value's, is `value`.
+  bool TailMatches(int32_t index, std::string_view value) const;
+  uint32_t Add(std::string_view value, uint64_t prefix, uint32_t tag, size_t slot);
   void Rehash(size_t slot_count);
 
   const bool length_prefixed_;
   std::string plain_;
   std::vector<Entry> entries_;
-  std::vector<Slot> slots_;  // size is a power of two, load <= 1/2
+  // Size is a power of two, load <= 1/2. Clear() keeps it (a chunk tends to need the table
+  // size its predecessor needed, and growing it again rehashes every entry) and only marks it
+  // stale; the next Insert empties it. Its memory is held until the column writer goes.
+  std::vector<Slot> slots_;
+  bool slots_stale_ = true;
+  // The last value inserted or found: runs of one value (a constant column, repeated list
+  // elements) are answered without hashing.
+  uint64_t last_prefix_ = 0;
+  size_t last_length_ = 0;
+  int32_t last_index_ = -1;
 };
+
+using DictionaryBuilder = BasicDictionaryBuilder<FastHash>;
 
 }  // namespace datalake::format::parquet

@@ -27,24 +27,37 @@ void PutRleRun(uint32_t value, size_t count, int bit_width, std::string* out) {
 }
 
 // bit-packed-run := varint((groups << 1) | 1), then groups * 8 values of bit_width bits each,
-// packed LSB first. Values past `count` (only in the stream's last run) are zero padding.
+// packed LSB first. Values past `count` (only in the stream's last run) are zero padding. A
+// group of 8 values is exactly bit_width bytes, so the run's bytes are sized up front and
+// written a 32-bit little-endian word at a time.
 template <typename T>
 void PutBitPackedRun(const T* values, size_t count, int bit_width, std::string* out) {
   const size_t groups = (count + 7) / 8;
   PutVarint((static_cast<uint64_t>(groups) << 1) | 1, out);
-  uint64_t buffer = 0;
-  int bits = 0;
-  for (size_t i = 0; i < groups * 8; ++i) {
-    const uint64_t v = i < count ? static_cast<uint64_t>(values[i]) : 0;
-    buffer |= v << bits;
-    bits += bit_width;
-    while (bits >= 8) {
-      out->push_back(static_cast<char>(buffer & 0xFF));
+  const size_t at = out->size();
+  out->resize(at + groups * static_cast<size_t>(bit_width));
+  char* dst = out->data() + at;
+  for (size_t first = 0; first < groups * 8; first += 8) {
+    uint64_t buffer = 0;  // < 32 pending bits, plus one value of <= 32 bits
+    int bits = 0;
+    for (size_t i = first; i < first + 8; ++i) {
+      const uint64_t v = i < count ? static_cast<uint64_t>(values[i]) : 0;
+      buffer |= v << bits;
+      bits += bit_width;
+      if (bits >= 32) {
+        const auto word = static_cast<uint32_t>(buffer);
+        std::memcpy(dst, &word, 4);
+        dst += 4;
+        buffer >>= 32;
+        bits -= 32;
+      }
+    }
+    for (; bits > 0; bits -= 8) {  // 8 * bit_width bits in all: whole bytes remain
+      *dst++ = static_cast<char>(buffer & 0xFF);
       buffer >>= 8;
-      bits -= 8;
     }
   }
-  assert(bits == 0 && "8 values always fill whole bytes");
+  assert(dst == out->data() + out->size());
 }
 
 template <typename T>
@@ -76,8 +89,6 @@ void Encode(const T* values, size_t count, int bit_width, std::string* out) {
 }
 
 }  // namespace
-
-int BitWidth(uint32_t max_value) { return std::bit_width(max_value); }
 
 void EncodeRleBp(const uint8_t* values, size_t count, int bit_width, std::string* out) {
   Encode(values, count, bit_width, out);

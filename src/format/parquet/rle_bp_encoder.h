@@ -7,6 +7,7 @@
 // padded, since readers would decode a non-final run's padding as values.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,7 +15,7 @@
 namespace datalake::format::parquet {
 
 // Return the number of bits needed to represent `max_value` (0 for 0).
-int BitWidth(uint32_t max_value);
+inline int BitWidth(uint32_t max_value) { return std::bit_width(max_value); }
 
 // Append the hybrid encoding of `values` (each < 2^bit_width), without any length prefix.
 // REQUIRES: 0 <= bit_width <= 32.
