@@ -35,7 +35,10 @@ class FileEncoder {
  public:
   virtual ~FileEncoder() = default;
   // Encode one row. REQUIRES: `row` matches the schema the encoder was made for.
-  virtual void Append(const Row& row) = 0;
+  void Append(const Row& row) { AppendRange(row, 0, row.size()); }
+  // Encode the row made of cells [begin, end) of `rows`: a batch of rows one after another,
+  // sharing one arena (sync/data_file.h), so that a batch costs two allocations, not two a row.
+  virtual void AppendRange(const Row& rows, size_t begin, size_t end) = 0;
   // Flush everything (compressed trailer, footer) to the sink. Return the first error.
   virtual Status Finish() = 0;
   // Bytes handed to the sink so far plus bytes still buffered (the file's size so far, roughly).

@@ -71,12 +71,13 @@ class JsonlEncoder final : public FileEncoder {
         sink_(sink),
         compressor_(std::move(compressor)) {}
 
-  void Append(const Row& row) override {
+  void AppendRange(const Row& rows, size_t begin, size_t end) override {
     assert(!finished_ && "Append after Finish");
     if (!status_.ok() || finished_) return;
-    size_t pos = 0;
-    RenderFields(root_, row, &pos);
-    assert(pos == row.size() && "row holds more cells than the schema describes");
+    size_t pos = begin;
+    end_ = end;
+    RenderFields(root_, rows, &pos);
+    assert(pos == end && "row holds more cells than the schema describes");
     buffer_.push_back('\n');
     ++rows_;
     if (buffer_.size() >= chunk_bytes_) FlushChunk();
@@ -134,6 +135,7 @@ class JsonlEncoder final : public FileEncoder {
   std::string pending_;  // compressed bytes held back until there is a chunk's worth
   std::string key_;      // scratch: a map key's text
   Status status_;        // the first error; once set, nothing more is written
+  size_t end_ = 0;       // past the last cell of the row being rendered
   uint64_t bytes_written_ = 0;
   uint64_t rows_ = 0;
   bool finished_ = false;
@@ -154,8 +156,8 @@ void JsonlEncoder::RenderFields(const Node& node, const Row& row, size_t* pos) {
 
 // Render the subtree at `*pos` as a value of type `node`, and move `*pos` past it.
 void JsonlEncoder::RenderValue(const Node& node, const Row& row, size_t* pos) {
-  assert(*pos < row.size() && "row holds fewer cells than the schema describes");
-  if (*pos >= row.size()) {  // release builds: never read past the tape
+  assert(*pos < end_ && "row holds fewer cells than the schema describes");
+  if (*pos >= end_) {  // release builds: never read past the row
     buffer_.append("null");
     return;
   }

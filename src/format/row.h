@@ -107,6 +107,26 @@ class Row {
     bytes_.resize(c.offset + length);
   }
 
+  // Append the cells of `other`, a whole row, after this row's cells, and its bytes after these:
+  // rows one after another, as a batch holds them (FileEncoder::AppendRange).
+  void AppendRow(const Row& other) {
+    const uint64_t base = bytes_.size();
+    const size_t first = cells_.size();
+    cells_.insert(cells_.end(), other.cells_.begin(), other.cells_.end());
+    if (base != 0) {
+      for (size_t i = first; i < cells_.size(); ++i) {
+        if (HasBytes(cells_[i].kind)) cells_[i].offset += base;
+      }
+    }
+    bytes_.append(other.bytes_);
+  }
+  static bool HasBytes(CellKind kind) {
+    return kind == CellKind::kString || kind == CellKind::kJson || kind == CellKind::kDecimal ||
+           kind == CellKind::kBinary;
+  }
+  // Bytes allocated for cells and strings.
+  size_t memory_bytes() const { return cells_.capacity() * sizeof(Cell) + bytes_.capacity(); }
+
   size_t size() const { return cells_.size(); }
   // Bytes of the string arena in use, and allocated.
   size_t arena_size() const { return bytes_.size(); }

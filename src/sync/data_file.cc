@@ -14,7 +14,10 @@ class DataFile::ObjectSink : public format::Sink {
 };
 
 DataFile::DataFile(const DataFileOptions& options)
-    : batch_bytes_(options.batch_bytes), pool_(options.encode_pool), budget_(options.budget) {}
+    : max_batch_bytes_(options.batch_bytes),
+      batch_bytes_(options.batch_bytes),
+      pool_(options.encode_pool),
+      budget_(options.budget) {}
 
 Result<std::unique_ptr<DataFile>> DataFile::Open(storage::ObjectStore* store,
                                                  const std::string& key,
@@ -41,6 +44,7 @@ DataFile::~DataFile() {
 void DataFile::JoinBudget(std::function<Status()> close) {
   if (budget_ == nullptr || budget_id_ != 0) return;
   budget_id_ = budget_->Add([this] { return FlushForBudget(); }, std::move(close));
+  batch_bytes_ = budget_->BatchBytes(max_batch_bytes_);
 }
 
 void DataFile::LeaveBudget() {
@@ -50,15 +54,23 @@ void DataFile::LeaveBudget() {
 }
 
 void DataFile::Append(format::Row* row) {
+  const size_t bytes = row->size() * sizeof(format::Cell) + row->arena_size();
+  if (bytes >= batch_bytes_ && !filling_.ends.empty()) HandOver();
   Batch& b = filling_;
-  if (b.count == b.rows.size()) b.rows.emplace_back();
-  b.bytes += row->size() * sizeof(format::Cell) + row->arena_size();
-  std::swap(b.rows[b.count++], *row);
+  if (bytes >= batch_bytes_) {
+    // A batch of its own, swapped in: a huge record is never held twice.
+    std::swap(b.rows, *row);
+  } else {
+    b.rows.AppendRow(*row);
+  }
+  b.ends.push_back(b.rows.size());
+  b.bytes += bytes;
   if (b.bytes >= batch_bytes_) HandOver();
 }
 
 uint64_t DataFile::HeldBytes() const {
-  return encoder_->BufferedBytes() + object_->buffered_bytes();
+  return encoder_->BufferedBytes() + object_->buffered_bytes() + filling_.rows.memory_bytes() +
+         encoding_.rows.memory_bytes();
 }
 
 uint64_t DataFile::FlushForBudget() {
@@ -74,10 +86,11 @@ uint64_t DataFile::FlushForBudget() {
 void DataFile::HandOver() {
   WaitForEncoder();
   size_as_of_batch_ = encoder_->EstimatedSize();
-  if (budget_id_ != 0) budget_->Report(budget_id_, HeldBytes() + filling_.bytes);
+  if (budget_id_ != 0) {
+    budget_->Report(budget_id_, HeldBytes());
+    batch_bytes_ = budget_->BatchBytes(max_batch_bytes_);
+  }
   std::swap(filling_, encoding_);
-  filling_.count = 0;
-  filling_.bytes = 0;
   if (pool_ == nullptr) {
     Encode(&encoding_);
     return;
@@ -95,12 +108,18 @@ void DataFile::HandOver() {
 }
 
 void DataFile::Encode(Batch* batch) {
-  for (size_t i = 0; i < batch->count; ++i) encoder_->Append(batch->rows[i]);
-  // A slot that held a huge record gives its memory back rather than keep it for small ones.
-  for (size_t i = 0; i < batch->count; ++i) {
-    if (batch->rows[i].arena_capacity() > batch_bytes_) batch->rows[i] = format::Row();
+  size_t begin = 0;
+  for (size_t end : batch->ends) {
+    encoder_->AppendRange(batch->rows, begin, end);
+    begin = end;
   }
-  batch->count = 0;
+  // A batch that held a huge record gives its memory back rather than keep it for small ones.
+  if (batch->rows.memory_bytes() > 4 * max_batch_bytes_) {
+    batch->rows = format::Row();
+  } else {
+    batch->rows.Clear();
+  }
+  batch->ends.clear();
   batch->bytes = 0;
 }
 

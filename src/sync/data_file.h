@@ -47,8 +47,8 @@ class DataFile {
                                                 const DataFileOptions& options);
   ~DataFile();  // waits for a batch being encoded
 
-  // Take the row's contents (swapped into the batch: nothing is copied); `row` is left holding
-  // another row's memory, to be cleared before reuse.
+  // Add the row to the batch being filled. `row` may be left holding other contents (a row of
+  // a batch's size or more is swapped in, not copied): clear it before reuse.
   void Append(format::Row* row);
   // Report to the budget, which may commit the file through `close` to keep its limit.
   void JoinBudget(std::function<Status()> close);
@@ -65,9 +65,11 @@ class DataFile {
 
  private:
   class ObjectSink;
+  // Rows one after another in one Row (two allocations for the whole batch); row i is cells
+  // [ends[i-1], ends[i]).
   struct Batch {
-    std::vector<format::Row> rows;  // the first `count` are the batch; the rest keep capacity
-    size_t count = 0;
+    format::Row rows;
+    std::vector<size_t> ends;
     size_t bytes = 0;
   };
   explicit DataFile(const DataFileOptions& options);
@@ -84,7 +86,8 @@ class DataFile {
   std::unique_ptr<storage::PendingObject> object_;
   std::unique_ptr<ObjectSink> sink_;
   std::unique_ptr<format::FileEncoder> encoder_;
-  const size_t batch_bytes_;
+  const size_t max_batch_bytes_;
+  size_t batch_bytes_;  // smaller when the memory budget is shared by many files
   TaskPool* const pool_;
   MemoryBudget* const budget_;
   uint64_t budget_id_ = 0;  // 0: not in the budget

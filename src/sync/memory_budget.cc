@@ -1,5 +1,6 @@
 #include "sync/memory_budget.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace datalake::sync {
@@ -8,6 +9,12 @@ uint64_t MemoryBudget::Add(std::function<uint64_t()> flush, std::function<Status
   const uint64_t id = next_id_++;
   holders_.emplace(id, Holder{std::move(flush), std::move(close), 0});
   return id;
+}
+
+size_t MemoryBudget::BatchBytes(size_t max) const {
+  constexpr size_t kMin = size_t{16} << 10;
+  const uint64_t share = limit_ / 16 / std::max<size_t>(holders_.size(), 1);
+  return static_cast<size_t>(std::max<uint64_t>(kMin, std::min<uint64_t>(share, max)));
 }
 
 void MemoryBudget::Report(uint64_t id, uint64_t bytes) {

@@ -7,8 +7,8 @@
 // three quarters of it, biggest holder first: it asks the file to flush (a Parquet row group
 // is closed early, a JSON Lines chunk written); if that frees less than half of what the file
 // held (an S3 part below the 5 MiB minimum, batches), it commits the file through its owner.
-// So with many streams row groups get smaller (docs/destination-aws-datalake.md#memory-and-cpu), never
-// the process bigger.
+// So with many streams row groups get smaller (docs/destination-aws-datalake.md#memory-and-cpu),
+// never the process bigger.
 //
 // Used by the reading thread only. Every figure it sees is taken at points of the input that
 // do not depend on threads, so what it flushes and when is the same with any number of them.
@@ -39,6 +39,9 @@ class MemoryBudget {
   void Remove(uint64_t id);
 
   bool over() const { return total_ > limit_; }
+  // The batch size each holder should use (at most `max`): the holders' batches together take
+  // about a sixteenth of the limit, so many open files do not fill it with batches alone.
+  size_t BatchBytes(size_t max) const;
   // Flush or close the biggest holders until the total is at most 3/4 of the limit.
   Status Relieve();
 

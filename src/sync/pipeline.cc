@@ -290,6 +290,13 @@ Status Pipeline::Finish() {
                           std::to_string(w.bytes_committed()) + " bytes -> table " + w.database() +
                           "." + w.table());
   }
+  if (budget_.flushes() > 0) {
+    out_->Log("INFO", "Memory budget (" + std::to_string(budget_.limit() >> 20) +
+                          " MiB): open files were flushed early " +
+                          std::to_string(budget_.flushes()) + " times and committed early " +
+                          std::to_string(budget_.closes()) +
+                          " times; a larger memory_budget_mb gives bigger row groups and files");
+  }
   auto join = [](const std::vector<std::string>& v) {
     std::string out;
     for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;

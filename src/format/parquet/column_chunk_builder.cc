@@ -102,4 +102,10 @@ void ColumnChunkBuilder::Clear() {
   dictionary_pages_ = 0;
 }
 
+void ColumnChunkBuilder::Release() {
+  std::string().swap(dictionary_page_);
+  std::string().swap(data_pages_);
+  std::string().swap(compressed_);
+}
+
 }  // namespace datalake::format::parquet

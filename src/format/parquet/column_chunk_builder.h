@@ -42,6 +42,11 @@ class ColumnChunkBuilder {
   Status WriteTo(Sink* sink) const;
   // Forget all pages (keeps buffer capacity for the next row group).
   void Clear();
+  // Give the buffers' memory back. REQUIRES: cleared.
+  void Release();
+  size_t memory_bytes() const {
+    return dictionary_page_.capacity() + data_pages_.capacity() + compressed_.capacity();
+  }
 
  private:
   Status AppendPage(PageHeader header, std::string_view body, std::string* out);

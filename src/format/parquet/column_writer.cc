@@ -198,4 +198,24 @@ void ColumnWriter::ResetChunk() {
   use_dictionary_ = dictionary_allowed_;
 }
 
+int64_t ColumnWriter::memory_bytes() const {
+  const size_t bytes = def_levels_.capacity() + rep_levels_.capacity() +
+                       indices_.capacity() * sizeof(uint32_t) + values_.capacity() +
+                       booleans_.bytes().capacity() + page_body_.capacity() +
+                       dictionary_.memory_bytes() + chunk_.memory_bytes();
+  return static_cast<int64_t>(bytes);
+}
+
+void ColumnWriter::ReleaseMemory() {
+  assert(def_levels_.empty() && !chunk_.has_data_pages());
+  std::vector<uint8_t>().swap(def_levels_);
+  std::vector<uint8_t>().swap(rep_levels_);
+  std::vector<uint32_t>().swap(indices_);
+  std::string().swap(values_);
+  booleans_.Release();
+  std::string().swap(page_body_);
+  dictionary_.Release();
+  chunk_.Release();
+}
+
 }  // namespace datalake::format::parquet

@@ -75,6 +75,10 @@ class ColumnWriter {
   int64_t buffered_bytes() const {
     return chunk_.compressed_bytes() + dictionary_bytes() + page_estimate_;
   }
+  // Bytes allocated by the writer's buffers (capacity, not use: what the process holds).
+  int64_t memory_bytes() const;
+  // Give every buffer's memory back, as a memory budget asks. REQUIRES: right after FinishChunk.
+  void ReleaseMemory();
 
  private:
   void AddLevels(uint8_t rep, uint8_t def) {

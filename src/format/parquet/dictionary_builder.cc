@@ -156,6 +156,14 @@ void BasicDictionaryBuilder<Hash>::Clear() {
   last_index_ = -1;
 }
 
+template <typename Hash>
+void BasicDictionaryBuilder<Hash>::Release() {
+  Clear();
+  std::string().swap(plain_);
+  std::vector<Entry>().swap(entries_);
+  std::vector<Slot>().swap(slots_);
+}
+
 template class BasicDictionaryBuilder<FastHash>;
 template class BasicDictionaryBuilder<ConstantHashForTesting>;
 

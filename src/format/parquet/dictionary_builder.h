@@ -45,6 +45,13 @@ class BasicDictionaryBuilder {
   const std::string& plain() const { return plain_; }
   // Forget every entry (keeps capacity for the next chunk).
   void Clear();
+  // Forget every entry and give all memory back.
+  void Release();
+  // Bytes allocated: entries, their PLAIN bytes and the slot table.
+  size_t memory_bytes() const {
+    return plain_.capacity() + entries_.capacity() * sizeof(Entry) +
+           slots_.capacity() * sizeof(Slot);
+  }
 
  private:
   struct Entry {

@@ -61,15 +61,24 @@ class ParquetEncoder final : public FileEncoder {
     }
   }
 
-  void Append(const Row& row) override;
+  void AppendRange(const Row& rows, size_t begin, size_t end) override;
   Status Finish() override;
   uint64_t EstimatedSize() const override { return sink_.bytes() + buffered_bytes_; }
   uint64_t rows() const override { return rows_; }
-  uint64_t BufferedBytes() const override { return buffered_bytes_; }
+  // What the column writers hold, allocated: a closed row group's pages leave their buffers'
+  // capacity behind for the next one, which a budget must count.
+  uint64_t BufferedBytes() const override {
+    int64_t bytes = 0;
+    for (const std::unique_ptr<ColumnWriter>& writer : writers_) bytes += writer->memory_bytes();
+    return static_cast<uint64_t>(bytes);
+  }
+  // Close the row group early and give the buffers back: with many files open, the next row
+  // group of this one may be long in coming.
   void FlushBuffers() override {
     if (!status_.ok() || finished_) return;
     Status status = FlushRowGroup();
-    if (!status.ok()) Fail(std::move(status));
+    if (!status.ok()) return Fail(std::move(status));
+    for (const std::unique_ptr<ColumnWriter>& writer : writers_) writer->ReleaseMemory();
   }
 
  private:
@@ -98,10 +107,10 @@ class ParquetEncoder final : public FileEncoder {
   bool finished_ = false;
 };
 
-void ParquetEncoder::Append(const Row& row) {
+void ParquetEncoder::AppendRange(const Row& rows, size_t begin, size_t end) {
   assert(!finished_ && "Append after Finish");
   if (!status_.ok() || finished_) return;
-  Status status = shredder_.Shred(row);
+  Status status = shredder_.Shred(rows, begin, end);
   if (status.ok()) status = EndRow();
   if (!status.ok()) Fail(std::move(status));
 }

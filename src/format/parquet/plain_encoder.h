@@ -53,6 +53,10 @@ class BooleanPacker {
     bytes_.clear();
     count_ = 0;
   }
+  void Release() {
+    Clear();
+    std::string().swap(bytes_);
+  }
 
  private:
   std::string bytes_;

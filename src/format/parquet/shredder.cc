@@ -14,15 +14,16 @@ using schema::TypeKind;
 
 }  // namespace
 
-Status Shredder::Shred(const Row& row) {
-  row_ = &row;
-  pos_ = 0;
+Status Shredder::Shred(const Row& rows, size_t begin, size_t end) {
+  row_ = &rows;
+  pos_ = begin;
+  end_ = end;
   for (const ShredNode& column : schema_.root.children) {
     if (!Value(column, 0, 0)) return Status::Internal(std::move(error_));
   }
-  if (pos_ != row.size()) {
-    return Status::Internal("parquet: row holds " + std::to_string(row.size()) +
-                            " cells, the schema describes " + std::to_string(pos_));
+  if (pos_ != end) {
+    return Status::Internal("parquet: row holds " + std::to_string(end - begin) +
+                            " cells, the schema describes " + std::to_string(pos_ - begin));
   }
   return Status::Ok();
 }
@@ -35,7 +36,7 @@ bool Shredder::Fail(const ShredNode& node, std::string what) {
 
 // The subtree at pos_ for `node`, whose parent is present at definition level `parent_def`.
 bool Shredder::Value(const ShredNode& node, uint8_t rep, uint8_t parent_def) {
-  if (pos_ >= row_->size()) return Fail(node, "row holds fewer cells than the schema describes");
+  if (pos_ >= end_) return Fail(node, "row holds fewer cells than the schema describes");
   const Cell& cell = row_->cell(pos_++);
   if (cell.kind == CellKind::kNull) {
     if (node.required) return Fail(node, "null map key");

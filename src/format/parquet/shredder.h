@@ -32,7 +32,9 @@ class Shredder {
   // not fit its column, too few or too many cells, decimal text outside the column's
   // precision/scale): a broken caller contract. The writers are then in an undefined state
   // and the file must be abandoned.
-  Status Shred(const Row& row);
+  Status Shred(const Row& row) { return Shred(row, 0, row.size()); }
+  // Shred the row of cells [begin, end) of `rows`.
+  Status Shred(const Row& rows, size_t begin, size_t end);
 
  private:
   bool Value(const ShredNode& node, uint8_t rep, uint8_t parent_def);
@@ -46,6 +48,7 @@ class Shredder {
   std::vector<std::unique_ptr<ColumnWriter>>& writers_;
   const Row* row_ = nullptr;
   size_t pos_ = 0;  // next cell of row_
+  size_t end_ = 0;  // past the row's last cell
   std::string error_;
 };
 
