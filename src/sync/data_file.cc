@@ -68,6 +68,25 @@ void DataFile::Append(format::Row* row) {
   if (b.bytes >= batch_bytes_) HandOver();
 }
 
+format::Row* DataFile::BeginRow() {
+  row_begin_cells_ = filling_.rows.size();
+  row_begin_bytes_ = filling_.rows.arena_size();
+  return &filling_.rows;
+}
+
+void DataFile::DiscardRow() {
+  filling_.rows.Truncate(row_begin_cells_);
+  filling_.rows.arena()->resize(row_begin_bytes_);
+}
+
+void DataFile::EndRow() {
+  Batch& b = filling_;
+  b.ends.push_back(b.rows.size());
+  b.bytes += (b.rows.size() - row_begin_cells_) * sizeof(format::Cell) + b.rows.arena_size() -
+             row_begin_bytes_;
+  if (b.bytes >= batch_bytes_) HandOver();
+}
+
 uint64_t DataFile::HeldBytes() const {
   return encoder_->BufferedBytes() + object_->buffered_bytes() + filling_.rows.memory_bytes() +
          encoding_.rows.memory_bytes();

@@ -249,15 +249,14 @@ Status StreamWriter::KeepExistingColumnTypes(const json::Value& table) {
 }
 
 Status StreamWriter::Append(const protocol::Message& record) {
-  format::Row* row = context_.row;
-  row->Clear();
   changes_.clear();
-  Status s = context_.decoder->Decode(record.data_json, data_schema_, row, &changes_);
-  if (!s.ok()) {
-    return s.WithContext("line " + std::to_string(record.line_number) + " (stream " +
-                         descriptor_.ToString() + ")");
-  }
+  OpenFile* open = nullptr;
   if (partitioning_.partitioned()) {
+    // The partition, and so the file, depends on the decoded row: decode into the scratch row,
+    // then hand it to the file.
+    format::Row* row = context_.row;
+    row->Clear();
+    RETURN_IF_ERROR(Decode(record, row));
     // Rows of one day share a partition: the path is built only when the day changes.
     const std::optional<int64_t> day = PartitionDayOf(partitioning_, *row, data_schema_);
     if (!subdirectory_day_.has_value() || *subdirectory_day_ != day) {
@@ -265,15 +264,35 @@ Status StreamWriter::Append(const protocol::Message& record) {
       subdirectory_ = PartitionSubdirectory(partitioning_, values_);
       subdirectory_day_ = day;
     }
+    if (context_.config->airbyte_meta_columns) AppendMetaColumns(record, row);
+    ASSIGN_OR_RETURN(open, FileFor(subdirectory_));
+    open->file->Append(row);
+  } else {
+    // One file: decode straight into its batch, sparing the row a copy.
+    ASSIGN_OR_RETURN(open, FileFor(subdirectory_));
+    format::Row* row = open->file->BeginRow();
+    Status s = Decode(record, row);
+    if (!s.ok()) {
+      open->file->DiscardRow();
+      return s;
+    }
+    if (context_.config->airbyte_meta_columns) AppendMetaColumns(record, row);
+    open->file->EndRow();
   }
-  if (context_.config->airbyte_meta_columns) AppendMetaColumns(record);
-  ASSIGN_OR_RETURN(OpenFile * open, FileFor(subdirectory_));
-  open->file->Append(row);
   open->last_use = ++records_;
   CrashPoint("record.encoded");
   input_bytes_ += record.line_bytes;
   if (open->file->EstimatedSize() >= context_.config->target_file_size_bytes) {
     return CommitFile(open_files_.find(subdirectory_));
+  }
+  return Status::Ok();
+}
+
+Status StreamWriter::Decode(const protocol::Message& record, format::Row* row) {
+  Status s = context_.decoder->Decode(record.data_json, data_schema_, row, &changes_);
+  if (!s.ok()) {
+    return s.WithContext("line " + std::to_string(record.line_number) + " (stream " +
+                         descriptor_.ToString() + ")");
   }
   return Status::Ok();
 }
@@ -327,8 +346,7 @@ Status StreamWriter::CommitFile(std::map<std::string, OpenFile>::iterator it) {
   return Status::Ok();
 }
 
-void StreamWriter::AppendMetaColumns(const protocol::Message& record) {
-  format::Row* row = context_.row;
+void StreamWriter::AppendMetaColumns(const protocol::Message& record, format::Row* row) {
   size_t id = row->BeginString(format::CellKind::kString);
   context_.uuids->AppendV4(row->arena());
   row->EndString(id);

@@ -100,7 +100,9 @@ class StreamWriter {
   Status CommitFile(std::map<std::string, OpenFile>::iterator it);
   void BuildFileSchema();
   Status KeepExistingColumnTypes(const json::Value& table);
-  void AppendMetaColumns(const protocol::Message& record);
+  // Decode the record's data, appending its cells to `row` (left as it was on failure).
+  Status Decode(const protocol::Message& record, format::Row* row);
+  void AppendMetaColumns(const protocol::Message& record, format::Row* row);
 
   SyncContext context_;
   protocol::StreamDescriptor descriptor_;

@@ -181,5 +181,26 @@ TEST_F(DataFileTest, APoolEncodesTheSameBytesAsTheCaller) {
   }
 }
 
+TEST_F(DataFileTest, ARowBuiltInPlaceCanBeDiscarded) {
+  std::unique_ptr<DataFile> file = Open(/*batch_bytes=*/1 << 20);
+  ASSERT_NE(file, nullptr);
+  format::Row* row = file->BeginRow();
+  row->AppendInt64(1);
+  row->AppendString("kept");
+  file->EndRow();
+  row = file->BeginRow();
+  row->AppendInt64(2);
+  row->AppendString("a decoding failure halfway");
+  file->DiscardRow();
+  row = file->BeginRow();
+  row->AppendInt64(3);
+  row->AppendString("also kept");
+  file->EndRow();
+  ASSERT_TRUE(file->Commit().ok());
+  auto text = store_->Get(kKey);
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(*text, "{\"id\":1,\"name\":\"kept\"}\n{\"id\":3,\"name\":\"also kept\"}\n");
+}
+
 }  // namespace
 }  // namespace datalake::sync
