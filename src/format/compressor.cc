@@ -97,6 +97,16 @@ class GzipCompressor final : public Compressor {
 
   size_t held_bytes() const override { return block_.size() + window_input_bytes_; }
 
+  Status Flush(std::string* out) override {
+    if (finished_) return Status::Internal("gzip: flushing after the stream was finished");
+    if (!block_.empty()) {
+      RETURN_IF_ERROR(Emit(std::move(block_), out));
+      block_ = std::string();
+    }
+    while (!window_.empty()) RETURN_IF_ERROR(HandOut(out));
+    return Status::Ok();
+  }
+
  private:
   struct Member {
     size_t input_bytes = 0;
@@ -115,7 +125,7 @@ class GzipCompressor final : public Compressor {
     // The job holds the member, so it may outlive this compressor.
     auto work = [member, level = level_] {
       member->status = AppendGzipMember(member->input, level, &member->output);
-      member->input = std::string();
+      std::string().swap(member->input);  // give the input's memory back at once
     };
     member->job = pool_ != nullptr ? pool_->Post(std::move(work)) : std::make_shared<Job>(work);
     window_.push_back(std::move(member));
@@ -199,6 +209,25 @@ class ZstdCompressor final : public Compressor {
   }
 
   size_t held_bytes() const override { return 0; }  // what zstd buffers is not visible
+
+  Status Flush(std::string* out) override {
+    if (finished_) return Status::Internal("zstd: flushing after the frame was finished");
+    ZSTD_inBuffer input{nullptr, 0, 0};
+    size_t used = out->size();
+    for (;;) {
+      const size_t room = ZSTD_CStreamOutSize();
+      ZSTD_outBuffer output{MakeRoom(out, used, room), room, 0};
+      const size_t remaining = ZSTD_compressStream2(cctx_, &output, &input, ZSTD_e_flush);
+      used += output.pos;
+      if (ZSTD_isError(remaining)) {
+        out->resize(used);
+        return ZstdError("ZSTD_compressStream2", remaining);
+      }
+      if (remaining == 0) break;
+    }
+    out->resize(used);
+    return Status::Ok();
+  }
 
  private:
   ZSTD_CCtx* cctx_ = nullptr;

@@ -24,6 +24,10 @@ class Compressor {
   virtual Status Compress(std::string_view in, bool finish, std::string* out) = 0;
   // Input taken but not yet handed out compressed (a file's size counts it as it is).
   virtual size_t held_bytes() const = 0;
+  // Append everything taken so far, compressed, to `out`, without ending the stream (gzip: the
+  // input gathered becomes a member, and every member waiting is handed out; zstd: a flushed
+  // block), so that a memory budget can have it written out.
+  virtual Status Flush(std::string* out) = 0;
 };
 
 // Gzip members of a stream hold at least this much input (the last one may hold less).

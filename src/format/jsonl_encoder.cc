@@ -100,31 +100,45 @@ class JsonlEncoder final : public FileEncoder {
     return status_;
   }
 
-  uint64_t EstimatedSize() const override { return bytes_written_ + BufferedBytes(); }
+  uint64_t EstimatedSize() const override {
+    if (!status_.ok()) return bytes_written_;  // nothing more will be written
+    return bytes_written_ + pending_.size() + buffer_.size() + HeldByCompressor();
+  }
   uint64_t rows() const override { return rows_; }
+  // Allocated, not used: a chunk's buffers keep their capacity from chunk to chunk.
   uint64_t BufferedBytes() const override {
     if (!status_.ok()) return 0;
-    const size_t held = compressor_ != nullptr ? compressor_->held_bytes() : 0;
-    return pending_.size() + buffer_.size() + held;
+    return pending_.capacity() + buffer_.capacity() + HeldByCompressor();
   }
-  // Members waiting in a gzip window stay there: at most three, each of one chunk.
+  // The rows rendered, and what the compressor holds (a gzip window's members), go out now.
   void FlushBuffers() override {
     if (!status_.ok() || finished_) return;
     if (!buffer_.empty()) FlushChunk();
+    if (compressor_ != nullptr && status_.ok()) {
+      Status status = compressor_->Flush(&pending_);
+      if (!status.ok()) {
+        status_ = std::move(status);
+        ReleaseBuffers();
+        return;
+      }
+    }
     WriteToSink(pending_);
-    pending_.clear();
+    ReleaseBuffers();  // the next chunk may be long in coming: give the memory back meanwhile
   }
 
  private:
+  size_t HeldByCompressor() const { return compressor_ != nullptr ? compressor_->held_bytes() : 0; }
   void RenderFields(const Node& node, const Row& row, size_t* pos);
   void RenderValue(const Node& node, const Row& row, size_t* pos);
   void RenderScalar(TypeKind kind, const Cell& cell, const Row& row);
   void RenderMap(const Node& node, const Cell& cell, const Row& row, size_t* pos);
   void FlushChunk();
   void WriteToSink(std::string_view bytes);
+  // Swapped with empty strings: assigning one keeps the allocation (libstdc++ copies an empty
+  // short string into the existing buffer).
   void ReleaseBuffers() {
-    buffer_ = std::string();
-    pending_ = std::string();
+    std::string().swap(buffer_);
+    std::string().swap(pending_);
   }
 
   const Node root_;

@@ -54,6 +54,11 @@ class Row {
     cells_.clear();
     bytes_.clear();
   }
+  // Clear and give the memory back.
+  void Release() {
+    std::vector<Cell>().swap(cells_);
+    std::string().swap(bytes_);
+  }
 
   void AppendNull() { cells_.emplace_back(); }
   void AppendBool(bool v) { Push(CellKind::kBool).b = v; }

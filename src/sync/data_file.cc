@@ -134,7 +134,7 @@ void DataFile::Encode(Batch* batch) {
   }
   // A batch that held a huge record gives its memory back rather than keep it for small ones.
   if (batch->rows.memory_bytes() > 4 * max_batch_bytes_) {
-    batch->rows = format::Row();
+    batch->rows.Release();
   } else {
     batch->rows.Clear();
   }

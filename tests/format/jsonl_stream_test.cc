@@ -80,6 +80,36 @@ TEST(JsonlStreamTest, EveryCodecRoundTripsToTheUncompressedText) {
   }
 }
 
+// FlushBuffers, as a memory budget calls it, leaves nothing buffered in any codec (a gzip window's
+// members included) and the file still reads back whole after more rows.
+TEST(JsonlStreamTest, FlushBuffersLeavesNothingBufferedAndTheStreamGoesOn) {
+  const Encoded plain = Encode(Compression::kUncompressed, 4 << 20, 3000);
+  for (Compression codec : {Compression::kUncompressed, Compression::kGzip, Compression::kZstd}) {
+    StringSink sink;
+    EncoderOptions options;
+    options.compression = codec;
+    options.chunk_bytes = 4096;  // many gzip members, some waiting in the window
+    auto encoder = NewJsonlEncoder(TestSchema(), options, &sink);
+    ASSERT_TRUE(encoder.ok());
+    Row row;
+    for (uint64_t i = 0; i < 3000; ++i) {
+      FillRow(i, &row);
+      (*encoder)->Append(row);
+      if (i % 1000 == 999) {
+        // A gzip stream always has members waiting in its window by now.
+        if (codec == Compression::kGzip) {
+          ASSERT_GT((*encoder)->BufferedBytes(), 12288u) << i;
+        }
+        (*encoder)->FlushBuffers();
+        EXPECT_LE((*encoder)->BufferedBytes(), 2 * std::string().capacity()) << i;  // empty
+        EXPECT_EQ((*encoder)->EstimatedSize(), sink.data().size()) << i;
+      }
+    }
+    ASSERT_TRUE((*encoder)->Finish().ok());
+    EXPECT_EQ(testing::Decompress(codec, sink.data()), plain.text) << static_cast<int>(codec);
+  }
+}
+
 TEST(JsonlStreamTest, SmallChunksGiveSeveralWritesOfTheSameStream) {
   Encoded reference = Encode(Compression::kUncompressed, 4 << 20, 30000);
   for (Compression codec : {Compression::kUncompressed, Compression::kGzip, Compression::kZstd}) {
