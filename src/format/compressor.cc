@@ -113,6 +113,11 @@ class GzipCompressor final : public Compressor {
     std::string input;
     std::string output;
     Status status;
+  };
+  // The job holds its member, not the other way round: a member whose job never runs (the
+  // stream abandoned after an error) is freed with it, not kept alive by a cycle.
+  struct Waiting {
+    std::shared_ptr<Member> member;
     std::shared_ptr<Job> job;
   };
 
@@ -127,17 +132,19 @@ class GzipCompressor final : public Compressor {
       member->status = AppendGzipMember(member->input, level, &member->output);
       std::string().swap(member->input);  // give the input's memory back at once
     };
-    member->job = pool_ != nullptr ? pool_->Post(std::move(work)) : std::make_shared<Job>(work);
-    window_.push_back(std::move(member));
+    std::shared_ptr<Job> job =
+        pool_ != nullptr ? pool_->Post(std::move(work)) : std::make_shared<Job>(std::move(work));
+    window_.push_back(Waiting{std::move(member), std::move(job)});
     if (window_.size() > kGzipMembersInFlight) return HandOut(out);
     return Status::Ok();
   }
 
   // Append the oldest member's compressed bytes, compressing it here if no thread has yet.
   Status HandOut(std::string* out) {
-    std::shared_ptr<Member> member = std::move(window_.front());
+    Waiting waiting = std::move(window_.front());
     window_.pop_front();
-    member->job->RunOrWait();
+    waiting.job->RunOrWait();
+    const std::shared_ptr<Member>& member = waiting.member;
     window_input_bytes_ -= member->input_bytes;
     RETURN_IF_ERROR(member->status);
     out->append(member->output);
@@ -148,7 +155,7 @@ class GzipCompressor final : public Compressor {
   const size_t member_bytes_;
   TaskPool* const pool_;
   std::string block_;  // input not yet a member, less than member_bytes_
-  std::deque<std::shared_ptr<Member>> window_;
+  std::deque<Waiting> window_;
   size_t window_input_bytes_ = 0;
   uint64_t members_ = 0;
   bool finished_ = false;
