@@ -61,8 +61,9 @@ class S3PendingObject : public PendingObject {
       committed_ = true;
       return Status::Ok();
     }
-    if (!part_.empty()) RETURN_IF_ERROR(SendPart());
-    Status s = WaitForParts();
+    // A part that already failed fails SendPart: that too must abort the upload below.
+    Status s = part_.empty() ? Status::Ok() : SendPart();
+    if (s.ok()) s = WaitForParts();
     if (s.ok()) {
       std::vector<aws::CompletedPart> parts = state_->parts;
       std::sort(parts.begin(), parts.end(),
