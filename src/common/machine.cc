@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -68,6 +70,17 @@ std::optional<uint64_t> CgroupMemoryLimit() {
     return MemoryLimitOfCgroupText(*v1);
   }
   return std::nullopt;
+}
+
+std::optional<int64_t> NonNegativeIntegerFromEnvironment(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  int64_t number = 0;
+  const char* end = value + std::strlen(value);
+  const auto [ptr, ec] = std::from_chars(value, end, number);
+  // An out-of-range number consumes its digits but is no value (`number` stays 0).
+  if (ec != std::errc() || ptr != end || number < 0) return std::nullopt;
+  return number;
 }
 
 size_t AvailableCpus() {

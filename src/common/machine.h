@@ -1,4 +1,5 @@
-// What the machine gives this process: CPUs and a memory limit, as a container sees them.
+// What the machine gives this process: CPUs and a memory limit, as a container sees them, and
+// settings from its environment.
 //
 // CPUs: the ones the process may run on (sched_getaffinity), capped by a cgroup CPU quota (a
 // Kubernetes CPU limit: cgroup v2 cpu.max, or v1 cpu.cfs_quota_us), since a pod limited to 2
@@ -26,5 +27,9 @@ std::optional<uint64_t> CgroupMemoryLimit();
 // From cgroup v2's memory.max or v1's memory.limit_in_bytes text ("max", or a number; v1 shows
 // a number near 2^63 for no limit).
 std::optional<uint64_t> MemoryLimitOfCgroupText(std::string_view text);
+
+// A non-negative integer from the environment variable `name`, or nullopt when it is unset or
+// not one (digits only).
+std::optional<int64_t> NonNegativeIntegerFromEnvironment(const char* name);
 
 }  // namespace datalake

@@ -87,9 +87,8 @@ class GzipCompressor final : public Compressor {
     }
     if (finish) {
       // An empty stream is still a gzip file: one member holding nothing.
-      if (!block_.empty() || members_ == 0) RETURN_IF_ERROR(Emit(std::move(block_), out));
-      block_ = std::string();
-      while (!window_.empty()) RETURN_IF_ERROR(HandOut(out));
+      if (members_ == 0 && block_.empty()) RETURN_IF_ERROR(Emit(std::string(), out));
+      RETURN_IF_ERROR(Flush(out));
       finished_ = true;
     }
     return Status::Ok();

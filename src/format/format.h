@@ -44,7 +44,8 @@ class FileEncoder {
   // Bytes handed to the sink so far plus bytes still buffered (the file's size so far, roughly).
   virtual uint64_t EstimatedSize() const = 0;
   virtual uint64_t rows() const = 0;
-  // Bytes the encoder holds in memory that have not reached the sink yet (roughly).
+  // Bytes the encoder has allocated for what has not reached the sink yet: capacity, not use,
+  // since buffers keep their memory from chunk to chunk (what a memory budget must count).
   virtual uint64_t BufferedBytes() const = 0;
   // Hand what the encoder holds to the sink now, as far as the format allows (Parquet closes
   // its row group early; JSON Lines writes its chunk), so that a memory budget can be kept.

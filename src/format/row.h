@@ -133,9 +133,8 @@ class Row {
   size_t memory_bytes() const { return cells_.capacity() * sizeof(Cell) + bytes_.capacity(); }
 
   size_t size() const { return cells_.size(); }
-  // Bytes of the string arena in use, and allocated.
+  // Bytes of the string arena in use.
   size_t arena_size() const { return bytes_.size(); }
-  size_t arena_capacity() const { return bytes_.capacity(); }
   const Cell& cell(size_t i) const { return cells_[i]; }
   const std::vector<Cell>& cells() const { return cells_; }
   std::string_view bytes(const Cell& c) const {

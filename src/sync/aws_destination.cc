@@ -1,27 +1,20 @@
 #include "sync/aws_destination.h"
 
-#include <charconv>
 #include <cstdlib>
-#include <cstring>
 #include <optional>
 
 #include "aws/credential_providers.h"
 #include "aws/glue.h"
 #include "aws/lakeformation.h"
 #include "aws/s3.h"
+#include "common/machine.h"
 
 namespace datalake::sync {
 namespace {
 
-// A non-negative integer from the environment variable `name`, or nullopt when it is unset or
-// not one.
+// A test knob: a non-negative integer from the environment variable `name`.
 std::optional<int64_t> TestKnob(const char* name) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') return std::nullopt;
-  int64_t number = 0;
-  const char* end = value + std::strlen(value);
-  if (std::from_chars(value, end, number).ptr != end || number < 0) return std::nullopt;
-  return number;
+  return NonNegativeIntegerFromEnvironment(name);
 }
 
 // The retry options of every client. For tests only, DATALAKE_TEST_THROTTLE_BASE_DELAY_MS

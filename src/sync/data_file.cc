@@ -30,8 +30,10 @@ Result<std::unique_ptr<DataFile>> DataFile::Open(storage::ObjectStore* store,
     ASSIGN_OR_RETURN(file->encoder_,
                      format::NewParquetEncoder(schema, options.parquet, file->sink_.get()));
   } else {
-    ASSIGN_OR_RETURN(file->encoder_,
-                     format::NewJsonlEncoder(schema, options.jsonl, file->sink_.get()));
+    // The encode pool also compresses the file's gzip members.
+    format::EncoderOptions jsonl = options.jsonl;
+    jsonl.compress_pool = options.encode_pool;
+    ASSIGN_OR_RETURN(file->encoder_, format::NewJsonlEncoder(schema, jsonl, file->sink_.get()));
   }
   return file;
 }

@@ -33,7 +33,8 @@ struct DataFileOptions {
   // file holds at most two batches besides what its encoder buffers: one being filled, one being
   // encoded.
   size_t batch_bytes = size_t{128} << 10;
-  // Where batches are encoded; nullptr: on the caller's thread.
+  // Where batches are encoded, and gzip members compressed (jsonl.compress_pool is set from it);
+  // nullptr: on the caller's thread.
   TaskPool* encode_pool = nullptr;
   // The budget the file reports what it holds to (sync/memory_budget.h); nullptr: none.
   MemoryBudget* budget = nullptr;

@@ -24,16 +24,10 @@ namespace datalake::sync {
 
 class MemoryBudget {
  public:
-  // What a holder offers: flush (returns what it holds afterwards) and close (commit it).
-  struct Holder {
-    std::function<uint64_t()> flush;
-    std::function<Status()> close;
-    uint64_t bytes = 0;
-  };
-
   explicit MemoryBudget(uint64_t limit_bytes) : limit_(limit_bytes) {}
 
-  // Register a holder; returns its id (ids grow, so ties go to the older holder).
+  // Register a holder: `flush` returns what it holds afterwards, `close` commits it. Returns its
+  // id (ids grow, so ties go to the older holder).
   uint64_t Add(std::function<uint64_t()> flush, std::function<Status()> close);
   void Report(uint64_t id, uint64_t bytes);
   void Remove(uint64_t id);
@@ -51,6 +45,12 @@ class MemoryBudget {
   uint64_t closes() const { return closes_; }
 
  private:
+  struct Holder {
+    std::function<uint64_t()> flush;
+    std::function<Status()> close;
+    uint64_t bytes = 0;
+  };
+
   const uint64_t limit_;
   std::map<uint64_t, Holder> holders_;
   uint64_t next_id_ = 1;

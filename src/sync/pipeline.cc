@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <set>
 #include <string>
@@ -28,11 +27,8 @@ constexpr uint64_t kTimeCheckEvery = 1024;  // records between clock reads
 // the same either way (sync/data_file.h).
 size_t EncodeThreads() {
   constexpr size_t kMax = 8;
-  const char* knob = std::getenv("DATALAKE_ENCODE_THREADS");
-  if (knob != nullptr && *knob != '\0') {
-    char* end = nullptr;
-    const unsigned long n = std::strtoul(knob, &end, 10);
-    if (*end == '\0') return std::min<size_t>(n, kMax);
+  if (std::optional<int64_t> n = NonNegativeIntegerFromEnvironment("DATALAKE_ENCODE_THREADS")) {
+    return std::min(static_cast<size_t>(*n), kMax);
   }
   const size_t cpus = AvailableCpus();
   return cpus > 1 ? std::min(cpus, kMax) : 0;

@@ -122,7 +122,6 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::Confi
   files.encode_pool = context.encode_pool;
   // A file closes up to two batches past its target size (sync/data_file.h): small next to it.
   files.batch_bytes = std::min<uint64_t>(files.batch_bytes, config.target_file_size_bytes / 8);
-  files.jsonl.compress_pool = context.encode_pool;
   files.budget = context.budget;
   files.parquet.compression = compression;
   files.parquet.timestamp_int96 = config.parquet_timestamp_int96;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 namespace datalake {
 namespace {
 
@@ -32,6 +34,21 @@ TEST(MemoryLimitTest, CgroupTexts) {
   EXPECT_EQ(MemoryLimitOfCgroupText("9223372036854771712\n"), std::nullopt);  // v1: none
   EXPECT_EQ(MemoryLimitOfCgroupText(""), std::nullopt);
   EXPECT_EQ(MemoryLimitOfCgroupText("12ab"), std::nullopt);
+}
+
+TEST(EnvironmentTest, NonNegativeIntegersOnly) {
+  const char* name = "DATALAKE_MACHINE_TEST_KNOB";
+  unsetenv(name);
+  EXPECT_EQ(NonNegativeIntegerFromEnvironment(name), std::nullopt);
+  for (const char* bad : {"", "-1", "1x", " 2", "+3", "99999999999999999999"}) {
+    setenv(name, bad, 1);
+    EXPECT_EQ(NonNegativeIntegerFromEnvironment(name), std::nullopt) << bad;
+  }
+  setenv(name, "0", 1);
+  EXPECT_EQ(NonNegativeIntegerFromEnvironment(name), 0);
+  setenv(name, "250", 1);
+  EXPECT_EQ(NonNegativeIntegerFromEnvironment(name), 250);
+  unsetenv(name);
 }
 
 TEST(CpusTest, AvailableIsAtLeastOne) { EXPECT_GE(AvailableCpus(), 1u); }

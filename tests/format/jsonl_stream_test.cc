@@ -38,6 +38,15 @@ void FillRow(uint64_t i, Row* row) {
   row->EndList(tags, 2);
 }
 
+// A JSON Lines encoder of TestSchema() writing to `sink`.
+Result<std::unique_ptr<FileEncoder>> TestEncoder(Compression compression, size_t chunk_bytes,
+                                                 Sink* sink) {
+  EncoderOptions options;
+  options.compression = compression;
+  options.chunk_bytes = chunk_bytes;
+  return NewJsonlEncoder(TestSchema(), options, sink);
+}
+
 struct Encoded {
   std::string text;  // the decompressed file
   size_t writes = 0;
@@ -47,10 +56,7 @@ struct Encoded {
 
 Encoded Encode(Compression compression, size_t chunk_bytes, uint64_t rows) {
   StringSink sink;
-  EncoderOptions options;
-  options.compression = compression;
-  options.chunk_bytes = chunk_bytes;
-  auto encoder = NewJsonlEncoder(TestSchema(), options, &sink);
+  auto encoder = TestEncoder(compression, chunk_bytes, &sink);
   EXPECT_TRUE(encoder.ok()) << encoder.status().ToString();
   if (!encoder.ok()) return {};
   Row row;
@@ -86,10 +92,8 @@ TEST(JsonlStreamTest, FlushBuffersLeavesNothingBufferedAndTheStreamGoesOn) {
   const Encoded plain = Encode(Compression::kUncompressed, 4 << 20, 3000);
   for (Compression codec : {Compression::kUncompressed, Compression::kGzip, Compression::kZstd}) {
     StringSink sink;
-    EncoderOptions options;
-    options.compression = codec;
-    options.chunk_bytes = 4096;  // many gzip members, some waiting in the window
-    auto encoder = NewJsonlEncoder(TestSchema(), options, &sink);
+    // Small chunks: many gzip members, some waiting in the window.
+    auto encoder = TestEncoder(codec, 4096, &sink);
     ASSERT_TRUE(encoder.ok());
     Row row;
     for (uint64_t i = 0; i < 3000; ++i) {
@@ -123,10 +127,7 @@ TEST(JsonlStreamTest, SmallChunksGiveSeveralWritesOfTheSameStream) {
 TEST(JsonlStreamTest, GzipFilesAreOneMemberPerChunkOfWholeRows) {
   const size_t chunk = 4096;
   StringSink sink;
-  EncoderOptions options;
-  options.compression = Compression::kGzip;
-  options.chunk_bytes = chunk;
-  auto encoder = NewJsonlEncoder(TestSchema(), options, &sink);
+  auto encoder = TestEncoder(Compression::kGzip, chunk, &sink);
   ASSERT_TRUE(encoder.ok());
   Row row;
   for (uint64_t i = 0; i < 20000; ++i) {
@@ -193,10 +194,7 @@ TEST(JsonlStreamTest, EmptyFilesAreValidStreams) {
 TEST(JsonlStreamTest, SinkErrorIsStickyAndStopsWriting) {
   for (Compression codec : {Compression::kUncompressed, Compression::kGzip, Compression::kZstd}) {
     FailingSink sink(/*ok_writes=*/2);
-    EncoderOptions options;
-    options.compression = codec;
-    options.chunk_bytes = 512;
-    auto encoder = NewJsonlEncoder(TestSchema(), options, &sink);
+    auto encoder = TestEncoder(codec, 512, &sink);
     ASSERT_TRUE(encoder.ok());
     Row row;
     for (uint64_t i = 0; i < 50000; ++i) {

@@ -32,8 +32,7 @@ class Shredder {
   // not fit its column, too few or too many cells, decimal text outside the column's
   // precision/scale): a broken caller contract. The writers are then in an undefined state
   // and the file must be abandoned.
-  Status Shred(const Row& row) { return Shred(row, 0, row.size()); }
-  // Shred the row of cells [begin, end) of `rows`.
+  // The row is cells [begin, end) of `rows` (a whole row, or one of a batch).
   Status Shred(const Row& rows, size_t begin, size_t end);
 
  private:
