@@ -57,6 +57,8 @@ class TaskPool {
   // runs a job itself with RunOrWait when it needs the result).
   std::shared_ptr<Job> Post(std::function<void()> work);
 
+  size_t threads() const { return threads_.size(); }
+
  private:
   void Work();
 

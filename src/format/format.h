@@ -119,8 +119,10 @@ bool CellFitsType(CellKind cell, schema::TypeKind type);
 // of type `type` (a null cell is a whole subtree of any type).
 size_t SkipSubtree(const Row& row, size_t pos, const schema::DataType& type);
 
-// Return the index of the first cell of top-level column `column` in a finished row of `schema`.
-size_t ColumnCellIndex(const Row& row, const schema::TableSchema& schema, size_t column);
+// Return the index of the first cell of top-level column `column` in a finished row of `schema`
+// that starts at cell `first` (rows one after another: a batch).
+size_t ColumnCellIndex(const Row& row, const schema::TableSchema& schema, size_t column,
+                       size_t first = 0);
 
 // Return the file name suffix the original connector uses: ".json", ".json.gz", ".json.zst";
 // ".parquet", ".snappy.parquet", ".gz.parquet", ".zstd.parquet".

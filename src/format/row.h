@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cassert>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -46,6 +47,15 @@ struct Cell {
     uint64_t offset;  // kString/kJson/kDecimal/kBinary: offset into the byte arena
   };
   Cell() : i(0) {}
+};
+
+// Where one row lies in a Row holding several one after another: its cells, and the arena
+// bytes its cells point into.
+struct RowSpan {
+  size_t cell_begin = 0;
+  size_t cell_end = 0;
+  size_t byte_begin = 0;
+  size_t byte_end = 0;
 };
 
 class Row {
@@ -125,6 +135,21 @@ class Row {
     }
     bytes_.append(other.bytes_);
   }
+  // Append the row `span` of `other` (a Row of rows one after another), as AppendRow does.
+  void AppendRow(const Row& other, const RowSpan& span) {
+    const size_t first = cells_.size();
+    cells_.insert(cells_.end(), other.cells_.begin() + static_cast<std::ptrdiff_t>(span.cell_begin),
+                  other.cells_.begin() + static_cast<std::ptrdiff_t>(span.cell_end));
+    const uint64_t base = bytes_.size();
+    if (base != span.byte_begin) {
+      for (size_t i = first; i < cells_.size(); ++i) {
+        if (HasBytes(cells_[i].kind)) cells_[i].offset = cells_[i].offset - span.byte_begin + base;
+      }
+    }
+    bytes_.append(other.bytes_, span.byte_begin, span.byte_end - span.byte_begin);
+  }
+  // The span of this whole row.
+  RowSpan span() const { return RowSpan{0, cells_.size(), 0, bytes_.size()}; }
   static bool HasBytes(CellKind kind) {
     return kind == CellKind::kString || kind == CellKind::kJson || kind == CellKind::kDecimal ||
            kind == CellKind::kBinary;

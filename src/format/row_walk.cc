@@ -19,8 +19,9 @@ size_t SkipSubtree(const Row& row, size_t pos, const schema::DataType& type) {
   return pos;
 }
 
-size_t ColumnCellIndex(const Row& row, const schema::TableSchema& schema, size_t column) {
-  size_t pos = 0;
+size_t ColumnCellIndex(const Row& row, const schema::TableSchema& schema, size_t column,
+                       size_t first) {
+  size_t pos = first;
   for (size_t i = 0; i < column; ++i) pos = SkipSubtree(row, pos, schema.columns[i].type);
   return pos;
 }

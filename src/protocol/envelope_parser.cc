@@ -10,7 +10,7 @@
 #include <utility>
 
 #include "json/raw.h"
-#include "protocol/line_buffer.h"
+#include "protocol/protocol.h"
 
 namespace datalake::protocol::internal {
 namespace {
@@ -18,7 +18,7 @@ namespace {
 namespace od = simdjson::ondemand;
 using simdjson::error_code;
 
-static_assert(LineBuffer::kPadding >= simdjson::SIMDJSON_PADDING);
+static_assert(InputChunk::kPadding >= simdjson::SIMDJSON_PADDING);
 
 // Return a simdjson error (the line is not valid JSON) to the caller.
 #define DL_SJ_TRY(expr)                                         \

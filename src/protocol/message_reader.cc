@@ -1,9 +1,10 @@
-// MessageReader: lines from LineBuffer, parsed by EnvelopeParser, judged by their `type`.
+// ChunkParser: the lines of a chunk, parsed by EnvelopeParser, judged by their `type`; and
+// MessageReader: chunks read and parsed on one thread.
+#include <cstring>
 #include <string>
 
 #include "protocol/envelope_parser.h"
 #include "protocol/internal.h"
-#include "protocol/line_buffer.h"
 #include "protocol/protocol.h"
 
 namespace datalake::protocol {
@@ -58,36 +59,93 @@ Status Judge(const internal::Envelope& env, Message* m) {
   return Status::Ok();
 }
 
+std::string_view StripCarriageReturn(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
 }  // namespace
 
-struct MessageReader::Impl {
-  explicit Impl(int fd) : lines(fd) {}
-
-  internal::LineBuffer lines;
+struct ChunkParser::Impl {
+  const InputChunk* chunk = nullptr;
+  size_t pos = 0;            // where the next line starts
+  uint64_t line_number = 0;  // of the next line
   internal::EnvelopeParser parser;
   internal::Envelope envelope;
-  uint64_t line_number = 0;
+
+  // The next line of the chunk, blank or not, without its "\n" or "\r\n" (nor, for the input's
+  // first line, a UTF-8 byte order mark: files saved by some editors, PowerShell pipes).
+  bool NextLine(std::string_view* line) {
+    if (chunk == nullptr || pos >= chunk->size) return false;
+    const char* begin = chunk->data.get() + pos;
+    const size_t left = chunk->size - pos;
+    const void* newline = std::memchr(begin, '\n', left);
+    const size_t length =
+        newline != nullptr ? static_cast<size_t>(static_cast<const char*>(newline) - begin) : left;
+    pos += length + (newline != nullptr ? 1 : 0);
+    *line = StripCarriageReturn(std::string_view(begin, length));
+    if (chunk->starts_input && line_number == chunk->first_line) {
+      constexpr std::string_view kBom = "\xEF\xBB\xBF";
+      if (line->starts_with(kBom)) line->remove_prefix(kBom.size());
+    }
+    ++line_number;
+    return true;
+  }
 
   Result<bool> Next(Message* m) {
     std::string_view line;
     do {
-      ASSIGN_OR_RETURN(bool more, lines.NextLine(&line));
-      if (!more) return false;
-      ++line_number;  // blank lines count, so numbers match the input file
-    } while (IsBlank(line));
+      if (!NextLine(&line)) return false;
+    } while (IsBlank(line));  // blank lines count, so numbers match the input file
+    const uint64_t number = line_number - 1;
     ResetMessage(m);
-    m->line_number = line_number;
+    m->line_number = number;
     m->line_bytes = line.size();
-    Status status = parser.Parse(line, lines.ReadableFrom(line.data()), &envelope, m);
+    const size_t readable = chunk->capacity + InputChunk::kPadding -
+                            static_cast<size_t>(line.data() - chunk->data.get());
+    Status status = parser.Parse(line, readable, &envelope, m);
     if (status.ok()) status = Judge(envelope, m);
     parser.ReleaseLargeBuffers();  // the envelope's views are dead; *m holds copies and line views
     if (!status.ok()) {
       // Only the position, length and reason: the line may hold customer data.
-      return Status(status.code(), "line " + std::to_string(line_number) + " (" +
+      return Status(status.code(), "line " + std::to_string(number) + " (" +
                                        std::to_string(line.size()) +
                                        " bytes): " + status.message());
     }
     return true;
+  }
+};
+
+ChunkParser::ChunkParser() : impl_(std::make_unique<Impl>()) {}
+ChunkParser::~ChunkParser() = default;
+
+void ChunkParser::Reset(const InputChunk* chunk) {
+  impl_->chunk = chunk;
+  impl_->pos = 0;
+  impl_->line_number = chunk->first_line;
+}
+
+Result<bool> ChunkParser::Next(Message* message) { return impl_->Next(message); }
+
+struct MessageReader::Impl {
+  explicit Impl(int fd) : reader(fd) {}
+
+  ChunkReader reader;
+  InputChunk chunk;
+  ChunkParser parser;
+  bool have_chunk = false;
+
+  Result<bool> Next(Message* m) {
+    for (;;) {
+      if (have_chunk) {
+        ASSIGN_OR_RETURN(bool more, parser.Next(m));
+        if (more) return true;
+      }
+      ASSIGN_OR_RETURN(bool more, reader.Next(&chunk));
+      if (!more) return false;
+      parser.Reset(&chunk);
+      have_chunk = true;
+    }
   }
 };
 
@@ -96,6 +154,6 @@ MessageReader::~MessageReader() = default;
 
 Result<bool> MessageReader::Next(Message* message) { return impl_->Next(message); }
 
-uint64_t MessageReader::bytes_read() const { return impl_->lines.bytes_read(); }
+uint64_t MessageReader::bytes_read() const { return impl_->reader.bytes_read(); }
 
 }  // namespace datalake::protocol

@@ -10,6 +10,7 @@
 // length and reason only.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -103,6 +104,69 @@ struct Message {
 // object is replaced; a missing one is added as the last member.
 std::string StateWithRecordCount(const Message& state_message, uint64_t record_count);
 
+// Whole input lines, owned: what one thread parses while another reads on (sync/decode_ahead.h).
+// Views into a chunk (a Message's data_json, state_json) live as long as its buffer is not
+// reused. Every line is followed in memory by at least kPadding readable bytes (simdjson's
+// padding), so a line's JSON parses in place.
+struct InputChunk {
+  static constexpr size_t kPadding = 64;
+
+  std::unique_ptr<char[]> data;  // capacity + kPadding bytes
+  size_t capacity = 0;
+  size_t size = 0;            // bytes of whole lines: [0, size)
+  uint64_t first_line = 0;    // the 1-based number of its first line
+  bool starts_input = false;  // its first line is the input's first (may start with a BOM)
+};
+
+// Reads input into chunks of whole lines: as many as have arrived, up to about 1 MiB (a long
+// line whole, however long). Only the chunk boundary and the line count are found here: the
+// lines themselves are split and parsed by a ChunkParser, on any thread.
+// REQUIRES: one thread reads.
+class ChunkReader {
+ public:
+  static constexpr size_t kChunkBytes = size_t{1} << 20;
+  // A chunk buffer grown past this for a long line is not reused once the line is gone.
+  static constexpr size_t kRetainCapacity = size_t{16} << 20;
+
+  explicit ChunkReader(int fd);  // not owned
+  ~ChunkReader();
+  ChunkReader(const ChunkReader&) = delete;
+  ChunkReader& operator=(const ChunkReader&) = delete;
+
+  // Fill *chunk with the next lines, reusing its buffer; blocks until at least one whole line
+  // (or the last one, without a newline) has arrived. Return false at end of input. Once
+  // cancellation is requested (common/cancel.h), kCancelled, even while blocked on input.
+  Result<bool> Next(InputChunk* chunk);
+  // True if Next would not wait for the writer of the input: lines, or its end, are there.
+  bool Ready();
+
+  uint64_t bytes_read() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Splits one chunk into lines and classifies each (see MessageReader::Next). Not thread-safe:
+// one parser per thread.
+class ChunkParser {
+ public:
+  ChunkParser();
+  ~ChunkParser();
+  ChunkParser(const ChunkParser&) = delete;
+  ChunkParser& operator=(const ChunkParser&) = delete;
+
+  // Parse `chunk` next; it must outlive the messages Next fills.
+  void Reset(const InputChunk* chunk);
+  // The next non-blank line of the chunk; false when the chunk has no more.
+  Result<bool> Next(Message* message);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// ChunkReader and ChunkParser on one thread.
 // REQUIRES: the caller reads messages from one thread.
 class MessageReader {
  public:

@@ -57,35 +57,25 @@ void DataFile::LeaveBudget() {
 
 void DataFile::Append(format::Row* row) {
   const size_t bytes = row->size() * sizeof(format::Cell) + row->arena_size();
-  if (bytes >= batch_bytes_ && !filling_.ends.empty()) HandOver();
+  if (bytes < batch_bytes_) return Append(*row, row->span());
+  if (!filling_.ends.empty()) HandOver();
+  // A batch of its own, swapped in: a huge record is never held twice.
   Batch& b = filling_;
-  if (bytes >= batch_bytes_) {
-    // A batch of its own, swapped in: a huge record is never held twice.
-    std::swap(b.rows, *row);
-  } else {
-    b.rows.AppendRow(*row);
-  }
+  std::swap(b.rows, *row);
   b.ends.push_back(b.rows.size());
   b.bytes += bytes;
-  if (b.bytes >= batch_bytes_) HandOver();
+  HandOver();
 }
 
-format::Row* DataFile::BeginRow() {
-  row_begin_cells_ = filling_.rows.size();
-  row_begin_bytes_ = filling_.rows.arena_size();
-  return &filling_.rows;
-}
-
-void DataFile::DiscardRow() {
-  filling_.rows.Truncate(row_begin_cells_);
-  filling_.rows.arena()->resize(row_begin_bytes_);
-}
-
-void DataFile::EndRow() {
+void DataFile::Append(const format::Row& rows, const format::RowSpan& span) {
+  const size_t bytes =
+      (span.cell_end - span.cell_begin) * sizeof(format::Cell) + span.byte_end - span.byte_begin;
+  // A row as big as a batch starts a batch (as Append(Row*) does when it swaps one in).
+  if (bytes >= batch_bytes_ && !filling_.ends.empty()) HandOver();
   Batch& b = filling_;
+  b.rows.AppendRow(rows, span);
   b.ends.push_back(b.rows.size());
-  b.bytes += (b.rows.size() - row_begin_cells_) * sizeof(format::Cell) + b.rows.arena_size() -
-             row_begin_bytes_;
+  b.bytes += bytes;
   if (b.bytes >= batch_bytes_) HandOver();
 }
 

@@ -51,11 +51,9 @@ class DataFile {
   // Add the row to the batch being filled. `row` may be left holding other contents (a row of
   // a batch's size or more is swapped in, not copied): clear it before reuse.
   void Append(format::Row* row);
-  // Or build the row in place: append its cells to the row BeginRow returns (the batch), then
-  // EndRow, or DiscardRow to drop what was appended since BeginRow.
-  format::Row* BeginRow();
-  void EndRow();
-  void DiscardRow();
+  // Add the row `span` of `rows` (rows one after another) to the batch being filled. Where
+  // batches end does not depend on which Append a row came through.
+  void Append(const format::Row& rows, const format::RowSpan& span);
   // Report to the budget, which may commit the file through `close` to keep its limit.
   void JoinBudget(std::function<Status()> close);
   // The file's size so far, roughly, as of the batch before the last one handed to the encoder.
@@ -98,8 +96,6 @@ class DataFile {
   MemoryBudget* const budget_;
   uint64_t budget_id_ = 0;  // 0: not in the budget
   Batch filling_;
-  size_t row_begin_cells_ = 0;  // where the row being built in place starts
-  size_t row_begin_bytes_ = 0;
   Batch encoding_;  // owned by the encode pool while encoder_busy_
   uint64_t size_as_of_batch_ = 0;
 

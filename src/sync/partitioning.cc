@@ -146,9 +146,10 @@ std::string DescribeKeys(const PartitionScheme& scheme) {
 }
 
 std::optional<int64_t> PartitionDayOf(const PartitionScheme& scheme, const format::Row& row,
-                                      const schema::TableSchema& data) {
+                                      const schema::TableSchema& data, size_t first) {
   if (!scheme.partitioned()) return std::nullopt;
-  const size_t index = format::ColumnCellIndex(row, data, static_cast<size_t>(scheme.column));
+  const size_t index =
+      format::ColumnCellIndex(row, data, static_cast<size_t>(scheme.column), first);
   return DayOfCell(row, row.cell(index));
 }
 

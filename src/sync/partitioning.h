@@ -60,9 +60,10 @@ Result<PartitionScheme> SchemeForKeys(const std::vector<catalog::Column>& keys,
 std::string DescribeKeys(const PartitionScheme& scheme);
 
 // Return the day (days since 1970-01-01) a finished row of `data` is partitioned by, or nullopt
-// when its cursor is null. All rows of one day share one partition.
+// when its cursor is null. All rows of one day share one partition. The row starts at cell
+// `first` of `row`.
 std::optional<int64_t> PartitionDayOf(const PartitionScheme& scheme, const format::Row& row,
-                                      const schema::TableSchema& data);
+                                      const schema::TableSchema& data, size_t first = 0);
 
 // Set `values` to the partition values of rows of `day` (one per key).
 void PartitionValuesOfDay(const PartitionScheme& scheme, std::optional<int64_t> day,

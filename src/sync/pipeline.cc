@@ -12,6 +12,7 @@
 #include "common/cancel.h"
 #include "common/crash_point.h"
 #include "common/machine.h"
+#include "sync/decode_ahead.h"
 #include "sync/lake_layout.h"
 #include "sync/table_names.h"
 
@@ -76,9 +77,6 @@ Pipeline::Pipeline(const config::Config& config, Destination* destination,
   context_.config = &config_;
   context_.store = destination_->store.get();
   context_.catalog = destination_->catalog.get();
-  context_.decoder = &decoder_;
-  context_.uuids = &uuids_;
-  context_.row = &row_;
   context_.out = out_;
   context_.run_id = NewRunId();
   context_.budget = &budget_;
@@ -151,41 +149,47 @@ Status Pipeline::RemoveDeadStaging(const protocol::ConfiguredCatalog& catalog) {
 }
 
 Status Pipeline::Run(int input_fd) {
-  protocol::MessageReader reader(input_fd);
-  protocol::Message m;
+  // Chunks of input are parsed, and their records converted, on the encode pool; here they are
+  // sequenced in input order (sync/decode_ahead.h).
+  DecodeAhead input(input_fd, encode_pool_.get(),
+                    [this](const protocol::StreamDescriptor& d) -> StreamWriter* {
+                      auto it = streams_.find(d);
+                      return it == streams_.end() ? nullptr : it->second.writer.get();
+                    });
   while (true) {
-    ASSIGN_OR_RETURN(bool more, reader.Next(&m));
-    if (!more) break;
-    // The reader notices cancellation when it reads; a line it had buffered must not slip
-    // through (a STATE would commit).
-    if (CancelRequested()) return CancelledStatus();
-    switch (m.type) {
-      case protocol::MessageType::kRecord:
-        RETURN_IF_ERROR(OnRecord(m));
-        break;
-      case protocol::MessageType::kState:
-        RETURN_IF_ERROR(OnState(m));
-        break;
-      case protocol::MessageType::kStreamStatus:
-        OnStreamStatus(m);
-        break;
-      case protocol::MessageType::kOther:
-        break;
+    ASSIGN_OR_RETURN(DecodedChunk * chunk, input.Next());
+    if (chunk == nullptr) break;
+    for (const DecodedChunk::Item& item : chunk->items) {
+      // The reader notices cancellation when it reads; a line it had read must not slip
+      // through (a STATE would commit).
+      if (CancelRequested()) return CancelledStatus();
+      switch (item.type) {
+        case protocol::MessageType::kRecord:
+          RETURN_IF_ERROR(OnRecord(chunk, item));
+          break;
+        case protocol::MessageType::kState:
+          RETURN_IF_ERROR(OnState(chunk->messages[item.message]));
+          break;
+        case protocol::MessageType::kStreamStatus:
+          OnStreamStatus(chunk->messages[item.message]);
+          break;
+        case protocol::MessageType::kOther:
+          break;
+      }
     }
+    if (CancelRequested()) return CancelledStatus();
+    RETURN_IF_ERROR(chunk->status);
   }
   return Finish();
 }
 
-Status Pipeline::OnRecord(const protocol::Message& m) {
-  auto it = streams_.find(m.stream);
-  if (it == streams_.end()) {
-    return Status::InvalidInput("line " + std::to_string(m.line_number) + ": RECORD for stream '" +
-                                m.stream.ToString() + "', which is not in the configured catalog");
-  }
-  RETURN_IF_ERROR(it->second.writer->Append(m));
+Status Pipeline::OnRecord(DecodedChunk* chunk, const DecodedChunk::Item& item) {
+  StreamWriter* writer = item.writer;
+  RETURN_IF_ERROR(
+      writer->AppendConverted(chunk->RowOf(item), item.span, item.day, item.line_bytes));
   if (budget_.over()) RETURN_IF_ERROR(budget_.Relieve());
-  checkpoints_.CountRecord(m.stream);
-  progress_.CountRecord(m.line_bytes);
+  checkpoints_.CountRecord(writer->descriptor());
+  progress_.CountRecord(item.line_bytes);
   if (++records_since_time_check_ >= kTimeCheckEvery) {
     records_since_time_check_ = 0;
     if (progress_.Due()) ReportProgress();

@@ -10,6 +10,7 @@
 
 #include "common/task_pool.h"
 #include "sync/checkpoints.h"
+#include "sync/decode_ahead.h"
 #include "sync/memory_budget.h"
 #include "sync/progress.h"
 #include "sync/stream_writer.h"
@@ -35,7 +36,7 @@ class Pipeline {
 
   Status CheckSyncModes(const protocol::ConfiguredCatalog& catalog);
   Status RemoveDeadStaging(const protocol::ConfiguredCatalog& catalog);
-  Status OnRecord(const protocol::Message& m);
+  Status OnRecord(DecodedChunk* chunk, const DecodedChunk::Item& item);
   Status OnState(const protocol::Message& m);
   void OnStreamStatus(const protocol::Message& m);
   Status MaybeCommitOnTime();
@@ -48,9 +49,6 @@ class Pipeline {
   Destination* destination_;
   protocol::MessageWriter* out_;
   storage::Env* env_;
-  decode::RecordDecoder decoder_;
-  UuidGenerator uuids_;
-  format::Row row_;
   // Encodes the files' row batches while this thread reads and decodes; null: encoding happens
   // on this thread. Declared before the streams, so it outlives their files.
   std::unique_ptr<TaskPool> encode_pool_;

@@ -247,53 +247,57 @@ Status StreamWriter::KeepExistingColumnTypes(const json::Value& table) {
   return Status::Ok();
 }
 
-Status StreamWriter::Append(const protocol::Message& record) {
-  changes_.clear();
-  OpenFile* open = nullptr;
+Status StreamWriter::Convert(const protocol::Message& record, RecordScratch* scratch,
+                             format::Row* rows, std::optional<int64_t>* day) const {
+  scratch->changes.clear();
+  const size_t first_cell = rows->size();
+  Status s = scratch->decoder.Decode(record.data_json, data_schema_, rows, &scratch->changes);
+  if (!s.ok()) {
+    return s.WithContext("line " + std::to_string(record.line_number) + " (stream " +
+                         descriptor_.ToString() + ")");
+  }
   if (partitioning_.partitioned()) {
-    // The partition, and so the file, depends on the decoded row: decode into the scratch row,
-    // then hand it to the file.
-    format::Row* row = context_.row;
-    row->Clear();
-    RETURN_IF_ERROR(Decode(record, row));
-    // Rows of one day share a partition: the path is built only when the day changes.
-    const std::optional<int64_t> day = PartitionDayOf(partitioning_, *row, data_schema_);
-    if (!subdirectory_day_.has_value() || *subdirectory_day_ != day) {
-      PartitionValuesOfDay(partitioning_, day, &values_);
-      subdirectory_ = PartitionSubdirectory(partitioning_, values_);
-      subdirectory_day_ = day;
-    }
-    if (context_.config->airbyte_meta_columns) AppendMetaColumns(record, row);
-    ASSIGN_OR_RETURN(open, FileFor(subdirectory_));
-    open->file->Append(row);
+    *day = PartitionDayOf(partitioning_, *rows, data_schema_, first_cell);
   } else {
-    // One file: decode straight into its batch, sparing the row a copy.
-    ASSIGN_OR_RETURN(open, FileFor(subdirectory_));
-    format::Row* row = open->file->BeginRow();
-    Status s = Decode(record, row);
-    if (!s.ok()) {
-      open->file->DiscardRow();
-      return s;
-    }
-    if (context_.config->airbyte_meta_columns) AppendMetaColumns(record, row);
-    open->file->EndRow();
+    day->reset();
+  }
+  if (context_.config->airbyte_meta_columns) {
+    AppendMetaColumns(record, scratch->changes, &scratch->uuids, rows);
+  }
+  return Status::Ok();
+}
+
+Status StreamWriter::AppendConverted(format::Row* rows, const format::RowSpan& span,
+                                     std::optional<int64_t> day, size_t line_bytes) {
+  if (partitioning_.partitioned() &&
+      (!subdirectory_day_.has_value() || *subdirectory_day_ != day)) {
+    // Rows of one day share a partition: the path is built only when the day changes.
+    PartitionValuesOfDay(partitioning_, day, &values_);
+    subdirectory_ = PartitionSubdirectory(partitioning_, values_);
+    subdirectory_day_ = day;
+  }
+  ASSIGN_OR_RETURN(OpenFile * open, FileFor(subdirectory_));
+  if (span.cell_begin == 0 && span.cell_end == rows->size() && span.byte_begin == 0 &&
+      span.byte_end == rows->arena_size()) {
+    open->file->Append(rows);
+  } else {
+    open->file->Append(*rows, span);
   }
   open->last_use = ++records_;
   CrashPoint("record.encoded");
-  input_bytes_ += record.line_bytes;
+  input_bytes_ += line_bytes;
   if (open->file->EstimatedSize() >= context_.config->target_file_size_bytes) {
     return CommitFile(open_files_.find(subdirectory_));
   }
   return Status::Ok();
 }
 
-Status StreamWriter::Decode(const protocol::Message& record, format::Row* row) {
-  Status s = context_.decoder->Decode(record.data_json, data_schema_, row, &changes_);
-  if (!s.ok()) {
-    return s.WithContext("line " + std::to_string(record.line_number) + " (stream " +
-                         descriptor_.ToString() + ")");
-  }
-  return Status::Ok();
+Status StreamWriter::Append(const protocol::Message& record) {
+  if (scratch_ == nullptr) scratch_ = std::make_unique<RecordScratch>();
+  row_.Clear();
+  std::optional<int64_t> day;
+  RETURN_IF_ERROR(Convert(record, scratch_.get(), &row_, &day));
+  return AppendConverted(&row_, row_.span(), day, record.line_bytes);
 }
 
 Result<StreamWriter::OpenFile*> StreamWriter::FileFor(const std::string& subdirectory) {
@@ -345,9 +349,11 @@ Status StreamWriter::CommitFile(std::map<std::string, OpenFile>::iterator it) {
   return Status::Ok();
 }
 
-void StreamWriter::AppendMetaColumns(const protocol::Message& record, format::Row* row) {
+void StreamWriter::AppendMetaColumns(const protocol::Message& record,
+                                     const std::vector<decode::Change>& changes,
+                                     UuidGenerator* uuids, format::Row* row) const {
   size_t id = row->BeginString(format::CellKind::kString);
-  context_.uuids->AppendV4(row->arena());
+  uuids->AppendV4(row->arena());
   row->EndString(id);
   // An emitted_at outside 0001..9999 has no timestamp readers can read: null, with a change.
   const std::optional<int64_t> extracted_at = schema::MillisToTimestampMicros(record.emitted_at_ms);
@@ -378,7 +384,7 @@ void StreamWriter::AppendMetaColumns(const protocol::Message& record, format::Ro
       }
     }
   }
-  for (const decode::Change& c : changes_) {
+  for (const decode::Change& c : changes) {
     row->AppendStruct();
     row->AppendString(c.field);
     row->AppendString(c.change);

@@ -34,14 +34,18 @@
 
 namespace datalake::sync {
 
+// What converting a record to a row takes besides the stream: one per thread that converts.
+struct RecordScratch {
+  decode::RecordDecoder decoder;
+  UuidGenerator uuids;
+  std::vector<decode::Change> changes;
+};
+
 // What a StreamWriter needs besides its stream; shared by all streams of a sync.
 struct SyncContext {
   const config::Config* config = nullptr;
   storage::ObjectStore* store = nullptr;
   catalog::Catalog* catalog = nullptr;
-  decode::RecordDecoder* decoder = nullptr;
-  UuidGenerator* uuids = nullptr;
-  format::Row* row = nullptr;              // scratch row, reused for every record
   protocol::MessageWriter* out = nullptr;  // for warnings
   std::string run_id;                      // this process' run id (lake_layout.h)
   TaskPool* encode_pool = nullptr;         // where files encode their rows; null: inline
@@ -66,7 +70,18 @@ class StreamWriter {
   // keys of an existing table, so that the files already there stay readable; then let the table
   // decide where this sync's files go.
   Status Prepare();
-  // Convert and encode one record.
+  // Convert one record: append its row (data columns, then meta columns) to `rows`, and set
+  // *day to the day that chooses its partition. On failure `rows` may hold part of the row.
+  // Thread-safe once Prepare is done: it reads only what Prepare settled, and `scratch` is the
+  // caller's.
+  Status Convert(const protocol::Message& record, RecordScratch* scratch, format::Row* rows,
+                 std::optional<int64_t>* day) const;
+  // Encode a converted row, the `span` of `rows`, into the file of its partition (rotating
+  // files at the target size). A span that is the whole of `rows` may be swapped out of it.
+  // `line_bytes`: the record's input line, for progress.
+  Status AppendConverted(format::Row* rows, const format::RowSpan& span, std::optional<int64_t> day,
+                         size_t line_bytes);
+  // Convert and encode one record, on the writer's thread.
   Status Append(const protocol::Message& record);
   // Finish the open files (if any) and make them visible.
   Status CommitOpenFiles();
@@ -100,9 +115,9 @@ class StreamWriter {
   Status CommitFile(std::map<std::string, OpenFile>::iterator it);
   void BuildFileSchema();
   Status KeepExistingColumnTypes(const json::Value& table);
-  // Decode the record's data, appending its cells to `row` (left as it was on failure).
-  Status Decode(const protocol::Message& record, format::Row* row);
-  void AppendMetaColumns(const protocol::Message& record, format::Row* row);
+  void AppendMetaColumns(const protocol::Message& record,
+                         const std::vector<decode::Change>& changes, UuidGenerator* uuids,
+                         format::Row* row) const;
 
   SyncContext context_;
   protocol::StreamDescriptor descriptor_;
@@ -131,7 +146,8 @@ class StreamWriter {
   // Partitions that received committed files in this sync, by subdirectory (their values).
   std::map<std::string, std::vector<std::string>> partitions_written_;
 
-  std::vector<decode::Change> changes_;
+  std::unique_ptr<RecordScratch> scratch_;  // Append's
+  format::Row row_;                         // Append's
   uint64_t records_ = 0;
   uint64_t input_bytes_ = 0;  // bytes of the RECORD lines, for progress reports
   uint64_t files_committed_ = 0;

@@ -1,9 +1,14 @@
-// MessageReader and LineBuffer: long lines and lines split across read(2) blocks.
+// MessageReader and ChunkReader: long lines and lines split across read(2) blocks.
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "protocol/line_buffer.h"
+#include <unistd.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "protocol/protocol.h"
 #include "protocol/test_util.h"
 
 namespace datalake::protocol {
@@ -63,7 +68,7 @@ TEST(ReaderLargeTest, ManySmallLinesFromAPipeInOddChunks) {
 }
 
 TEST(ReaderLargeTest, LinesAroundTheBlockSize) {
-  const size_t block = internal::LineBuffer::kInitialCapacity;
+  const size_t block = ChunkReader::kChunkBytes;
   const size_t overhead = RecordLine(0, 0).size();
   std::vector<size_t> pads;
   for (size_t len : {block - 2, block - 1, block, block + 1, block * 2 - 1}) {
@@ -112,21 +117,80 @@ TEST(ReaderLargeTest, SixtyFourMegabyteRecordWithNestedData) {
   EXPECT_EQ(reader.bytes_read(), line.size());
 }
 
-TEST(LineBufferTest, GrowsForALongLineAndShrinksAfterwards) {
+// Chunks end at newlines and know their first line's number; their buffers are handed over,
+// so what a chunk holds stays valid while the reader reads on into another buffer.
+TEST(ChunkReaderTest, ChunksHoldWholeLinesAndTheirNumbers) {
+  std::string text;
+  for (int i = 0; i < 40000; ++i) text += std::string(static_cast<size_t>(i % 97), 'x') + "\n";
+  text += "last";  // no newline at the end
+  InputFd input = InputFd::FromPipe(text, 4093);
+  ChunkReader reader(input.fd());
+  std::vector<InputChunk> chunks;
+  std::string joined;
+  uint64_t lines = 0;
+  for (;;) {
+    InputChunk chunk;
+    Result<bool> more = reader.Next(&chunk);
+    ASSERT_TRUE(more.ok()) << more.status().ToString();
+    if (!*more) break;
+    std::string_view bytes(chunk.data.get(), chunk.size);
+    EXPECT_EQ(chunk.first_line, lines + 1);
+    EXPECT_EQ(chunk.starts_input, chunks.empty());
+    EXPECT_LE(chunk.size, chunk.capacity);
+    if (joined.size() + bytes.size() < text.size()) {
+      EXPECT_EQ(bytes.back(), '\n');
+    }
+    lines += static_cast<uint64_t>(std::count(bytes.begin(), bytes.end(), '\n'));
+    joined += bytes;
+    chunks.push_back(std::move(chunk));  // kept: later reads must not touch them
+  }
+  EXPECT_GT(chunks.size(), 2u);
+  EXPECT_TRUE(joined == text);
+  std::string again;
+  for (const InputChunk& c : chunks) again.append(c.data.get(), c.size);
+  EXPECT_TRUE(again == text);
+  EXPECT_EQ(reader.bytes_read(), text.size());
+}
+
+TEST(ChunkReaderTest, GrowsForALongLineAndGivesTheMemoryBackAfterwards) {
   std::string text = std::string(size_t{40} << 20, 'a') + "\nb\nc\n";
   InputFd input = InputFd::FromFile(text);
-  internal::LineBuffer lines(input.fd());
-  std::string_view line;
-  ASSERT_TRUE(*lines.NextLine(&line));
-  EXPECT_EQ(line.size(), size_t{40} << 20);
-  EXPECT_GT(lines.capacity(), size_t{40} << 20);
-  EXPECT_GE(lines.ReadableFrom(line.data()), line.size() + internal::LineBuffer::kPadding);
-  ASSERT_TRUE(*lines.NextLine(&line));
-  EXPECT_EQ(line, "b");
-  ASSERT_TRUE(*lines.NextLine(&line));
-  EXPECT_EQ(line, "c");
-  EXPECT_FALSE(*lines.NextLine(&line));
-  EXPECT_EQ(lines.capacity(), internal::LineBuffer::kInitialCapacity);
+  ChunkReader reader(input.fd());
+  InputChunk chunk;
+  ASSERT_TRUE(*reader.Next(&chunk));
+  ASSERT_GE(chunk.size, (size_t{40} << 20) + 1);
+  EXPECT_EQ(chunk.data[size_t{40} << 20], '\n');
+  EXPECT_GT(chunk.capacity, size_t{40} << 20);
+  // The long line's buffer goes when the chunk comes back; the reader keeps reading into one of
+  // the usual size.
+  std::string rest(chunk.data.get() + (size_t{40} << 20) + 1, chunk.size - (size_t{40} << 20) - 1);
+  while (true) {
+    Result<bool> more = reader.Next(&chunk);
+    ASSERT_TRUE(more.ok());
+    if (!*more) break;
+    EXPECT_EQ(chunk.capacity, ChunkReader::kChunkBytes);
+    rest.append(chunk.data.get(), chunk.size);
+  }
+  EXPECT_EQ(rest, "b\nc\n");
+}
+
+// Ready says whether Next would wait for the writer: the pipeline decodes what it has instead
+// of blocking with a STATE in hand.
+TEST(ChunkReaderTest, ReadyOnlyWhenALineOrTheEndHasArrived) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ChunkReader reader(fds[0]);
+  EXPECT_FALSE(reader.Ready());
+  ASSERT_TRUE(InputFd::WriteAll(fds[1], "{}\n"));
+  EXPECT_TRUE(reader.Ready());
+  InputChunk chunk;
+  ASSERT_TRUE(*reader.Next(&chunk));
+  EXPECT_EQ(std::string_view(chunk.data.get(), chunk.size), "{}\n");
+  EXPECT_FALSE(reader.Ready());
+  ::close(fds[1]);
+  EXPECT_TRUE(reader.Ready());
+  EXPECT_FALSE(*reader.Next(&chunk));
+  ::close(fds[0]);
 }
 
 }  // namespace

@@ -181,25 +181,39 @@ TEST_F(DataFileTest, APoolEncodesTheSameBytesAsTheCaller) {
   }
 }
 
-TEST_F(DataFileTest, ARowBuiltInPlaceCanBeDiscarded) {
+// Rows decoded one after another into one Row (as a chunk of input is, on a decoding thread)
+// go to the file by span; bytes a rolled-back value left in the arena go nowhere.
+TEST_F(DataFileTest, RowsAreAppendedBySpanFromARowOfRows) {
   std::unique_ptr<DataFile> file = Open(/*batch_bytes=*/1 << 20);
   ASSERT_NE(file, nullptr);
-  format::Row* row = file->BeginRow();
-  row->AppendInt64(1);
-  row->AppendString("kept");
-  file->EndRow();
-  row = file->BeginRow();
-  row->AppendInt64(2);
-  row->AppendString("a decoding failure halfway");
-  file->DiscardRow();
-  row = file->BeginRow();
-  row->AppendInt64(3);
-  row->AppendString("also kept");
-  file->EndRow();
+  format::Row rows;
+  std::vector<format::RowSpan> spans;
+  auto add = [&](int64_t id, const std::string& name) {
+    format::RowSpan span{rows.size(), 0, rows.arena_size(), 0};
+    rows.AppendInt64(id);
+    const size_t rolled_back = rows.size();
+    rows.AppendString("a value rolled back");
+    rows.Truncate(rolled_back);
+    rows.AppendString(name);
+    span.cell_end = rows.size();
+    span.byte_end = rows.arena_size();
+    spans.push_back(span);
+  };
+  add(1, "first");
+  add(2, "second");
+  add(3, "third");
+  file->Append(rows, spans[2]);
+  file->Append(rows, spans[0]);
+  format::Row whole;
+  whole.AppendInt64(4);
+  whole.AppendString("whole");
+  file->Append(&whole);
   ASSERT_TRUE(file->Commit().ok());
   auto text = store_->Get(kKey);
   ASSERT_TRUE(text.ok());
-  EXPECT_EQ(*text, "{\"id\":1,\"name\":\"kept\"}\n{\"id\":3,\"name\":\"also kept\"}\n");
+  EXPECT_EQ(*text,
+            "{\"id\":3,\"name\":\"third\"}\n{\"id\":1,\"name\":\"first\"}\n"
+            "{\"id\":4,\"name\":\"whole\"}\n");
 }
 
 }  // namespace

@@ -36,9 +36,6 @@ class StreamWriterTest : public ::testing::Test {
     context_.config = &config_;
     context_.store = destination_.store.get();
     context_.catalog = destination_.catalog.get();
-    context_.decoder = &decoder_;
-    context_.uuids = &uuids_;
-    context_.row = &row_;
     context_.run_id = "00000000000000aa";
   }
 
@@ -76,9 +73,6 @@ class StreamWriterTest : public ::testing::Test {
   FaultInjectionEnv env_;
   config::Config config_ = testing::LakeConfig();
   Destination destination_;
-  decode::RecordDecoder decoder_;
-  UuidGenerator uuids_;
-  format::Row row_;
   SyncContext context_;
   std::string data_;
   uint64_t lines_ = 0;

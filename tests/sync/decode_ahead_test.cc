@@ -1,0 +1,176 @@
+// DecodeAhead (sync/decode_ahead.h): chunks decoded on a pool come out in input order, each
+// record's row as converting it on one thread gives; a bad line ends the chunk after the good
+// lines before it.
+#include "sync/decode_ahead.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "protocol/test_util.h"
+#include "sync/lake_harness.h"
+
+namespace datalake::sync {
+namespace {
+
+using protocol::testing::InputFd;
+
+constexpr char kCatalog[] = R"({"streams":[
+  {"stream":{"name":"users","json_schema":{"type":"object","properties":{"id":{"type":"integer"},
+   "name":{"type":"string"},"tags":{"type":"array","items":{"type":"string"}}}},
+   "supported_sync_modes":["incremental"]},"sync_mode":"incremental",
+   "destination_sync_mode":"append","generation_id":1,"minimum_generation_id":0,"sync_id":5},
+  {"stream":{"name":"events","json_schema":{"type":"object","properties":{
+   "id":{"type":"integer"},"updated_at":{"type":"string","format":"date-time"}}},
+   "supported_sync_modes":["incremental"]},"sync_mode":"incremental",
+   "cursor_field":["updated_at"],"destination_sync_mode":"append","generation_id":1,
+   "minimum_generation_id":0,"sync_id":5}]})";
+
+std::string Record(const std::string& stream, const std::string& data) {
+  return R"({"type":"RECORD","record":{"stream":")" + stream +
+         R"(","emitted_at":1700000000000,"data":)" + data + "}}\n";
+}
+
+std::string State(int n) {
+  return R"({"type":"STATE","state":{"type":"LEGACY","data":{"n":)" + std::to_string(n) + "}}}\n";
+}
+
+// Everything the pipeline gets from a chunk item, as text.
+std::string Describe(DecodedChunk* chunk, const DecodedChunk::Item& item) {
+  std::string out = std::to_string(static_cast<int>(item.type)) + " ";
+  if (item.type != protocol::MessageType::kRecord) {
+    return out + std::string(chunk->messages[item.message].state_json);
+  }
+  out += item.writer->descriptor().ToString() +
+         " day=" + (item.day ? std::to_string(*item.day) : "-") +
+         " bytes=" + std::to_string(item.line_bytes);
+  const format::Row& rows = *chunk->RowOf(item);
+  for (size_t i = item.span.cell_begin; i < item.span.cell_end; ++i) {
+    const format::Cell& c = rows.cell(i);
+    out += " " + std::to_string(static_cast<int>(c.kind)) + ":";
+    if (format::Row::HasBytes(c.kind)) {
+      EXPECT_GE(c.offset, item.span.byte_begin);
+      EXPECT_LE(c.offset + c.count, item.span.byte_end);
+      out += std::string(rows.bytes(c));
+    } else {
+      out += std::to_string(c.i) + "/" + std::to_string(c.count);
+    }
+  }
+  return out;
+}
+
+class DecodeAheadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    testing::MakeLakeRoot(&env_);
+    destination_ = testing::LakeDestination(&env_);
+    config_.airbyte_meta_columns = false;  // random ids would differ from run to run
+    context_.config = &config_;
+    context_.store = destination_.store.get();
+    context_.catalog = destination_.catalog.get();
+    context_.run_id = "00000000000000aa";
+    auto catalog = protocol::ParseConfiguredCatalog(json::Parse(kCatalog).value());
+    ASSERT_TRUE(catalog.ok());
+    auto tables = ResolveTables(*catalog, config_, destination_.catalog.get());
+    ASSERT_TRUE(tables.ok()) << tables.status().ToString();
+    for (size_t i = 0; i < catalog->streams.size(); ++i) {
+      auto writer = StreamWriter::Create(catalog->streams[i], (*tables)[i], context_);
+      ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+      ASSERT_TRUE((*writer)->Prepare().ok());
+      writers_.push_back(std::move(writer).value());
+    }
+  }
+
+  DecodeAhead::FindWriter Find() {
+    return [this](const protocol::StreamDescriptor& d) -> StreamWriter* {
+      for (const auto& w : writers_) {
+        if (w->descriptor() == d) return w.get();
+      }
+      return nullptr;
+    };
+  }
+
+  // Every item of `input` described, then the failure (or "ok"); read from a pipe in odd
+  // pieces, decoded on `pool`.
+  std::vector<std::string> DecodeAll(const std::string& input, TaskPool* pool) {
+    InputFd fd = InputFd::FromPipe(input, 7919);
+    DecodeAhead ahead(fd.fd(), pool, Find());
+    std::vector<std::string> out;
+    for (;;) {
+      Result<DecodedChunk*> chunk = ahead.Next();
+      if (!chunk.ok()) {
+        out.push_back("read failure: " + chunk.status().ToString());
+        break;
+      }
+      if (*chunk == nullptr) break;
+      for (const DecodedChunk::Item& item : (*chunk)->items) out.push_back(Describe(*chunk, item));
+      if (!(*chunk)->status.ok()) {
+        out.push_back("failure: " + (*chunk)->status.ToString());
+        break;
+      }
+    }
+    return out;
+  }
+
+  testing::FaultInjectionEnv env_;
+  config::Config config_ = testing::LakeConfig();
+  Destination destination_;
+  SyncContext context_;
+  std::vector<std::unique_ptr<StreamWriter>> writers_;
+};
+
+TEST_F(DecodeAheadTest, APoolGivesTheSameItemsInTheSameOrderAsTheCallersThread) {
+  std::string input;
+  int states = 0;
+  for (int i = 0; i < 20000; ++i) {
+    if (i % 2 == 0) {
+      input += Record("users", R"({"id":)" + std::to_string(i) + R"(,"name":"user \")" +
+                                   std::to_string(i) + R"(\"","tags":["a","b)" +
+                                   std::string(static_cast<size_t>(i % 50), 'x') + R"("]})");
+    } else {
+      input += Record("events", R"({"updated_at":"2024-05-0)" + std::to_string(1 + i % 9) +
+                                    R"(T10:00:00Z","id":)" + std::to_string(i) + "}");
+    }
+    if (i % 997 == 0) input += State(++states);
+    if (i % 1999 == 0) input += "\n";  // blank lines count as lines
+    if (i == 12345) {
+      input +=
+          Record("users", R"({"id":-1,"name":")" + std::string(size_t{3} << 20, 'L') + R"("})");
+    }
+  }
+  input += R"({"type":"LOG","log":{"level":"INFO","message":"not an item"}})"
+           "\n";
+  input += State(++states);
+  TaskPool pool(2, 8);
+  std::vector<std::string> serial = DecodeAll(input, nullptr);
+  std::vector<std::string> parallel = DecodeAll(input, &pool);
+  ASSERT_EQ(serial.size(), 20001u + static_cast<size_t>(states));
+  EXPECT_EQ(serial.back().substr(0, 2), "1 ");  // the last STATE, after every record
+  EXPECT_TRUE(serial == parallel);
+  size_t long_rows = 0;
+  for (const std::string& s : serial)
+    long_rows += s.find(std::string(size_t{3} << 20, 'L')) != std::string::npos;
+  EXPECT_EQ(long_rows, 1u);
+}
+
+TEST_F(DecodeAheadTest, ABadLineComesAfterTheLinesBeforeIt) {
+  std::string input;
+  for (int i = 0; i < 5000; ++i) input += Record("users", R"({"id":)" + std::to_string(i) + "}");
+  input += State(1);
+  input += Record("nope", R"({"id":1})");  // line 5002
+  for (int i = 0; i < 5000; ++i) input += Record("users", R"({"id":)" + std::to_string(i) + "}");
+  TaskPool pool(2, 8);
+  for (TaskPool* p : {static_cast<TaskPool*>(nullptr), &pool}) {
+    std::vector<std::string> items = DecodeAll(input, p);
+    ASSERT_EQ(items.size(), 5002u);
+    EXPECT_EQ(items[5000].substr(0, 2), "1 ");
+    EXPECT_EQ(items.back(),
+              "failure: Invalid input: line 5002: RECORD for stream 'nope', which is not in the "
+              "configured catalog");
+  }
+}
+
+}  // namespace
+}  // namespace datalake::sync
