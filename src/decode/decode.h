@@ -33,7 +33,7 @@ class RecordDecoder {
   // Append one subtree per column of `schema` to `row`, converting each value per
   // docs/TYPES.md. Values that do not fit their column become null and append a Change to
   // `changes`; fields not in the schema are ignored. `data_json` must be followed in memory by
-  // at least simdjson::SIMDJSON_PADDING readable bytes (the MessageReader guarantees it).
+  // at least simdjson::SIMDJSON_PADDING readable bytes (an InputChunk guarantees it).
   // Return kInvalidInput (without quoting the data) if `data_json` is not a JSON object.
   Status Decode(std::string_view data_json, const schema::TableSchema& schema, format::Row* row,
                 std::vector<Change>* changes);

@@ -10,7 +10,7 @@
 // So with many streams row groups get smaller (docs/destination-aws-datalake.md#memory-and-cpu),
 // never the process bigger.
 //
-// Used by the reading thread only. Every figure it sees is taken at points of the input that
+// Used by the pipeline thread only. Every figure it sees is taken at points of the input that
 // do not depend on threads, so what it flushes and when is the same with any number of them.
 #pragma once
 

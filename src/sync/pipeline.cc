@@ -21,11 +21,11 @@ namespace datalake::sync {
 namespace {
 constexpr uint64_t kTimeCheckEvery = 1024;  // records between clock reads
 
-// Threads that encode (and compress, and write) files while the reading thread parses and
-// decodes: as many as the CPUs the process may use (a file encodes on one thread at a time, but
-// its gzip members compress on the others), none with one CPU.
-// DATALAKE_ENCODE_THREADS overrides it (0: encode on the reading thread); the bytes written are
-// the same either way (sync/data_file.h).
+// Threads that decode input ahead and encode (and compress, and write) files while the pipeline
+// thread sequences: as many as the CPUs the process may use (a file encodes on one thread at a
+// time, but its gzip members compress on the others), none with one CPU.
+// DATALAKE_ENCODE_THREADS overrides it (0: everything on the pipeline thread); the bytes written
+// are the same either way (sync/decode_ahead.h, sync/data_file.h).
 size_t EncodeThreads() {
   constexpr size_t kMax = 8;
   if (std::optional<int64_t> n = NonNegativeIntegerFromEnvironment("DATALAKE_ENCODE_THREADS")) {

@@ -1,8 +1,9 @@
 // The write pipeline and the connection check: everything `write` and `check` do between the
 // parsed config/catalog and the lake.
 //
-// Data flows one way: stdin -> MessageReader -> per-stream StreamWriter (decode, meta columns,
-// encoder) -> PendingObjects -> commit (objects visible, catalog updated) -> STATE echoed.
+// Data flows one way: stdin -> chunks of lines (DecodeAhead: envelopes parsed, records converted
+// to rows on the encode pool) -> per-stream StreamWriter (files by partition, encoders) ->
+// PendingObjects -> commit (objects visible, catalog updated) -> STATE echoed.
 // The acknowledgement contract (docs/STATE.md): a STATE is echoed only after every record read
 // before it is committed, each STATE exactly once, in input order, with
 // destinationStats.recordCount set.
