@@ -62,7 +62,7 @@ case "$mode" in
     targets=(destination-aws-datalake "${unit[@]}")
     # Not the slow single-threaded suites of 64 MB messages (minutes under TSan; ASan runs them),
     # nor the allocation counts (TSan's runtime owns operator new; reader_alloc_test.cc).
-    gtest_filter='-ReaderLargeTest.*:LineBufferTest.*:ReaderAllocationTest.*'
+    gtest_filter='-ReaderLargeTest.*:ChunkReaderTest.GrowsForALongLine*:ReaderAllocationTest.*'
     e2e=(tests/e2e/s3.test.mjs tests/e2e/cancel.test.mjs tests/e2e/concurrent.test.mjs
       tests/e2e/parallel_encode.test.mjs)
     factor=${TIME_FACTOR:-5}
