@@ -35,6 +35,7 @@ Result<std::unique_ptr<DataFile>> DataFile::Open(storage::ObjectStore* store,
     jsonl.compress_pool = options.encode_pool;
     ASSIGN_OR_RETURN(file->encoder_, format::NewJsonlEncoder(schema, jsonl, file->sink_.get()));
   }
+  file->RecordAll();
   return file;
 }
 
@@ -79,43 +80,90 @@ void DataFile::Append(const format::Row& rows, const format::RowSpan& span) {
   if (b.bytes >= batch_bytes_) HandOver();
 }
 
+// The batch being filled counts as a full one: its capacity depends on which spare batch it
+// is, and so on timing, and the budget's figures must not (sync/memory_budget.h).
 uint64_t DataFile::HeldBytes() const {
-  return encoder_->BufferedBytes() + object_->buffered_bytes() + filling_.rows.memory_bytes() +
-         encoding_.rows.memory_bytes();
+  return encoder_->BufferedBytes() + object_->buffered_bytes() + batch_bytes_;
+}
+
+void DataFile::RecordAll() {
+  for (uint64_t i = 0; i < kRecorded; ++i) {
+    size_after_[i] = encoder_->EstimatedSize();
+    held_after_[i] = encoder_->BufferedBytes() + object_->buffered_bytes();
+  }
 }
 
 uint64_t DataFile::FlushForBudget() {
   WaitForEncoder();
   Encode(&filling_);
   encoder_->FlushBuffers();
+  // Everything is encoded: the sizes to come start from here (a flush comes at the same point of
+  // the input whatever the threads).
+  RecordAll();
+  for (size_t& bytes : handed_bytes_) bytes = 0;
   size_as_of_batch_ = encoder_->EstimatedSize();
   return HeldBytes();
 }
 
-// Hand the filled batch to the encoder, once it is done with the previous one: so a file never
-// holds more than two batches, and its encoder sees them in order.
+// Hand the filled batch to the encoder, once it has encoded all but kQueuedBatches - 1 of the
+// batches before it. The size and the memory reported are as of batch n - kQueuedBatches, which
+// is encoded by then, whatever the encoder has done since.
 void DataFile::HandOver() {
-  WaitForEncoder();
-  size_as_of_batch_ = encoder_->EstimatedSize();
-  if (budget_id_ != 0) {
-    budget_->Report(budget_id_, HeldBytes());
-    batch_bytes_ = budget_->BatchBytes(max_batch_bytes_);
-  }
-  std::swap(filling_, encoding_);
-  if (pool_ == nullptr) {
-    Encode(&encoding_);
-    return;
-  }
+  const uint64_t n = handed_over_++;
+  const uint64_t as_of = n + kRecorded - kQueuedBatches;  // batch n - kQueuedBatches, in the ring
+  uint64_t held = 0;
+  bool start = false;
+  handed_bytes_[n % kRecorded] = filling_.bytes;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
+    encoded_.wait(lock, [&] { return encoded_count_ + kQueuedBatches > n; });
+    size_as_of_batch_ = size_after_[as_of % kRecorded];
+    held = held_after_[as_of % kRecorded];
+    queue_.push_back(std::move(filling_));
+    if (!spare_.empty()) {
+      filling_ = std::move(spare_.back());
+      spare_.pop_back();
+    } else {
+      filling_ = Batch();
+    }
+    start = !encoder_busy_;
     encoder_busy_ = true;
   }
-  pool_->Submit([this] {
-    Encode(&encoding_);
-    std::lock_guard<std::mutex> lock(mu_);
-    encoder_busy_ = false;
+  if (budget_id_ != 0) {
+    // The batches that may not be encoded yet count at their size, not their capacity, which
+    // depends on which spare batch took which rows.
+    for (uint64_t i = 0; i < kQueuedBatches; ++i) {
+      held += handed_bytes_[(n + kRecorded - i) % kRecorded];
+    }
+    budget_->Report(budget_id_, held + batch_bytes_);
+    batch_bytes_ = budget_->BatchBytes(max_batch_bytes_);
+  }
+  if (!start) return;
+  if (pool_ == nullptr) {
+    DrainQueue();
+  } else {
+    pool_->Submit([this] { DrainQueue(); });
+  }
+}
+
+void DataFile::DrainQueue() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!queue_.empty()) {
+    Batch* batch = &queue_.front();  // stays put while others are pushed behind it
+    lock.unlock();
+    Encode(batch);
+    const uint64_t size = encoder_->EstimatedSize();
+    const uint64_t held = encoder_->BufferedBytes() + object_->buffered_bytes();
+    lock.lock();
+    size_after_[encoded_count_ % kRecorded] = size;
+    held_after_[encoded_count_ % kRecorded] = held;
+    ++encoded_count_;
+    if (spare_.empty()) spare_.push_back(std::move(queue_.front()));  // one is enough to reuse
+    queue_.pop_front();
     encoded_.notify_all();
-  });
+  }
+  encoder_busy_ = false;
+  encoded_.notify_all();
 }
 
 void DataFile::Encode(Batch* batch) {

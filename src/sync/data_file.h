@@ -4,14 +4,16 @@
 // Rows reach the encoder in batches (docs/ARCHITECTURE.md#threads): Append copies a row into the
 // batch being filled; a full batch is handed to the encoder, on a thread of the encode pool if
 // there is one (the caller goes on decoding the next rows meanwhile), else at once on the
-// caller's thread. Either way the encoder sees the same rows in the same order, and the file's
-// size as the caller sees it (EstimatedSize) is taken at the same points: as of the batch before
-// the last one handed over. So where files are closed, and every byte written, does not depend
-// on threads or timing.
+// caller's thread. Up to three batches may wait for the encoder, so the caller does not wait for
+// it at each batch. Either way the encoder sees the same rows in the same order, and the file's
+// size as the caller sees it (EstimatedSize) is taken at the same points: as of the third batch
+// before the one handed over last (recorded when that batch was encoded). So where files are
+// closed, and every byte written, does not depend on threads or timing.
 #pragma once
 
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -30,8 +32,8 @@ struct DataFileOptions {
   format::EncoderOptions jsonl;    // for JSON Lines files
   format::ParquetOptions parquet;  // for Parquet files
   // A batch is handed to the encoder once its rows hold this many bytes (cells and strings). A
-  // file holds at most two batches besides what its encoder buffers: one being filled, one being
-  // encoded.
+  // file holds at most four batches besides what its encoder buffers: one being filled, three
+  // handed over (one of them being encoded).
   size_t batch_bytes = size_t{128} << 10;
   // Where batches are encoded, and gzip members compressed (jsonl.compress_pool is set from it);
   // nullptr: on the caller's thread.
@@ -79,13 +81,23 @@ class DataFile {
   explicit DataFile(const DataFileOptions& options);
 
   void HandOver();
+  // Encode the queued batches in order, recording what each leaves (a pool task, or inline).
+  void DrainQueue();
   void Encode(Batch* batch);
   void WaitForEncoder();
-  // What the file holds in memory besides the batch being filled. REQUIRES: encoder idle.
+  // Set every record to the encoder's state now. REQUIRES: encoder idle.
+  void RecordAll();
+  // What the file holds in memory. REQUIRES: encoder idle.
   uint64_t HeldBytes() const;
   // Encode what is batched and flush the encoder; return what the file then holds.
   uint64_t FlushForBudget();
   void LeaveBudget();
+
+  // Batches handed to the encoder but not yet encoded, at most: the pipeline thread goes on
+  // while the encoder catches up with a few batches, instead of waiting at each one.
+  static constexpr uint64_t kQueuedBatches = 3;
+  // What is recorded after each encoded batch, kept for the last kRecorded batches.
+  static constexpr uint64_t kRecorded = kQueuedBatches + 1;
 
   std::unique_ptr<storage::PendingObject> object_;
   std::unique_ptr<ObjectSink> sink_;
@@ -96,12 +108,20 @@ class DataFile {
   MemoryBudget* const budget_;
   uint64_t budget_id_ = 0;  // 0: not in the budget
   Batch filling_;
-  Batch encoding_;  // owned by the encode pool while encoder_busy_
+  uint64_t handed_over_ = 0;             // batches handed to the encoder so far
+  size_t handed_bytes_[kRecorded] = {};  // bytes of batch n at [n % kRecorded]
   uint64_t size_as_of_batch_ = 0;
 
   std::mutex mu_;
   std::condition_variable encoded_;
-  bool encoder_busy_ = false;  // guarded by mu_
+  std::deque<Batch> queue_;   // handed over, not yet encoded (the front is being encoded)
+  std::vector<Batch> spare_;  // one encoded batch, kept for reuse
+  uint64_t encoded_count_ = 0;
+  // The encoder's size, and what it and the object hold, after batch n at [n % kRecorded]
+  // (before the first batch: at Open).
+  uint64_t size_after_[kRecorded] = {};
+  uint64_t held_after_[kRecorded] = {};
+  bool encoder_busy_ = false;  // a pool task is draining queue_
 };
 
 }  // namespace datalake::sync

@@ -149,9 +149,9 @@ TEST_F(DecodeAheadTest, APoolGivesTheSameItemsInTheSameOrderAsTheCallersThread) 
   ASSERT_EQ(serial.size(), 20001u + static_cast<size_t>(states));
   EXPECT_EQ(serial.back().substr(0, 2), "1 ");  // the last STATE, after every record
   EXPECT_TRUE(serial == parallel);
+  const std::string long_value(size_t{3} << 20, 'L');
   size_t long_rows = 0;
-  for (const std::string& s : serial)
-    long_rows += s.find(std::string(size_t{3} << 20, 'L')) != std::string::npos;
+  for (const std::string& s : serial) long_rows += s.find(long_value) != std::string::npos;
   EXPECT_EQ(long_rows, 1u);
 }
 

@@ -92,14 +92,14 @@ TEST_F(StreamWriterTest, RecordsShowOnlyAfterTheirFilesAndTheTableAreCommitted) 
   EXPECT_EQ(writer->records(), 2u);
 }
 
-// A file's size is known as of the batch before the last one its encoder got (sync/data_file.h):
-// with a 1-byte target, batches of one row, a file closes at its second row.
+// A file's size is known as of the third batch before the last one its encoder got
+// (sync/data_file.h): with a 1-byte target, batches of one row, a file closes at its fourth row.
 TEST_F(StreamWriterTest, FileIsCommittedWhenItReachesTheTargetSize) {
   config_.target_file_size_bytes = 1;
   std::unique_ptr<StreamWriter> writer = Writer(0);
-  for (int id = 1; id <= 5; ++id) {
+  for (int id = 1; id <= 9; ++id) {
     ASSERT_TRUE(Append(writer.get(), "users", "{\"id\":" + std::to_string(id) + "}").ok());
-    EXPECT_EQ(writer->files_committed(), static_cast<uint64_t>(id / 2)) << id;
+    EXPECT_EQ(writer->files_committed(), static_cast<uint64_t>(id / 4)) << id;
   }
   EXPECT_EQ(DataFiles("users"), 2u);
   ASSERT_TRUE(writer->CommitOpenFiles().ok());
