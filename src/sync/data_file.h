@@ -58,7 +58,8 @@ class DataFile {
   void Append(const format::Row& rows, const format::RowSpan& span);
   // Report to the budget, which may commit the file through `close` to keep its limit.
   void JoinBudget(std::function<Status()> close);
-  // The file's size so far, roughly, as of the batch before the last one handed to the encoder.
+  // The file's size so far, roughly: as of the third batch before the last one handed to the
+  // encoder.
   uint64_t EstimatedSize() const { return size_as_of_batch_; }
   // Finish the encoding and make the object visible, durably. On failure the object is
   // discarded.
