@@ -55,6 +55,15 @@ class MemFd {
   int fd_;
 };
 
+// An append stream of sync 5, generation 1, partitioned by its cursor `updated_at`: a configured
+// catalog entry (for tests' catalogs, after their other streams).
+inline constexpr char kEventsStream[] = R"(
+  {"stream":{"name":"events","json_schema":{"type":"object","properties":{
+   "id":{"type":"integer"},"updated_at":{"type":"string","format":"date-time"}}},
+   "supported_sync_modes":["incremental"]},"sync_mode":"incremental",
+   "cursor_field":["updated_at"],"destination_sync_mode":"append","generation_id":1,
+   "minimum_generation_id":0,"sync_id":5})";
+
 // The config of every harness sync: the local lake, JSON Lines, a commit at every STATE.
 inline config::Config LakeConfig() {
   config::Config config;

@@ -18,15 +18,13 @@ using testing::FaultInjectionEnv;
 using testing::ReadTable;
 using testing::Row;
 
-constexpr char kCatalog[] = R"({"streams":[
+// A stream of its own, and "events", partitioned by its cursor (lake_harness.h).
+const std::string kCatalog = R"({"streams":[
   {"stream":{"name":"users","json_schema":{"type":"object","properties":{"id":{"type":"integer"}}},
    "supported_sync_modes":["incremental"]},"sync_mode":"incremental",
    "destination_sync_mode":"append","generation_id":1,"minimum_generation_id":0,"sync_id":5},
-  {"stream":{"name":"events","json_schema":{"type":"object","properties":{
-   "id":{"type":"integer"},"updated_at":{"type":"string","format":"date-time"}}},
-   "supported_sync_modes":["incremental"]},"sync_mode":"incremental",
-   "cursor_field":["updated_at"],"destination_sync_mode":"append","generation_id":1,
-   "minimum_generation_id":0,"sync_id":5}]})";
+)" + std::string(testing::kEventsStream) +
+                             "]}";
 
 class StreamWriterTest : public ::testing::Test {
  protected:
