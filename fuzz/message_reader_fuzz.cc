@@ -10,7 +10,10 @@
 //   meta.changes, state and status (a STATE's text is the line's, as written); a line the
 //   reference reads as an incomplete one of those is rejected; every other valid JSON object line
 //   is accepted as kOther;
-// - an error names the line number and never quotes the line.
+// - an error names the line number and never quotes the line;
+// - a RecordDataReader that reads a RECORD's data during the parse of its line, or declines it
+//   (at once, or after reading part of it), changes nothing: every line gives the message, or
+//   the error, of the plain parse, the data's text being what the reader read.
 #include <cmath>
 #include <optional>
 #include <string>
@@ -19,6 +22,7 @@
 
 #include "fuzz_util.h"
 #include "json/json.h"
+#include "json/on_demand.h"
 #include "json/raw.h"
 #include "protocol/protocol.h"
 
@@ -216,6 +220,69 @@ void CheckAccepted(const Expected& e, const Message& m, uint64_t n, std::string_
   }
 }
 
+// Reads the data's text (as the plain parse gives it), or declines, by line number.
+class TextReader final : public protocol::RecordDataReader {
+ public:
+  bool Read(const Message& record, json::OnDemandValue& data) override {
+    simdjson::ondemand::object object;
+    if (data.value.get_object().get(object) != simdjson::SUCCESS) return false;
+    switch (record.line_number % 3) {
+      case 1: {
+        std::string_view raw;
+        if (object.raw_json().get(raw) != simdjson::SUCCESS) return false;
+        while (!raw.empty() && std::string_view(" \t\r\n").find(raw.back()) != raw.npos) {
+          raw.remove_suffix(1);  // simdjson's raw text may run up to the next token
+        }
+        text.assign(raw);
+        return true;
+      }
+      case 2:
+        for (auto field : object) {  // part of it read
+          std::string_view key;
+          if (field.unescaped_key().get(key) != simdjson::SUCCESS) return false;
+          break;
+        }
+        return false;
+      default:
+        return false;
+    }
+  }
+  std::string text;
+};
+
+// Every line's message or error through ChunkParser, as text.
+std::vector<std::string> ParseChunks(std::string_view input, TextReader* reader) {
+  MemFd fd(input);
+  protocol::ChunkReader chunks(fd.fd());
+  protocol::ChunkParser parser;
+  protocol::InputChunk chunk;
+  Message m;
+  std::vector<std::string> out;
+  for (;;) {
+    Result<bool> more_chunks = chunks.Next(&chunk);
+    FUZZ_CHECK(more_chunks.ok(), more_chunks.status().ToString());
+    if (!*more_chunks) return out;
+    parser.Reset(&chunk);
+    for (;;) {
+      Result<bool> more = parser.Next(&m, reader);
+      if (!more.ok()) {
+        out.push_back("error " + more.status().ToString());
+        continue;
+      }
+      if (!*more) break;
+      FUZZ_CHECK(!m.data_read ||
+                     (reader != nullptr && m.data_json.empty() && m.type == MessageType::kRecord),
+                 "line " + std::to_string(m.line_number) + ": data read wrongly");
+      const std::string_view data = m.data_read ? std::string_view(reader->text) : m.data_json;
+      out.push_back(std::to_string(static_cast<int>(m.type)) + " " + std::to_string(m.line_number) +
+                    " " + std::to_string(m.line_bytes) + " " + m.stream.ToString() + " " +
+                    std::to_string(m.emitted_at_ms) + " " + std::string(data) + " " +
+                    std::string(m.meta_changes_json) + " " + std::string(m.state_json) + " " +
+                    std::to_string(static_cast<int>(m.status)));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace datalake::fuzzing
 
@@ -272,5 +339,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                  Where(number, line) + " data " + Printable(m.data_json));
     }
   }
+  TextReader text_reader;
+  FUZZ_CHECK(ParseChunks(input, &text_reader) == ParseChunks(input, nullptr),
+             "a RecordDataReader changed what the input reads as");
   return 0;
 }

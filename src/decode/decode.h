@@ -13,6 +13,10 @@
 #include "format/row.h"
 #include "schema/schema.h"
 
+namespace datalake::json {
+struct OnDemandValue;  // json/on_demand.h
+}  // namespace datalake::json
+
 namespace datalake::decode {
 
 // A destination-side change to a record, reported in _airbyte_meta.changes.
@@ -36,6 +40,10 @@ class RecordDecoder {
   // at least simdjson::SIMDJSON_PADDING readable bytes (an InputChunk guarantees it).
   // Return kInvalidInput (without quoting the data) if `data_json` is not a JSON object.
   Status Decode(std::string_view data_json, const schema::TableSchema& schema, format::Row* row,
+                std::vector<Change>* changes);
+  // The same for a value met while its document is parsed (protocol::RecordDataReader), read
+  // in that parse. On failure the value is left half read, and the document must be dropped.
+  Status Decode(json::OnDemandValue& data, const schema::TableSchema& schema, format::Row* row,
                 std::vector<Change>* changes);
 
  private:

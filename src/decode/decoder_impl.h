@@ -58,7 +58,11 @@ struct RecordDecoder::Impl {
   };
 
   // record_decoder.cc
+  // Decode into `out` with `decode`; on failure leave `out` and `out_changes` as they were.
+  template <typename DecodeFn>
+  Status Run(format::Row* out, std::vector<Change>* out_changes, DecodeFn decode);
   Status DecodeRecord(std::string_view data_json, const schema::TableSchema& schema);
+  Status DecodeObject(ondemand::value& value, const schema::TableSchema& schema);
   Status DecodeFields(ondemand::object& object, const std::vector<schema::Field>& fields);
   Status DecodeValue(ondemand::value& value, const schema::DataType& type);
   Status DecodeStruct(ondemand::value& value, ondemand::json_type json_type,

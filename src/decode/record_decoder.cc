@@ -19,6 +19,7 @@
 
 #include "decode/decode.h"
 #include "decode/decoder_impl.h"
+#include "json/on_demand.h"
 
 namespace datalake::decode {
 namespace {
@@ -66,30 +67,41 @@ Status JsonError(simdjson::error_code error) {
 RecordDecoder::RecordDecoder() : impl_(std::make_unique<Impl>()) {}
 RecordDecoder::~RecordDecoder() = default;
 
-Status RecordDecoder::Decode(std::string_view data_json, const schema::TableSchema& schema,
-                             format::Row* row, std::vector<Change>* changes) {
-  Impl& impl = *impl_;
-  impl.row = row;
-  impl.changes = changes;
-  ++impl.epoch;
-  if (impl.indexes.size() > kMaxCachedIndexes) impl.indexes.clear();
+template <typename DecodeFn>
+Status RecordDecoder::Impl::Run(format::Row* out, std::vector<Change>* out_changes,
+                                DecodeFn decode) {
+  row = out;
+  changes = out_changes;
+  ++epoch;
+  if (indexes.size() > kMaxCachedIndexes) indexes.clear();
   const size_t cells = row->size();
   const size_t bytes = row->arena()->size();
   const size_t change_count = changes->size();
-  Status status = impl.DecodeRecord(data_json, schema);
-  if (impl.parser.capacity() > kRetainParserCapacity) impl.parser = ondemand::parser{};
+  Status status = decode();
   if (!status.ok()) {
     // Leave row and changes as they were; the nesting stacks may hold a failed level's entries.
     row->Truncate(cells);
     row->arena()->resize(bytes);
     changes->erase(changes->begin() + static_cast<std::ptrdiff_t>(change_count), changes->end());
-    impl.slots.clear();
-    impl.dropped.clear();
-    impl.path.clear();
-    impl.map_entries.clear();
-    impl.map_keys.clear();
+    slots.clear();
+    dropped.clear();
+    path.clear();
+    map_entries.clear();
+    map_keys.clear();
   }
   return status;
+}
+
+Status RecordDecoder::Decode(std::string_view data_json, const schema::TableSchema& schema,
+                             format::Row* row, std::vector<Change>* changes) {
+  Status status = impl_->Run(row, changes, [&] { return impl_->DecodeRecord(data_json, schema); });
+  if (impl_->parser.capacity() > kRetainParserCapacity) impl_->parser = ondemand::parser{};
+  return status;
+}
+
+Status RecordDecoder::Decode(json::OnDemandValue& data, const schema::TableSchema& schema,
+                             format::Row* row, std::vector<Change>* changes) {
+  return impl_->Run(row, changes, [&] { return impl_->DecodeObject(data.value, schema); });
 }
 
 Status RecordDecoder::Impl::DecodeRecord(std::string_view data_json,
@@ -111,6 +123,17 @@ Status RecordDecoder::Impl::DecodeRecord(std::string_view data_json,
   const char* location;
   if (!doc.current_location().get(location)) return JsonError(simdjson::TRAILING_CONTENT);
   return Status::Ok();
+}
+
+Status RecordDecoder::Impl::DecodeObject(ondemand::value& value,
+                                         const schema::TableSchema& schema) {
+  ondemand::object object;
+  auto error = value.get_object().get(object);
+  if (error == simdjson::INCORRECT_TYPE) {
+    return Status::InvalidInput("record data is not a JSON object");
+  }
+  if (error) return JsonError(error);
+  return DecodeFields(object, schema.columns);
 }
 
 int RecordDecoder::Impl::FindField(const std::vector<schema::Field>& fields, std::string_view key,

@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "json/on_demand.h"
 #include "json/raw.h"
 #include "protocol/protocol.h"
 
@@ -171,8 +172,33 @@ error_code WalkMeta(od::value& v, Message* m) {
   return simdjson::SUCCESS;
 }
 
-// The record's members, in document order and in one pass (it may hold megabytes of data).
-error_code WalkRecord(od::object& record, Message* m, const char** problem) {
+// Unwinds the walk once a RecordDataReader has declined a value it may have half read; Parse
+// reports nothing of it, since the line is parsed again (Envelope::reread).
+constexpr error_code kStopForReread = simdjson::UNEXPECTED_ERROR;
+
+// Offer `data` to `reader` (when there is one and the record's stream is known): true if it was
+// read, so that the walk goes on after it.
+error_code OfferData(od::value& v, RecordDataReader* reader, bool has_stream, bool has_ns,
+                     Envelope* env, Message* m, bool* read) {
+  *read = false;
+  if (reader == nullptr || !has_stream || env->reread) return simdjson::SUCCESS;
+  od::json_type type;
+  DL_SJ_TRY(v.type().get(type));
+  if (type != od::json_type::object) return simdjson::SUCCESS;  // judged by the plain path
+  if (!has_ns) m->stream.ns.reset();  // the previous record's namespace is still there
+  json::OnDemandValue data{v};
+  if (!reader->Read(*m, data)) {
+    env->reread = true;
+    return kStopForReread;
+  }
+  m->data_read = true;
+  *read = true;
+  return simdjson::SUCCESS;
+}
+
+// The record's members, in document order and in one pass (it may hold megabytes of data). With
+// a reader, `data` is read by it in the same pass (RecordDataReader).
+error_code WalkRecord(od::object& record, RecordDataReader* reader, Envelope* env, Message* m) {
   bool has_stream = false, has_ns = false, has_emitted_at = false, has_data = false;
   const char* first = nullptr;
   for (auto result : record) {
@@ -182,6 +208,10 @@ error_code WalkRecord(od::object& record, Message* m, const char** problem) {
     DL_SJ_TRY(std::move(result).get(field));
     DL_SJ_TRY(field.unescaped_key().get(key));
     od::value& v = field.value();
+    // The stream or the data the reader was given would not be the record's.
+    if (m->data_read && (key == "stream" || key == "namespace" || key == "data")) {
+      env->reread = true;
+    }
     if (key == "stream") {
       DL_SJ_TRY(ReadStringOrNull(v, &shape, &text));
       if (shape == Shape::kString) m->stream.name.assign(text);
@@ -200,6 +230,12 @@ error_code WalkRecord(od::object& record, Message* m, const char** problem) {
       DL_SJ_TRY(ReadEmittedAt(v, &m->emitted_at_ms, &has_emitted_at));
     } else if (key == "data") {
       DL_SJ_TRY(CheckRaw(m->data_json));  // a duplicate: the earlier one will not be decoded
+      bool read = false;
+      DL_SJ_TRY(OfferData(v, reader, has_stream, has_ns, env, m, &read));
+      if (read) {
+        has_data = true;
+        continue;
+      }
       od::object data;
       DL_SJ_TRY(ReadObject(v, &has_data, &data));
       if (has_data) DL_SJ_TRY(data.raw_json().get(text));
@@ -214,7 +250,7 @@ error_code WalkRecord(od::object& record, Message* m, const char** problem) {
   if (!has_stream) Note(&first, "RECORD without a string 'stream'");
   if (!has_emitted_at) Note(&first, "RECORD without an integer 'emitted_at'");
   if (!has_data) Note(&first, "RECORD without an object 'data'");
-  *problem = first;
+  env->record_problem = first;
   return simdjson::SUCCESS;
 }
 
@@ -313,7 +349,7 @@ error_code WalkTrace(od::object& trace, Envelope* env) {
 
 // One pass over the envelope: the payload may come before `type`, so every known payload is
 // read as it is met and judged later against `type`.
-error_code WalkEnvelope(od::object& envelope, Envelope* env, Message* m) {
+error_code WalkEnvelope(od::object& envelope, RecordDataReader* reader, Envelope* env, Message* m) {
   for (auto result : envelope) {
     od::field field;
     std::string_view key;
@@ -337,7 +373,9 @@ error_code WalkEnvelope(od::object& envelope, Envelope* env, Message* m) {
     DL_SJ_TRY(ReadObject(v, &is_object, &payload));
     if (!is_object) continue;
     if (key == "record") {
-      DL_SJ_TRY(WalkRecord(payload, m, &env->record_problem));
+      // The reader only for a line already known to be a RECORD.
+      const bool record = env->has_type && env->type == "RECORD";
+      DL_SJ_TRY(WalkRecord(payload, record ? reader : nullptr, env, m));
     } else if (key == "state") {
       DL_SJ_TRY(CheckRaw(env->state_json));  // a duplicate: the earlier one will not be read
       if (!env->state_json.empty()) env->state_twice = true;
@@ -362,6 +400,7 @@ void Envelope::Reset() {
   trace_type = {};
   stream_status_problem = "STREAM_STATUS without an object 'stream_status'";
   status = StreamStatus::kStarted;
+  reread = false;
 }
 
 struct EnvelopeParser::Impl {
@@ -393,8 +432,8 @@ void EnvelopeParser::ReleaseLargeBuffers() {
 EnvelopeParser::EnvelopeParser() : impl_(std::make_unique<Impl>()) {}
 EnvelopeParser::~EnvelopeParser() = default;
 
-Status EnvelopeParser::Parse(std::string_view line, size_t readable, Envelope* env,
-                             Message* message) {
+Status EnvelopeParser::Parse(std::string_view line, size_t readable, RecordDataReader* reader,
+                             Envelope* env, Message* message) {
   env->Reset();
   RETURN_IF_ERROR(impl_->Reserve(line.size()));
   od::document doc;
@@ -406,7 +445,10 @@ Status EnvelopeParser::Parse(std::string_view line, size_t readable, Envelope* e
   if (type != od::json_type::object) return Status::InvalidInput("not a JSON object");
   od::object envelope;
   error = doc.get_object().get(envelope);
-  if (error == simdjson::SUCCESS) error = WalkEnvelope(envelope, env, message);
+  if (error == simdjson::SUCCESS) error = WalkEnvelope(envelope, reader, env, message);
+  // A `type` after the record that is not "RECORD" after all: the read data is not a record's.
+  if (message->data_read && !(env->has_type && env->type == "RECORD")) env->reread = true;
+  if (env->reread) return Status::Ok();  // judged by the parse without the reader
   // Raw texts the message's type leaves unread (a RECORD's state, a LOG's record data) are
   // checked here; the ones it reads are checked by their readers (ReadState, RecordDecoder).
   if (error == simdjson::SUCCESS && env->type != "STATE") error = CheckRaw(env->state_json);

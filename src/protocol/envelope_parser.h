@@ -28,6 +28,10 @@ struct Envelope {
   StreamDescriptor status_stream;
   StreamStatus status = StreamStatus::kStarted;
 
+  // The RecordDataReader declined the data, or the record turned out to differ from what it was
+  // given: the line must be parsed again without a reader, and nothing else here is meaningful.
+  bool reread = false;
+
   void Reset();
 };
 
@@ -40,8 +44,11 @@ class EnvelopeParser {
 
   // Parse `line`; `readable` bytes (at least line.size() + simdjson's padding) are readable from
   // line.data(). Fills *envelope and the RECORD fields of *message (stream, emitted_at_ms,
-  // data_json, meta_changes_json). A failure's message is the reason only, never line content.
-  Status Parse(std::string_view line, size_t readable, Envelope* envelope, Message* message);
+  // data_json, meta_changes_json). With a `reader`, a RECORD's data may be read by it instead
+  // (Message::data_read); check Envelope::reread first. A failure's message is the reason only,
+  // never line content.
+  Status Parse(std::string_view line, size_t readable, RecordDataReader* reader, Envelope* envelope,
+               Message* message);
 
   // Give back the memory a very long line took, once the envelope is no longer needed (its
   // views die). The record decoder parses the same line's data next with its own parser: without

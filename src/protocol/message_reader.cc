@@ -22,6 +22,7 @@ void ResetMessage(Message* m) {
   m->type = MessageType::kOther;
   m->emitted_at_ms = 0;
   m->data_json = {};
+  m->data_read = false;
   m->meta_changes_json = {};
   m->state_json = {};
   m->state_type = StateType::kLegacy;
@@ -92,18 +93,24 @@ struct ChunkParser::Impl {
     return true;
   }
 
-  Result<bool> Next(Message* m) {
+  Result<bool> Next(Message* m, RecordDataReader* reader) {
     std::string_view line;
     do {
       if (!NextLine(&line)) return false;
     } while (IsBlank(line));  // blank lines count, so numbers match the input file
     const uint64_t number = line_number - 1;
+    const size_t readable = chunk->capacity + InputChunk::kPadding -
+                            static_cast<size_t>(line.data() - chunk->data.get());
     ResetMessage(m);
     m->line_number = number;
     m->line_bytes = line.size();
-    const size_t readable = chunk->capacity + InputChunk::kPadding -
-                            static_cast<size_t>(line.data() - chunk->data.get());
-    Status status = parser.Parse(line, readable, &envelope, m);
+    Status status = parser.Parse(line, readable, reader, &envelope, m);
+    if (status.ok() && envelope.reread) {
+      ResetMessage(m);
+      m->line_number = number;
+      m->line_bytes = line.size();
+      status = parser.Parse(line, readable, nullptr, &envelope, m);
+    }
     if (status.ok()) status = Judge(envelope, m);
     parser.ReleaseLargeBuffers();  // the envelope's views are dead; *m holds copies and line views
     if (!status.ok()) {
@@ -125,7 +132,9 @@ void ChunkParser::Reset(const InputChunk* chunk) {
   impl_->line_number = chunk->first_line;
 }
 
-Result<bool> ChunkParser::Next(Message* message) { return impl_->Next(message); }
+Result<bool> ChunkParser::Next(Message* message, RecordDataReader* reader) {
+  return impl_->Next(message, reader);
+}
 
 struct MessageReader::Impl {
   explicit Impl(int fd) : reader(fd) {}
@@ -138,7 +147,7 @@ struct MessageReader::Impl {
   Result<bool> Next(Message* m) {
     for (;;) {
       if (have_chunk) {
-        ASSIGN_OR_RETURN(bool more, parser.Next(m));
+        ASSIGN_OR_RETURN(bool more, parser.Next(m, nullptr));
         if (more) return true;
       }
       ASSIGN_OR_RETURN(bool more, reader.Next(&chunk));

@@ -22,6 +22,10 @@
 #include "common/status.h"
 #include "json/json.h"
 
+namespace datalake::json {
+struct OnDemandValue;  // json/on_demand.h
+}  // namespace datalake::json
+
 namespace datalake::protocol {
 
 // A stream's identity. An absent and a null namespace are the same (nullopt).
@@ -85,7 +89,9 @@ struct Message {
   // kRecord
   StreamDescriptor stream;
   int64_t emitted_at_ms = 0;
-  std::string_view data_json;          // the raw JSON text of record.data (an object)
+  std::string_view data_json;  // the raw JSON text of record.data (an object)
+  // record.data was read by a RecordDataReader while the line was parsed; data_json is empty.
+  bool data_read = false;
   std::string_view meta_changes_json;  // raw JSON array of record.meta.changes, or empty
 
   // kState: the `state` object exactly as it came (any depth, unknown members kept), its type,
@@ -147,6 +153,23 @@ class ChunkReader {
   std::unique_ptr<Impl> impl_;
 };
 
+// Reads a RECORD's `data` during the parse of its line, so that the record's JSON is parsed once
+// rather than once for the envelope and again for the data. ChunkParser offers it the value
+// when the line's `type` ("RECORD") and the record's `stream` come before `data`, as Airbyte
+// writes them; otherwise, or when the reader declines, the line is parsed without it and
+// data_json holds the text.
+class RecordDataReader {
+ public:
+  virtual ~RecordDataReader() = default;
+  // `record` holds the line's number and length and the stream (name, and namespace if it came
+  // before `data`). Return true once the object is read whole. Return false, at any point, to
+  // have the line parsed again without the reader: after an error (so the line's failure is the
+  // one a plain parse reports), or for a stream it cannot read. A true is withdrawn, and the
+  // line parsed again, when the record turns out to differ (a `namespace` or `stream` after
+  // `data`, a second `data`): Message::data_read says which parse the message came from.
+  virtual bool Read(const Message& record, json::OnDemandValue& data) = 0;
+};
+
 // Splits one chunk into lines and classifies each (see MessageReader::Next). Not thread-safe:
 // one parser per thread.
 class ChunkParser {
@@ -158,8 +181,9 @@ class ChunkParser {
 
   // Parse `chunk` next; it must outlive the messages Next fills.
   void Reset(const InputChunk* chunk);
-  // The next non-blank line of the chunk; false when the chunk has no more.
-  Result<bool> Next(Message* message);
+  // The next non-blank line of the chunk; false when the chunk has no more. With a `reader`,
+  // a RECORD's data may be read by it (Message::data_read).
+  Result<bool> Next(Message* message, RecordDataReader* reader = nullptr);
 
  private:
   struct Impl;

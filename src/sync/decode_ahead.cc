@@ -1,19 +1,94 @@
 #include "sync/decode_ahead.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 namespace datalake::sync {
 
+// Converts a RECORD's data into the chunk's rows while ChunkParser parses its line, so that the
+// line's JSON is parsed once. What it read is taken for the record's item, or discarded when the
+// parser withdraws it (protocol::RecordDataReader).
+class DecodeAhead::DataReader final : public protocol::RecordDataReader {
+ public:
+  DataReader(const FindWriter* find_writer, DecodedChunk* decoded, RecordScratch* scratch)
+      : find_writer_(*find_writer), decoded_(*decoded), scratch_(*scratch) {}
+
+  bool Read(const protocol::Message& record, json::OnDemandValue& data) override {
+    StreamWriter* writer = find_writer_(record.stream);
+    if (writer == nullptr) return false;  // the plain parse reports it
+    ReadData read{writer, -1, 0, 0};
+    if (record.line_bytes >= kOwnRowLineBytes) {
+      read.own_row = static_cast<int>(decoded_.own_rows.size());
+      decoded_.own_rows.push_back(std::make_unique<format::Row>());
+    }
+    format::Row* rows = RowsOf(read);
+    read.cell_begin = rows->size();
+    read.byte_begin = rows->arena_size();
+    if (!writer->ConvertData(data, &scratch_, rows).ok()) {  // rows are as they were
+      if (read.own_row >= 0) decoded_.own_rows.pop_back();
+      return false;
+    }
+    read_ = read;
+    return true;
+  }
+
+  // Finish the record whose data was read (Message::data_read) into *item.
+  void Take(const protocol::Message& record, DecodedChunk::Item* item) {
+    item->writer = read_->writer;
+    item->own_row = read_->own_row;
+    format::Row* rows = RowsOf(*read_);
+    item->span.cell_begin = read_->cell_begin;
+    item->span.byte_begin = read_->byte_begin;
+    read_->writer->FinishConvert(record, &scratch_, rows, read_->cell_begin, &item->day);
+    item->span.cell_end = rows->size();
+    item->span.byte_end = rows->arena_size();
+    read_.reset();
+  }
+
+  // Drop what was read for a line the parser then parsed again.
+  void Discard() {
+    if (!read_.has_value()) return;
+    if (read_->own_row >= 0) {
+      decoded_.own_rows.pop_back();
+    } else {
+      decoded_.rows.Truncate(read_->cell_begin);
+      decoded_.rows.arena()->resize(read_->byte_begin);
+    }
+    read_.reset();
+  }
+
+ private:
+  struct ReadData {
+    StreamWriter* writer;
+    int own_row;
+    size_t cell_begin;
+    size_t byte_begin;
+  };
+
+  format::Row* RowsOf(const ReadData& read) {
+    return read.own_row >= 0 ? decoded_.own_rows[static_cast<size_t>(read.own_row)].get()
+                             : &decoded_.rows;
+  }
+
+  const FindWriter& find_writer_;
+  DecodedChunk& decoded_;
+  RecordScratch& scratch_;
+  std::optional<ReadData> read_;
+};
+
 // A chunk and what decodes it: a pool thread, or the pipeline thread (Job::RunOrWait), but one
 // at a time.
 struct DecodeAhead::Slot {
+  explicit Slot(const FindWriter* find_writer) : data_reader(find_writer, &decoded, &scratch) {}
+
   protocol::InputChunk input;
   DecodedChunk decoded;
   std::shared_ptr<Job> job;  // set while the chunk may be decoding on the pool
   protocol::ChunkParser parser;
   protocol::Message message;
   RecordScratch scratch;
+  DataReader data_reader;
 };
 
 namespace {
@@ -27,7 +102,7 @@ size_t SlotCount(const TaskPool* pool) { return pool == nullptr ? 1 : pool->thre
 DecodeAhead::DecodeAhead(int fd, TaskPool* pool, FindWriter find_writer)
     : reader_(fd), pool_(pool), find_writer_(std::move(find_writer)) {
   const size_t slots = SlotCount(pool);
-  for (size_t i = 0; i < slots; ++i) slots_.push_back(std::make_unique<Slot>());
+  for (size_t i = 0; i < slots; ++i) slots_.push_back(std::make_unique<Slot>(&find_writer_));
 }
 
 DecodeAhead::~DecodeAhead() {
@@ -93,7 +168,8 @@ void DecodeAhead::Decode(Slot* slot) {
   protocol::Message& m = slot->message;
   slot->parser.Reset(&slot->input);
   for (;;) {
-    Result<bool> more = slot->parser.Next(&m);
+    Result<bool> more = slot->parser.Next(&m, &slot->data_reader);
+    if (!more.ok() || !*more || !m.data_read) slot->data_reader.Discard();
     if (!more.ok()) {
       d.status = more.status();
       return;
@@ -103,6 +179,11 @@ void DecodeAhead::Decode(Slot* slot) {
     item.type = m.type;
     switch (m.type) {
       case protocol::MessageType::kRecord: {
+        item.line_bytes = m.line_bytes;
+        if (m.data_read) {
+          slot->data_reader.Take(m, &item);
+          break;
+        }
         item.writer = find_writer_(m.stream);
         if (item.writer == nullptr) {
           d.status = Status::InvalidInput("line " + std::to_string(m.line_number) +

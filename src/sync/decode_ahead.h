@@ -74,6 +74,7 @@ class DecodeAhead {
   Result<DecodedChunk*> Next();
 
  private:
+  class DataReader;
   struct Slot;
   void Decode(Slot* slot);
   void Recycle(Slot* slot);

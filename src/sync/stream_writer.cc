@@ -256,6 +256,19 @@ Status StreamWriter::Convert(const protocol::Message& record, RecordScratch* scr
     return s.WithContext("line " + std::to_string(record.line_number) + " (stream " +
                          descriptor_.ToString() + ")");
   }
+  FinishConvert(record, scratch, rows, first_cell, day);
+  return Status::Ok();
+}
+
+Status StreamWriter::ConvertData(json::OnDemandValue& data, RecordScratch* scratch,
+                                 format::Row* rows) const {
+  scratch->changes.clear();
+  return scratch->decoder.Decode(data, data_schema_, rows, &scratch->changes);
+}
+
+void StreamWriter::FinishConvert(const protocol::Message& record, RecordScratch* scratch,
+                                 format::Row* rows, size_t first_cell,
+                                 std::optional<int64_t>* day) const {
   if (partitioning_.partitioned()) {
     *day = PartitionDayOf(partitioning_, *rows, data_schema_, first_cell);
   } else {
@@ -264,7 +277,6 @@ Status StreamWriter::Convert(const protocol::Message& record, RecordScratch* scr
   if (context_.config->airbyte_meta_columns) {
     AppendMetaColumns(record, scratch->changes, &scratch->uuids, rows);
   }
-  return Status::Ok();
 }
 
 Status StreamWriter::AppendConverted(format::Row* rows, const format::RowSpan& span,

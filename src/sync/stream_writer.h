@@ -76,6 +76,13 @@ class StreamWriter {
   // caller's.
   Status Convert(const protocol::Message& record, RecordScratch* scratch, format::Row* rows,
                  std::optional<int64_t>* day) const;
+  // Convert in two halves, for a record whose data is met while its line is parsed
+  // (protocol::RecordDataReader): first its data columns, which on failure leave `rows` as it
+  // was; then, once the line is parsed, its meta columns and *day, for the row whose data
+  // columns start at cell `first_cell`. Thread-safe as Convert is.
+  Status ConvertData(json::OnDemandValue& data, RecordScratch* scratch, format::Row* rows) const;
+  void FinishConvert(const protocol::Message& record, RecordScratch* scratch, format::Row* rows,
+                     size_t first_cell, std::optional<int64_t>* day) const;
   // Encode a converted row, the `span` of `rows`, into the file of its partition (rotating
   // files at the target size). A span that is the whole of `rows` may be swapped out of it.
   // `line_bytes`: the record's input line, for progress.

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,28 +36,34 @@ std::string State(int n) {
   return R"({"type":"STATE","state":{"type":"LEGACY","data":{"n":)" + std::to_string(n) + "}}}\n";
 }
 
-// Everything the pipeline gets from a chunk item, as text.
-std::string Describe(DecodedChunk* chunk, const DecodedChunk::Item& item) {
-  std::string out = std::to_string(static_cast<int>(item.type)) + " ";
-  if (item.type != protocol::MessageType::kRecord) {
-    return out + std::string(chunk->messages[item.message].state_json);
-  }
-  out += item.writer->descriptor().ToString() +
-         " day=" + (item.day ? std::to_string(*item.day) : "-") +
-         " bytes=" + std::to_string(item.line_bytes);
-  const format::Row& rows = *chunk->RowOf(item);
-  for (size_t i = item.span.cell_begin; i < item.span.cell_end; ++i) {
+// A record's row, as text.
+std::string DescribeRecord(const StreamWriter& writer, std::optional<int64_t> day,
+                           size_t line_bytes, const format::Row& rows,
+                           const format::RowSpan& span) {
+  std::string out = std::to_string(static_cast<int>(protocol::MessageType::kRecord)) + " " +
+                    writer.descriptor().ToString() + " day=" + (day ? std::to_string(*day) : "-") +
+                    " bytes=" + std::to_string(line_bytes);
+  for (size_t i = span.cell_begin; i < span.cell_end; ++i) {
     const format::Cell& c = rows.cell(i);
     out += " " + std::to_string(static_cast<int>(c.kind)) + ":";
     if (format::Row::HasBytes(c.kind)) {
-      EXPECT_GE(c.offset, item.span.byte_begin);
-      EXPECT_LE(c.offset + c.count, item.span.byte_end);
+      EXPECT_GE(c.offset, span.byte_begin);
+      EXPECT_LE(c.offset + c.count, span.byte_end);
       out += std::string(rows.bytes(c));
     } else {
       out += std::to_string(c.i) + "/" + std::to_string(c.count);
     }
   }
   return out;
+}
+
+// Everything the pipeline gets from a chunk item, as text.
+std::string Describe(DecodedChunk* chunk, const DecodedChunk::Item& item) {
+  if (item.type != protocol::MessageType::kRecord) {
+    return std::to_string(static_cast<int>(item.type)) + " " +
+           std::string(chunk->messages[item.message].state_json);
+  }
+  return DescribeRecord(*item.writer, item.day, item.line_bytes, *chunk->RowOf(item), item.span);
 }
 
 class DecodeAheadTest : public ::testing::Test {
@@ -108,6 +115,41 @@ class DecodeAheadTest : public ::testing::Test {
         out.push_back("failure: " + (*chunk)->status.ToString());
         break;
       }
+    }
+    return out;
+  }
+
+  // The same as DecodeAll, from messages read plainly (MessageReader) and converted one by one
+  // on this thread (StreamWriter::Convert).
+  std::vector<std::string> ConvertAll(const std::string& input) {
+    InputFd fd = InputFd::FromFile(input);
+    protocol::MessageReader reader(fd.fd());
+    protocol::Message m;
+    RecordScratch scratch;
+    std::vector<std::string> out;
+    for (;;) {
+      Result<bool> more = reader.Next(&m);
+      if (!more.ok()) {
+        out.push_back("failure: " + more.status().ToString());
+        break;
+      }
+      if (!*more) break;
+      if (m.type == protocol::MessageType::kOther) continue;
+      if (m.type != protocol::MessageType::kRecord) {
+        out.push_back(std::to_string(static_cast<int>(m.type)) + " " + std::string(m.state_json));
+        continue;
+      }
+      StreamWriter* writer = Find()(m.stream);
+      EXPECT_NE(writer, nullptr);
+      if (writer == nullptr) break;
+      format::Row row;
+      std::optional<int64_t> day;
+      Status s = writer->Convert(m, &scratch, &row, &day);
+      if (!s.ok()) {
+        out.push_back("failure: " + s.ToString());
+        break;
+      }
+      out.push_back(DescribeRecord(*writer, day, m.line_bytes, row, row.span()));
     }
     return out;
   }
@@ -167,6 +209,51 @@ TEST_F(DecodeAheadTest, ABadLineComesAfterTheLinesBeforeIt) {
     EXPECT_EQ(items.back(),
               "failure: Invalid input: line 5002: RECORD for stream 'nope', which is not in the "
               "configured catalog");
+  }
+}
+
+// Records are converted while their line is parsed (protocol::RecordDataReader) when Airbyte's
+// member order allows, and from the data's text otherwise: the rows are the same either way.
+TEST_F(DecodeAheadTest, RowsAreThoseOfConvertingEachRecordAfterItsLineIsParsed) {
+  const std::string airbyte_order =
+      R"({"type":"RECORD","record":{"namespace":null,"stream":"users","data":{"id":1,"name":"a","tags":["x"]},"emitted_at":1}})"
+      "\n";
+  const std::string events_airbyte_order =
+      R"({"type":"RECORD","record":{"stream":"events","data":{"id":"e","updated_at":"2024-05-02T10:00:00Z"},"emitted_at":1}})"
+      "\n";
+  const std::string data_first =
+      R"({"type":"RECORD","record":{"data":{"name":"b","id":2},"stream":"events","emitted_at":1}})"
+      "\n";
+  const std::string type_last =
+      R"({"record":{"stream":"users","data":{"id":3,"id":4,"zz":{"q":[1]}},"emitted_at":1},"type":"RECORD"})"
+      "\n";
+  const std::string namespace_after =
+      R"({"type":"RECORD","record":{"stream":"events","data":{"updated_at":"2024-05-01T00:00:00Z","id":"x"},"namespace":null,"emitted_at":1}})"
+      "\n";
+  const std::string data_twice =
+      R"({"type":"RECORD","record":{"stream":"users","data":{"id":5},"data":{"id":6,"name":7},"emitted_at":1}})"
+      "\n";
+  const std::string long_record =
+      R"({"type":"RECORD","record":{"stream":"users","data":{"id":8,"name":")" +
+      std::string(size_t{2} << 20, 'L') +
+      R"("},"emitted_at":1}})"
+      "\n";
+  std::string input;
+  for (int i = 0; i < 300; ++i) {
+    input += airbyte_order + events_airbyte_order + data_first + type_last + namespace_after +
+             data_twice;
+    if (i % 100 == 0) input += long_record + State(i);
+  }
+  // Bad data ends the chunk with the error of the plain parse, whichever parse met it.
+  const std::string bad_data =
+      R"({"type":"RECORD","record":{"stream":"users","data":{"id":9,"name":tru},"emitted_at":1}})"
+      "\n";
+  std::vector<std::string> expected = ConvertAll(input + bad_data + airbyte_order);
+  ASSERT_EQ(expected.size(), 300u * 6 + 3 * 2 + 1);
+  EXPECT_EQ(expected.back().substr(0, 9), "failure: ") << expected.back();
+  TaskPool pool(2, 8);
+  for (TaskPool* p : {static_cast<TaskPool*>(nullptr), &pool}) {
+    EXPECT_TRUE(DecodeAll(input + bad_data + airbyte_order, p) == expected);
   }
 }
 
