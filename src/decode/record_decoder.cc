@@ -54,6 +54,17 @@ constexpr DataErrorName kDataErrorNames[] = {
     {simdjson::TRAILING_CONTENT, "TRAILING_CONTENT"},
 };
 
+// True if the key whose raw JSON text (after its opening quote) is `raw` is `name`, compared
+// without unescaping the key. Only a name without quotes or backslashes has its own text as its
+// one spelling; a key spelled otherwise ("\u0069d" for "id") is not matched here, and is found
+// by its unescaped text.
+bool RawKeyIs(simdjson::ondemand::raw_json_string raw, const std::string& name) {
+  if (!raw.unsafe_is_equal(name)) return false;
+  bool special = false;  // a plain loop: find_first_of calls memchr once per character
+  for (char c : name) special |= (c == '"') | (c == '\\');
+  return !special;
+}
+
 }  // namespace
 
 Status JsonError(simdjson::error_code error) {
@@ -172,10 +183,16 @@ Status RecordDecoder::Impl::DecodeFields(ondemand::object& object,
   for (auto field_result : object) {
     ondemand::field field;
     auto error = std::move(field_result).get(field);
-    std::string_view key;
-    if (!error) error = field.unescaped_key().get(key);
     if (error) return JsonError(error);
-    const int found = FindField(fields, key, next, &index);
+    int found;
+    if (next < field_count && RawKeyIs(field.key(), fields[next].source_name)) {
+      found = static_cast<int>(next);  // the next declared field, as records mostly come
+    } else {
+      std::string_view key;
+      error = field.unescaped_key().get(key);
+      if (error) return JsonError(error);
+      found = FindField(fields, key, next, &index);
+    }
     if (found < 0) {  // undeclared: not stored, but checked
       RETURN_IF_ERROR(SkipValue(field.value()));
       continue;

@@ -82,6 +82,20 @@ TEST_F(RecordDecoderTest, SourceNamesFindColumns) {
   EXPECT_EQ(d.row, "First Name: \"Ann\", caf\xc3\xa9: 2, a\"b: 3, : 4");
 }
 
+// Keys in schema order are compared with the declared names without unescaping them, which must
+// not match a name against a key that only looks like it in JSON's text.
+TEST_F(RecordDecoderTest, KeysAreMatchedByWhatTheyMeanNotHowTheyAreSpelled) {
+  EXPECT_EQ(Run(R"({"\u0061": 1, "\u0062": "x", "c": 3})", abc_).row, R"(a: 1, b: "x", c: 3d)");
+  // A key whose text is a declared name with a backslash escape means another name.
+  const TableSchema escaped = Schema({F("x\\u0041", kInt), F("xA", kInt)});
+  EXPECT_EQ(Run(R"({"x\u0041": 1})", escaped).row, "x\\u0041: null, xA: 1");
+  EXPECT_EQ(Run(R"({"x\\u0041": 2})", escaped).row, "x\\u0041: 2, xA: null");
+  // A name holding a quote is not matched by a key followed by a string value.
+  const TableSchema quoted = Schema({F("a\":", kStr), F("a", kStr)});
+  EXPECT_EQ(Run(R"({"a":"v"})", quoted).row, R"(a":: null, a: "v")");
+  EXPECT_EQ(Run(R"({"a\":":"w"})", quoted).row, R"(a":: "w", a: null)");
+}
+
 TEST_F(RecordDecoderTest, DuplicateKeysLastOneWins) {
   EXPECT_EQ(Run(R"({"a": 1, "a": 2})", abc_).row, "a: 2, b: null, c: null");
   EXPECT_EQ(Run(R"({"b": "x", "c": 1, "b": "y"})", abc_).row, R"(a: null, b: "y", c: 1d)");
