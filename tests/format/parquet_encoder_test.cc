@@ -227,6 +227,30 @@ TEST(ParquetEncoderTest, HighCardinalityChunksSkipTheDictionary) {
   ExpectAllReadersAgree({{path, ExpectedRows(schema, rows, false)}});
 }
 
+// A column that left its dictionary writes its next three chunks PLAIN without hashing their
+// values, then tries the dictionary again; other columns are not affected.
+TEST(ParquetEncoderTest, AColumnThatLeftItsDictionaryTriesAgainThreeChunksLater) {
+  const schema::TableSchema schema =
+      SchemaOf({FieldOf("id", Type(TypeKind::kInt64)), FieldOf("k", Type(TypeKind::kInt64))});
+  std::vector<std::vector<TestValue>> rows;
+  // Distinct in the first row group only, then three values.
+  for (int i = 0; i < 1400; ++i) rows.push_back({Int(i < 200 ? i * 1000003LL : i % 3), Int(i % 3)});
+  ParquetOptions options;
+  options.row_group_rows = 200;
+  const std::string path = MakeTempDir("retry") + "/retry.parquet";
+  WriteParquet(path, schema, rows, options);
+  const auto summaries = CheckParquetFile(path, schema, rows, options);
+  ASSERT_EQ(summaries.size(), 7u);
+  for (size_t group = 0; group < 7; ++group) {
+    const bool dictionary = group >= 4;
+    EXPECT_EQ(summaries[group][0].dictionary_page_offset > 0, dictionary) << group;
+    EXPECT_EQ(summaries[group][0].plain_pages > 0, !dictionary) << group;
+    EXPECT_GT(summaries[group][1].dictionary_page_offset, 0) << group;
+  }
+  if (!ReadersUnavailableReason().empty()) GTEST_SKIP() << ReadersUnavailableReason();
+  ExpectAllReadersAgree({{path, ExpectedRows(schema, rows, false)}});
+}
+
 TEST(ParquetEncoderTest, DefaultsCutPagesAt20000RowsOrAboutAMebibyte) {
   const schema::TableSchema schema =
       SchemaOf({FieldOf("i", Type(TypeKind::kInt64)), FieldOf("s", Type(TypeKind::kString))});

@@ -280,7 +280,7 @@ TEST(ParquetRandomTest, RandomSchemasAndRowsRoundTripThroughAllReaders) {
     }
   }
   EXPECT_GT(multi_group_files, kCases / 4);
-  EXPECT_GT(fallback_chunks, 30);
+  EXPECT_GT(fallback_chunks, 15);  // fewer than chunks that fell back: the next three are PLAIN
   EXPECT_GT(multi_page_chunks, 200);
   std::cout << "random cases: " << kCases << " files, " << multi_group_files
             << " with several row groups, " << multi_page_chunks << " multi-page chunks, "

@@ -16,6 +16,7 @@ ColumnWriter::ColumnWriter(const ColumnDescriptor* column, const ParquetOptions*
       def_bit_width_(BitWidth(column->max_def)),
       rep_bit_width_(BitWidth(column->max_rep)),
       use_dictionary_(dictionary_allowed_),
+      dictionary_tried_(dictionary_allowed_),
       dictionary_(column->physical_type == Type::kByteArray),
       statistics_(*column),
       chunk_(compressor) {}
@@ -195,7 +196,12 @@ void ColumnWriter::ResetChunk() {
   chunk_.Clear();
   dictionary_.Clear();
   statistics_.Reset();
-  use_dictionary_ = dictionary_allowed_;
+  if (dictionary_tried_ && !use_dictionary_) {
+    plain_chunks_left_ = kPlainChunksAfterFallback;  // this chunk left its dictionary
+  }
+  dictionary_tried_ = dictionary_allowed_ && plain_chunks_left_ == 0;
+  if (dictionary_allowed_ && plain_chunks_left_ > 0) --plain_chunks_left_;
+  use_dictionary_ = dictionary_tried_;
 }
 
 int64_t ColumnWriter::memory_bytes() const {

@@ -10,7 +10,11 @@
 // chunk is PLAIN, as Arrow does. If the first page shows the dictionary does not pay
 // off (indices + dictionary >= PLAIN size: high-cardinality data), that page is written PLAIN
 // and the chunk gets no dictionary at all, as parquet-java's FallbackValuesWriter decides. Each
-// row group starts a fresh dictionary.
+// row group starts a fresh dictionary, except that a column whose dictionary was left in one
+// chunk writes its next kPlainChunksAfterFallback chunks PLAIN without trying again: hashing
+// every value of a high-cardinality column only to drop the dictionary is most of the cost of
+// small row groups (many streams under a memory budget), and the retry after them follows data
+// that changes.
 //
 // Errors (compression, a page over 2 GiB) are returned by EndRow / FinishChunk.
 #pragma once
@@ -34,6 +38,10 @@ namespace datalake::format::parquet {
 
 class ColumnWriter {
  public:
+  // Chunks written PLAIN after one whose dictionary was left, before the dictionary is tried
+  // again.
+  static constexpr int kPlainChunksAfterFallback = 3;
+
   ColumnWriter(const ColumnDescriptor* column, const ParquetOptions* options,
                const PageCompressor* compressor);
   ColumnWriter(const ColumnWriter&) = delete;
@@ -135,6 +143,8 @@ class ColumnWriter {
 
   // The chunk.
   bool use_dictionary_;
+  bool dictionary_tried_;      // this chunk started with the dictionary
+  int plain_chunks_left_ = 0;  // chunks still to start PLAIN after a fallback
   DictionaryBuilder dictionary_;
   StatisticsBuilder statistics_;
   ColumnChunkBuilder chunk_;
