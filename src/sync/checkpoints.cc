@@ -3,7 +3,11 @@
 namespace datalake::sync {
 
 void Checkpoints::CountRecord(const protocol::StreamDescriptor& stream) {
-  ++stream_counts_[stream];
+  auto*& entry = counts_by_address_[&stream];
+  if (entry == nullptr || !(entry->first == stream)) {
+    entry = &*stream_counts_.try_emplace(stream, 0).first;
+  }
+  ++entry->second;
   ++global_count_;
   ++legacy_count_;
 }

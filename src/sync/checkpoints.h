@@ -12,6 +12,7 @@
 #include <deque>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "protocol/protocol.h"
@@ -20,7 +21,9 @@ namespace datalake::sync {
 
 class Checkpoints {
  public:
-  // Count one record of `stream`.
+  // Count one record of `stream`. Per record, so the count is looked up by the descriptor's
+  // address (a writer's: the same object for every record of its stream) and confirmed by
+  // comparing names, rather than found by hashing them.
   void CountRecord(const protocol::StreamDescriptor& stream);
   // Queue a STATE; its recordCount is fixed now (records read before it in its scope).
   void AddState(const protocol::Message& state_message);
@@ -34,6 +37,11 @@ class Checkpoints {
  private:
   std::unordered_map<protocol::StreamDescriptor, uint64_t, protocol::StreamDescriptorHash>
       stream_counts_;
+  // Descriptor objects CountRecord has seen, to their stream's entry of stream_counts_ (whose
+  // nodes stay where they are); an address may since hold another stream, hence the check.
+  std::unordered_map<const protocol::StreamDescriptor*,
+                     std::pair<const protocol::StreamDescriptor, uint64_t>*>
+      counts_by_address_;
   uint64_t global_count_ = 0;
   uint64_t legacy_count_ = 0;
   std::deque<std::string> pending_;

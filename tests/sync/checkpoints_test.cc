@@ -51,6 +51,23 @@ TEST(CheckpointsTest, StreamStatesCountTheirStreamSinceTheirPreviousState) {
   EXPECT_TRUE(c.TakeCommitted().empty());
 }
 
+// Counts are found by the descriptor object's address first: one object that names another
+// stream later counts for that stream.
+TEST(CheckpointsTest, ADescriptorObjectNamingAnotherStreamCountsForThatStream) {
+  Checkpoints c;
+  protocol::StreamDescriptor d = Stream("a");
+  c.CountRecord(d);
+  d = Stream("b");
+  c.CountRecord(d);
+  c.CountRecord(d);
+  c.AddState(StateOf(R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"a"}}})"));
+  c.AddState(StateOf(R"({"type":"STREAM","stream":{"stream_descriptor":{"name":"b"}}})"));
+  std::vector<std::string> out = c.TakeCommitted();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(CountOf(out[0]), 1);
+  EXPECT_EQ(CountOf(out[1]), 2);
+}
+
 TEST(CheckpointsTest, GlobalAndLegacyScopesCountEveryStreamIndependently) {
   Checkpoints c;
   c.CountRecord(Stream("a"));
