@@ -51,8 +51,9 @@ class EnvelopeParser {
                Message* message);
 
   // Give back the memory a very long line took, once the envelope is no longer needed (its
-  // views die). The record decoder parses the same line's data next with its own parser: without
-  // this, a 100 MB line dense with brackets held two structural indexes of 400 MB each.
+  // views die). Unless a RecordDataReader read the data, the record decoder parses the same
+  // line's data next with its own parser: without this, a 100 MB line dense with brackets held
+  // two structural indexes of 400 MB each.
   void ReleaseLargeBuffers();
 
  private:
