@@ -14,12 +14,6 @@
 namespace datalake::format {
 namespace {
 
-// Grow `out` so that it has `room` writable bytes after `used`; return where they start.
-char* MakeRoom(std::string* out, size_t used, size_t room) {
-  out->resize(used + room);
-  return out->data() + used;
-}
-
 // libdeflate's levels run 0 to 12; the destination keeps zlib's range and meaning (-1 = 6).
 Status CheckGzipLevel(int level) {
   if (level < -1 || level > 9) {
@@ -43,19 +37,42 @@ libdeflate_compressor* CompressorFor(int level) {
   return compressor.get();
 }
 
+// Where compressed bytes land before they are appended to their output. Growing the output by
+// the codec's bound instead would zero-fill as many bytes as the input, most of which the
+// compressed bytes do not use. One per thread; a buffer grown past kRetainScratchBytes for a
+// long record is given back after it (ReleaseLargeScratch).
+constexpr size_t kRetainScratchBytes = size_t{4} << 20;
+
+struct Scratch {
+  std::unique_ptr<char[]> data;
+  size_t capacity = 0;
+};
+
+thread_local Scratch scratch;
+
+char* ScratchOf(size_t bytes) {
+  if (scratch.capacity < bytes) {
+    scratch.data = std::make_unique_for_overwrite<char[]>(bytes);
+    scratch.capacity = bytes;
+  }
+  return scratch.data.get();
+}
+
+void ReleaseLargeScratch() {
+  if (scratch.capacity > kRetainScratchBytes) scratch = Scratch();
+}
+
 // Append `in` as one complete gzip member: header, deflate data, CRC-32 and ISIZE.
 Status AppendGzipMember(std::string_view in, int level, std::string* out) {
   libdeflate_compressor* compressor = CompressorFor(level < 0 ? 6 : level);
   if (compressor == nullptr) return Status::Internal("gzip: cannot allocate a compressor");
-  size_t used = out->size();
-  size_t bound = libdeflate_gzip_compress_bound(compressor, in.size());
-  size_t written =
-      libdeflate_gzip_compress(compressor, in.data(), in.size(), MakeRoom(out, used, bound), bound);
-  if (written == 0) {  // only when the output does not fit, which the bound rules out
-    out->resize(used);
-    return Status::Internal("gzip: libdeflate_gzip_compress failed");
-  }
-  out->resize(used + written);
+  const size_t bound = libdeflate_gzip_compress_bound(compressor, in.size());
+  char* buffer = ScratchOf(bound);
+  const size_t written = libdeflate_gzip_compress(compressor, in.data(), in.size(), buffer, bound);
+  if (written != 0) out->append(buffer, written);
+  ReleaseLargeScratch();
+  // Zero only when the output does not fit, which the bound rules out.
+  if (written == 0) return Status::Internal("gzip: libdeflate_gzip_compress failed");
   return Status::Ok();
 }
 
@@ -195,21 +212,7 @@ class ZstdCompressor final : public Compressor {
   Status Compress(std::string_view in, bool finish, std::string* out) override {
     if (finished_) return Status::Internal("zstd: compressing after the frame was finished");
     ZSTD_inBuffer input{in.data(), in.size(), 0};
-    ZSTD_EndDirective mode = finish ? ZSTD_e_end : ZSTD_e_continue;
-    size_t used = out->size();
-    for (;;) {
-      size_t room = std::max(ZSTD_CStreamOutSize(), (input.size - input.pos) / 2);
-      ZSTD_outBuffer output{MakeRoom(out, used, room), room, 0};
-      size_t remaining = ZSTD_compressStream2(cctx_, &output, &input, mode);
-      used += output.pos;
-      if (ZSTD_isError(remaining)) {
-        out->resize(used);
-        return ZstdError("ZSTD_compressStream2", remaining);
-      }
-      // ZSTD_e_end is done when nothing remains to flush; ZSTD_e_continue once input is taken.
-      if (finish ? remaining == 0 : input.pos == input.size) break;
-    }
-    out->resize(used);
+    RETURN_IF_ERROR(Stream(&input, finish ? ZSTD_e_end : ZSTD_e_continue, out));
     finished_ = finish;
     return Status::Ok();
   }
@@ -219,23 +222,25 @@ class ZstdCompressor final : public Compressor {
   Status Flush(std::string* out) override {
     if (finished_) return Status::Internal("zstd: flushing after the frame was finished");
     ZSTD_inBuffer input{nullptr, 0, 0};
-    size_t used = out->size();
-    for (;;) {
-      const size_t room = ZSTD_CStreamOutSize();
-      ZSTD_outBuffer output{MakeRoom(out, used, room), room, 0};
-      const size_t remaining = ZSTD_compressStream2(cctx_, &output, &input, ZSTD_e_flush);
-      used += output.pos;
-      if (ZSTD_isError(remaining)) {
-        out->resize(used);
-        return ZstdError("ZSTD_compressStream2", remaining);
-      }
-      if (remaining == 0) break;
-    }
-    out->resize(used);
-    return Status::Ok();
+    return Stream(&input, ZSTD_e_flush, out);
   }
 
  private:
+  // Feed `input` to the frame, appending the compressed bytes to `out`: until it is taken
+  // (ZSTD_e_continue), or until nothing is left to flush (ZSTD_e_flush, ZSTD_e_end).
+  Status Stream(ZSTD_inBuffer* input, ZSTD_EndDirective mode, std::string* out) {
+    const size_t room = ZSTD_CStreamOutSize();
+    char* buffer = ScratchOf(room);
+    for (;;) {
+      ZSTD_outBuffer output{buffer, room, 0};
+      const size_t remaining = ZSTD_compressStream2(cctx_, &output, input, mode);
+      out->append(buffer, output.pos);
+      if (ZSTD_isError(remaining)) return ZstdError("ZSTD_compressStream2", remaining);
+      if (mode == ZSTD_e_continue ? input->pos == input->size : remaining == 0) break;
+    }
+    return Status::Ok();
+  }
+
   ZSTD_CCtx* cctx_ = nullptr;
   bool finished_ = false;
 };
@@ -268,14 +273,12 @@ Status GzipCompress(std::string_view in, int level, std::string* out) {
 
 Status ZstdCompress(std::string_view in, int level, std::string* out) {
   RETURN_IF_ERROR(CheckZstdLevel(level));
-  size_t used = out->size();
-  size_t bound = ZSTD_compressBound(in.size());
-  size_t rc = ZSTD_compress(MakeRoom(out, used, bound), bound, in.data(), in.size(), level);
-  if (ZSTD_isError(rc)) {
-    out->resize(used);
-    return ZstdError("ZSTD_compress", rc);
-  }
-  out->resize(used + rc);
+  const size_t bound = ZSTD_compressBound(in.size());
+  char* buffer = ScratchOf(bound);
+  const size_t rc = ZSTD_compress(buffer, bound, in.data(), in.size(), level);
+  if (!ZSTD_isError(rc)) out->append(buffer, rc);
+  ReleaseLargeScratch();
+  if (ZSTD_isError(rc)) return ZstdError("ZSTD_compress", rc);
   return Status::Ok();
 }
 
