@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <string>
 
 #include "common/cancel.h"
@@ -23,14 +26,23 @@ std::unique_ptr<char[]> NewBuffer(size_t capacity) {
   return data;
 }
 
-// Eight bytes at a time (std::count went a byte at a time, a noticeable part of the reading
-// thread's work): a byte of x is zero exactly where the word holds a newline; the high bit of
-// each byte of `zero` is set exactly for those bytes.
+// Sixteen bytes at a time with SSE2 (part of every x86-64), eight with a word trick elsewhere:
+// std::count went a byte at a time, a noticeable part of the reading thread's work.
 uint64_t CountNewlines(const char* p, size_t n) {
-  constexpr uint64_t kNewlines = 0x0A0A0A0A0A0A0A0AULL;
-  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
   uint64_t count = 0;
   size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i newlines = _mm_set1_epi8('\n');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const int mask = _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newlines));
+    count += static_cast<uint64_t>(__builtin_popcount(static_cast<unsigned>(mask)));
+  }
+#else
+  // A byte of x is zero exactly where the word holds a newline; the high bit of each byte of
+  // `zero` is set exactly for those bytes.
+  constexpr uint64_t kNewlines = 0x0A0A0A0A0A0A0A0AULL;
+  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
   for (; i + 8 <= n; i += 8) {
     uint64_t word;
     std::memcpy(&word, p + i, 8);
@@ -38,6 +50,7 @@ uint64_t CountNewlines(const char* p, size_t n) {
     const uint64_t zero = ~(((x & kLow7) + kLow7) | x) & ~kLow7;
     count += static_cast<uint64_t>(__builtin_popcountll(zero));
   }
+#endif
   for (; i < n; ++i) count += p[i] == '\n' ? 1 : 0;
   return count;
 }
