@@ -112,8 +112,41 @@ Result<std::unique_ptr<FileEncoder>> NewParquetEncoder(const schema::TableSchema
                                                        const ParquetOptions& options, Sink* sink);
 
 // True if a cell of kind `cell` may stand in a column of type `type` (null fits every type).
-// Encoders check it, since a mismatch is a bug upstream that must not corrupt a file.
-bool CellFitsType(CellKind cell, schema::TypeKind type);
+// Encoders check it, since a mismatch is a bug upstream that must not corrupt a file. Inline:
+// they check every cell.
+inline bool CellFitsType(CellKind cell, schema::TypeKind type) {
+  using schema::TypeKind;
+  switch (cell) {
+    case CellKind::kNull:
+      return true;
+    case CellKind::kBool:
+      return type == TypeKind::kBoolean;
+    case CellKind::kInt64:
+      return type == TypeKind::kInt64 || type == TypeKind::kInt32 || type == TypeKind::kInt16 ||
+             type == TypeKind::kInt8;
+    case CellKind::kDouble:
+      return type == TypeKind::kDouble || type == TypeKind::kFloat;
+    case CellKind::kDecimal:
+      return type == TypeKind::kDecimal;
+    case CellKind::kString:
+      return type == TypeKind::kString || type == TypeKind::kChar || type == TypeKind::kVarchar;
+    case CellKind::kJson:
+      return type == TypeKind::kJson;
+    case CellKind::kTimestamp:
+      return type == TypeKind::kTimestamp || type == TypeKind::kTimestampNtz;
+    case CellKind::kDate:
+      return type == TypeKind::kDate;
+    case CellKind::kStruct:
+      return type == TypeKind::kStruct;
+    case CellKind::kList:
+      return type == TypeKind::kList;
+    case CellKind::kBinary:
+      return type == TypeKind::kBinary;
+    case CellKind::kMap:
+      return type == TypeKind::kMap;
+  }
+  return false;
+}
 
 // Return the index just past the subtree of `row` that starts at cell `pos` and holds a value
 // of type `type` (a null cell is a whole subtree of any type).
