@@ -91,8 +91,11 @@ bench-compare: build
 	@test -d node_modules/@duckdb/node-api || npm ci --no-audit --no-fund --loglevel=error
 	@python3 scripts/bench_compare.py $(BUILD_DIR)/destination-aws-datalake
 
+# S3 upload throughput next to boto3, then a whole sync into radosgw + Glue (moto) next to the
+# same sync into the local lake.
 bench-s3: build services
 	@python3 scripts/bench_s3.py $(BUILD_DIR)/s3_upload_tool
+	@python3 scripts/bench_s3_sync.py $(BUILD_DIR)/destination-aws-datalake
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' \
