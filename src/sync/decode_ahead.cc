@@ -15,7 +15,7 @@ class DecodeAhead::DataReader final : public protocol::RecordDataReader {
       : find_writer_(*find_writer), decoded_(*decoded), scratch_(*scratch) {}
 
   bool Read(const protocol::Message& record, json::OnDemandValue& data) override {
-    StreamWriter* writer = find_writer_(record.stream);
+    StreamWriter* writer = Find(record.stream);
     if (writer == nullptr) return false;  // the plain parse reports it
     ReadData read{writer, -1, 0, 0};
     if (record.line_bytes >= kOwnRowLineBytes) {
@@ -44,6 +44,17 @@ class DecodeAhead::DataReader final : public protocol::RecordDataReader {
     item->span.cell_end = rows->size();
     item->span.byte_end = rows->arena_size();
     read_.reset();
+  }
+
+  // The writer of `stream`, or nullptr. Records mostly come in runs of one stream: the last
+  // one found is compared before the streams are looked up by hashing their names.
+  StreamWriter* Find(const protocol::StreamDescriptor& stream) {
+    if (last_writer_ == nullptr || !(last_writer_->descriptor() == stream)) {
+      StreamWriter* writer = find_writer_(stream);
+      if (writer == nullptr) return nullptr;
+      last_writer_ = writer;
+    }
+    return last_writer_;
   }
 
   // Drop what was read for a line the parser then parsed again.
@@ -75,6 +86,7 @@ class DecodeAhead::DataReader final : public protocol::RecordDataReader {
   DecodedChunk& decoded_;
   RecordScratch& scratch_;
   std::optional<ReadData> read_;
+  StreamWriter* last_writer_ = nullptr;
 };
 
 // A chunk and what decodes it: a pool thread, or the pipeline thread (Job::RunOrWait), but one
@@ -184,7 +196,7 @@ void DecodeAhead::Decode(Slot* slot) {
           slot->data_reader.Take(m, &item);
           break;
         }
-        item.writer = find_writer_(m.stream);
+        item.writer = slot->data_reader.Find(m.stream);
         if (item.writer == nullptr) {
           d.status = Status::InvalidInput("line " + std::to_string(m.line_number) +
                                           ": RECORD for stream '" + m.stream.ToString() +
