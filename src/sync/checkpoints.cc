@@ -3,11 +3,15 @@
 namespace datalake::sync {
 
 void Checkpoints::CountRecord(const protocol::StreamDescriptor& stream) {
-  auto*& entry = counts_by_address_[&stream];
-  if (entry == nullptr || !(entry->first == stream)) {
-    entry = &*stream_counts_.try_emplace(stream, 0).first;
+  if (&stream != last_address_ || !(last_entry_->first == stream)) {
+    auto*& entry = counts_by_address_[&stream];
+    if (entry == nullptr || !(entry->first == stream)) {
+      entry = &*stream_counts_.try_emplace(stream, 0).first;
+    }
+    last_address_ = &stream;
+    last_entry_ = entry;
   }
-  ++entry->second;
+  ++last_entry_->second;
   ++global_count_;
   ++legacy_count_;
 }

@@ -42,6 +42,9 @@ class Checkpoints {
   std::unordered_map<const protocol::StreamDescriptor*,
                      std::pair<const protocol::StreamDescriptor, uint64_t>*>
       counts_by_address_;
+  // The last of them, for runs of records of one stream.
+  const protocol::StreamDescriptor* last_address_ = nullptr;
+  std::pair<const protocol::StreamDescriptor, uint64_t>* last_entry_ = nullptr;
   uint64_t global_count_ = 0;
   uint64_t legacy_count_ = 0;
   std::deque<std::string> pending_;
