@@ -29,20 +29,30 @@ def radosgw_env():
     return env
 
 
+BUCKET = "datalake-bench"
+
+
+def bench_bucket(rgw):
+    """A boto3 S3 client for radosgw, once the benchmarks' bucket exists."""
+    s3 = boto3.client("s3", endpoint_url=rgw["RADOSGW_ENDPOINT"],
+                      region_name=rgw.get("RADOSGW_REGION", "us-east-1"),
+                      aws_access_key_id=rgw["RADOSGW_ACCESS_KEY"],
+                      aws_secret_access_key=rgw["RADOSGW_SECRET_KEY"],
+                      config=Config(s3={"addressing_style": "path"}))
+    try:
+        s3.create_bucket(Bucket=BUCKET)
+    except s3.exceptions.BucketAlreadyOwnedByYou:
+        pass
+    return s3
+
+
 def main():
     tool = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/s3_upload_tool")
     mb = int(os.environ.get("BENCH_S3_MB", "1024"))
     rgw = radosgw_env()
     region = rgw.get("RADOSGW_REGION", "us-east-1")
-    s3 = boto3.client("s3", endpoint_url=rgw["RADOSGW_ENDPOINT"], region_name=region,
-                      aws_access_key_id=rgw["RADOSGW_ACCESS_KEY"],
-                      aws_secret_access_key=rgw["RADOSGW_SECRET_KEY"],
-                      config=Config(s3={"addressing_style": "path"}))
-    bucket = "datalake-bench"
-    try:
-        s3.create_bucket(Bucket=bucket)
-    except s3.exceptions.BucketAlreadyOwnedByYou:
-        pass
+    s3 = bench_bucket(rgw)
+    bucket = BUCKET
     env = dict(os.environ, S3_ENDPOINT=rgw["RADOSGW_ENDPOINT"], AWS_REGION=region,
                AWS_ACCESS_KEY_ID=rgw["RADOSGW_ACCESS_KEY"],
                AWS_SECRET_ACCESS_KEY=rgw["RADOSGW_SECRET_KEY"])

@@ -19,15 +19,11 @@ import tempfile
 import time
 import urllib.request
 
-import boto3
-from botocore.config import Config
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_shapes  # noqa: E402
-from bench_s3 import radosgw_env  # noqa: E402
+from bench_s3 import BUCKET, bench_bucket, radosgw_env  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUCKET = "datalake-bench"
 PREFIX = "sync-bench"
 
 
@@ -95,14 +91,7 @@ def main():
 
     rgw = radosgw_env()
     region = rgw.get("RADOSGW_REGION", "us-east-1")
-    s3 = boto3.client("s3", endpoint_url=rgw["RADOSGW_ENDPOINT"], region_name=region,
-                      aws_access_key_id=rgw["RADOSGW_ACCESS_KEY"],
-                      aws_secret_access_key=rgw["RADOSGW_SECRET_KEY"],
-                      config=Config(s3={"addressing_style": "path"}))
-    try:
-        s3.create_bucket(Bucket=BUCKET)
-    except s3.exceptions.BucketAlreadyOwnedByYou:
-        pass
+    s3 = bench_bucket(rgw)
     moto, glue = start_moto()
     work = tempfile.mkdtemp(prefix="bench-s3-sync-")
     try:
