@@ -6,6 +6,48 @@
 
 namespace datalake::sync {
 
+namespace {
+
+// Start a record's row in `d` for `writer` (a row of its own for a long line) into *item, and
+// return the rows it goes into.
+format::Row* BeginRow(DecodedChunk* d, StreamWriter* writer, size_t line_bytes,
+                      DecodedChunk::Item* item) {
+  item->type = protocol::MessageType::kRecord;
+  item->writer = writer;
+  item->line_bytes = line_bytes;
+  if (line_bytes >= DecodeAhead::kOwnRowLineBytes) {
+    item->own_row = static_cast<int>(d->own_rows.size());
+    d->own_rows.push_back(std::make_unique<format::Row>());
+  }
+  format::Row* rows = d->RowOf(*item);
+  item->span.cell_begin = rows->size();
+  item->span.byte_begin = rows->arena_size();
+  return rows;
+}
+
+// The row begun for *item is complete.
+void EndRow(DecodedChunk* d, DecodedChunk::Item* item) {
+  const format::Row* rows = d->RowOf(*item);
+  item->span.cell_end = rows->size();
+  item->span.byte_end = rows->arena_size();
+}
+
+// Remove the row last begun, for `item`.
+void DropRow(DecodedChunk* d, const DecodedChunk::Item& item) {
+  if (item.own_row >= 0) {
+    d->own_rows.pop_back();
+  } else {
+    d->rows.Truncate(item.span.cell_begin);
+    d->rows.arena()->resize(item.span.byte_begin);
+  }
+}
+
+// Chunks in flight: one per pool thread, and two more so that the pipeline thread has one to
+// sequence while the pool decodes the next ones. Without a pool, the chunk being sequenced.
+size_t SlotCount(const TaskPool* pool) { return pool == nullptr ? 1 : pool->threads() + 2; }
+
+}  // namespace
+
 // Converts a RECORD's data into the chunk's rows while ChunkParser parses its line, so that the
 // line's JSON is parsed once. What it read is taken for the record's item, or discarded when the
 // parser withdraws it (protocol::RecordDataReader).
@@ -17,33 +59,24 @@ class DecodeAhead::DataReader final : public protocol::RecordDataReader {
   bool Read(const protocol::Message& record, json::OnDemandValue& data) override {
     StreamWriter* writer = Find(record.stream);
     if (writer == nullptr) return false;  // the plain parse reports it
-    ReadData read{writer, -1, 0, 0};
-    if (record.line_bytes >= kOwnRowLineBytes) {
-      read.own_row = static_cast<int>(decoded_.own_rows.size());
-      decoded_.own_rows.push_back(std::make_unique<format::Row>());
-    }
-    format::Row* rows = RowsOf(read);
-    read.cell_begin = rows->size();
-    read.byte_begin = rows->arena_size();
-    if (!writer->ConvertData(data, &scratch_, rows).ok()) {  // rows are as they were
-      if (read.own_row >= 0) decoded_.own_rows.pop_back();
+    DecodedChunk::Item item;
+    format::Row* rows = BeginRow(&decoded_, writer, record.line_bytes, &item);
+    if (!writer->ConvertData(data, &scratch_, rows).ok()) {
+      DropRow(&decoded_, item);
       return false;
     }
-    read_ = read;
+    read_ = item;
     return true;
   }
 
-  // Finish the record whose data was read (Message::data_read) into *item.
-  void Take(const protocol::Message& record, DecodedChunk::Item* item) {
-    item->writer = read_->writer;
-    item->own_row = read_->own_row;
-    format::Row* rows = RowsOf(*read_);
-    item->span.cell_begin = read_->cell_begin;
-    item->span.byte_begin = read_->byte_begin;
-    read_->writer->FinishConvert(record, &scratch_, rows, read_->cell_begin, &item->day);
-    item->span.cell_end = rows->size();
-    item->span.byte_end = rows->arena_size();
+  // The item of the record whose data was read (Message::data_read), its row finished.
+  DecodedChunk::Item Take(const protocol::Message& record) {
+    DecodedChunk::Item item = *read_;
     read_.reset();
+    item.writer->FinishConvert(record, &scratch_, decoded_.RowOf(item), item.span.cell_begin,
+                               &item.day);
+    EndRow(&decoded_, &item);
+    return item;
   }
 
   // The writer of `stream`, or nullptr. Records mostly come in runs of one stream: the last
@@ -59,33 +92,15 @@ class DecodeAhead::DataReader final : public protocol::RecordDataReader {
 
   // Drop what was read for a line the parser then parsed again.
   void Discard() {
-    if (!read_.has_value()) return;
-    if (read_->own_row >= 0) {
-      decoded_.own_rows.pop_back();
-    } else {
-      decoded_.rows.Truncate(read_->cell_begin);
-      decoded_.rows.arena()->resize(read_->byte_begin);
-    }
+    if (read_.has_value()) DropRow(&decoded_, *read_);
     read_.reset();
   }
 
  private:
-  struct ReadData {
-    StreamWriter* writer;
-    int own_row;
-    size_t cell_begin;
-    size_t byte_begin;
-  };
-
-  format::Row* RowsOf(const ReadData& read) {
-    return read.own_row >= 0 ? decoded_.own_rows[static_cast<size_t>(read.own_row)].get()
-                             : &decoded_.rows;
-  }
-
   const FindWriter& find_writer_;
   DecodedChunk& decoded_;
   RecordScratch& scratch_;
-  std::optional<ReadData> read_;
+  std::optional<DecodedChunk::Item> read_;  // begun by Read, not yet taken
   StreamWriter* last_writer_ = nullptr;
 };
 
@@ -102,14 +117,6 @@ struct DecodeAhead::Slot {
   RecordScratch scratch;
   DataReader data_reader;
 };
-
-namespace {
-
-// Chunks in flight: one per pool thread, and two more so that the pipeline thread has one to
-// sequence while the pool decodes the next ones. Without a pool, the chunk being sequenced.
-size_t SlotCount(const TaskPool* pool) { return pool == nullptr ? 1 : pool->threads() + 2; }
-
-}  // namespace
 
 DecodeAhead::DecodeAhead(int fd, TaskPool* pool, FindWriter find_writer)
     : reader_(fd), pool_(pool), find_writer_(std::move(find_writer)) {
@@ -191,33 +198,24 @@ void DecodeAhead::Decode(Slot* slot) {
     item.type = m.type;
     switch (m.type) {
       case protocol::MessageType::kRecord: {
-        item.line_bytes = m.line_bytes;
         if (m.data_read) {
-          slot->data_reader.Take(m, &item);
+          item = slot->data_reader.Take(m);
           break;
         }
-        item.writer = slot->data_reader.Find(m.stream);
-        if (item.writer == nullptr) {
+        StreamWriter* writer = slot->data_reader.Find(m.stream);
+        if (writer == nullptr) {
           d.status = Status::InvalidInput("line " + std::to_string(m.line_number) +
                                           ": RECORD for stream '" + m.stream.ToString() +
                                           "', which is not in the configured catalog");
           return;
         }
-        if (m.line_bytes >= kOwnRowLineBytes) {
-          item.own_row = static_cast<int>(d.own_rows.size());
-          d.own_rows.push_back(std::make_unique<format::Row>());
-        }
-        format::Row* rows = d.RowOf(item);
-        item.span.cell_begin = rows->size();
-        item.span.byte_begin = rows->arena_size();
-        Status s = item.writer->Convert(m, &slot->scratch, rows, &item.day);
+        format::Row* rows = BeginRow(&d, writer, m.line_bytes, &item);
+        Status s = writer->Convert(m, &slot->scratch, rows, &item.day);
         if (!s.ok()) {
           d.status = std::move(s);
           return;
         }
-        item.span.cell_end = rows->size();
-        item.span.byte_end = rows->arena_size();
-        item.line_bytes = m.line_bytes;
+        EndRow(&d, &item);
         break;
       }
       case protocol::MessageType::kState:
