@@ -101,16 +101,14 @@ struct ChunkParser::Impl {
     const uint64_t number = line_number - 1;
     const size_t readable = chunk->capacity + InputChunk::kPadding -
                             static_cast<size_t>(line.data() - chunk->data.get());
-    ResetMessage(m);
-    m->line_number = number;
-    m->line_bytes = line.size();
-    Status status = parser.Parse(line, readable, reader, &envelope, m);
-    if (status.ok() && envelope.reread) {
+    const auto parse = [&](RecordDataReader* data_reader) {
       ResetMessage(m);
       m->line_number = number;
       m->line_bytes = line.size();
-      status = parser.Parse(line, readable, nullptr, &envelope, m);
-    }
+      return parser.Parse(line, readable, data_reader, &envelope, m);
+    };
+    Status status = parse(reader);
+    if (status.ok() && envelope.reread) status = parse(nullptr);
     if (status.ok()) status = Judge(envelope, m);
     parser.ReleaseLargeBuffers();  // the envelope's views are dead; *m holds copies and line views
     if (!status.ok()) {
