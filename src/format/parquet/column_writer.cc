@@ -200,7 +200,7 @@ void ColumnWriter::ResetChunk() {
     plain_chunks_left_ = kPlainChunksAfterFallback;  // this chunk left its dictionary
   }
   dictionary_tried_ = dictionary_allowed_ && plain_chunks_left_ == 0;
-  if (dictionary_allowed_ && plain_chunks_left_ > 0) --plain_chunks_left_;
+  if (plain_chunks_left_ > 0) --plain_chunks_left_;
   use_dictionary_ = dictionary_tried_;
 }
 
