@@ -39,6 +39,15 @@ class FileEncoder {
   // Encode the row made of cells [begin, end) of `rows`: a batch of rows one after another,
   // sharing one arena (sync/data_file.h), so that a batch costs two allocations, not two a row.
   virtual void AppendRange(const Row& rows, size_t begin, size_t end) = 0;
+  // Encode every row of a batch: row k is cells [ends[k-1], ends[k]) of `rows` (from 0 for the
+  // first). An encoder that looks a row ahead (Parquet prefetches dictionary slots) does it here.
+  virtual void AppendRows(const Row& rows, const std::vector<size_t>& ends) {
+    size_t begin = 0;
+    for (size_t end : ends) {
+      AppendRange(rows, begin, end);
+      begin = end;
+    }
+  }
   // Flush everything (compressed trailer, footer) to the sink. Return the first error.
   virtual Status Finish() = 0;
   // Bytes handed to the sink so far plus bytes still buffered (the file's size so far, roughly).

@@ -167,11 +167,7 @@ void DataFile::DrainQueue() {
 }
 
 void DataFile::Encode(Batch* batch) {
-  size_t begin = 0;
-  for (size_t end : batch->ends) {
-    encoder_->AppendRange(batch->rows, begin, end);
-    begin = end;
-  }
+  encoder_->AppendRows(batch->rows, batch->ends);
   // A batch that held a huge record gives its memory back rather than keep it for small ones.
   if (batch->rows.memory_bytes() > 4 * max_batch_bytes_) {
     batch->rows.Release();

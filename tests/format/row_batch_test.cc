@@ -1,6 +1,7 @@
-// Rows batched one after another in one Row (Row::AppendRow) and encoded with AppendRange give
-// the bytes that encoding each row on its own gives, in every format: string offsets are rebased
-// into the batch's arena, and each row's cells are read only within its range.
+// Rows batched one after another in one Row (Row::AppendRow) and encoded with AppendRange, or
+// with AppendRows (where Parquet looks a row ahead to prefetch), give the bytes that encoding
+// each row on its own gives, in every format: string offsets are rebased into the batch's
+// arena, and each row's cells are read only within its range.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -50,7 +51,10 @@ void FillRow(int i, Row* row) {
   }
 }
 
-std::string Encode(const EncoderOptions& jsonl, FileFormat format, bool batched) {
+enum class Feed { kOneByOne, kRanges, kRows };
+
+std::string Encode(const EncoderOptions& jsonl, FileFormat format, Feed feed) {
+  const bool batched = feed != Feed::kOneByOne;
   testing::StringSink sink;
   ParquetOptions parquet;
   parquet.page_rows = 64;
@@ -61,10 +65,14 @@ std::string Encode(const EncoderOptions& jsonl, FileFormat format, bool batched)
   Row batch;
   std::vector<size_t> ends;
   auto flush = [&] {
-    size_t begin = 0;
-    for (size_t end : ends) {
-      (*encoder)->AppendRange(batch, begin, end);
-      begin = end;
+    if (feed == Feed::kRows) {
+      (*encoder)->AppendRows(batch, ends);
+    } else {
+      size_t begin = 0;
+      for (size_t end : ends) {
+        (*encoder)->AppendRange(batch, begin, end);
+        begin = end;
+      }
     }
     batch.Clear();
     ends.clear();
@@ -86,10 +94,13 @@ std::string Encode(const EncoderOptions& jsonl, FileFormat format, bool batched)
 
 TEST(RowBatchTest, BatchedRowsEncodeAsRowsOneByOne) {
   EncoderOptions jsonl;
-  const std::string one_by_one = Encode(jsonl, FileFormat::kJsonl, false);
+  const std::string one_by_one = Encode(jsonl, FileFormat::kJsonl, Feed::kOneByOne);
   EXPECT_NE(one_by_one.find("\"name\":\"name-999xxxxxxxxxxxxxxxxxxx"), std::string::npos);
-  EXPECT_EQ(Encode(jsonl, FileFormat::kJsonl, true), one_by_one);
-  EXPECT_EQ(Encode(jsonl, FileFormat::kParquet, true), Encode(jsonl, FileFormat::kParquet, false));
+  EXPECT_EQ(Encode(jsonl, FileFormat::kJsonl, Feed::kRanges), one_by_one);
+  EXPECT_EQ(Encode(jsonl, FileFormat::kJsonl, Feed::kRows), one_by_one);
+  const std::string parquet = Encode(jsonl, FileFormat::kParquet, Feed::kOneByOne);
+  EXPECT_EQ(Encode(jsonl, FileFormat::kParquet, Feed::kRanges), parquet);
+  EXPECT_EQ(Encode(jsonl, FileFormat::kParquet, Feed::kRows), parquet);
 }
 
 TEST(RowBatchTest, AppendRowRebasesStringCellsIntoTheArena) {
