@@ -58,6 +58,11 @@ class ColumnWriter {
   void AddByteArray(uint8_t rep, std::string_view v);
   void AddDecimal(uint8_t rep, Int128 unscaled);
   void AddInt96(uint8_t rep, int64_t micros);
+  // A value (PLAIN bytes, as AddValue takes them) a coming Add* will pass: start loading what
+  // the dictionary will look at (DictionaryBuilder::Prefetch).
+  void Prefetch(std::string_view plain_bytes) const {
+    if (use_dictionary_) dictionary_.Prefetch(plain_bytes);
+  }
 
   // Call after each complete row: finish the page or leave the dictionary if due. Inline, as it
   // runs per column per row and mostly finds nothing due.

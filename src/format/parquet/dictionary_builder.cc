@@ -121,6 +121,14 @@ uint32_t BasicDictionaryBuilder<Hash>::Insert(std::string_view value, bool* inse
 }
 
 template <typename Hash>
+void BasicDictionaryBuilder<Hash>::Prefetch(std::string_view value) const {
+  if (slots_stale_) return;  // emptied by the next Insert anyway
+  const size_t n = value.size();
+  const uint32_t tag = Tag(Hash()(value.data(), n, Prefix(value.data(), n)), n);
+  __builtin_prefetch(&slots_[Home(tag, slots_.size() - 1)]);
+}
+
+template <typename Hash>
 uint32_t BasicDictionaryBuilder<Hash>::Add(std::string_view value, uint64_t prefix, uint32_t tag,
                                            size_t slot) {
   if (length_prefixed_) PutUint32(static_cast<uint32_t>(value.size()), &plain_);

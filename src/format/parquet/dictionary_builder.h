@@ -33,6 +33,10 @@ class BasicDictionaryBuilder {
 
   // Return the index of `value`, adding it as a new entry if unseen (then `*inserted` = true).
   uint32_t Insert(std::string_view value, bool* inserted);
+  // Start loading the slot where Insert(value) will look first. With many streams the tables
+  // of all their columns do not fit in the cache, and each Insert would wait on memory: a
+  // caller that knows a value a row ahead overlaps that wait with the row's other work.
+  void Prefetch(std::string_view value) const;
 
   size_t size() const { return entries_.size(); }
   // Entry `index` as PLAIN bytes, with its length prefix if the entries have one.

@@ -28,6 +28,58 @@ Status Shredder::Shred(const Row& rows, size_t begin, size_t end) {
   return Status::Ok();
 }
 
+void Shredder::Prefetch(const Row& rows, size_t begin, size_t end) const {
+  size_t pos = begin;
+  for (const ShredNode& column : schema_.root.children) {
+    if (!PrefetchValue(column, rows, &pos, end)) return;
+  }
+}
+
+// Prefetch for the subtree at *pos and step past it; false where the walk stops (a list or a
+// map, whose cells are not worth counting here, or a row shorter than the schema).
+bool Shredder::PrefetchValue(const ShredNode& node, const Row& rows, size_t* pos,
+                             size_t end) const {
+  if (*pos >= end) return false;
+  const Cell& cell = rows.cell((*pos)++);
+  const auto prefetch = [&](const void* bytes, size_t n) {
+    writers_[static_cast<size_t>(node.leaf)]->Prefetch(
+        std::string_view(static_cast<const char*>(bytes), n));
+  };
+  if (cell.kind == CellKind::kNull) return true;
+  if (!CellFitsType(cell.kind, node.kind)) return false;
+  if (cell.kind == CellKind::kStruct) {
+    for (const ShredNode& child : node.children) {
+      if (!PrefetchValue(child, rows, pos, end)) return false;
+    }
+    return true;
+  }
+  if (cell.kind == CellKind::kList || cell.kind == CellKind::kMap) return false;
+  switch (schema_.columns[static_cast<size_t>(node.leaf)].kind) {
+    case LeafKind::kInt64:
+    case LeafKind::kTimestampMicros:
+      prefetch(&cell.i, sizeof(cell.i));
+      break;
+    case LeafKind::kDouble:
+      prefetch(&cell.d, sizeof(cell.d));
+      break;
+    case LeafKind::kInt32:
+    case LeafKind::kDate: {
+      const auto v = static_cast<int32_t>(cell.i);
+      prefetch(&v, sizeof(v));
+      break;
+    }
+    case LeafKind::kString:
+    case LeafKind::kBinary: {
+      const std::string_view bytes = rows.bytes(cell);
+      prefetch(bytes.data(), bytes.size());
+      break;
+    }
+    default:  // rare kinds go without
+      break;
+  }
+  return true;
+}
+
 bool Shredder::Fail(const ShredNode& node, std::string what) {
   const ColumnDescriptor& leaf = schema_.columns[static_cast<size_t>(node.first_leaf)];
   error_ = "parquet: column " + leaf.path.front() + ": " + std::move(what);

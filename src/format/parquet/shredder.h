@@ -34,6 +34,10 @@ class Shredder {
   // and the file must be abandoned.
   // The row is cells [begin, end) of `rows` (a whole row, or one of a batch).
   Status Shred(const Row& rows, size_t begin, size_t end);
+  // Let the columns prefetch the dictionary slots of the row at cells [begin, end), to be
+  // shredded next (ColumnWriter::Prefetch): scalars at the top level and in structs, up to the
+  // first list or map. Reads only; a row that does not match the schema is left alone here.
+  void Prefetch(const Row& rows, size_t begin, size_t end) const;
 
  private:
   bool Value(const ShredNode& node, uint8_t rep, uint8_t parent_def);
@@ -42,6 +46,7 @@ class Shredder {
   bool Scalar(const ShredNode& node, const Cell& cell, uint8_t rep);
   void Nulls(const ShredNode& node, uint8_t rep, uint8_t def);
   bool Fail(const ShredNode& node, std::string what);
+  bool PrefetchValue(const ShredNode& node, const Row& rows, size_t* pos, size_t end) const;
 
   const ParquetSchema& schema_;
   std::vector<std::unique_ptr<ColumnWriter>>& writers_;
