@@ -12,6 +12,7 @@
 
 #include "format/format.h"
 #include "format/format_test_util.h"
+#include "format/parquet/column_writer.h"
 #include "format/parquet_file_checker.h"
 #include "format/parquet_test_util.h"
 
@@ -223,6 +224,32 @@ TEST(ParquetEncoderTest, HighCardinalityChunksSkipTheDictionary) {
   EXPECT_EQ(summaries[0][0].plain_pages, 5);
   EXPECT_GT(summaries[0][1].dictionary_page_offset, 0);
   EXPECT_EQ(summaries[0][1].dictionary_data_pages, 5);
+  if (!ReadersUnavailableReason().empty()) GTEST_SKIP() << ReadersUnavailableReason();
+  ExpectAllReadersAgree({{path, ExpectedRows(schema, rows, false)}});
+}
+
+// A chunk's first 1024 values all distinct: the dictionary is dropped at once, even though the
+// rest of this page would have made it pay (the price of not hashing ids and UUIDs to the end of
+// their first page). One repeat among them (row 1023 repeats row 0) keeps it.
+TEST(ParquetEncoderTest, AChunkWhoseFirst1024ValuesAreDistinctGivesUpItsDictionaryAtOnce) {
+  const schema::TableSchema schema = SchemaOf({FieldOf("distinct_first", Type(TypeKind::kInt64)),
+                                               FieldOf("one_repeat", Type(TypeKind::kInt64))});
+  std::vector<std::vector<TestValue>> rows;
+  for (int64_t i = 0; i < 5000; ++i) {
+    const int64_t later = i % 5;
+    rows.push_back({Int(i < 1024 ? i * 1000003 : later), Int(i < 1023    ? i * 1000003
+                                                             : i == 1023 ? 0
+                                                                         : later)});
+  }
+  ASSERT_EQ(format::parquet::ColumnWriter::kDistinctValuesToGiveUp, 1024u);
+  const std::string path = MakeTempDir("give_up") + "/give_up.parquet";
+  WriteParquet(path, schema, rows, ParquetOptions{});
+  const auto summaries = CheckParquetFile(path, schema, rows, ParquetOptions{});
+  ASSERT_EQ(summaries.size(), 1u);
+  EXPECT_EQ(summaries[0][0].dictionary_page_offset, -1);
+  EXPECT_EQ(summaries[0][0].plain_pages, 1);
+  EXPECT_GT(summaries[0][1].dictionary_page_offset, 0);
+  EXPECT_EQ(summaries[0][1].dictionary_data_pages, 1);
   if (!ReadersUnavailableReason().empty()) GTEST_SKIP() << ReadersUnavailableReason();
   ExpectAllReadersAgree({{path, ExpectedRows(schema, rows, false)}});
 }

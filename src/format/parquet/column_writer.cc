@@ -33,6 +33,10 @@ bool ColumnWriter::AddValue(std::string_view plain_bytes) {
                          (column_.physical_type == Type::kByteArray ? 4 : 0);
     bool inserted = false;
     indices_.push_back(dictionary_.Insert(plain_bytes, &inserted));
+    if (inserted && dictionary_.size() == kDistinctValuesToGiveUp &&
+        indices_.size() == kDistinctValuesToGiveUp && !chunk_.has_data_pages()) {
+      ConvertPageToPlain();  // the first page so far: every value distinct
+    }
     return inserted;
   }
   if (column_.physical_type == Type::kByteArray) {

@@ -14,7 +14,8 @@
 // chunk writes its next kPlainChunksAfterFallback chunks PLAIN without trying again: hashing
 // every value of a high-cardinality column only to drop the dictionary is most of the cost of
 // small row groups (many streams under a memory budget), and the retry after them follows data
-// that changes.
+// that changes. For the same reason a chunk whose first kDistinctValuesToGiveUp values are all
+// distinct (ids, UUIDs, timestamps) does not wait for the end of its first page to drop it.
 //
 // Errors (compression, a page over 2 GiB) are returned by EndRow / FinishChunk.
 #pragma once
@@ -41,6 +42,10 @@ class ColumnWriter {
   // Chunks written PLAIN after one whose dictionary was left, before the dictionary is tried
   // again.
   static constexpr int kPlainChunksAfterFallback = 3;
+  // A chunk whose first this-many values are all distinct gives up its dictionary at once,
+  // writing its first page PLAIN as the end of that page would most likely decide anyway (a
+  // column of up to ~20,000 distinct values shows a repeat this early with near certainty).
+  static constexpr size_t kDistinctValuesToGiveUp = 1024;
 
   ColumnWriter(const ColumnDescriptor* column, const ParquetOptions* options,
                const PageCompressor* compressor);
