@@ -2,29 +2,13 @@
 
 namespace datalake::sync {
 
-void Checkpoints::CountRecord(const protocol::StreamDescriptor& stream) {
-  if (&stream != last_address_ || !(last_entry_->first == stream)) {
-    auto*& entry = counts_by_address_[&stream];
-    if (entry == nullptr || !(entry->first == stream)) {
-      entry = &*stream_counts_.try_emplace(stream, 0).first;
-    }
-    last_address_ = &stream;
-    last_entry_ = entry;
-  }
-  ++last_entry_->second;
-  ++global_count_;
-  ++legacy_count_;
-}
-
-void Checkpoints::AddState(const protocol::Message& message) {
+void Checkpoints::AddState(const protocol::Message& message, uint64_t stream_records) {
   uint64_t count = 0;
   switch (message.state_type) {
     case protocol::StateType::kStream: {
-      auto it = stream_counts_.find(message.stream);
-      if (it != stream_counts_.end()) {
-        count = it->second;
-        it->second = 0;
-      }
+      uint64_t& at_state = stream_records_at_state_[message.stream];
+      count = stream_records - at_state;
+      at_state = stream_records;
       break;
     }
     case protocol::StateType::kGlobal:

@@ -21,12 +21,17 @@ namespace datalake::sync {
 
 class Checkpoints {
  public:
-  // Count one record of `stream`. Per record, so the count is looked up by the descriptor's
-  // address (a writer's: the same object for every record of its stream) and confirmed by
-  // comparing names, rather than found by hashing them.
-  void CountRecord(const protocol::StreamDescriptor& stream);
+  // Count one record, for the GLOBAL and LEGACY scopes. A stream's own records are counted by
+  // its writer, which the pipeline thread touches for every record anyway: a per-record lookup
+  // here cost more than the rest of the bookkeeping with many interleaved streams.
+  void CountRecord() {
+    ++global_count_;
+    ++legacy_count_;
+  }
   // Queue a STATE; its recordCount is fixed now (records read before it in its scope).
-  void AddState(const protocol::Message& state_message);
+  // `stream_records`: for a STREAM state, the records of its stream read so far in the sync (0
+  // for a stream outside the catalog); the count is what came since its previous STATE.
+  void AddState(const protocol::Message& state_message, uint64_t stream_records);
   bool HasPending() const { return !pending_.empty(); }
   size_t pending() const { return pending_.size(); }
   // Remove and return the waiting STATEs (`state` texts as they came, with
@@ -35,16 +40,9 @@ class Checkpoints {
   std::vector<std::string> TakeCommitted();
 
  private:
+  // Each stream's record total as of its last STATE.
   std::unordered_map<protocol::StreamDescriptor, uint64_t, protocol::StreamDescriptorHash>
-      stream_counts_;
-  // Descriptor objects CountRecord has seen, to their stream's entry of stream_counts_ (whose
-  // nodes stay where they are); an address may since hold another stream, hence the check.
-  std::unordered_map<const protocol::StreamDescriptor*,
-                     std::pair<const protocol::StreamDescriptor, uint64_t>*>
-      counts_by_address_;
-  // The last of them, for runs of records of one stream.
-  const protocol::StreamDescriptor* last_address_ = nullptr;
-  std::pair<const protocol::StreamDescriptor, uint64_t>* last_entry_ = nullptr;
+      stream_records_at_state_;
   uint64_t global_count_ = 0;
   uint64_t legacy_count_ = 0;
   std::deque<std::string> pending_;

@@ -188,7 +188,7 @@ Status Pipeline::OnRecord(DecodedChunk* chunk, const DecodedChunk::Item& item) {
   RETURN_IF_ERROR(
       writer->AppendConverted(chunk->RowOf(item), item.span, item.day, item.line_bytes));
   if (budget_.over()) RETURN_IF_ERROR(budget_.Relieve());
-  checkpoints_.CountRecord(writer->descriptor());
+  checkpoints_.CountRecord();
   progress_.CountRecord(item.line_bytes);
   if (++records_since_time_check_ >= kTimeCheckEvery) {
     records_since_time_check_ = 0;
@@ -199,7 +199,12 @@ Status Pipeline::OnRecord(DecodedChunk* chunk, const DecodedChunk::Item& item) {
 }
 
 Status Pipeline::OnState(const protocol::Message& m) {
-  checkpoints_.AddState(m);
+  uint64_t stream_records = 0;
+  if (m.state_type == protocol::StateType::kStream) {
+    auto it = streams_.find(m.stream);
+    if (it != streams_.end()) stream_records = it->second.writer->records();
+  }
+  checkpoints_.AddState(m, stream_records);
   if (config_.commit_interval_seconds <= 0) return Commit();
   return MaybeCommitOnTime();
 }
