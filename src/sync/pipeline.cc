@@ -102,6 +102,8 @@ Status Pipeline::Open(const protocol::ConfiguredCatalog& catalog) {
   }
   for (const protocol::ConfiguredStream& stream : catalog.streams) {
     stream_order_.push_back(&streams_[stream.descriptor]);
+    StreamWriter* writer = stream_order_.back()->writer.get();
+    writers_.Add(&writer->descriptor(), writer);
   }
   return Status::Ok();
 }
@@ -152,10 +154,7 @@ Status Pipeline::Run(int input_fd) {
   // Chunks of input are parsed, and their records converted, on the encode pool; here they are
   // sequenced in input order (sync/decode_ahead.h).
   DecodeAhead input(input_fd, encode_pool_.get(),
-                    [this](const protocol::StreamDescriptor& d) -> StreamWriter* {
-                      auto it = streams_.find(d);
-                      return it == streams_.end() ? nullptr : it->second.writer.get();
-                    });
+                    [this](const protocol::StreamDescriptor& d) { return writers_.Find(d); });
   while (true) {
     ASSIGN_OR_RETURN(DecodedChunk * chunk, input.Next());
     if (chunk == nullptr) break;

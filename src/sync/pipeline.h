@@ -13,6 +13,7 @@
 #include "sync/decode_ahead.h"
 #include "sync/memory_budget.h"
 #include "sync/progress.h"
+#include "sync/stream_directory.h"
 #include "sync/stream_writer.h"
 #include "sync/sync.h"
 
@@ -59,6 +60,7 @@ class Pipeline {
   std::unordered_map<protocol::StreamDescriptor, StreamState, protocol::StreamDescriptorHash>
       streams_;
   std::vector<StreamState*> stream_order_;
+  StreamDirectory<StreamWriter> writers_;  // the streams' writers, for the decoding threads
   bool saw_stream_status_ = false;
   uint64_t records_since_time_check_ = 0;
   std::chrono::steady_clock::time_point last_commit_;
