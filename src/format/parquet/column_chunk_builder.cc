@@ -1,5 +1,7 @@
 #include "format/parquet/column_chunk_builder.h"
 
+#include "format/parquet/page_scratch.h"
+
 #include <cassert>
 #include <limits>
 #include <utility>
@@ -14,9 +16,10 @@ constexpr int64_t kMaxPageBytes = std::numeric_limits<int32_t>::max();
 
 Status ColumnChunkBuilder::AppendPage(PageHeader header, std::string_view body, std::string* out) {
   std::string_view stored = body;
+  PageScratch compressed(PageScratchUse::kCompressed);
   if (compressor_->compression() != Compression::kUncompressed) {
-    RETURN_IF_ERROR(compressor_->Compress(body, &compressed_));
-    stored = compressed_;
+    RETURN_IF_ERROR(compressor_->Compress(body, compressed.get()));
+    stored = *compressed;
   }
   if (static_cast<int64_t>(body.size()) > kMaxPageBytes ||
       static_cast<int64_t>(stored.size()) > kMaxPageBytes) {
@@ -105,7 +108,6 @@ void ColumnChunkBuilder::Clear() {
 void ColumnChunkBuilder::Release() {
   std::string().swap(dictionary_page_);
   std::string().swap(data_pages_);
-  std::string().swap(compressed_);
 }
 
 }  // namespace datalake::format::parquet

@@ -44,9 +44,7 @@ class ColumnChunkBuilder {
   void Clear();
   // Give the buffers' memory back. REQUIRES: cleared.
   void Release();
-  size_t memory_bytes() const {
-    return dictionary_page_.capacity() + data_pages_.capacity() + compressed_.capacity();
-  }
+  size_t memory_bytes() const { return dictionary_page_.capacity() + data_pages_.capacity(); }
 
  private:
   Status AppendPage(PageHeader header, std::string_view body, std::string* out);
@@ -54,7 +52,6 @@ class ColumnChunkBuilder {
   const PageCompressor* const compressor_;
   std::string dictionary_page_;  // header + body
   std::string data_pages_;       // headers + bodies, in order
-  std::string compressed_;       // scratch
   int64_t uncompressed_bytes_ = 0;
   int64_t num_values_ = 0;
   int32_t plain_pages_ = 0;

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <utility>
 
+#include "format/parquet/page_scratch.h"
 #include "format/parquet/rle_bp_encoder.h"
 
 namespace datalake::format::parquet {
@@ -134,25 +135,24 @@ Status ColumnWriter::FlushPage() {
       !DictionaryPaysOff()) {
     ConvertPageToPlain();
   }
-  page_body_.clear();
-  if (column_.max_rep > 0) EncodeLevels(rep_levels_, rep_bit_width_, &page_body_);
-  EncodeLevels(def_levels_, def_bit_width_, &page_body_);
+  PageScratch body(PageScratchUse::kBody);
+  if (column_.max_rep > 0) EncodeLevels(rep_levels_, rep_bit_width_, body.get());
+  EncodeLevels(def_levels_, def_bit_width_, body.get());
   Encoding encoding = Encoding::kPlain;
   if (column_.physical_type == Type::kBoolean) {
-    page_body_.append(booleans_.bytes());
+    body->append(booleans_.bytes());
   } else if (use_dictionary_ && dictionary_.size() > 0) {
     // An all-null page before the first value stays PLAIN (below): with no entries there is
     // no dictionary to refer to, and an empty dictionary page is invalid.
     encoding = Encoding::kRleDictionary;
     const int width = std::max(1, BitWidth(static_cast<uint32_t>(dictionary_.size() - 1)));
-    page_body_.push_back(static_cast<char>(width));
-    EncodeRleBp(indices_.data(), indices_.size(), width, &page_body_);
+    body->push_back(static_cast<char>(width));
+    EncodeRleBp(indices_.data(), indices_.size(), width, body.get());
   } else {
     assert(!use_dictionary_ || indices_.empty());
-    page_body_.append(values_);
+    body->append(values_);
   }
-  RETURN_IF_ERROR(
-      chunk_.AddDataPage(page_body_, static_cast<int64_t>(def_levels_.size()), encoding));
+  RETURN_IF_ERROR(chunk_.AddDataPage(*body, static_cast<int64_t>(def_levels_.size()), encoding));
   def_levels_.clear();
   rep_levels_.clear();
   indices_.clear();
@@ -211,8 +211,8 @@ void ColumnWriter::ResetChunk() {
 int64_t ColumnWriter::memory_bytes() const {
   const size_t bytes = def_levels_.capacity() + rep_levels_.capacity() +
                        indices_.capacity() * sizeof(uint32_t) + values_.capacity() +
-                       booleans_.bytes().capacity() + page_body_.capacity() +
-                       dictionary_.memory_bytes() + chunk_.memory_bytes();
+                       booleans_.bytes().capacity() + dictionary_.memory_bytes() +
+                       chunk_.memory_bytes();
   return static_cast<int64_t>(bytes);
 }
 
@@ -223,7 +223,6 @@ void ColumnWriter::ReleaseMemory() {
   std::vector<uint32_t>().swap(indices_);
   std::string().swap(values_);
   booleans_.Release();
-  std::string().swap(page_body_);
   dictionary_.Release();
   chunk_.Release();
 }

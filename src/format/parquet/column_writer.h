@@ -149,7 +149,6 @@ class ColumnWriter {
   size_t page_rows_ = 0;
   int64_t page_estimate_ = 0;     // EstimatedPageBytes() as of the last EndRow
   int64_t page_plain_bytes_ = 0;  // the page's values' size if PLAIN-encoded
-  std::string page_body_;         // scratch
 
   // The chunk.
   bool use_dictionary_;
