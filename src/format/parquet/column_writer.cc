@@ -126,7 +126,8 @@ void ColumnWriter::ConvertPageToPlain() {
   for (uint32_t index : indices_) values_.append(dictionary_.PlainEntry(index));
   indices_.clear();
   use_dictionary_ = false;
-  dictionary_.Clear();
+  // The next chunks do not try it (kPlainChunksAfterFallback): its table goes now.
+  dictionary_.Release();
 }
 
 Status ColumnWriter::FlushPage() {
@@ -175,7 +176,7 @@ Status ColumnWriter::LeaveDictionary() {
         chunk_.SetDictionaryPage(dictionary_.plain(), static_cast<int64_t>(dictionary_.size())));
   }
   use_dictionary_ = false;
-  dictionary_.Clear();
+  dictionary_.Release();  // as in ConvertPageToPlain
   return Status::Ok();
 }
 
