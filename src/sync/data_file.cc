@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "common/cancel.h"
+
 namespace datalake::sync {
 
 class DataFile::ObjectSink : public format::Sink {
@@ -40,6 +42,7 @@ Result<std::unique_ptr<DataFile>> DataFile::Open(storage::ObjectStore* store,
 }
 
 DataFile::~DataFile() {
+  if (commit_job_ != nullptr) commit_job_->RunOrWait();
   WaitForEncoder();
   LeaveBudget();
 }
@@ -183,9 +186,33 @@ void DataFile::WaitForEncoder() {
   encoded_.wait(lock, [this] { return !encoder_busy_; });
 }
 
-Status DataFile::Commit() {
+void DataFile::StartCommit() {
+  LeaveBudget();  // the budget belongs to the pipeline thread
+  if (pool_ == nullptr) {
+    commit_status_ = CommitNow();
+    return;
+  }
+  // Posted, not submitted: FinishCommit runs it itself if no pool thread has started it. It
+  // waits for the file's encoder, whose task was queued before it: never a cycle.
+  commit_job_ = pool_->Post([this] { commit_status_ = CommitNow(); });
+}
+
+Status DataFile::FinishCommit() {
+  if (commit_job_ != nullptr) {
+    commit_job_->RunOrWait();
+    commit_job_.reset();
+  }
+  return commit_status_;
+}
+
+Status DataFile::CommitNow() {
+  // A commit of many files queued on the pool: those not begun when a cancel comes are dropped
+  // (nothing in them is acknowledged), so that the cancel does not wait for them all.
+  if (CancelRequested()) {
+    Abort();
+    return Status::Cancelled("cancelled before this file was committed");
+  }
   WaitForEncoder();
-  LeaveBudget();
   Encode(&filling_);
   Status s = encoder_->Finish();
   if (s.ok()) s = object_->Commit();

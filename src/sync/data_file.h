@@ -62,8 +62,17 @@ class DataFile {
   // encoder.
   uint64_t EstimatedSize() const { return size_as_of_batch_; }
   // Finish the encoding and make the object visible, durably. On failure the object is
-  // discarded.
-  Status Commit();
+  // discarded. Commit does it all at once; StartCommit leaves the budget and hands the work to
+  // the encode pool (without one: does it), and FinishCommit waits for it and returns how it
+  // went, so that the files of many streams commit side by side: the final row group of each
+  // is compressed, and its upload or fsync made, while the others' are. After StartCommit
+  // nothing but FinishCommit (or destruction, which waits) is allowed.
+  Status Commit() {
+    StartCommit();
+    return FinishCommit();
+  }
+  void StartCommit();
+  Status FinishCommit();
   // Discard the object.
   void Abort();
 
@@ -93,6 +102,7 @@ class DataFile {
   // Encode what is batched and flush the encoder; return what the file then holds.
   uint64_t FlushForBudget();
   void LeaveBudget();
+  Status CommitNow();
 
   // Batches handed to the encoder but not yet encoded, at most: the pipeline thread goes on
   // while the encoder catches up with a few batches, instead of waiting at each one.
@@ -123,6 +133,9 @@ class DataFile {
   uint64_t size_after_[kRecorded] = {};
   uint64_t held_after_[kRecorded] = {};
   bool encoder_busy_ = false;  // a pool task is draining queue_
+
+  std::shared_ptr<Job> commit_job_;  // between StartCommit and FinishCommit, with a pool
+  Status commit_status_;
 };
 
 }  // namespace datalake::sync

@@ -245,11 +245,17 @@ Status Pipeline::Commit() {
   // (each table's fsyncs on the local lake) add up to minutes. Stopping between two streams is
   // stopping at a crash point: no STATE of this commit is echoed, what is visible stays valid.
   if (CancelRequested()) return CancelledStatus();
-  // 1. Every open file becomes visible (durably).
+  // 1. Every open file becomes visible (durably): all streams' files side by side on the encode
+  // pool, each stream's waited for in turn. Every one started is waited for, even after a
+  // failure or a cancel, before anything else happens.
+  for (StreamState* s : stream_order_) s->writer->StartCommitOpenFiles();
+  Status files_committed;
   for (StreamState* s : stream_order_) {
-    if (CancelRequested()) return CancelledStatus();
-    RETURN_IF_ERROR(s->writer->CommitOpenFiles());
+    Status committed = s->writer->FinishCommitOpenFiles();
+    if (files_committed.ok() && !committed.ok()) files_committed = std::move(committed);
   }
+  if (CancelRequested()) return CancelledStatus();
+  RETURN_IF_ERROR(files_committed);
   CrashPoint("commit.files_visible");
   // 2. The catalog knows every table that has data.
   for (StreamState* s : stream_order_) {

@@ -347,17 +347,29 @@ Result<StreamWriter::OpenFile*> StreamWriter::FileFor(const std::string& subdire
 }
 
 Status StreamWriter::CommitFile(std::map<std::string, OpenFile>::iterator it) {
+  CommittingFile committing = StartCommit(it);
+  return FinishCommit(&committing);
+}
+
+StreamWriter::CommittingFile StreamWriter::StartCommit(
+    std::map<std::string, OpenFile>::iterator it) {
   if (last_file_ == &it->second) last_file_ = nullptr;
-  std::unique_ptr<DataFile> file = std::move(it->second.file);
-  std::vector<std::string> values = std::move(it->second.values);
-  const std::string subdirectory = it->first;
+  CommittingFile committing{std::move(it->second.file), std::move(it->second.values), it->first};
   open_files_.erase(it);
-  Status s = file->Commit();
-  if (!s.ok()) return s.WithContext("commit " + context_.store->Uri(file->key()));
+  committing.file->StartCommit();
+  return committing;
+}
+
+Status StreamWriter::FinishCommit(CommittingFile* committing) {
+  const DataFile& file = *committing->file;
+  Status s = committing->file->FinishCommit();
+  if (!s.ok()) return s.WithContext("commit " + context_.store->Uri(file.key()));
   ++files_committed_;
-  bytes_committed_ += file->size();
+  bytes_committed_ += file.size();
   CrashPoint("file.committed");
-  if (partitioning_.partitioned()) partitions_written_.emplace(subdirectory, std::move(values));
+  if (partitioning_.partitioned()) {
+    partitions_written_.emplace(committing->subdirectory, std::move(committing->values));
+  }
   return Status::Ok();
 }
 
@@ -414,9 +426,20 @@ void StreamWriter::AppendMetaColumns(const protocol::Message& record,
   row->AppendInt64(origin_.generation);
 }
 
-Status StreamWriter::CommitOpenFiles() {
-  while (!open_files_.empty()) RETURN_IF_ERROR(CommitFile(open_files_.begin()));
-  return Status::Ok();
+void StreamWriter::StartCommitOpenFiles() {
+  while (!open_files_.empty()) committing_.push_back(StartCommit(open_files_.begin()));
+}
+
+// Every started commit is waited for, even after one failed: the files must not be left to
+// a pool thread. The first failure is returned.
+Status StreamWriter::FinishCommitOpenFiles() {
+  Status first;
+  for (CommittingFile& committing : committing_) {
+    Status s = FinishCommit(&committing);
+    if (first.ok() && !s.ok()) first = std::move(s);
+  }
+  committing_.clear();
+  return first;
 }
 
 Status StreamWriter::CommitTable() { return hive_table_->Commit(partitions_written_); }

@@ -90,8 +90,16 @@ class StreamWriter {
                          size_t line_bytes);
   // Convert and encode one record, on the writer's thread.
   Status Append(const protocol::Message& record);
-  // Finish the open files (if any) and make them visible.
-  Status CommitOpenFiles();
+  // Finish the open files (if any) and make them visible. CommitOpenFiles does it at once;
+  // StartCommitOpenFiles hands them to the encode pool and FinishCommitOpenFiles waits for them
+  // (DataFile::StartCommit), so that a commit of many streams finishes their files side by
+  // side. Between the two, the writer takes no records.
+  Status CommitOpenFiles() {
+    StartCommitOpenFiles();
+    return FinishCommitOpenFiles();
+  }
+  void StartCommitOpenFiles();
+  Status FinishCommitOpenFiles();
   // Make the catalog current: the table definition (once per sync), then every partition that
   // received committed files and is not registered yet.
   Status CommitTable();
@@ -119,7 +127,17 @@ class StreamWriter {
   Status ChoosePartitioning(const std::optional<json::Value>& existing);
   void ReservePartitionKeyNames();
   Result<OpenFile*> FileFor(const std::string& subdirectory);
+  // A file on its way to being committed (DataFile::StartCommit called).
+  struct CommittingFile {
+    std::unique_ptr<DataFile> file;
+    std::vector<std::string> values;
+    std::string subdirectory;
+  };
   Status CommitFile(std::map<std::string, OpenFile>::iterator it);
+  // Take the open file out of open_files_ and start its commit.
+  CommittingFile StartCommit(std::map<std::string, OpenFile>::iterator it);
+  // Wait for the commit and record the committed file.
+  Status FinishCommit(CommittingFile* committing);
   void BuildFileSchema();
   Status KeepExistingColumnTypes(const json::Value& table);
   void AppendMetaColumns(const protocol::Message& record,
@@ -143,6 +161,7 @@ class StreamWriter {
 
   // Open files by partition subdirectory ("" when unpartitioned), and the last one used.
   std::map<std::string, OpenFile> open_files_;
+  std::vector<CommittingFile> committing_;  // between StartCommitOpenFiles and its Finish
   OpenFile* last_file_ = nullptr;
   std::string last_subdirectory_;
   std::vector<std::string> values_;  // scratch: the current row's partition values
