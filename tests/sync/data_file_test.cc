@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/cancel.h"
 #include "common/task_pool.h"
 
 #include "storage/fault_injection_env.h"
@@ -117,6 +118,69 @@ TEST_F(DataFileTest, AbortedFileLeavesTheCommittedOneAsItWas) {
   auto text = store_->Get(kKey);
   ASSERT_TRUE(text.ok());
   EXPECT_EQ(*text, "{\"id\":1,\"name\":\"a\"}\n");
+}
+
+// A commit of many files starts them all on the pool and then waits for each: every file is
+// committed with its own rows, and one that fails (its rename) is discarded alone.
+TEST_F(DataFileTest, FilesStartedTogetherCommitSideBySideAndFailAlone) {
+  for (format::FileFormat format : {format::FileFormat::kJsonl, format::FileFormat::kParquet}) {
+    TaskPool pool(2, 2);
+    std::vector<std::unique_ptr<DataFile>> files;
+    const std::string dir = format == format::FileFormat::kJsonl ? "db/j/" : "db/p/";
+    for (int f = 0; f < 8; ++f) {
+      DataFileOptions options;
+      options.format = format;
+      options.batch_bytes = 256;
+      options.encode_pool = &pool;
+      auto file = DataFile::Open(store_.get(), dir + std::to_string(f), schema_, options);
+      ASSERT_TRUE(file.ok());
+      files.push_back(std::move(file).value());
+    }
+    for (int i = 0; i < 800; ++i)
+      Append(files[static_cast<size_t>(i % 8)].get(), i, "n" + std::to_string(i));
+    env_.FailPath("/lake/bucket/" + dir + "5", Status::IOError("injected fault"));
+    for (auto& file : files) file->StartCommit();
+    for (size_t f = 0; f < files.size(); ++f) {
+      Status s = files[f]->FinishCommit();
+      if (f == 5) {
+        EXPECT_EQ(s.code(), StatusCode::kIOError) << s.ToString();
+        EXPECT_EQ(env_.Contents("/lake/bucket/" + dir + "5"), std::nullopt);
+        continue;
+      }
+      ASSERT_TRUE(s.ok()) << s.ToString();
+      auto bytes = store_->Get(dir + std::to_string(f));
+      ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+      EXPECT_EQ(files[f]->size(), bytes->size());
+      if (format == format::FileFormat::kJsonl) {
+        std::string expected;
+        for (int i = static_cast<int>(f); i < 800; i += 8) {
+          expected +=
+              "{\"id\":" + std::to_string(i) + ",\"name\":\"n" + std::to_string(i) + "\"}\n";
+        }
+        EXPECT_EQ(*bytes, expected) << f;
+      } else {
+        EXPECT_EQ(bytes->substr(0, 4), "PAR1");
+        EXPECT_EQ(bytes->substr(bytes->size() - 4), "PAR1");
+      }
+    }
+    EXPECT_FALSE(HasStaging());
+  }
+}
+
+// A cancel that comes before a file's commit has begun drops the file: nothing of it is
+// acknowledged, and the cancel need not wait for it.
+TEST_F(DataFileTest, ACommitNotBegunWhenACancelComesDropsTheFile) {
+  TaskPool pool(1, 1);
+  std::unique_ptr<DataFile> file = Open(/*batch_bytes=*/1, &pool);
+  ASSERT_NE(file, nullptr);
+  Append(file.get(), 1, "a");
+  RequestCancel();
+  file->StartCommit();
+  Status s = file->FinishCommit();
+  ResetCancelForTesting();
+  EXPECT_EQ(s.code(), StatusCode::kCancelled) << s.ToString();
+  EXPECT_EQ(env_.Contents("/lake/bucket/db/t/f.json"), std::nullopt);
+  EXPECT_FALSE(HasStaging());
 }
 
 // Rows reach the encoder a batch at a time, and the size the file reports is as of the third
