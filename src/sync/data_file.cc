@@ -19,6 +19,7 @@ DataFile::DataFile(const DataFileOptions& options)
     : max_batch_bytes_(options.batch_bytes),
       batch_bytes_(options.batch_bytes),
       pool_(options.encode_pool),
+      commit_pool_(options.commit_pool != nullptr ? options.commit_pool : options.encode_pool),
       budget_(options.budget) {}
 
 Result<std::unique_ptr<DataFile>> DataFile::Open(storage::ObjectStore* store,
@@ -193,8 +194,9 @@ void DataFile::StartCommit() {
     return;
   }
   // Posted, not submitted: FinishCommit runs it itself if no pool thread has started it. It
-  // waits for the file's encoder, whose task was queued before it: never a cycle.
-  commit_job_ = pool_->Post([this] { commit_status_ = CommitNow(); });
+  // waits for the file's encoder, whose task was queued on the encode pool before: never a
+  // cycle, whichever pool runs it.
+  commit_job_ = commit_pool_->Post([this] { commit_status_ = CommitNow(); });
 }
 
 Status DataFile::FinishCommit() {

@@ -38,6 +38,9 @@ struct DataFileOptions {
   // Where batches are encoded, and gzip members compressed (jsonl.compress_pool is set from it);
   // nullptr: on the caller's thread.
   TaskPool* encode_pool = nullptr;
+  // Where a file's commit runs (DataFile::StartCommit): it waits on I/O (fsync, the upload's
+  // last requests), so more of them at once than there are CPUs; nullptr: the encode pool.
+  TaskPool* commit_pool = nullptr;
   // The budget the file reports what it holds to (sync/memory_budget.h); nullptr: none.
   MemoryBudget* budget = nullptr;
 };
@@ -116,6 +119,7 @@ class DataFile {
   const size_t max_batch_bytes_;
   size_t batch_bytes_;  // smaller when the memory budget is shared by many files
   TaskPool* const pool_;
+  TaskPool* const commit_pool_;  // never null when pool_ is not
   MemoryBudget* const budget_;
   uint64_t budget_id_ = 0;  // 0: not in the budget
   Batch filling_;

@@ -84,6 +84,11 @@ Pipeline::Pipeline(const config::Config& config, Destination* destination,
     // A file has at most one batch queued or being encoded, so the queue is short anyway.
     encode_pool_ = std::make_unique<TaskPool>(threads, 4 * threads);
     context_.encode_pool = encode_pool_.get();
+    // A file's commit mostly waits (fsync, an upload's last requests): eight at once let the
+    // file system group the fsyncs and the store overlap the requests. Posted jobs only, so
+    // the pending bound does not apply.
+    commit_pool_ = std::make_unique<TaskPool>(std::max<size_t>(8, threads), 1);
+    context_.commit_pool = commit_pool_.get();
   }
 }
 

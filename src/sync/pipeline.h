@@ -53,6 +53,8 @@ class Pipeline {
   // Encodes the files' row batches while this thread reads and decodes; null: encoding happens
   // on this thread. Declared before the streams, so it outlives their files.
   std::unique_ptr<TaskPool> encode_pool_;
+  // Commits files side by side (DataFile::StartCommit); with the encode pool only.
+  std::unique_ptr<TaskPool> commit_pool_;
   SyncContext context_;
   Checkpoints checkpoints_;
   Progress progress_;

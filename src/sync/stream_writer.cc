@@ -120,6 +120,7 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::Confi
   files.jsonl.compression = compression;
   files.jsonl.chunk_bytes = kJsonlChunkBytes;
   files.encode_pool = context.encode_pool;
+  files.commit_pool = context.commit_pool;
   // A file closes up to four batches past its target size (sync/data_file.h): small next to it.
   files.batch_bytes = std::min<uint64_t>(files.batch_bytes, config.target_file_size_bytes / 8);
   files.budget = context.budget;

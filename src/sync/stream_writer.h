@@ -49,6 +49,7 @@ struct SyncContext {
   protocol::MessageWriter* out = nullptr;  // for warnings
   std::string run_id;                      // this process' run id (lake_layout.h)
   TaskPool* encode_pool = nullptr;         // where files encode their rows; null: inline
+  TaskPool* commit_pool = nullptr;         // where files commit; null: the encode pool
   MemoryBudget* budget = nullptr;          // what open files may hold; null: no bound
 };
 
