@@ -2,6 +2,9 @@
 // counted, STATEs queued by sync::Checkpoints, destinationStats.recordCount spliced into their
 // text) -> MessageWriter::State -> the output lines, read back.
 //
+// The pipeline passes a STREAM state its stream's record total (its writer's count); the target
+// keeps those totals apart from the independent per-scope counts it checks against.
+//
 // Invariants:
 // - every STATE the reader accepts is echoed exactly once, in input order, as one line
 //   {"type":"STATE","state":<echo>};
@@ -122,6 +125,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<Expected> expected;  // the echoes, in order
   // Records since the last STATE of each scope, counted independently of Checkpoints.
   std::map<std::pair<std::optional<std::string>, std::string>, uint64_t> per_stream;
+  // Each stream's records so far, as its writer counts them for Checkpoints::AddState.
+  std::map<std::pair<std::optional<std::string>, std::string>, uint64_t> stream_totals;
   uint64_t global = 0, legacy = 0;
   {
     protocol::MessageWriter writer(out.fd());
@@ -137,7 +142,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         continue;
       }
       if (m.type == protocol::MessageType::kRecord) {
-        checkpoints.CountRecord(m.stream);
+        checkpoints.CountRecord();
+        ++stream_totals[{m.stream.ns, m.stream.name}];
         ++per_stream[{m.stream.ns, m.stream.name}];
         ++global;
         ++legacy;
@@ -167,7 +173,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       expected.push_back(
           {std::string(*text), count,
            state ? std::optional(WithRecordCount(std::move(*state), count)) : std::nullopt});
-      checkpoints.AddState(m);
+      uint64_t stream_records = 0;
+      if (m.state_type == protocol::StateType::kStream) {
+        auto total = stream_totals.find({m.stream.ns, m.stream.name});
+        if (total != stream_totals.end()) stream_records = total->second;
+      }
+      checkpoints.AddState(m, stream_records);
       // Echo at once (a sync echoes after a commit; the order is the same).
       for (const std::string& s : checkpoints.TakeCommitted()) writer.State(s);
     }
