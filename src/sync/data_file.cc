@@ -189,7 +189,7 @@ void DataFile::WaitForEncoder() {
 
 void DataFile::StartCommit() {
   LeaveBudget();  // the budget belongs to the pipeline thread
-  if (pool_ == nullptr) {
+  if (commit_pool_ == nullptr) {
     commit_status_ = CommitNow();
     return;
   }

@@ -66,7 +66,7 @@ class DataFile {
   uint64_t EstimatedSize() const { return size_as_of_batch_; }
   // Finish the encoding and make the object visible, durably. On failure the object is
   // discarded. Commit does it all at once; StartCommit leaves the budget and hands the work to
-  // the encode pool (without one: does it), and FinishCommit waits for it and returns how it
+  // the commit pool (without pools: does it), and FinishCommit waits for it and returns how it
   // went, so that the files of many streams commit side by side: the final row group of each
   // is compressed, and its upload or fsync made, while the others' are. After StartCommit
   // nothing but FinishCommit (or destruction, which waits) is allowed.

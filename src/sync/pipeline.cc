@@ -205,8 +205,7 @@ Status Pipeline::OnRecord(DecodedChunk* chunk, const DecodedChunk::Item& item) {
 Status Pipeline::OnState(const protocol::Message& m) {
   uint64_t stream_records = 0;
   if (m.state_type == protocol::StateType::kStream) {
-    auto it = streams_.find(m.stream);
-    if (it != streams_.end()) stream_records = it->second.writer->records();
+    if (const StreamWriter* writer = writers_.Find(m.stream)) stream_records = writer->records();
   }
   checkpoints_.AddState(m, stream_records);
   if (config_.commit_interval_seconds <= 0) return Commit();
@@ -250,7 +249,7 @@ Status Pipeline::Commit() {
   // (each table's fsyncs on the local lake) add up to minutes. Stopping between two streams is
   // stopping at a crash point: no STATE of this commit is echoed, what is visible stays valid.
   if (CancelRequested()) return CancelledStatus();
-  // 1. Every open file becomes visible (durably): all streams' files side by side on the encode
+  // 1. Every open file becomes visible (durably): all streams' files side by side on the commit
   // pool, each stream's waited for in turn. Every one started is waited for, even after a
   // failure or a cancel, before anything else happens.
   for (StreamState* s : stream_order_) s->writer->StartCommitOpenFiles();

@@ -92,7 +92,7 @@ class StreamWriter {
   // Convert and encode one record, on the writer's thread.
   Status Append(const protocol::Message& record);
   // Finish the open files (if any) and make them visible. CommitOpenFiles does it at once;
-  // StartCommitOpenFiles hands them to the encode pool and FinishCommitOpenFiles waits for them
+  // StartCommitOpenFiles hands them to the commit pool and FinishCommitOpenFiles waits for them
   // (DataFile::StartCommit), so that a commit of many streams finishes their files side by
   // side. Between the two, the writer takes no records.
   Status CommitOpenFiles() {
