@@ -217,6 +217,8 @@ class LocalStore : public ObjectStore {
     const auto oldest = now - rule.max_age;
     size_t removed = 0;
     std::map<std::string, bool> dead_owners;  // owner -> lock free
+    // Another thread may be taking this store's lock meanwhile: files it names are found held.
+    const std::string own = OwnerName();
     Status s = WalkPrefix(
         env_, staging_root_, prefix,
         [&](const std::string&, const std::string& path, const FileInfo& info) {
@@ -225,7 +227,7 @@ class LocalStore : public ObjectStore {
           if (owner.empty()) {
             // Written by a version that took no lock.
             dead = info.modified < oldest;
-          } else if (owner == owner_) {
+          } else if (owner == own) {
             dead = false;
           } else {
             auto it = dead_owners.find(owner);
@@ -238,7 +240,7 @@ class LocalStore : public ObjectStore {
           return Status::Ok();
         });
     RETURN_IF_ERROR(s);
-    SweepDeadOwners();
+    SweepDeadOwners(own);
     return removed;
   }
 
@@ -262,18 +264,24 @@ class LocalStore : public ObjectStore {
   }
 
   // Remove the lock files of writers that died without leaving staging files.
-  void SweepDeadOwners() {
+  void SweepDeadOwners(const std::string& own) {
     auto entries = env_->ListDir(owners_dir_);
     if (!entries.ok()) return;
     for (const FileInfo& entry : *entries) {
       const std::string& name = entry.name;
-      if (name.size() != kOwnerDigits + 5 || name.compare(0, kOwnerDigits, owner_) == 0) continue;
+      if (name.size() != kOwnerDigits + 5 || (!own.empty() && name.starts_with(own))) continue;
       (void)LockIsFree(env_, owners_dir_ + "/" + name);
     }
   }
 
   std::string OwnerLockPath(const std::string& owner) const {
     return owners_dir_ + "/" + owner + ".lock";
+  }
+
+  // This store's owner name, or "" before its lock is taken.
+  std::string OwnerName() {
+    std::lock_guard<std::mutex> lock(owner_mu_);
+    return owner_;
   }
 
   // Take this store's owner lock, once: before its first staging file exists.

@@ -92,9 +92,26 @@ Pipeline::Pipeline(const config::Config& config, Destination* destination,
   }
 }
 
+Pipeline::~Pipeline() {
+  // The job uses the store and this pipeline's members: it ends before they do.
+  if (staging_cleanup_ != nullptr) staging_cleanup_->RunOrWait();
+}
+
 Status Pipeline::Open(const protocol::ConfiguredCatalog& catalog) {
   RETURN_IF_ERROR(CheckSyncModes(catalog));
-  RETURN_IF_ERROR(RemoveDeadStaging(catalog));
+  // Removing what dead writers left is a listing (and an abort per leftover) that nothing read or
+  // written before the first commit depends on: on the commit pool it overlaps the table
+  // lookups and the first records instead of delaying them (ListMultipartUploads alone takes
+  // tens of milliseconds). It never touches this sync's files, which carry its run id.
+  std::set<int64_t> sync_ids;
+  for (const protocol::ConfiguredStream& stream : catalog.streams) sync_ids.insert(stream.sync_id);
+  if (commit_pool_ != nullptr) {
+    staging_cleanup_ = commit_pool_->Post(
+        [this, sync_ids] { staging_cleanup_status_ = RemoveDeadStaging(sync_ids); });
+  } else {
+    staging_cleanup_status_ = RemoveDeadStaging(sync_ids);
+    RETURN_IF_ERROR(AwaitStagingCleanup());
+  }
   // Each stream's table: the one bound to it, else a new name (sync/table_names.h).
   ASSIGN_OR_RETURN(std::vector<StreamTable> tables,
                    ResolveTables(catalog, config_, destination_->catalog.get()));
@@ -138,21 +155,31 @@ Status Pipeline::CheckSyncModes(const protocol::ConfiguredCatalog& catalog) {
 }
 
 // What dead writers left anywhere under the destination's prefix: earlier attempts of this job,
-// crashed local writers, uploads of streams that are no longer synced.
-Status Pipeline::RemoveDeadStaging(const protocol::ConfiguredCatalog& catalog) {
-  std::set<int64_t> sync_ids;
-  for (const protocol::ConfiguredStream& stream : catalog.streams) sync_ids.insert(stream.sync_id);
+// crashed local writers, uploads of streams that are no longer synced. Runs on the commit pool:
+// what it has to say waits in staging_cleanup_logs_ for AwaitStagingCleanup.
+Status Pipeline::RemoveDeadStaging(const std::set<int64_t>& sync_ids) {
   storage::ObjectStore* store = destination_->store.get();
   for (const std::string& prefix : DestinationPrefixes(config_.bucket_prefix)) {
     ASSIGN_OR_RETURN(size_t removed,
                      store->CleanupStaging(prefix, StagingRule(context_.run_id, sync_ids)));
     if (removed > 0) {
-      out_->Log("INFO", "Removed " + std::to_string(removed) +
-                            " incomplete files of finished or failed earlier syncs under " +
-                            store->Uri(prefix));
+      staging_cleanup_logs_.push_back("Removed " + std::to_string(removed) +
+                                      " incomplete files of finished or failed earlier syncs "
+                                      "under " +
+                                      store->Uri(prefix));
     }
   }
   return Status::Ok();
+}
+
+Status Pipeline::AwaitStagingCleanup() {
+  if (staging_cleanup_ != nullptr) {
+    staging_cleanup_->RunOrWait();
+    staging_cleanup_.reset();
+  }
+  for (const std::string& line : staging_cleanup_logs_) out_->Log("INFO", line);
+  staging_cleanup_logs_.clear();
+  return staging_cleanup_status_;
 }
 
 Status Pipeline::Run(int input_fd) {
@@ -249,6 +276,9 @@ Status Pipeline::Commit() {
   // (each table's fsyncs on the local lake) add up to minutes. Stopping between two streams is
   // stopping at a crash point: no STATE of this commit is echoed, what is visible stays valid.
   if (CancelRequested()) return CancelledStatus();
+  // A sync whose clean-up failed (the listing was refused) commits nothing, as if it had
+  // failed before reading its input.
+  RETURN_IF_ERROR(AwaitStagingCleanup());
   // 1. Every open file becomes visible (durably): all streams' files side by side on the commit
   // pool, each stream's waited for in turn. Every one started is waited for, even after a
   // failure or a cancel, before anything else happens.

@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <memory>
+#include <set>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -22,6 +24,9 @@ namespace datalake::sync {
 class Pipeline {
  public:
   Pipeline(const config::Config& config, Destination* destination, protocol::MessageWriter* out);
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
 
   // Build one StreamWriter per configured stream (table names made unique per database).
   Status Open(const protocol::ConfiguredCatalog& catalog);
@@ -36,7 +41,9 @@ class Pipeline {
   };
 
   Status CheckSyncModes(const protocol::ConfiguredCatalog& catalog);
-  Status RemoveDeadStaging(const protocol::ConfiguredCatalog& catalog);
+  Status RemoveDeadStaging(const std::set<int64_t>& sync_ids);
+  // Wait for RemoveDeadStaging, report what it removed, and return how it ended.
+  Status AwaitStagingCleanup();
   Status OnRecord(DecodedChunk* chunk, const DecodedChunk::Item& item);
   Status OnState(const protocol::Message& m);
   void OnStreamStatus(const protocol::Message& m);
@@ -63,6 +70,10 @@ class Pipeline {
       streams_;
   std::vector<StreamState*> stream_order_;
   StreamDirectory<StreamWriter> writers_;  // the streams' writers, for the decoding threads
+  // RemoveDeadStaging running on the commit pool while the input is read; null once awaited.
+  std::shared_ptr<Job> staging_cleanup_;
+  Status staging_cleanup_status_;
+  std::vector<std::string> staging_cleanup_logs_;  // written by the job, logged when awaited
   bool saw_stream_status_ = false;
   uint64_t records_since_time_check_ = 0;
   std::chrono::steady_clock::time_point last_commit_;

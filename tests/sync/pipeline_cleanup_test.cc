@@ -1,0 +1,92 @@
+// The removal of what dead writers left runs beside the sync (on the commit pool, or before the
+// input with no pool): what it removed is reported, and a sync whose removal failed commits
+// nothing, whichever way it ran.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <optional>
+#include <string>
+
+#include "sync/lake_harness.h"
+
+namespace datalake::sync {
+namespace {
+
+using testing::kEventsStream;
+using testing::MakeLakeRoot;
+using testing::ReadTable;
+using testing::RunSync;
+
+constexpr char kLeftoverDir[] = "/lake/.staging/bucket/db/leftover";
+// A staging file named after a writer whose lock file is gone: a writer that died.
+constexpr char kLeftover[] =
+    "/lake/.staging/bucket/db/leftover/part.jsonl.o0123456789abcdef.inprogress";
+
+std::string Catalog() { return std::string(R"({"streams":[)") + kEventsStream + "]}"; }
+
+std::string Input() {
+  return R"({"type":"RECORD","record":{"stream":"events","emitted_at":1700000000000,"data":{"id":1,"updated_at":"2026-01-02T03:04:05Z"}}}
+{"type":"STATE","state":{"type":"GLOBAL","global":{"shared_state":{"n":1},"stream_states":[]}}}
+)";
+}
+
+// Sets DATALAKE_ENCODE_THREADS for the life of the test: "0" runs everything on the pipeline
+// thread (no commit pool), "2" gives the pipeline its pools.
+class PipelineCleanupTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    if (const char* old = getenv(kVariable)) saved_ = old;
+    setenv(kVariable, GetParam(), 1);
+    MakeLakeRoot(&env_);
+    for (const char* dir :
+         {"/lake/.staging", "/lake/.staging/bucket", "/lake/.staging/bucket/db", kLeftoverDir}) {
+      ASSERT_TRUE(env_.CreateDir(dir).ok()) << dir;
+    }
+    ASSERT_TRUE(env_.AppendToFile(kLeftover, "{\"id\":0}\n").ok());
+  }
+  void TearDown() override {
+    if (saved_.has_value()) {
+      setenv(kVariable, saved_->c_str(), 1);
+    } else {
+      unsetenv(kVariable);
+    }
+  }
+
+  static constexpr char kVariable[] = "DATALAKE_ENCODE_THREADS";
+  std::optional<std::string> saved_;
+  storage::testing::FaultInjectionEnv env_;
+};
+
+TEST_P(PipelineCleanupTest, WhatADeadWriterLeftIsRemovedAndReported) {
+  auto sync = RunSync(&env_, Catalog(), Input());
+  ASSERT_TRUE(sync.status.ok()) << sync.status.ToString();
+  EXPECT_EQ(sync.states, (std::vector<int64_t>{1}));
+  EXPECT_FALSE(env_.Contents(kLeftover).has_value());
+  EXPECT_NE(sync.output.find("Removed 1 incomplete files of finished or failed earlier syncs"),
+            std::string::npos)
+      << sync.output;
+  EXPECT_EQ(ReadTable(&env_, "events").size(), 1u);
+}
+
+TEST_P(PipelineCleanupTest, ASyncWhoseCleanupFailsCommitsNothing) {
+  env_.FailPath("/leftover", Status::IOError("injected fault: listing refused"));
+  auto sync = RunSync(&env_, Catalog(), Input());
+  EXPECT_EQ(sync.status.code(), StatusCode::kIOError) << sync.status.ToString();
+  EXPECT_NE(sync.status.message().find("listing refused"), std::string::npos)
+      << sync.status.ToString();
+  EXPECT_TRUE(sync.states.empty()) << sync.output;
+  auto table = testing::LakeDestination(&env_).catalog->GetTable(testing::kDatabase, "events");
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  EXPECT_FALSE(table->has_value()) << "no table is defined by a sync that committed nothing";
+  for (const std::string& file : env_.Files()) {
+    EXPECT_EQ(file.find("/lake/bucket/"), std::string::npos) << "committed: " << file;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, PipelineCleanupTest, ::testing::Values("0", "2"),
+                         [](const auto& info) {
+                           return std::string(info.param) == "0" ? "Serial" : "CommitPool";
+                         });
+
+}  // namespace
+}  // namespace datalake::sync
