@@ -43,7 +43,14 @@ bool SameColumns(const std::vector<catalog::Column>& a, const std::vector<catalo
 HiveTable::HiveTable(HiveTableOptions options) : options_(std::move(options)) {}
 
 Status HiveTable::Load() {
-  ASSIGN_OR_RETURN(existing_, options_.catalog->GetTable(options_.database, options_.table));
+  ASSIGN_OR_RETURN(std::optional<json::Value> definition,
+                   options_.catalog->GetTable(options_.database, options_.table));
+  Adopt(std::move(definition));
+  return Status::Ok();
+}
+
+void HiveTable::Adopt(std::optional<json::Value> definition) {
+  existing_ = std::move(definition);
   current_prefix_ = options_.base_prefix;
   foreign_location_.clear();
   if (existing_.has_value()) {
@@ -57,7 +64,6 @@ Status HiveTable::Load() {
       foreign_location_ = location.empty() ? "(no Location)" : location;
     }
   }
-  return Status::Ok();
 }
 
 // What makes this stream write to `location` again, for the user: the bucket_name and

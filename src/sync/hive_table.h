@@ -81,6 +81,8 @@ class HiveTable {
 
   // Read the table's definition from the catalog (none for a new table).
   Status Load();
+  // Take the table's definition as the caller read it from the catalog (none for a new table).
+  void Adopt(std::optional<json::Value> definition);
   const std::optional<json::Value>& existing() const { return existing_; }
 
   // Decide where this sync's files go, given the definition it writes.

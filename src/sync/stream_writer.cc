@@ -85,6 +85,7 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::Confi
   w->cursor_field_ = stream.cursor_field;
   w->database_ = resolved.database;
   w->table_ = resolved.table;
+  w->listed_definition_ = resolved.definition;
 
   HiveTableOptions table;
   table.catalog = context.catalog;
@@ -145,7 +146,8 @@ void StreamWriter::BuildFileSchema() {
 }
 
 Status StreamWriter::Prepare() {
-  RETURN_IF_ERROR(hive_table_->Load());
+  hive_table_->Adopt(std::move(listed_definition_));
+  listed_definition_.reset();
   // A truncate gives the table the stream's definition; other modes add to an existing table.
   std::optional<json::Value> existing;
   if (!truncate_) existing = hive_table_->existing();

@@ -67,9 +67,9 @@ class StreamWriter {
 
   ~StreamWriter();
 
-  // Read the table, choose the partitioning, and (appends) keep the column types and partition
-  // keys of an existing table, so that the files already there stay readable; then let the table
-  // decide where this sync's files go.
+  // Take the table as listed, choose the partitioning, and (appends) keep the column types and
+  // partition keys of an existing table, so that the files already there stay readable; then let
+  // the table decide where this sync's files go.
   Status Prepare();
   // Convert one record: append its row (data columns, then meta columns) to `rows`, and set
   // *day to the day that chooses its partition. On failure `rows` may hold part of the row.
@@ -154,7 +154,8 @@ class StreamWriter {
   std::string database_;
   std::string table_;
   std::unique_ptr<HiveTable> hive_table_;
-  schema::TableSchema data_schema_;  // what the decoder fills
+  std::optional<json::Value> listed_definition_;  // the table as resolved, until Prepare
+  schema::TableSchema data_schema_;               // what the decoder fills
   schema::TableSchema file_schema_;  // data columns + meta columns: what the encoder writes
   DataFileOptions file_options_;
   std::string extension_;

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -199,6 +200,13 @@ Result<std::vector<StreamTable>> ResolveTables(const protocol::ConfiguredCatalog
     for (size_t i : unresolved) raw.push_back(streams[i].descriptor.name);
     std::vector<std::string> names = schema::UniqueNames(raw, taken);
     for (size_t k = 0; k < unresolved.size(); ++k) out[unresolved[k]].table = names[k];
+    // Every stream given an existing table gets its definition; new names are free of them all.
+    std::unordered_map<std::string, const json::Value*> by_name;
+    for (const json::Value& t : listed) by_name.emplace(Text(t.Find("Name")), &t);
+    for (size_t i : members) {
+      if (auto it = by_name.find(out[i].table); it != by_name.end())
+        out[i].definition = *it->second;
+    }
   }
   return out;
 }

@@ -31,12 +31,14 @@
 // hash past Glue's 255 bytes.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "catalog/catalog.h"
 #include "common/status.h"
 #include "config/config.h"
+#include "json/json.h"
 #include "protocol/protocol.h"
 
 namespace datalake::sync {
@@ -49,6 +51,9 @@ struct StreamTable {
   std::string database;         // the Glue database
   std::string table;            // the Glue table
   std::string path;             // the key prefix of the stream's data: "[prefix/]database/stream/"
+  // The table's definition (TableInput) as the resolution listed it; none for a new table. The
+  // listing is the sync's first read of its tables: nothing reads each one again before writing.
+  std::optional<json::Value> definition;
 };
 
 // Return the Glue database of a namespace (or configured database name): lowercase, as Glue

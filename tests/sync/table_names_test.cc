@@ -109,6 +109,28 @@ TEST_F(TableNamesTest, UnboundTablesAreAdoptedByPathThenByName) {
   EXPECT_EQ(Tables({Stream("events")}), std::vector<std::string>{"db.events_old"});
 }
 
+// The listing that resolves the names is the sync's read of its tables: each stream carries its
+// table's definition as listed, a new table none.
+TEST_F(TableNamesTest, EachStreamCarriesItsTablesDefinitionAsListed) {
+  PutTable("db", "users_586d6bd2", "s3://bucket/db/users/");
+  PutTable("db", "orders", "s3://elsewhere/orders/", "db", "Orders");
+  PutTable("other", "orders", "s3://bucket/other/orders/");
+  const std::vector<StreamTable> resolved =
+      Resolve({Stream("users"), Stream("Orders"), Stream("events"), Stream("orders", "other")});
+  ASSERT_EQ(resolved.size(), 4u);
+  for (size_t i : {0, 1, 3}) {
+    ASSERT_TRUE(resolved[i].definition.has_value()) << resolved[i].table;
+    auto stored = catalog_->GetTable(resolved[i].database, resolved[i].table);
+    ASSERT_TRUE(stored.ok() && stored->has_value()) << resolved[i].table;
+    EXPECT_EQ(*resolved[i].definition, **stored) << resolved[i].table;
+  }
+  EXPECT_EQ(resolved[0].definition->Find("Name")->text(), "users_586d6bd2");
+  EXPECT_EQ(resolved[1].definition->Find("Name")->text(), "orders");
+  EXPECT_EQ(resolved[3].definition->Find("StorageDescriptor")->Find("Location")->text(),
+            "s3://bucket/other/orders/");
+  EXPECT_FALSE(resolved[2].definition.has_value()) << "events is a new table";
+}
+
 TEST_F(TableNamesTest, APrefixWithExtraSlashesFindsTheOriginalsTablesAndKeepsTheirLayout) {
   config_.bucket_prefix = "data/";
   // Without tables, new tables take the normalised path.
