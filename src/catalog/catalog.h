@@ -57,6 +57,15 @@ json::Value BuildTableInput(const TableSpec& spec);
 // (schema::MergeExistingType); the type string is kept as written unless it gains fields.
 std::vector<Column> MergeColumns(const json::Value& existing, const std::vector<Column>& wanted);
 
+// True if `existing` (a TableInput) already says everything `wanted` (a TableInput) says, so
+// that putting `wanted` would change nothing a reader uses: every member of
+// `wanted` is there with the same value (objects member by member, arrays item by item; a
+// missing member stands for an empty one), and whatever else `existing` holds is empty or
+// descriptive (the table's Description, Owner, access times and Retention; a column's Comment
+// and Parameters). A commit writes no such definition again: no request, no table version, no
+// race with another writer.
+bool DefinitionHolds(const json::Value& existing, const json::Value& wanted);
+
 // Return the partition keys of `table` (a TableInput or Glue Table), in order.
 std::vector<Column> PartitionKeysOf(const json::Value& table);
 

@@ -31,7 +31,72 @@ std::string CompressionType(format::Compression c) {
   return "none";
 }
 
+// Where a value sits in a definition: what else an existing definition may hold there.
+enum class Place { kTable, kColumn, kOther };
+
+bool IsEmpty(const Value& v) {
+  switch (v.kind()) {
+    case json::Kind::kNull:
+      return true;
+    case json::Kind::kString:
+      return v.text().empty();
+    case json::Kind::kArray:
+      return v.items().empty();
+    case json::Kind::kObject:
+      for (const Value::Member& m : v.members()) {
+        if (!IsEmpty(m.second)) return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsDescriptive(Place place, std::string_view member) {
+  switch (place) {
+    case Place::kTable:
+      return member == "Description" || member == "Owner" || member == "LastAccessTime" ||
+             member == "LastAnalyzedTime" || member == "Retention";
+    case Place::kColumn:
+      return member == "Comment" || member == "Parameters";
+    case Place::kOther:
+      return false;
+  }
+  return false;
+}
+
+bool Holds(const Value& existing, const Value& wanted, Place place) {
+  if (existing.kind() != wanted.kind()) return false;
+  if (wanted.is_array()) {
+    if (existing.items().size() != wanted.items().size()) return false;
+    for (size_t i = 0; i < wanted.items().size(); ++i) {
+      if (!Holds(existing.items()[i], wanted.items()[i], place)) return false;
+    }
+    return true;
+  }
+  if (!wanted.is_object()) return existing == wanted;
+  for (const Value::Member& m : wanted.members()) {
+    const Value* there = existing.Find(m.first);
+    if (there == nullptr) {
+      if (!IsEmpty(m.second)) return false;
+      continue;
+    }
+    const bool columns = m.first == "Columns" || m.first == "PartitionKeys";
+    if (!Holds(*there, m.second, columns ? Place::kColumn : Place::kOther)) return false;
+  }
+  for (const Value::Member& m : existing.members()) {
+    if (wanted.Find(m.first) == nullptr && !IsEmpty(m.second) && !IsDescriptive(place, m.first)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
+
+bool DefinitionHolds(const Value& existing, const Value& wanted) {
+  return Holds(existing, wanted, Place::kTable);
+}
 
 std::vector<Column> ColumnsOf(const schema::TableSchema& schema) {
   std::vector<Column> out;

@@ -171,7 +171,11 @@ Status HiveTable::Commit(const std::map<std::string, std::vector<std::string>>& 
     std::vector<catalog::Column> columns =
         now.has_value() ? catalog::MergeColumns(*now, shape_.columns) : shape_.columns;
     table_input_ = TableInput(columns);
-    RETURN_IF_ERROR(catalog->PutTable(options_.database, table_input_));
+    // Most syncs append what the table already says (same columns, Location, format): the
+    // definition is written only when it changes.
+    if (!now.has_value() || !catalog::DefinitionHolds(*now, table_input_)) {
+      RETURN_IF_ERROR(catalog->PutTable(options_.database, table_input_));
+    }
     defined_ = true;
     CrashPoint("table.defined");
   }

@@ -28,6 +28,46 @@ constexpr char kRun[] = "00000000000000aa";
 constexpr char kOtherRun[] = "00000000000000bb";
 const std::string kBase = "db/t/";
 
+// The catalog as the table uses it, counting its definition writes.
+class CountingCatalog : public catalog::Catalog {
+ public:
+  explicit CountingCatalog(catalog::Catalog* catalog) : catalog_(catalog) {}
+  Status EnsureDatabase(const std::string& database) override {
+    return catalog_->EnsureDatabase(database);
+  }
+  Result<std::optional<json::Value>> GetTable(const std::string& database,
+                                              const std::string& table) override {
+    return catalog_->GetTable(database, table);
+  }
+  Result<std::vector<json::Value>> ListTables(const std::string& database) override {
+    return catalog_->ListTables(database);
+  }
+  Status PutTable(const std::string& database, const json::Value& table_input) override {
+    ++puts;
+    return catalog_->PutTable(database, table_input);
+  }
+  Status DeleteTable(const std::string& database, const std::string& table) override {
+    return catalog_->DeleteTable(database, table);
+  }
+  Status AddPartitions(const std::string& database, const std::string& table,
+                       const std::vector<json::Value>& partitions) override {
+    return catalog_->AddPartitions(database, table, partitions);
+  }
+  Result<std::vector<std::vector<std::string>>> ListPartitions(const std::string& database,
+                                                               const std::string& table) override {
+    return catalog_->ListPartitions(database, table);
+  }
+  Status DeletePartitions(const std::string& database, const std::string& table,
+                          const std::vector<std::vector<std::string>>& values) override {
+    return catalog_->DeletePartitions(database, table, values);
+  }
+
+  int puts = 0;
+
+ private:
+  catalog::Catalog* catalog_;
+};
+
 class HiveTableTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -37,13 +77,14 @@ class HiveTableTest : public ::testing::Test {
     fs::remove_all(root_);
     store_ = storage::NewLocalStore(root_.string(), "bucket");
     catalog_ = catalog::NewLocalCatalog((root_ / "_catalog").string());
+    counting_ = std::make_unique<CountingCatalog>(catalog_.get());
   }
   void TearDown() override { fs::remove_all(root_); }
 
   HiveTable Table(bool truncate, int64_t generation, int64_t min_generation,
                   const std::string& run = kRun, const std::string& base = kBase) {
     HiveTableOptions o;
-    o.catalog = catalog_.get();
+    o.catalog = counting_.get();
     o.store = store_.get();
     o.bucket = "bucket";
     o.database = "db";
@@ -100,6 +141,7 @@ class HiveTableTest : public ::testing::Test {
   fs::path root_;
   std::unique_ptr<storage::ObjectStore> store_;
   std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<CountingCatalog> counting_;  // what the tables use
   uint64_t sequence_ = 0;
 };
 
@@ -268,6 +310,46 @@ TEST_F(HiveTableTest, AppendsRemoveNothing) {
   Sync(Table(false, 1, 0), Shape(kIntX), 1, {{"", {}}});
   Sync(Table(false, 5, 0, kOtherRun), Shape(kIntX), 5, {{"", {}}}, kOtherRun);
   EXPECT_EQ(Keys().size(), 2u);
+}
+
+// An append whose definition the table already has writes none (no new table version, no race
+// with another writer); one that changes it, or that finds the table changed by someone else in
+// a way readers see, writes it.
+TEST_F(HiveTableTest, AnAppendWritesTheDefinitionOnlyWhenItChanges) {
+  Sync(Table(false, 1, 0), Shape(kIntX), 1, {{"", {}}});
+  EXPECT_EQ(counting_->puts, 1) << "the table is created";
+  Sync(Table(false, 2, 0), Shape(kIntX), 2, {{"", {}}});
+  EXPECT_EQ(counting_->puts, 1);
+
+  // Someone describes the table and its columns: still nothing to write, and theirs stays.
+  json::Value described = **catalog_->GetTable("db", "t");
+  described.Set("Description", json::Value::String("orders"));
+  described.FindMutable("StorageDescriptor")
+      ->FindMutable("Columns")
+      ->mutable_items()[0]
+      .Set("Comment", json::Value::String("key"));
+  ASSERT_TRUE(catalog_->PutTable("db", described).ok());
+  Sync(Table(false, 3, 0), Shape(kIntX), 3, {{"", {}}});
+  EXPECT_EQ(counting_->puts, 1);
+  EXPECT_EQ(**catalog_->GetTable("db", "t"), described);
+
+  // A new column is a new definition.
+  const std::vector<catalog::Column> with_y = {{"id", "bigint"}, {"x", "bigint"}, {"y", "string"}};
+  Sync(Table(false, 4, 0), Shape(with_y), 4, {{"", {}}});
+  EXPECT_EQ(counting_->puts, 2);
+  auto columns = catalog::MergeColumns(**catalog_->GetTable("db", "t"), {});
+  ASSERT_EQ(columns.size(), 3u);
+  EXPECT_EQ(columns[2].name, "y");
+
+  // Someone buckets the table: readers would expect bucketed files, so the definition is put back.
+  json::Value bucketed = **catalog_->GetTable("db", "t");
+  bucketed.FindMutable("StorageDescriptor")->Set("NumberOfBuckets", json::Value::Int(4));
+  ASSERT_TRUE(catalog_->PutTable("db", bucketed).ok());
+  Sync(Table(false, 5, 0), Shape(with_y), 5, {{"", {}}});
+  EXPECT_EQ(counting_->puts, 3);
+  EXPECT_EQ(
+      (**catalog_->GetTable("db", "t")).Find("StorageDescriptor")->Find("NumberOfBuckets")->text(),
+      "-1");
 }
 
 }  // namespace
