@@ -158,24 +158,33 @@ json::Value HiveTable::TableInput(const std::vector<catalog::Column>& columns) c
   return input;
 }
 
+Status HiveTable::ReadForCommit() {
+  if (apart_ || defined_ || read_) return Status::Ok();
+  catalog::Catalog* catalog = options_.catalog;
+  RETURN_IF_ERROR(catalog->EnsureDatabase(options_.database));
+  // Read again: another writer may have added columns since the tables were listed. Existing
+  // columns keep their place and type (files written earlier stay readable); a truncate drops
+  // the columns the stream no longer has only when it completes.
+  ASSIGN_OR_RETURN(std::optional<json::Value> now,
+                   catalog->GetTable(options_.database, options_.table));
+  std::vector<catalog::Column> columns =
+      now.has_value() ? catalog::MergeColumns(*now, shape_.columns) : shape_.columns;
+  table_input_ = TableInput(columns);
+  // Most syncs append what the table already says (same columns, Location, format): the
+  // definition is written only when it changes.
+  put_ = !now.has_value() || !catalog::DefinitionHolds(*now, table_input_);
+  read_ = true;
+  return Status::Ok();
+}
+
 Status HiveTable::Commit(const std::map<std::string, std::vector<std::string>>& partitions) {
   if (apart_) return Status::Ok();  // readers keep the old definition until the switch
-  catalog::Catalog* catalog = options_.catalog;
   if (!defined_) {
-    RETURN_IF_ERROR(catalog->EnsureDatabase(options_.database));
-    // Read again: another writer may have added columns since Load. Existing columns keep their
-    // place and type (files written earlier stay readable); a truncate drops the columns the
-    // stream no longer has only when it completes.
-    ASSIGN_OR_RETURN(std::optional<json::Value> now,
-                     catalog->GetTable(options_.database, options_.table));
-    std::vector<catalog::Column> columns =
-        now.has_value() ? catalog::MergeColumns(*now, shape_.columns) : shape_.columns;
-    table_input_ = TableInput(columns);
-    // Most syncs append what the table already says (same columns, Location, format): the
-    // definition is written only when it changes.
-    if (!now.has_value() || !catalog::DefinitionHolds(*now, table_input_)) {
-      RETURN_IF_ERROR(catalog->PutTable(options_.database, table_input_));
-    }
+    // A definition to put is merged from a read made now, after the files became visible, not
+    // from one made before their upload: another writer's columns added meanwhile stay.
+    if (put_) read_ = false;
+    RETURN_IF_ERROR(ReadForCommit());
+    if (put_) RETURN_IF_ERROR(options_.catalog->PutTable(options_.database, table_input_));
     defined_ = true;
     CrashPoint("table.defined");
   }

@@ -92,8 +92,13 @@ class HiveTable {
   // True when this sync writes a truncate into a directory of its own.
   bool writes_apart() const { return apart_; }
 
-  // Make the catalog current after files were committed: the definition (once per sync), then
-  // the partitions (subdirectory -> values) not registered yet. Nothing while writing apart.
+  // Read the table as it is now and decide the definition the first Commit puts (nothing once
+  // it is settled, or while writing apart). The pipeline calls it while the files of a commit
+  // upload; Commit calls it itself otherwise.
+  Status ReadForCommit();
+  // Make the catalog current after files were committed: the definition (once per sync, when
+  // it changes the table), then the partitions (subdirectory -> values) not registered yet.
+  // Nothing while writing apart.
   Status Commit(const std::map<std::string, std::vector<std::string>>& partitions);
 
   // End of a successful stream: a truncate switches the table if it wrote apart, registers the
@@ -116,6 +121,8 @@ class HiveTable {
   std::string data_prefix_;
   bool apart_ = false;
   bool defined_ = false;  // the definition was put in this sync
+  bool read_ = false;     // ReadForCommit decided table_input_ and put_
+  bool put_ = false;      // table_input_ changes the table
   json::Value table_input_;
   std::set<std::string> registered_;  // partition subdirectories registered in this sync
 };

@@ -283,6 +283,13 @@ Status Pipeline::Commit() {
   // pool, each stream's waited for in turn. Every one started is waited for, even after a
   // failure or a cancel, before anything else happens.
   for (StreamState* s : stream_order_) s->writer->StartCommitOpenFiles();
+  // While they upload, the tables that get files are read for step 2 (and a missing database
+  // is created): no table changes before its files are visible.
+  Status tables_read;
+  for (StreamState* s : stream_order_) {
+    if (!tables_read.ok() || CancelRequested()) break;
+    tables_read = s->writer->ReadTableForCommit();
+  }
   Status files_committed;
   for (StreamState* s : stream_order_) {
     Status committed = s->writer->FinishCommitOpenFiles();
@@ -290,6 +297,7 @@ Status Pipeline::Commit() {
   }
   if (CancelRequested()) return CancelledStatus();
   RETURN_IF_ERROR(files_committed);
+  RETURN_IF_ERROR(tables_read);
   CrashPoint("commit.files_visible");
   // 2. The catalog knows every table that has data.
   for (StreamState* s : stream_order_) {

@@ -445,6 +445,11 @@ Status StreamWriter::FinishCommitOpenFiles() {
   return first;
 }
 
+Status StreamWriter::ReadTableForCommit() {
+  if (committing_.empty() && files_committed_ == 0) return Status::Ok();
+  return hive_table_->ReadForCommit();
+}
+
 Status StreamWriter::CommitTable() { return hive_table_->Commit(partitions_written_); }
 
 Status StreamWriter::FinishSuccessfully() {

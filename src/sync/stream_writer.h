@@ -101,6 +101,9 @@ class StreamWriter {
   }
   void StartCommitOpenFiles();
   Status FinishCommitOpenFiles();
+  // Read what CommitTable needs from the catalog, if the table has files or is getting some
+  // (between StartCommitOpenFiles and FinishCommitOpenFiles: while they upload).
+  Status ReadTableForCommit();
   // Make the catalog current: the table definition (once per sync), then every partition that
   // received committed files and is not registered yet.
   Status CommitTable();

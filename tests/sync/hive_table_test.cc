@@ -37,6 +37,7 @@ class CountingCatalog : public catalog::Catalog {
   }
   Result<std::optional<json::Value>> GetTable(const std::string& database,
                                               const std::string& table) override {
+    ++gets;
     return catalog_->GetTable(database, table);
   }
   Result<std::vector<json::Value>> ListTables(const std::string& database) override {
@@ -63,6 +64,7 @@ class CountingCatalog : public catalog::Catalog {
   }
 
   int puts = 0;
+  int gets = 0;
 
  private:
   catalog::Catalog* catalog_;
@@ -350,6 +352,46 @@ TEST_F(HiveTableTest, AnAppendWritesTheDefinitionOnlyWhenItChanges) {
   EXPECT_EQ(
       (**catalog_->GetTable("db", "t")).Find("StorageDescriptor")->Find("NumberOfBuckets")->text(),
       "-1");
+}
+
+// The pipeline reads each table while the commit's files upload. A definition that holds then is
+// not read again; one to put is merged from a read after the files, so columns another writer
+// added in between stay.
+TEST_F(HiveTableTest, AReadWhileTheFilesUploadIsRepeatedOnlyForAPut) {
+  Sync(Table(false, 1, 0), Shape(kIntX), 1, {{"", {}}});
+
+  HiveTable adds_y = Table(false, 2, 0);
+  ASSERT_TRUE(adds_y.Load().ok());
+  const std::vector<catalog::Column> with_y = {{"id", "bigint"}, {"x", "bigint"}, {"y", "string"}};
+  ASSERT_TRUE(adds_y.Plan(Shape(with_y)).ok());
+  Put(adds_y, 2, kRun);
+  ASSERT_TRUE(adds_y.ReadForCommit().ok());
+  // Another connection adds z while this sync's files upload.
+  json::Value other = **catalog_->GetTable("db", "t");
+  other.FindMutable("StorageDescriptor")
+      ->FindMutable("Columns")
+      ->mutable_items()
+      .push_back(json::Value::Object(
+          {{"Name", json::Value::String("z")}, {"Type", json::Value::String("double")}}));
+  ASSERT_TRUE(catalog_->PutTable("db", other).ok());
+  const int puts = counting_->puts;
+  ASSERT_TRUE(adds_y.Commit({}).ok());
+  EXPECT_EQ(counting_->puts, puts + 1);
+  std::vector<std::string> names;
+  for (const catalog::Column& c : catalog::MergeColumns(**catalog_->GetTable("db", "t"), {})) {
+    names.push_back(c.name);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"id", "x", "z", "y"}));
+
+  HiveTable same = Table(false, 3, 0);
+  ASSERT_TRUE(same.Load().ok());
+  ASSERT_TRUE(same.Plan(Shape(with_y)).ok());
+  Put(same, 3, kRun);
+  ASSERT_TRUE(same.ReadForCommit().ok());
+  const int gets = counting_->gets;
+  ASSERT_TRUE(same.Commit({}).ok());
+  EXPECT_EQ(counting_->gets, gets) << "the read while the files uploaded decided it";
+  EXPECT_EQ(counting_->puts, puts + 1);
 }
 
 }  // namespace
