@@ -4,7 +4,8 @@
 // receive the same TableInput, built once by BuildTableInput, so the local lake shows exactly
 // what Glue would get.
 //
-// Thread-safety: a Catalog is used from one thread (commits happen on the pipeline thread).
+// Thread-safety: calls for different tables may come from several threads at once (a commit
+// makes its tables current side by side); calls for one table come from one thread at a time.
 #pragma once
 
 #include <chrono>

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <utility>
@@ -59,7 +60,10 @@ class GlueCatalog : public Catalog {
         options_(std::move(options)) {}
 
   Status EnsureDatabase(const std::string& database) override {
-    if (ensured_.contains(database)) return Status::Ok();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (ensured_.contains(database)) return Status::Ok();
+    }
     RETURN_IF_ERROR(CreateDatabaseIfMissing(database));
     if (!options_.lf_tag_key.empty() && !options_.lf_tag_values.empty()) {
       if (lake_formation_ == nullptr) {
@@ -68,6 +72,7 @@ class GlueCatalog : public Catalog {
       RETURN_IF_ERROR(lake_formation_->AddLFTagsToDatabase(database, options_.lf_tag_key,
                                                            options_.lf_tag_values));
     }
+    std::lock_guard<std::mutex> lock(mu_);
     ensured_.insert(database);
     return Status::Ok();
   }
@@ -76,7 +81,10 @@ class GlueCatalog : public Catalog {
                                         const std::string& table) override {
     std::optional<Value> found;
     ASSIGN_OR_RETURN(TableState state, ReadTable(database, table, &found));
-    known_[Key(database, table)] = std::move(state);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      known_[Key(database, table)] = std::move(state);
+    }
     if (!found.has_value()) return std::optional<Value>();
     return std::optional<Value>(TableInputOf(*found));
   }
@@ -101,9 +109,12 @@ class GlueCatalog : public Catalog {
     const std::string& table = name->text();
     // The state of the caller's last GetTable, consumed: a later PutTable reads afresh.
     std::optional<TableState> state;
-    if (auto it = known_.find(Key(database, table)); it != known_.end()) {
-      state = std::move(it->second);
-      known_.erase(it);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (auto it = known_.find(Key(database, table)); it != known_.end()) {
+        state = std::move(it->second);
+        known_.erase(it);
+      }
     }
     Status last;
     for (int attempt = 1; attempt <= Attempts(); ++attempt) {
@@ -124,7 +135,10 @@ class GlueCatalog : public Catalog {
   }
 
   Status DeleteTable(const std::string& database, const std::string& table) override {
-    known_.erase(Key(database, table));
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      known_.erase(Key(database, table));
+    }
     return glue_->DeleteTable(database, table);
   }
 
@@ -219,6 +233,7 @@ class GlueCatalog : public Catalog {
   std::shared_ptr<aws::GlueClient> glue_;
   std::shared_ptr<aws::LakeFormationClient> lake_formation_;
   const GlueCatalogOptions options_;
+  std::mutex mu_;                  // guards ensured_ and known_: tables are committed side by side
   std::set<std::string> ensured_;  // databases ensured (and tagged) by this catalog
   std::map<std::pair<std::string, std::string>, TableState> known_;  // from the last GetTable
 };
