@@ -51,6 +51,8 @@ class Pipeline {
   void ReportProgress();
   // Make every record read so far durable and visible, then echo the waiting STATEs.
   Status Commit();
+  // Step 2 of Commit: the catalog is made current for every table that has files.
+  Status CommitTables();
   Status Finish();
 
   const config::Config& config_;
