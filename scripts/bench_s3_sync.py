@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""A whole sync into S3 against the same sync into the local lake: the destination writes the
-generated "users" input (scripts/bench_shapes.py, BENCH_RECORDS records, default 1,000,000) as
-Parquet/SNAPPY to radosgw with its tables in Glue (moto_server), and to a local lake directory,
-alternately, BENCH_REPEAT times each (default 3); prints the median wall times, MB/s, their ratio,
-and the CPU time radosgw and its Ceph daemons took during the S3 runs (they share this machine's
-cores with the destination, which a sync against Amazon S3 does not).
+"""A whole sync into S3 against the same sync into the local lake: the destination writes a
+generated input (scripts/bench_shapes.py: BENCH_SHAPE, default "users"; BENCH_RECORDS records,
+default 1,000,000) as Parquet/SNAPPY to radosgw with its tables in Glue (moto_server), and to a
+local lake directory, alternately, BENCH_REPEAT times each (default 3); prints the median wall
+times, MB/s, their ratio, and the CPU time radosgw and its Ceph daemons took during the S3 runs
+(they share this machine's cores with the destination, which a sync against Amazon S3 does not).
+The first S3 run creates the tables; the later ones append to them.
 
   python3 scripts/bench_s3_sync.py build/destination-aws-datalake
+  BENCH_SHAPE=streams200 BENCH_RECORDS=555555 python3 scripts/bench_s3_sync.py build/...
 """
 import json
 import os
@@ -83,10 +85,11 @@ def run(binary, config_path, catalog_path, input_path):
 
 def main():
     binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/destination-aws-datalake")
+    shape = os.environ.get("BENCH_SHAPE", "users")
     records = int(os.environ.get("BENCH_RECORDS", "1000000"))
     repeat = int(os.environ.get("BENCH_REPEAT", "3"))
     inputs = os.environ.get("BENCH_INPUTS", os.path.join(ROOT, "build", "bench-inputs"))
-    input_path, catalog_path = bench_shapes.ensure_input(inputs, "users", records)
+    input_path, catalog_path = bench_shapes.ensure_input(inputs, shape, records)
     size_mb = os.path.getsize(input_path) / 1e6
 
     rgw = radosgw_env()
@@ -131,7 +134,7 @@ def main():
             raise SystemExit(f"the runs acknowledged different numbers of STATEs: {states}")
         s3_wall = statistics.median(times["S3"])
         local_wall = statistics.median(times["local"])
-        print(f"users, {records:,} records ({size_mb:.0f} MB) to Parquet/SNAPPY, median of {repeat}, "
+        print(f"{shape}, {records:,} records ({size_mb:.0f} MB) to Parquet/SNAPPY, median of {repeat}, "
               f"alternating; {states.pop()} STATEs acknowledged by every run")
         print(f"  local lake: {local_wall:.2f} s  {size_mb / local_wall:6.1f} MB/s")
         print(f"  S3 (radosgw) + Glue (moto): {s3_wall:.2f} s  {size_mb / s3_wall:6.1f} MB/s   "
