@@ -159,14 +159,19 @@ json::Value HiveTable::TableInput(const std::vector<catalog::Column>& columns) c
 }
 
 Status HiveTable::ReadForCommit() {
-  if (apart_ || defined_ || read_) return Status::Ok();
-  catalog::Catalog* catalog = options_.catalog;
-  RETURN_IF_ERROR(catalog->EnsureDatabase(options_.database));
-  // Read again: another writer may have added columns since the tables were listed. Existing
-  // columns keep their place and type (files written earlier stay readable); a truncate drops
-  // the columns the stream no longer has only when it completes.
+  if (!NeedsRead()) return Status::Ok();
+  RETURN_IF_ERROR(options_.catalog->EnsureDatabase(options_.database));
+  // Read again: another writer may have added columns since the tables were listed.
   ASSIGN_OR_RETURN(std::optional<json::Value> now,
-                   catalog->GetTable(options_.database, options_.table));
+                   options_.catalog->GetTable(options_.database, options_.table));
+  return ReadForCommit(std::move(now));
+}
+
+Status HiveTable::ReadForCommit(std::optional<json::Value> now) {
+  if (!NeedsRead()) return Status::Ok();
+  RETURN_IF_ERROR(options_.catalog->EnsureDatabase(options_.database));
+  // Existing columns keep their place and type (files written earlier stay readable); a
+  // truncate drops the columns the stream no longer has only when it completes.
   std::vector<catalog::Column> columns =
       now.has_value() ? catalog::MergeColumns(*now, shape_.columns) : shape_.columns;
   table_input_ = TableInput(columns);

@@ -96,6 +96,10 @@ class HiveTable {
   // it is settled, or while writing apart). The pipeline calls it while the files of a commit
   // upload; Commit calls it itself otherwise.
   Status ReadForCommit();
+  // The same from the table's definition as a listing of its database just returned it.
+  Status ReadForCommit(std::optional<json::Value> now);
+  // Whether ReadForCommit would read anything.
+  bool NeedsRead() const { return !apart_ && !defined_ && !read_; }
   // Make the catalog current after files were committed: the definition (once per sync, when
   // it changes the table), then the partitions (subdirectory -> values) not registered yet.
   // Nothing while writing apart.

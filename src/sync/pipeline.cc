@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include "common/cancel.h"
 #include "common/crash_point.h"
@@ -121,6 +122,7 @@ Status Pipeline::Open(const protocol::ConfiguredCatalog& catalog) {
                      StreamWriter::Create(stream, tables[i], context_));
     RETURN_IF_ERROR(writer->Prepare());
     streams_[stream.descriptor].writer = std::move(writer);
+    tables_listed_[tables[i].database] = tables[i].tables_in_database;
   }
   for (const protocol::ConfiguredStream& stream : catalog.streams) {
     stream_order_.push_back(&streams_[stream.descriptor]);
@@ -285,11 +287,7 @@ Status Pipeline::Commit() {
   for (StreamState* s : stream_order_) s->writer->StartCommitOpenFiles();
   // While they upload, the tables that get files are read for step 2 (and a missing database
   // is created): no table changes before its files are visible.
-  Status tables_read;
-  for (StreamState* s : stream_order_) {
-    if (!tables_read.ok() || CancelRequested()) break;
-    tables_read = s->writer->ReadTableForCommit();
-  }
+  Status tables_read = ReadTablesForCommit();
   Status files_committed;
   for (StreamState* s : stream_order_) {
     Status committed = s->writer->FinishCommitOpenFiles();
@@ -306,6 +304,38 @@ Status Pipeline::Commit() {
   for (const std::string& state : checkpoints_.TakeCommitted()) out_->State(state);
   CrashPoint("commit.states_echoed");
   last_commit_ = env_->NowMonotonic();
+  return Status::Ok();
+}
+
+// Each table to read is a GetTable, one after the other on this thread. Where a sync reads more
+// tables of a database than a listing of it takes pages (100 tables a page), the database is
+// listed instead: 200 new streams' first commit makes 3 requests rather than 200.
+Status Pipeline::ReadTablesForCommit() {
+  std::map<std::string, std::vector<StreamWriter*>> to_read;  // by database
+  for (StreamState* s : stream_order_) {
+    if (s->writer->NeedsTableRead()) to_read[s->writer->database()].push_back(s->writer.get());
+  }
+  for (const auto& [database, writers] : to_read) {
+    const size_t pages = tables_listed_[database] / 100 + 1;
+    if (writers.size() <= pages) {
+      for (StreamWriter* w : writers) {
+        if (CancelRequested()) return Status::Ok();  // the commit reports it
+        RETURN_IF_ERROR(w->ReadTableForCommit());
+      }
+      continue;
+    }
+    ASSIGN_OR_RETURN(std::vector<json::Value> listed, destination_->catalog->ListTables(database));
+    std::unordered_map<std::string, json::Value*> by_name;
+    for (json::Value& t : listed) {
+      const json::Value* name = t.Find("Name");
+      if (name != nullptr && name->is_string()) by_name.emplace(name->text(), &t);
+    }
+    for (StreamWriter* w : writers) {
+      auto it = by_name.find(w->table());
+      RETURN_IF_ERROR(w->ReadTableForCommit(
+          it == by_name.end() ? std::nullopt : std::optional<json::Value>(std::move(*it->second))));
+    }
+  }
   return Status::Ok();
 }
 

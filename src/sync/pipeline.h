@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -51,6 +52,8 @@ class Pipeline {
   void ReportProgress();
   // Make every record read so far durable and visible, then echo the waiting STATEs.
   Status Commit();
+  // Step 1 of Commit, while the files upload: read the tables that get files.
+  Status ReadTablesForCommit();
   // Step 2 of Commit: the catalog is made current for every table that has files.
   Status CommitTables();
   Status Finish();
@@ -71,7 +74,9 @@ class Pipeline {
   std::unordered_map<protocol::StreamDescriptor, StreamState, protocol::StreamDescriptorHash>
       streams_;
   std::vector<StreamState*> stream_order_;
-  StreamDirectory<StreamWriter> writers_;  // the streams' writers, for the decoding threads
+  StreamDirectory<StreamWriter> writers_;
+  std::map<std::string, size_t> tables_listed_;  // tables each database had when resolved  // the
+                                                 // streams' writers, for the decoding threads
   // RemoveDeadStaging running on the commit pool while the input is read; null once awaited.
   std::shared_ptr<Job> staging_cleanup_;
   Status staging_cleanup_status_;

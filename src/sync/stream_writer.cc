@@ -445,9 +445,18 @@ Status StreamWriter::FinishCommitOpenFiles() {
   return first;
 }
 
+bool StreamWriter::NeedsTableRead() const {
+  return (!committing_.empty() || files_committed_ > 0) && hive_table_->NeedsRead();
+}
+
 Status StreamWriter::ReadTableForCommit() {
-  if (committing_.empty() && files_committed_ == 0) return Status::Ok();
+  if (!NeedsTableRead()) return Status::Ok();
   return hive_table_->ReadForCommit();
+}
+
+Status StreamWriter::ReadTableForCommit(std::optional<json::Value> listed) {
+  if (!NeedsTableRead()) return Status::Ok();
+  return hive_table_->ReadForCommit(std::move(listed));
 }
 
 Status StreamWriter::CommitTable() { return hive_table_->Commit(partitions_written_); }

@@ -104,6 +104,10 @@ class StreamWriter {
   // Read what CommitTable needs from the catalog, if the table has files or is getting some
   // (between StartCommitOpenFiles and FinishCommitOpenFiles: while they upload).
   Status ReadTableForCommit();
+  // The same from the table's definition as a listing of its database just returned it.
+  Status ReadTableForCommit(std::optional<json::Value> listed);
+  // Whether ReadTableForCommit would read anything.
+  bool NeedsTableRead() const;
   // Make the catalog current: the table definition (once per sync), then every partition that
   // received committed files and is not registered yet.
   Status CommitTable();

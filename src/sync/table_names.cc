@@ -204,8 +204,10 @@ Result<std::vector<StreamTable>> ResolveTables(const protocol::ConfiguredCatalog
     std::unordered_map<std::string, const json::Value*> by_name;
     for (const json::Value& t : listed) by_name.emplace(Text(t.Find("Name")), &t);
     for (size_t i : members) {
-      if (auto it = by_name.find(out[i].table); it != by_name.end())
+      if (auto it = by_name.find(out[i].table); it != by_name.end()) {
         out[i].definition = *it->second;
+      }
+      out[i].tables_in_database = listed.size();
     }
   }
   return out;

@@ -54,6 +54,7 @@ struct StreamTable {
   // The table's definition (TableInput) as the resolution listed it; none for a new table. The
   // listing is the sync's first read of its tables: nothing reads each one again before writing.
   std::optional<json::Value> definition;
+  size_t tables_in_database = 0;  // how many tables that listing returned
 };
 
 // Return the Glue database of a namespace (or configured database name): lowercase, as Glue

@@ -14,11 +14,14 @@
 
 #include "catalog/catalog.h"
 #include "storage/storage.h"
+#include "sync/counting_catalog.h"
 #include "sync/hive_table.h"
 #include "sync/lake_layout.h"
 
 namespace datalake::sync {
 namespace {
+
+using testing::CountingCatalog;
 
 namespace fs = std::filesystem;
 using Partitions = std::map<std::string, std::vector<std::string>>;
@@ -27,48 +30,6 @@ using ::testing::HasSubstr;
 constexpr char kRun[] = "00000000000000aa";
 constexpr char kOtherRun[] = "00000000000000bb";
 const std::string kBase = "db/t/";
-
-// The catalog as the table uses it, counting its definition writes.
-class CountingCatalog : public catalog::Catalog {
- public:
-  explicit CountingCatalog(catalog::Catalog* catalog) : catalog_(catalog) {}
-  Status EnsureDatabase(const std::string& database) override {
-    return catalog_->EnsureDatabase(database);
-  }
-  Result<std::optional<json::Value>> GetTable(const std::string& database,
-                                              const std::string& table) override {
-    ++gets;
-    return catalog_->GetTable(database, table);
-  }
-  Result<std::vector<json::Value>> ListTables(const std::string& database) override {
-    return catalog_->ListTables(database);
-  }
-  Status PutTable(const std::string& database, const json::Value& table_input) override {
-    ++puts;
-    return catalog_->PutTable(database, table_input);
-  }
-  Status DeleteTable(const std::string& database, const std::string& table) override {
-    return catalog_->DeleteTable(database, table);
-  }
-  Status AddPartitions(const std::string& database, const std::string& table,
-                       const std::vector<json::Value>& partitions) override {
-    return catalog_->AddPartitions(database, table, partitions);
-  }
-  Result<std::vector<std::vector<std::string>>> ListPartitions(const std::string& database,
-                                                               const std::string& table) override {
-    return catalog_->ListPartitions(database, table);
-  }
-  Status DeletePartitions(const std::string& database, const std::string& table,
-                          const std::vector<std::vector<std::string>>& values) override {
-    return catalog_->DeletePartitions(database, table, values);
-  }
-
-  int puts = 0;
-  int gets = 0;
-
- private:
-  catalog::Catalog* catalog_;
-};
 
 class HiveTableTest : public ::testing::Test {
  protected:

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "sync/counting_catalog.h"
 #include "sync/lake_harness.h"
 
 namespace datalake::sync {
@@ -22,6 +23,17 @@ constexpr char kUsersStream[] = R"(
    "id":{"type":"integer"}}},"supported_sync_modes":["full_refresh"]},
    "sync_mode":"full_refresh","destination_sync_mode":"append","generation_id":1,
    "minimum_generation_id":0,"sync_id":5})";
+
+// Three more streams like `users`: with `events`, five tables in one database.
+std::string ManyStreams() {
+  std::string streams = std::string(kUsersStream) + "," + kEventsStream;
+  for (const char* name : {"a", "b", "c"}) {
+    std::string stream = kUsersStream;
+    stream.replace(stream.find("\"users\""), 7, std::string("\"") + name + "\"");
+    streams += "," + stream;
+  }
+  return R"({"streams":[)" + streams + "]}";
+}
 
 std::string Catalog() {
   return std::string(R"({"streams":[)") + kUsersStream + "," + kEventsStream + "]}";
@@ -83,6 +95,49 @@ TEST_P(PipelineTablesTest, ATableThatCannotBeDefinedFailsTheCommitAfterTheOthers
   // The other table's commit ran to its end (it does not depend on the failed one): its files
   // are visible and registered, but unacknowledged; the next attempt's records go next to them.
   EXPECT_EQ(ReadTable(&env_, "events").size(), 2u);
+}
+
+// Where a commit reads more tables of a database than a listing of it takes pages, it lists the
+// database once instead of reading each table; a definition that holds is then not touched.
+TEST_P(PipelineTablesTest, ACommitOfManyTablesListsTheirDatabaseOnce) {
+  std::string input;
+  for (const char* name : {"users", "a", "b", "c"}) {
+    input += std::string(R"({"type":"RECORD","record":{"stream":")") + name +
+             R"(","emitted_at":1700000000000,"data":{"id":1}}})" + "\n";
+  }
+  input += Input();
+  for (int sync = 1; sync <= 2; ++sync) {
+    auto parsed = protocol::ParseConfiguredCatalog(json::Parse(ManyStreams()).value());
+    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+    testing::MemFd in(input);
+    testing::MemFd out;
+    Destination destination = testing::LakeDestination(&env_);
+    auto counting = std::make_unique<testing::CountingCatalog>(std::move(destination.catalog));
+    testing::CountingCatalog* counts = counting.get();
+    destination.catalog = std::move(counting);
+    Status status;
+    {
+      protocol::MessageWriter writer(out.fd());
+      Pipeline pipeline(testing::LakeConfig(), &destination, &writer);
+      status = pipeline.Open(*parsed);
+      if (status.ok()) status = pipeline.Run(in.fd());
+    }
+    ASSERT_TRUE(status.ok()) << status.ToString();
+    EXPECT_EQ(testing::EchoedStates(out.Contents()), (std::vector<int64_t>{1}));
+    // One listing resolves the names, one reads the five tables while their files upload.
+    EXPECT_EQ(counts->lists.load(), 2) << "sync " << sync;
+    if (sync == 1) {
+      // New tables: each definition is put, merged from a read after its files.
+      EXPECT_EQ(counts->gets.load(), 5);
+      EXPECT_EQ(counts->puts.load(), 5);
+    } else {
+      EXPECT_EQ(counts->gets.load(), 0);
+      EXPECT_EQ(counts->puts.load(), 0);
+    }
+  }
+  for (const char* name : {"a", "b", "c"}) EXPECT_EQ(ReadTable(&env_, name).size(), 2u) << name;
+  EXPECT_EQ(ReadTable(&env_, "users").size(), 4u);  // Input() has one more
+  EXPECT_EQ(ReadTable(&env_, "events").size(), 4u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, PipelineTablesTest, ::testing::Values("0", "2"),
