@@ -34,9 +34,7 @@ class MemoryBudget {
 
   bool over() const { return total_ > limit_; }
   // The batch size each holder should use (at most `max`): the holders' batches together take
-  // about an eighth of the limit, so many open files do not fill it with batches alone. (A
-  // sixteenth halved the batches of 200 files to 52 KiB: twice the hand-overs to the encoders,
-  // 0.2 to 0.3 s more CPU on 1 GB, and a higher peak, 239 MiB against 219 MiB.)
+  // about a sixteenth of the limit, so many open files do not fill it with batches alone.
   size_t BatchBytes(size_t max) const;
   // Flush or close the biggest holders until the total is at most 3/4 of the limit.
   Status Relieve();
