@@ -135,6 +135,7 @@ Result<Destination> OpenAwsDestination(const config::Config& config) {
   Destination d;
   const std::string bucket = config.bucket_name;
   d.preflight = [s3_client, bucket] { return s3_client->HeadBucket(bucket); };
+  d.staging_cleanup_beside = true;
   d.store = storage::NewS3Store(s3_client, bucket);
   d.catalog = catalog::NewGlueCatalog(glue_client, lake_formation, std::move(catalog_options));
   return d;

@@ -100,13 +100,13 @@ Pipeline::~Pipeline() {
 
 Status Pipeline::Open(const protocol::ConfiguredCatalog& catalog) {
   RETURN_IF_ERROR(CheckSyncModes(catalog));
-  // Removing what dead writers left is a listing (and an abort per leftover) that nothing read or
-  // written before the first commit depends on: on the commit pool it overlaps the table
+  // Removing what dead writers left in S3 is a listing (and an abort per leftover) that nothing
+  // read or written before the first commit depends on: on the commit pool it overlaps the table
   // lookups and the first records instead of delaying them (ListMultipartUploads alone takes
   // tens of milliseconds). It never touches this sync's files, which carry its run id.
   std::set<int64_t> sync_ids;
   for (const protocol::ConfiguredStream& stream : catalog.streams) sync_ids.insert(stream.sync_id);
-  if (commit_pool_ != nullptr) {
+  if (commit_pool_ != nullptr && destination_->staging_cleanup_beside) {
     staging_cleanup_ = commit_pool_->Post(
         [this, sync_ids] { staging_cleanup_status_ = RemoveDeadStaging(sync_ids); });
   } else {

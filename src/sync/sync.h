@@ -29,6 +29,11 @@ struct Destination {
   // A cheap first check that the destination is usable (S3 HeadBucket), run by `check` and
   // `write` before anything else; may be empty.
   std::function<Status()> preflight;
+  // True when removing what dead writers left takes requests (S3: ListMultipartUploads, tens of
+  // milliseconds): a sync then does it beside its start, awaited before its first commit. The
+  // local lake's is a walk of its staging directory, done before this sync writes anything, so
+  // that none of its files or locks is ever in the walk.
+  bool staging_cleanup_beside = false;
 };
 
 // Return the destination for `config`: the local lake when local_lake_path is set, else S3 and

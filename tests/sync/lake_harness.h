@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -117,8 +118,10 @@ inline std::vector<int64_t> EchoedStates(const std::string& output) {
 
 // Run one `write` of `input` with `catalog_json` over the lake in `env`. The pipeline and the
 // destination are gone when this returns (their clean-up ran, or failed if the env is dead).
+// `adjust`, if given, changes the destination before the sync.
 inline SyncResult RunSync(FaultInjectionEnv* env, const std::string& catalog_json,
-                          const std::string& input, const config::Config& config = LakeConfig()) {
+                          const std::string& input, const config::Config& config = LakeConfig(),
+                          const std::function<void(Destination*)>& adjust = nullptr) {
   auto parsed = protocol::ParseConfiguredCatalog(json::Parse(catalog_json).value());
   EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
   MemFd in(input);
@@ -127,6 +130,7 @@ inline SyncResult RunSync(FaultInjectionEnv* env, const std::string& catalog_jso
   {
     protocol::MessageWriter writer(out.fd());
     Destination destination = LakeDestination(env);
+    if (adjust) adjust(&destination);
     Pipeline pipeline(config, &destination, &writer);
     result.status = pipeline.Open(*parsed);
     if (result.status.ok()) result.status = pipeline.Run(in.fd());

@@ -1,6 +1,6 @@
-// The removal of what dead writers left runs beside the sync (on the commit pool, or before the
-// input with no pool): what it removed is reported, and a sync whose removal failed commits
-// nothing, whichever way it ran.
+// The removal of what dead writers left runs before the sync writes anything (the local lake, or
+// no commit pool) or beside its start on the commit pool (S3): what it removed is reported, and a
+// sync whose removal failed commits nothing, whichever way it ran.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -30,13 +30,20 @@ std::string Input() {
 )";
 }
 
-// Sets DATALAKE_ENCODE_THREADS for the life of the test: "0" runs everything on the pipeline
-// thread (no commit pool), "2" gives the pipeline its pools.
-class PipelineCleanupTest : public ::testing::TestWithParam<const char*> {
+// How the removal runs: DATALAKE_ENCODE_THREADS for the life of the test ("0": everything on the
+// pipeline thread, no commit pool; "2": the pipeline's pools), and whether the destination asks
+// for it beside the sync's start (as S3 does).
+struct Way {
+  const char* threads;
+  bool beside;
+  const char* name;
+};
+
+class PipelineCleanupTest : public ::testing::TestWithParam<Way> {
  protected:
   void SetUp() override {
     if (const char* old = getenv(kVariable)) saved_ = old;
-    setenv(kVariable, GetParam(), 1);
+    setenv(kVariable, GetParam().threads, 1);
     MakeLakeRoot(&env_);
     for (const char* dir :
          {"/lake/.staging", "/lake/.staging/bucket", "/lake/.staging/bucket/db", kLeftoverDir}) {
@@ -52,13 +59,18 @@ class PipelineCleanupTest : public ::testing::TestWithParam<const char*> {
     }
   }
 
+  testing::SyncResult Sync() {
+    return RunSync(&env_, Catalog(), Input(), testing::LakeConfig(),
+                   [](Destination* d) { d->staging_cleanup_beside = GetParam().beside; });
+  }
+
   static constexpr char kVariable[] = "DATALAKE_ENCODE_THREADS";
   std::optional<std::string> saved_;
   storage::testing::FaultInjectionEnv env_;
 };
 
 TEST_P(PipelineCleanupTest, WhatADeadWriterLeftIsRemovedAndReported) {
-  auto sync = RunSync(&env_, Catalog(), Input());
+  auto sync = Sync();
   ASSERT_TRUE(sync.status.ok()) << sync.status.ToString();
   EXPECT_EQ(sync.states, (std::vector<int64_t>{1}));
   EXPECT_FALSE(env_.Contents(kLeftover).has_value());
@@ -70,7 +82,7 @@ TEST_P(PipelineCleanupTest, WhatADeadWriterLeftIsRemovedAndReported) {
 
 TEST_P(PipelineCleanupTest, ASyncWhoseCleanupFailsCommitsNothing) {
   env_.FailPath("/leftover", Status::IOError("injected fault: listing refused"));
-  auto sync = RunSync(&env_, Catalog(), Input());
+  auto sync = Sync();
   EXPECT_EQ(sync.status.code(), StatusCode::kIOError) << sync.status.ToString();
   EXPECT_NE(sync.status.message().find("listing refused"), std::string::npos)
       << sync.status.ToString();
@@ -83,10 +95,10 @@ TEST_P(PipelineCleanupTest, ASyncWhoseCleanupFailsCommitsNothing) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Threads, PipelineCleanupTest, ::testing::Values("0", "2"),
-                         [](const auto& info) {
-                           return std::string(info.param) == "0" ? "Serial" : "CommitPool";
-                         });
+INSTANTIATE_TEST_SUITE_P(Ways, PipelineCleanupTest,
+                         ::testing::Values(Way{"0", true, "Serial"}, Way{"2", false, "Before"},
+                                           Way{"2", true, "Beside"}),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
 }  // namespace datalake::sync
