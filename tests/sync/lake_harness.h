@@ -5,12 +5,14 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,6 +79,29 @@ inline config::Config LakeConfig() {
   config.commit_interval_seconds = 0;
   return config;
 }
+
+// Sets DATALAKE_ENCODE_THREADS while it lives ("0": everything on the pipeline thread, no commit
+// pool), then puts back what was there.
+class ScopedEncodeThreads {
+ public:
+  explicit ScopedEncodeThreads(const char* threads) {
+    if (const char* old = getenv(kVariable)) saved_ = old;
+    setenv(kVariable, threads, 1);
+  }
+  ~ScopedEncodeThreads() {
+    if (saved_.has_value()) {
+      setenv(kVariable, saved_->c_str(), 1);
+    } else {
+      unsetenv(kVariable);
+    }
+  }
+  ScopedEncodeThreads(const ScopedEncodeThreads&) = delete;
+  ScopedEncodeThreads& operator=(const ScopedEncodeThreads&) = delete;
+
+ private:
+  static constexpr char kVariable[] = "DATALAKE_ENCODE_THREADS";
+  std::optional<std::string> saved_;
+};
 
 // Create the lake's root directory durably.
 inline void MakeLakeRoot(FaultInjectionEnv* env) {

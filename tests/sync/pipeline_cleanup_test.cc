@@ -2,9 +2,7 @@
 // no commit pool) or beside its start on the commit pool (S3): what it removed is reported, and a
 // sync whose removal failed commits nothing, whichever way it ran.
 #include <gtest/gtest.h>
-#include <stdlib.h>
-
-#include <optional>
+#include <memory>
 #include <string>
 
 #include "sync/lake_harness.h"
@@ -42,8 +40,7 @@ struct Way {
 class PipelineCleanupTest : public ::testing::TestWithParam<Way> {
  protected:
   void SetUp() override {
-    if (const char* old = getenv(kVariable)) saved_ = old;
-    setenv(kVariable, GetParam().threads, 1);
+    threads_ = std::make_unique<testing::ScopedEncodeThreads>(GetParam().threads);
     MakeLakeRoot(&env_);
     for (const char* dir :
          {"/lake/.staging", "/lake/.staging/bucket", "/lake/.staging/bucket/db", kLeftoverDir}) {
@@ -51,21 +48,13 @@ class PipelineCleanupTest : public ::testing::TestWithParam<Way> {
     }
     ASSERT_TRUE(env_.AppendToFile(kLeftover, "{\"id\":0}\n").ok());
   }
-  void TearDown() override {
-    if (saved_.has_value()) {
-      setenv(kVariable, saved_->c_str(), 1);
-    } else {
-      unsetenv(kVariable);
-    }
-  }
 
   testing::SyncResult Sync() {
     return RunSync(&env_, Catalog(), Input(), testing::LakeConfig(),
                    [](Destination* d) { d->staging_cleanup_beside = GetParam().beside; });
   }
 
-  static constexpr char kVariable[] = "DATALAKE_ENCODE_THREADS";
-  std::optional<std::string> saved_;
+  std::unique_ptr<testing::ScopedEncodeThreads> threads_;
   storage::testing::FaultInjectionEnv env_;
 };
 

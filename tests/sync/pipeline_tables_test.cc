@@ -2,9 +2,7 @@
 // without it): every table that got files is defined, a failure of one fails the commit after the
 // others finished, and no STATE is echoed for it, whichever way it ran.
 #include <gtest/gtest.h>
-#include <stdlib.h>
-
-#include <optional>
+#include <memory>
 #include <string>
 
 #include "sync/counting_catalog.h"
@@ -52,16 +50,8 @@ std::string Input() {
 class PipelineTablesTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    if (const char* old = getenv(kVariable)) saved_ = old;
-    setenv(kVariable, GetParam(), 1);
+    threads_ = std::make_unique<testing::ScopedEncodeThreads>(GetParam());
     MakeLakeRoot(&env_);
-  }
-  void TearDown() override {
-    if (saved_.has_value()) {
-      setenv(kVariable, saved_->c_str(), 1);
-    } else {
-      unsetenv(kVariable);
-    }
   }
 
   bool Defined(const std::string& table) {
@@ -70,8 +60,7 @@ class PipelineTablesTest : public ::testing::TestWithParam<const char*> {
     return got.ok() && got->has_value();
   }
 
-  static constexpr char kVariable[] = "DATALAKE_ENCODE_THREADS";
-  std::optional<std::string> saved_;
+  std::unique_ptr<testing::ScopedEncodeThreads> threads_;
   storage::testing::FaultInjectionEnv env_;
 };
 
