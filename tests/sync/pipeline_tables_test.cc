@@ -95,6 +95,7 @@ TEST_P(PipelineTablesTest, ACommitOfManyTablesListsTheirDatabaseOnce) {
              R"(","emitted_at":1700000000000,"data":{"id":1}}})" + "\n";
   }
   input += Input();
+  const config::Config config = testing::LakeConfig();  // the pipeline keeps a reference
   for (int sync = 1; sync <= 2; ++sync) {
     auto parsed = protocol::ParseConfiguredCatalog(json::Parse(ManyStreams()).value());
     ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
@@ -107,7 +108,7 @@ TEST_P(PipelineTablesTest, ACommitOfManyTablesListsTheirDatabaseOnce) {
     Status status;
     {
       protocol::MessageWriter writer(out.fd());
-      Pipeline pipeline(testing::LakeConfig(), &destination, &writer);
+      Pipeline pipeline(config, &destination, &writer);
       status = pipeline.Open(*parsed);
       if (status.ok()) status = pipeline.Run(in.fd());
     }
