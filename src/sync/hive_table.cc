@@ -164,12 +164,18 @@ Status HiveTable::ReadForCommit() {
   // Read again: another writer may have added columns since the tables were listed.
   ASSIGN_OR_RETURN(std::optional<json::Value> now,
                    options_.catalog->GetTable(options_.database, options_.table));
-  return ReadForCommit(std::move(now));
+  Decide(now);
+  return Status::Ok();
 }
 
 Status HiveTable::ReadForCommit(std::optional<json::Value> now) {
   if (!NeedsRead()) return Status::Ok();
   RETURN_IF_ERROR(options_.catalog->EnsureDatabase(options_.database));
+  Decide(now);
+  return Status::Ok();
+}
+
+void HiveTable::Decide(const std::optional<json::Value>& now) {
   // Existing columns keep their place and type (files written earlier stay readable); a
   // truncate drops the columns the stream no longer has only when it completes.
   std::vector<catalog::Column> columns =
@@ -179,7 +185,6 @@ Status HiveTable::ReadForCommit(std::optional<json::Value> now) {
   // definition is written only when it changes.
   put_ = !now.has_value() || !catalog::DefinitionHolds(*now, table_input_);
   read_ = true;
-  return Status::Ok();
 }
 
 Status HiveTable::Commit(const std::map<std::string, std::vector<std::string>>& partitions) {

@@ -111,6 +111,8 @@ class HiveTable {
 
  private:
   json::Value TableInput(const std::vector<catalog::Column>& columns) const;
+  // Settle the definition the first Commit puts from the table as it is `now` (none: absent).
+  void Decide(const std::optional<json::Value>& now);
   std::string SettingsFor(const std::string& location) const;
   bool CanReadOldFiles() const;
   bool Keeps(const std::string& key) const;

@@ -85,7 +85,6 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::Confi
   w->cursor_field_ = stream.cursor_field;
   w->database_ = resolved.database;
   w->table_ = resolved.table;
-  w->listed_definition_ = resolved.definition;
 
   HiveTableOptions table;
   table.catalog = context.catalog;
@@ -106,6 +105,7 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::Confi
                              : stream.minimum_generation_id;
   table.origin = w->origin_;
   w->hive_table_ = std::make_unique<HiveTable>(std::move(table));
+  w->hive_table_->Adopt(resolved.definition);
 
   schema::MappingOptions mapping;
   mapping.number_as_decimal = config.float_as_decimal;
@@ -146,8 +146,6 @@ void StreamWriter::BuildFileSchema() {
 }
 
 Status StreamWriter::Prepare() {
-  hive_table_->Adopt(std::move(listed_definition_));
-  listed_definition_.reset();
   // A truncate gives the table the stream's definition; other modes add to an existing table.
   std::optional<json::Value> existing;
   if (!truncate_) existing = hive_table_->existing();

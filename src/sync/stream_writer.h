@@ -67,7 +67,7 @@ class StreamWriter {
 
   ~StreamWriter();
 
-  // Take the table as listed, choose the partitioning, and (appends) keep the column types and
+  // Given the table as listed, choose the partitioning, and (appends) keep the column types and
   // partition keys of an existing table, so that the files already there stay readable; then let
   // the table decide where this sync's files go.
   Status Prepare();
@@ -161,8 +161,7 @@ class StreamWriter {
   std::string database_;
   std::string table_;
   std::unique_ptr<HiveTable> hive_table_;
-  std::optional<json::Value> listed_definition_;  // the table as resolved, until Prepare
-  schema::TableSchema data_schema_;               // what the decoder fills
+  schema::TableSchema data_schema_;  // what the decoder fills
   schema::TableSchema file_schema_;  // data columns + meta columns: what the encoder writes
   DataFileOptions file_options_;
   std::string extension_;
