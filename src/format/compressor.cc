@@ -111,6 +111,23 @@ class GzipCompressor final : public Compressor {
     return Status::Ok();
   }
 
+  Status CompressOwned(std::string* in, bool finish, std::string* out) override {
+    if (finished_ || !block_.empty() || (in->size() < member_bytes_ && !finish) || in->empty()) {
+      Status status = Compress(*in, finish, out);
+      in->clear();
+      return status;
+    }
+    // What Compress would do with it, without the copy: a member as it is.
+    std::string member;
+    member.swap(*in);
+    RETURN_IF_ERROR(Emit(std::move(member), out));
+    if (finish) {
+      RETURN_IF_ERROR(Flush(out));
+      finished_ = true;
+    }
+    return Status::Ok();
+  }
+
   size_t held_bytes() const override { return block_.size() + window_input_bytes_; }
 
   Status Flush(std::string* out) override {

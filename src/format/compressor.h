@@ -22,6 +22,13 @@ class Compressor {
   // some back until more input or `finish`). With `finish`, also end the stream (gzip trailer,
   // zstd frame epilogue); after that the compressor must not be used again.
   virtual Status Compress(std::string_view in, bool finish, std::string* out) = 0;
+  // As Compress, but the codec may take `*in`'s buffer over instead of copying it (a gzip
+  // member a chunk long); `*in` is left empty either way.
+  virtual Status CompressOwned(std::string* in, bool finish, std::string* out) {
+    Status status = Compress(*in, finish, out);
+    in->clear();
+    return status;
+  }
   // Input taken but not yet handed out compressed (a file's size counts it as it is).
   virtual size_t held_bytes() const = 0;
   // Append everything taken so far, compressed, to `out`, without ending the stream (gzip: the

@@ -1,5 +1,6 @@
 // JSON Lines encoder: renders each Row as one JSON object per line (docs/TYPES.md, "JSON Lines
 // rendering"), optionally compressed as one gzip member or one zstd frame.
+#include <algorithm>
 #include <cassert>
 #include <charconv>
 #include <cmath>
@@ -68,12 +69,14 @@ class JsonlEncoder final : public FileEncoder {
                std::unique_ptr<Compressor> compressor)
       : root_(std::move(root)),
         chunk_bytes_(options.chunk_bytes),
+        first_capacity_(FirstCapacity(options.chunk_bytes)),
         sink_(sink),
         compressor_(std::move(compressor)) {}
 
   void AppendRange(const Row& rows, size_t begin, size_t end) override {
     assert(!finished_ && "Append after Finish");
     if (!status_.ok() || finished_) return;
+    if (buffer_.capacity() < first_capacity_) buffer_.reserve(first_capacity_);
     size_t pos = begin;
     end_ = end;
     RenderFields(root_, rows, &pos);
@@ -89,7 +92,7 @@ class JsonlEncoder final : public FileEncoder {
     if (compressor_ == nullptr) {
       WriteToSink(buffer_);
     } else if (status_.ok()) {
-      Status status = compressor_->Compress(buffer_, /*finish=*/true, &pending_);
+      Status status = compressor_->CompressOwned(&buffer_, /*finish=*/true, &pending_);
       if (status.ok()) {
         WriteToSink(pending_);
       } else {
@@ -127,6 +130,11 @@ class JsonlEncoder final : public FileEncoder {
   }
 
  private:
+  // A chunk's buffer grows by doubling from a 64th of the chunk plus a sixteenth, so that it
+  // ends there (the sixteenth is the last row's headroom) rather than at twice the chunk.
+  static size_t FirstCapacity(size_t chunk_bytes) {
+    return std::max<size_t>((chunk_bytes + chunk_bytes / 16) / 64, 256);
+  }
   size_t HeldByCompressor() const { return compressor_ != nullptr ? compressor_->held_bytes() : 0; }
   void RenderFields(const Node& node, const Row& row, size_t* pos);
   void RenderValue(const Node& node, const Row& row, size_t* pos);
@@ -143,6 +151,7 @@ class JsonlEncoder final : public FileEncoder {
 
   const Node root_;
   const size_t chunk_bytes_;
+  const size_t first_capacity_;
   Sink* const sink_;
   const std::unique_ptr<Compressor> compressor_;  // null: uncompressed
   std::string buffer_;                            // rendered rows not yet compressed or written
@@ -290,22 +299,24 @@ void JsonlEncoder::RenderScalar(TypeKind kind, const Cell& cell, const Row& row)
   buffer_.append("null");
 }
 
-// Hand the buffered rows on: as they are, or through the compressor. Compressed output is held
-// until it reaches a chunk too, so the sink sees writes of about chunk_bytes either way.
+// Hand the buffered rows on: as they are, or through the compressor, which takes the buffer
+// over (a gzip member holds it until it is compressed) instead of a copy. Compressed output is
+// held until it reaches a quarter of a chunk: writes stay large, and a stream holds little
+// besides the chunk it renders.
 void JsonlEncoder::FlushChunk() {
   if (compressor_ == nullptr) {
     WriteToSink(buffer_);
     buffer_.clear();
     return;
   }
-  Status status = compressor_->Compress(buffer_, /*finish=*/false, &pending_);
+  Status status = compressor_->CompressOwned(&buffer_, /*finish=*/false, &pending_);
   buffer_.clear();
   if (!status.ok()) {
     status_ = std::move(status);
     ReleaseBuffers();
     return;
   }
-  if (pending_.size() >= chunk_bytes_) {
+  if (pending_.size() >= chunk_bytes_ / 4) {
     WriteToSink(pending_);
     pending_.clear();
   }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 
+#include "format/compressor.h"
 #include "format/format.h"
 #include "format/row.h"
 #include "format_test_util.h"
@@ -111,6 +112,37 @@ TEST(JsonlStreamTest, FlushBuffersLeavesNothingBufferedAndTheStreamGoesOn) {
     }
     ASSERT_TRUE((*encoder)->Finish().ok());
     EXPECT_EQ(testing::Decompress(codec, sink.data()), plain.text) << static_cast<int>(codec);
+  }
+}
+
+// What a stream holds is about the chunk it renders, not twice it: the chunk's buffer ends at
+// the chunk plus a row's headroom, a gzip member takes the buffer over instead of a copy, and
+// compressed bytes go out in quarters of a chunk. A memory budget counts these bytes; with
+// hundreds of streams the difference is the process's size.
+TEST(JsonlStreamTest, AStreamHoldsAboutTheChunkItRenders) {
+  const size_t chunk = 64 << 10;
+  for (Compression codec : {Compression::kUncompressed, Compression::kGzip, Compression::kZstd}) {
+    StringSink sink;
+    auto encoder = TestEncoder(codec, chunk, &sink);
+    ASSERT_TRUE(encoder.ok());
+    Row row;
+    uint64_t most = 0;
+    for (uint64_t i = 0; i < 40000; ++i) {
+      FillRow(i, &row);
+      (*encoder)->Append(row);
+      most = std::max(most, (*encoder)->BufferedBytes());
+    }
+    ASSERT_TRUE((*encoder)->Finish().ok());
+    // The chunk being rendered, with its headroom (the buffers doubled to twice the chunk).
+    uint64_t bound = chunk + chunk / 16 + 64;
+    if (codec == Compression::kGzip) {
+      // Members waiting in the window count at their input, and what is compressed waits for a
+      // quarter of a chunk (a copy of each member, and a chunk of output, were held before).
+      bound += kGzipMembersInFlight * (chunk + chunk / 16) + chunk / 2;
+    } else if (codec == Compression::kZstd) {
+      bound += chunk;  // a chunk's compressed output at most, before it is written
+    }
+    EXPECT_LE(most, bound) << static_cast<int>(codec);
   }
 }
 
