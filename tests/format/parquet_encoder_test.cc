@@ -4,6 +4,7 @@
 // walker and, where it matters, the three readers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -276,6 +277,33 @@ TEST(ParquetEncoderTest, AColumnThatLeftItsDictionaryTriesAgainThreeChunksLater)
   }
   if (!ReadersUnavailableReason().empty()) GTEST_SKIP() << ReadersUnavailableReason();
   ExpectAllReadersAgree({{path, ExpectedRows(schema, rows, false)}});
+}
+
+// A page's levels and dictionary indices grow to page_rows entries, not to the next power of
+// two past it: what a column holds while its page fills is what its page needs. With many open
+// files, that is the memory a budget counts.
+TEST(ParquetEncoderTest, APageFillingHoldsWhatItsRowsNeed) {
+  const schema::TableSchema schema = OneColumn(Type(TypeKind::kInt64));
+  ParquetOptions options;
+  StringSink sink;
+  auto encoder = NewParquetEncoder(schema, options, &sink);
+  ASSERT_TRUE(encoder.ok());
+  Row row;
+  uint64_t most = 0;
+  for (size_t i = 0; i + 1 < options.page_rows; ++i) {
+    row.Clear();
+    if (i % 10 == 0) {
+      row.AppendNull();
+    } else {
+      row.AppendInt64(static_cast<int64_t>(i % 100));
+    }
+    (*encoder)->Append(row);
+    most = std::max(most, (*encoder)->BufferedBytes());
+  }
+  // A definition level byte and a 4-byte index a row, and the dictionary of 100 values (with
+  // levels and indices doubled to 32,768 entries, 183 kB).
+  EXPECT_LE(most, options.page_rows * (1 + sizeof(uint32_t)) + (32 << 10));
+  ASSERT_TRUE((*encoder)->Finish().ok());
 }
 
 TEST(ParquetEncoderTest, DefaultsCutPagesAt20000RowsOrAboutAMebibyte) {

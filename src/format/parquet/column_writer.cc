@@ -33,6 +33,7 @@ bool ColumnWriter::AddValue(std::string_view plain_bytes) {
     page_plain_bytes_ += static_cast<int64_t>(plain_bytes.size()) +
                          (column_.physical_type == Type::kByteArray ? 4 : 0);
     bool inserted = false;
+    GrowPageBuffer(&indices_);
     indices_.push_back(dictionary_.Insert(plain_bytes, &inserted));
     if (inserted && dictionary_.size() == kDistinctValuesToGiveUp &&
         indices_.size() == kDistinctValuesToGiveUp && !chunk_.has_data_pages()) {
