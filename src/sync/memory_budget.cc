@@ -13,7 +13,7 @@ uint64_t MemoryBudget::Add(std::function<uint64_t()> flush, std::function<Status
 
 size_t MemoryBudget::BatchBytes(size_t max) const {
   constexpr size_t kMin = size_t{16} << 10;
-  const uint64_t share = limit_ / 16 / std::max<size_t>(holders_.size(), 1);
+  const uint64_t share = limit_ / 8 / std::max<size_t>(holders_.size(), 1);
   return static_cast<size_t>(std::max<uint64_t>(kMin, std::min<uint64_t>(share, max)));
 }
 

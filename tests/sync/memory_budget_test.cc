@@ -91,7 +91,7 @@ TEST_F(MemoryBudgetTest, BatchesShrinkWithMoreHolders) {
   MemoryBudget budget(160 << 20);
   EXPECT_EQ(budget.BatchBytes(128 << 10), size_t{128} << 10);
   for (int i = 0; i < 200; ++i) budget.Add([] { return uint64_t{0}; }, [] { return Status::Ok(); });
-  EXPECT_EQ(budget.BatchBytes(128 << 10), (size_t{160} << 20) / 16 / 200);
+  EXPECT_EQ(budget.BatchBytes(128 << 10), (size_t{160} << 20) / 8 / 200);
   for (int i = 0; i < 2000; ++i)
     budget.Add([] { return uint64_t{0}; }, [] { return Status::Ok(); });
   EXPECT_EQ(budget.BatchBytes(128 << 10), size_t{16} << 10);  // never below 16 KiB
