@@ -35,7 +35,7 @@ class MemoryBudget {
   bool over() const { return total_ > limit_; }
   // The batch size each holder should use (at most `max`): the holders' batches together take
   // about an eighth of the limit, so many open files do not fill it with batches alone (a
-  // sixteenth made 200 interleaved streams 5 to 10% slower: twice the hand-overs).
+  // sixteenth made 200 interleaved streams 4 to 9% slower: twice the hand-overs).
   size_t BatchBytes(size_t max) const;
   // Flush or close the biggest holders until the total is at most 3/4 of the limit.
   Status Relieve();
