@@ -16,7 +16,9 @@ std::string ParentDir(const std::string& path) {
   return path.substr(0, slash);
 }
 
-Status MakeDirs(Env* env, const std::string& dir) {
+namespace {
+
+Status MakeDirsSyncing(Env* env, const std::string& dir, bool sync) {
   auto st = env->Stat(dir);
   if (st.ok()) {
     if (st->is_dir) return Status::Ok();
@@ -24,9 +26,17 @@ Status MakeDirs(Env* env, const std::string& dir) {
   }
   if (!st.status().IsNotFound()) return st.status();
   std::string parent = ParentDir(dir);
-  if (parent != dir) RETURN_IF_ERROR(MakeDirs(env, parent));
+  if (parent != dir) RETURN_IF_ERROR(MakeDirsSyncing(env, parent, sync));
   RETURN_IF_ERROR(env->CreateDir(dir));
-  return env->SyncDir(parent);
+  return sync ? env->SyncDir(parent) : Status::Ok();
+}
+
+}  // namespace
+
+Status MakeDirs(Env* env, const std::string& dir) { return MakeDirsSyncing(env, dir, true); }
+
+Status MakeStagingDirs(Env* env, const std::string& dir) {
+  return MakeDirsSyncing(env, dir, false);
 }
 
 bool IsSafeRelativeKey(std::string_view key) {

@@ -157,7 +157,7 @@ class LocalStore : public ObjectStore {
     RETURN_IF_ERROR(CheckKey(key));
     RETURN_IF_ERROR(HoldOwnerLock());
     std::string staging = staging_root_ + "/" + key + ".o" + owner_ + kInProgress;
-    RETURN_IF_ERROR(MakeDirs(env_, ParentDir(staging)));
+    RETURN_IF_ERROR(MakeStagingDirs(env_, ParentDir(staging)));
     std::unique_ptr<PendingObject> object =
         std::make_unique<LocalPendingObject>(env_, key, staging, root_ + "/" + key);
     return object;
