@@ -72,6 +72,10 @@ struct DataType {
   std::vector<Field> fields;                // kStruct only, in schema order
   std::shared_ptr<const DataType> element;  // kList: the element; kMap: the value
   std::shared_ptr<const DataType> key;      // kMap only
+  // Iceberg field ids of the element (kList) or the value (kMap), and of the key (kMap); 0: none.
+  // A Hive table's schema has none; an Iceberg table's has one on every node (field_id below).
+  int32_t element_id = 0;
+  int32_t key_id = 0;
 
   // Defined after Field: a DataType is made there, where std::vector<Field> is complete (clang
   // instantiates the vector's destructor where the function body stands).
@@ -82,6 +86,7 @@ struct Field {
   std::string name;         // the column (or struct field) name as stored and declared
   std::string source_name;  // the key in the record's JSON object
   DataType type;
+  int32_t field_id = 0;  // the Iceberg field id (Parquet's SchemaElement.field_id); 0: none
 };
 
 inline DataType DataType::Of(TypeKind kind) {

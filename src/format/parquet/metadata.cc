@@ -67,6 +67,7 @@ void WriteSchemaElement(const SchemaElement& e, CompactWriter* w) {
   if (e.converted_type) w->FieldI32(6, I32(*e.converted_type));
   if (e.scale) w->FieldI32(7, *e.scale);
   if (e.precision) w->FieldI32(8, *e.precision);
+  if (e.field_id) w->FieldI32(9, *e.field_id);
   if (e.logical_type.kind != LogicalType::Kind::kNone) {
     w->FieldStruct(10);
     WriteLogicalTypeMember(e.logical_type, w);

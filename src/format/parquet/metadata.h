@@ -70,6 +70,7 @@ struct SchemaElement {
   std::optional<ConvertedType> converted_type;
   std::optional<int32_t> scale;
   std::optional<int32_t> precision;
+  std::optional<int32_t> field_id;  // Iceberg's column id (readers of Iceberg tables project by it)
   LogicalType logical_type;
 };
 

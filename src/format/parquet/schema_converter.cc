@@ -62,7 +62,8 @@ class Converter {
   // Append `field` (a child of a node whose definition level is `def` and repetition level
   // `rep`) and fill `node`. `required`: a map key (REQUIRED, no definition level of its own).
   Status Field(const std::string& name, const DataType& type, int def, int rep,
-               std::vector<std::string> path, ShredNode* node, bool required = false);
+               std::vector<std::string> path, ShredNode* node, int32_t field_id,
+               bool required = false);
 
  private:
   Status Struct(const std::string& name, const DataType& type, int def, int rep,
@@ -81,7 +82,8 @@ class Converter {
 };
 
 Status Converter::Field(const std::string& name, const DataType& type, int parent_def, int rep,
-                        std::vector<std::string> path, ShredNode* node, bool required) {
+                        std::vector<std::string> path, ShredNode* node, int32_t field_id,
+                        bool required) {
   const int def = required ? parent_def : parent_def + 1;  // every other field is OPTIONAL
   if (def > kMaxLevel) return Status::InvalidInput("parquet: schema nested too deeply at " + name);
   path.push_back(name);
@@ -89,6 +91,9 @@ Status Converter::Field(const std::string& name, const DataType& type, int paren
   node->def_level = static_cast<uint8_t>(def);
   node->required = required;
   node->first_leaf = static_cast<int32_t>(out_->columns.size());
+  // The id goes on the field's first element: the leaf, the struct's group, or the annotated
+  // group of a list or map (whose repeated group has none), as Iceberg's writers put it.
+  const size_t first_element = out_->elements.size();
   if (required && !schema::IsPrimitive(type.kind)) {
     return Status::InvalidInput("parquet: map " + name + " needs a primitive key type");
   }
@@ -104,6 +109,7 @@ Status Converter::Field(const std::string& name, const DataType& type, int paren
     element.name = name;
     RETURN_IF_ERROR(Leaf(std::move(element), type, def, rep, std::move(path), node));
   }
+  if (field_id != 0) out_->elements[first_element].field_id = field_id;
   node->end_leaf = static_cast<int32_t>(out_->columns.size());
   return Status::Ok();
 }
@@ -120,8 +126,9 @@ Status Converter::Struct(const std::string& name, const DataType& type, int def,
   out_->elements.push_back(std::move(group));
   node->children.resize(type.fields.size());
   for (size_t i = 0; i < type.fields.size(); ++i) {
+    const schema::Field& field = type.fields[i];
     RETURN_IF_ERROR(
-        Field(type.fields[i].name, type.fields[i].type, def, rep, path, &node->children[i]));
+        Field(field.name, field.type, def, rep, path, &node->children[i], field.field_id));
   }
   return Status::Ok();
 }
@@ -158,8 +165,8 @@ Status Converter::List(const std::string& name, const DataType& type, int def, i
   RepeatedGroup(name, ConvertedType::kList, LogicalType::Kind::kList, "list", 1, rep, node);
   std::vector<std::string> list_path = path;
   list_path.push_back("list");
-  return Field("element", *type.element, def + 1, rep + 1, std::move(list_path),
-               &node->children[0]);
+  return Field("element", *type.element, def + 1, rep + 1, std::move(list_path), &node->children[0],
+               type.element_id);
 }
 
 // The canonical MAP: like a list, the repeated "key_value" group adds one definition and
@@ -174,8 +181,9 @@ Status Converter::Map(const std::string& name, const DataType& type, int def, in
   std::vector<std::string> entry_path = path;
   entry_path.push_back("key_value");
   RETURN_IF_ERROR(Field("key", *type.key, def + 1, rep + 1, entry_path, &node->children[0],
-                        /*required=*/true));
-  return Field("value", *type.element, def + 1, rep + 1, std::move(entry_path), &node->children[1]);
+                        type.key_id, /*required=*/true));
+  return Field("value", *type.element, def + 1, rep + 1, std::move(entry_path), &node->children[1],
+               type.element_id);
 }
 
 // INT32 with INT(bits, signed): what Hive and Athena read into tinyint, smallint and int.
@@ -281,7 +289,8 @@ Result<ParquetSchema> ConvertSchema(const schema::TableSchema& table, bool times
   Converter converter(timestamp_int96, &out);
   for (size_t i = 0; i < table.columns.size(); ++i) {
     const schema::Field& column = table.columns[i];
-    RETURN_IF_ERROR(converter.Field(column.name, column.type, 0, 0, {}, &out.root.children[i]));
+    RETURN_IF_ERROR(converter.Field(column.name, column.type, 0, 0, {}, &out.root.children[i],
+                                    column.field_id));
   }
   out.root.end_leaf = static_cast<int32_t>(out.columns.size());
   return out;
