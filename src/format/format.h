@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,6 +32,29 @@ class Sink {
   virtual Status Write(std::string_view bytes) = 0;
 };
 
+// What a finished file holds, for a table format that records it next to the file (Iceberg's
+// manifest entries): its rows and size, where its row groups start, and, for each Parquet leaf
+// column that carries a field id, what the footer says of it over all row groups.
+struct ColumnSummary {
+  int32_t field_id = 0;
+  bool repeated = false;  // inside a list or a map
+  int64_t compressed_bytes = 0;
+  int64_t values = 0;  // Parquet's num_values: entries, nulls included
+  int64_t nulls = 0;
+  // Smallest and largest value in the column's sort order, PLAIN-encoded without length prefix
+  // as Parquet's statistics are (decimals: big-endian, the column's fixed width). Unset where
+  // Parquet's statistics have none (all null, a NaN, a string over 4 KiB, INT96).
+  std::optional<std::string> min;
+  std::optional<std::string> max;
+};
+
+struct FileSummary {
+  uint64_t rows = 0;
+  uint64_t bytes = 0;                      // the whole file, as written to the sink
+  std::vector<int64_t> row_group_offsets;  // Parquet: each row group's first byte, ascending
+  std::vector<ColumnSummary> columns;      // Parquet leaves with a field id, in schema order
+};
+
 class FileEncoder {
  public:
   virtual ~FileEncoder() = default;
@@ -50,6 +74,8 @@ class FileEncoder {
   }
   // Flush everything (compressed trailer, footer) to the sink. Return the first error.
   virtual Status Finish() = 0;
+  // What the file holds. REQUIRES: Finish returned Ok.
+  virtual const FileSummary& summary() const = 0;
   // Bytes handed to the sink so far plus bytes still buffered (the file's size so far, roughly).
   virtual uint64_t EstimatedSize() const = 0;
   virtual uint64_t rows() const = 0;

@@ -100,8 +100,12 @@ class JsonlEncoder final : public FileEncoder {
       }
     }
     ReleaseBuffers();
+    summary_.rows = rows_;
+    summary_.bytes = bytes_written_;
     return status_;
   }
+  // Rows and bytes only: JSON Lines has no per-column statistics to offer.
+  const FileSummary& summary() const override { return summary_; }
 
   uint64_t EstimatedSize() const override {
     if (!status_.ok()) return bytes_written_;  // nothing more will be written
@@ -161,6 +165,7 @@ class JsonlEncoder final : public FileEncoder {
   size_t end_ = 0;       // past the last cell of the row being rendered
   uint64_t bytes_written_ = 0;
   uint64_t rows_ = 0;
+  FileSummary summary_;
   bool finished_ = false;
 };
 

@@ -281,10 +281,10 @@ class FileSink : public Sink {
   std::FILE* file_;
 };
 
-// Encode `rows` into `path`; fail the test on any error.
+// Encode `rows` into `path` (and give the encoder's summary); fail the test on any error.
 inline void WriteParquet(const std::string& path, const schema::TableSchema& schema,
                          const std::vector<std::vector<TestValue>>& rows,
-                         const ParquetOptions& options) {
+                         const ParquetOptions& options, FileSummary* summary = nullptr) {
   FileSink sink(path);
   auto encoder = NewParquetEncoder(schema, options, &sink);
   ASSERT_TRUE(encoder.ok()) << encoder.status().ToString();
@@ -298,6 +298,7 @@ inline void WriteParquet(const std::string& path, const schema::TableSchema& sch
   }
   Status status = (*encoder)->Finish();
   ASSERT_TRUE(status.ok()) << status.ToString();
+  if (summary != nullptr) *summary = (*encoder)->summary();
   ASSERT_EQ((*encoder)->rows(), rows.size());
 }
 

@@ -20,6 +20,7 @@ ColumnWriter::ColumnWriter(const ColumnDescriptor* column, const ParquetOptions*
       dictionary_tried_(dictionary_allowed_),
       dictionary_(column->physical_type == Type::kByteArray),
       statistics_(*column),
+      file_statistics_(*column),
       chunk_(compressor) {}
 
 void ColumnWriter::AddNull(uint8_t rep, uint8_t def) {
@@ -193,6 +194,7 @@ Status ColumnWriter::FinishChunk(int64_t file_offset, Sink* sink, ColumnChunk* o
   meta.codec = CodecOf(options_.compression);
   chunk_.FillMetadata(file_offset, &meta);
   meta.statistics = statistics_.Finish();
+  file_statistics_.Merge(statistics_);
   Status status = chunk_.WriteTo(sink);
   ResetChunk();
   return status;

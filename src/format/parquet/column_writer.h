@@ -85,6 +85,8 @@ class ColumnWriter {
   // Finish the chunk (last page, dictionary page), fill `out` for a chunk starting at
   // `file_offset` and write its bytes to `sink`; then reset for the next row group.
   Status FinishChunk(int64_t file_offset, Sink* sink, ColumnChunk* out);
+  // The statistics of every chunk finished so far (a file's summary).
+  Statistics FileStatistics() const { return file_statistics_.Finish(); }
 
   // Size of the chunk so far before compression (row-group sizing), and as buffered now. Both
   // use the page estimate of the last EndRow: they are asked once per row.
@@ -171,7 +173,8 @@ class ColumnWriter {
   bool dictionary_tried_;      // this chunk started with the dictionary
   int plain_chunks_left_ = 0;  // chunks still to start PLAIN after a fallback
   DictionaryBuilder dictionary_;
-  StatisticsBuilder statistics_;
+  StatisticsBuilder statistics_;       // the open chunk's
+  StatisticsBuilder file_statistics_;  // the finished chunks', merged once a chunk
   ColumnChunkBuilder chunk_;
 };
 

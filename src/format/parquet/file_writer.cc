@@ -64,6 +64,7 @@ class ParquetEncoder final : public FileEncoder {
   void AppendRange(const Row& rows, size_t begin, size_t end) override;
   void AppendRows(const Row& rows, const std::vector<size_t>& ends) override;
   Status Finish() override;
+  const FileSummary& summary() const override { return summary_; }
   uint64_t EstimatedSize() const override { return sink_.bytes() + buffered_bytes_; }
   uint64_t rows() const override { return rows_; }
   // What the column writers hold, allocated: a closed row group's pages leave their buffers'
@@ -87,6 +88,7 @@ class ParquetEncoder final : public FileEncoder {
   Status FlushRowGroup();
   Status WriteFooter();
   Status WriteMagicOnce();
+  void Summarize();
   void Fail(Status status) {
     status_ = std::move(status);
     writers_.clear();  // nothing more will be written: give the memory back now
@@ -100,6 +102,7 @@ class ParquetEncoder final : public FileEncoder {
   std::vector<std::unique_ptr<ColumnWriter>> writers_;  // one per leaf
   parquet::Shredder shredder_;
   std::vector<parquet::RowGroup> row_groups_;  // metadata of the written row groups
+  FileSummary summary_;                        // filled by Finish
   Status status_;
   uint64_t buffered_bytes_ = 0;
   uint64_t rows_ = 0;
@@ -178,6 +181,32 @@ Status ParquetEncoder::FlushRowGroup() {
   return Status::Ok();
 }
 
+// The file's summary from the row groups' metadata and the columns' merged statistics, taken
+// before the footer takes the row groups.
+void ParquetEncoder::Summarize() {
+  summary_.rows = rows_;
+  for (const parquet::RowGroup& group : row_groups_) {
+    summary_.row_group_offsets.push_back(group.file_offset.value_or(0));  // always set here
+  }
+  for (size_t i = 0; i < writers_.size(); ++i) {
+    const parquet::ColumnDescriptor& column = schema_.columns[i];
+    if (column.field_id == 0) continue;
+    ColumnSummary out;
+    out.field_id = column.field_id;
+    out.repeated = column.max_rep > 0;
+    for (const parquet::RowGroup& group : row_groups_) {
+      const parquet::ColumnMetaData& meta = group.columns[i].meta_data;
+      out.compressed_bytes += meta.total_compressed_size;
+      out.values += meta.num_values;
+    }
+    parquet::Statistics statistics = writers_[i]->FileStatistics();
+    out.nulls = statistics.null_count.value_or(0);
+    out.min = std::move(statistics.min_value);
+    out.max = std::move(statistics.max_value);
+    summary_.columns.push_back(std::move(out));
+  }
+}
+
 Status ParquetEncoder::WriteFooter() {
   RETURN_IF_ERROR(WriteMagicOnce());
   parquet::FileMetaData meta;
@@ -201,7 +230,9 @@ Status ParquetEncoder::Finish() {
   if (finished_) return status_;
   finished_ = true;
   if (status_.ok()) status_ = FlushRowGroup();
+  if (status_.ok()) Summarize();
   if (status_.ok()) status_ = WriteFooter();
+  if (status_.ok()) summary_.bytes = sink_.bytes();
   writers_.clear();
   buffered_bytes_ = 0;
   return status_;

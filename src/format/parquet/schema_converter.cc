@@ -109,7 +109,10 @@ Status Converter::Field(const std::string& name, const DataType& type, int paren
     element.name = name;
     RETURN_IF_ERROR(Leaf(std::move(element), type, def, rep, std::move(path), node));
   }
-  if (field_id != 0) out_->elements[first_element].field_id = field_id;
+  if (field_id != 0) {
+    out_->elements[first_element].field_id = field_id;
+    if (schema::IsPrimitive(type.kind)) out_->columns.back().field_id = field_id;
+  }
   node->end_leaf = static_cast<int32_t>(out_->columns.size());
   return Status::Ok();
 }

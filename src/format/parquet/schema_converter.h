@@ -45,6 +45,7 @@ struct ColumnDescriptor {
   int decimal_scale = 0;
   uint8_t max_def = 0;  // docs/FORMATS.md#definition-and-repetition-levels
   uint8_t max_rep = 0;
+  int32_t field_id = 0;  // the leaf's Iceberg field id; 0: none
 };
 
 // One node of the table schema annotated with its levels.

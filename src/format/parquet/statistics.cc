@@ -1,5 +1,6 @@
 #include "format/parquet/statistics.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -54,6 +55,37 @@ void StatisticsBuilder::UpdateDecimal(Int128 v) {
   }
   if (v < min_decimal_) min_decimal_ = v;
   if (v > max_decimal_) max_decimal_ = v;
+}
+
+void StatisticsBuilder::Merge(const StatisticsBuilder& other) {
+  null_count_ += other.null_count_;
+  has_nan_ = has_nan_ || other.has_nan_;
+  if (!other.has_value_) return;
+  if (!has_value_) {
+    has_value_ = true;
+    min_int_ = other.min_int_;
+    max_int_ = other.max_int_;
+    min_double_ = other.min_double_;
+    max_double_ = other.max_double_;
+    min_decimal_ = other.min_decimal_;
+    max_decimal_ = other.max_decimal_;
+    min_bytes_ = other.min_bytes_;
+    max_bytes_ = other.max_bytes_;
+    return;
+  }
+  // Only the members of the column's kind mean anything; the others merge harmlessly.
+  min_int_ = std::min(min_int_, other.min_int_);
+  max_int_ = std::max(max_int_, other.max_int_);
+  min_double_ = std::min(min_double_, other.min_double_);
+  max_double_ = std::max(max_double_, other.max_double_);
+  min_decimal_ = std::min(min_decimal_, other.min_decimal_);
+  max_decimal_ = std::max(max_decimal_, other.max_decimal_);
+  if (std::string_view(other.min_bytes_) < std::string_view(min_bytes_)) {
+    min_bytes_ = other.min_bytes_;
+  }
+  if (std::string_view(other.max_bytes_) > std::string_view(max_bytes_)) {
+    max_bytes_ = other.max_bytes_;
+  }
 }
 
 Statistics StatisticsBuilder::Finish() const {

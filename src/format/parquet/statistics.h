@@ -33,6 +33,8 @@ class StatisticsBuilder {
   void UpdateBytes(std::string_view v);
   void UpdateDecimal(Int128 v);
 
+  // Add what `other` (of the same column) saw: a file's statistics from its chunks'.
+  void Merge(const StatisticsBuilder& other);
   // Return the statistics of everything added since construction or Reset.
   Statistics Finish() const;
   void Reset();
