@@ -10,8 +10,9 @@ build_packages=(cmake g++ make pkg-config ccache libsimdjson-dev libzstd-dev lib
 # make image copies its shell and CA bundle from these; make test runs the image.
 image_packages=(busybox-static ca-certificates)
 # The sanitizer runs and make fuzz build with clang (libFuzzer and the static sanitizer runtimes
-# are in clang's runtime package).
-test_packages=(nodejs npm openssl clang-14 libclang-rt-14-dev)
+# are in clang's runtime package). python3-avro reads the Avro files the destination writes
+# (tests/tools/avro_read.py), an implementation independent of ours.
+test_packages=(nodejs npm openssl clang-14 libclang-rt-14-dev python3-avro)
 
 packages=("${build_packages[@]}" "${image_packages[@]}")
 if [[ "${1:-}" == "--test" ]]; then packages+=("${test_packages[@]}"); fi

@@ -1,0 +1,82 @@
+// Avro: the binary encoding and the object container file (Avro specification 1.11), written
+// by hand because Iceberg's manifests need what Debian's Avro C library cannot write: the
+// writer's schema kept verbatim in the header (with Iceberg's field-id, element-id and
+// logicalType attributes, which Avro C drops when it parses a schema) and header metadata of
+// the writer's own (schema, partition-spec, format-version, content).
+//
+// The caller encodes each record with Encoder in the field order of the schema it passes; the
+// container does not check records against the schema (its text is only carried).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace datalake::format::avro {
+
+// Appends Avro's binary encoding of values to a string.
+class Encoder {
+ public:
+  explicit Encoder(std::string* out) : out_(out) {}
+
+  void Boolean(bool v) { out_->push_back(v ? '\1' : '\0'); }
+  void Int(int32_t v) { Long(v); }  // the same zig-zag varint as long
+  void Long(int64_t v);
+  void Float(float v);    // 4 bytes, little-endian
+  void Double(double v);  // 8 bytes, little-endian
+  void Bytes(std::string_view v);
+  void String(std::string_view v) { Bytes(v); }
+  // A union's branch: the value (nothing for null) follows.
+  void Branch(int64_t index) { Long(index); }
+  // Arrays and maps: a block of `count` items (each item, or key then value, follows), then
+  // End() after the last block. An empty array or map is End() alone.
+  void Block(int64_t count) {
+    if (count > 0) Long(count);
+  }
+  void End() { Long(0); }
+
+ private:
+  std::string* out_;
+};
+
+enum class Codec { kNull, kDeflate };  // deflate: raw RFC 1951, as Avro defines it
+
+// An object container file built in memory: Magic "Obj\1", a header map of metadata (avro.schema,
+// avro.codec, then the caller's keys in order), a 16-byte sync marker, then blocks of records,
+// each block ending with the marker.
+class ContainerWriter {
+ public:
+  // `sync` is the file's sync marker (random for files that are written once).
+  ContainerWriter(std::string schema_json,
+                  std::vector<std::pair<std::string, std::string>> metadata, Codec codec,
+                  const std::array<uint8_t, 16>& sync);
+
+  // The buffer to encode the next record into; EndRecord() counts it.
+  std::string* record() { return &block_; }
+  void EndRecord();
+  uint64_t records() const { return records_; }
+
+  // Return the whole file. The writer must not be used after.
+  Result<std::string> Finish();
+
+ private:
+  Status FlushBlock();
+
+  const Codec codec_;
+  const std::array<uint8_t, 16> sync_;
+  std::string file_;   // header and finished blocks
+  std::string block_;  // encoded records of the open block
+  int64_t block_records_ = 0;
+  uint64_t records_ = 0;
+  Status status_;
+};
+
+// Records go into blocks of about this many encoded bytes (before deflate).
+inline constexpr size_t kAvroBlockBytes = size_t{1} << 20;
+
+}  // namespace datalake::format::avro
