@@ -4,11 +4,13 @@
 // go; this module only says what they are.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "common/status.h"
@@ -136,5 +138,90 @@ json::Value MetadataToJson(const TableMetadata& metadata);
 // Parse a metadata file (written by any Iceberg writer). Format version 1 and 3 tables are
 // kInvalidInput: this destination writes version 2.
 Result<TableMetadata> MetadataFromJson(const json::Value& value);
+
+// ---- manifests and manifest lists -----------------------------------------------------------
+
+// A partition value of a data file: null, an int (int, date, and the year, month, day, hour and
+// bucket transforms), a long (long, timestamps), a string, or a boolean.
+using PartitionValue = std::variant<std::monostate, int32_t, int64_t, std::string, bool>;
+
+// What a partition field's values are, from its transform and its source column's type:
+// "int", "long", "string", "boolean", "date" (an int of days), or "timestamp"/"timestamptz"
+// (a long of microseconds). kInvalidInput for a transform or source this destination does not
+// write.
+Result<std::string> PartitionResultType(const PartitionField& field,
+                                        const schema::DataType& source);
+
+// Iceberg's single-value serialization (spec Appendix D) of a column bound, from the PLAIN
+// bytes Parquet's statistics hold for a column of `type`: the same bytes for numbers, dates,
+// timestamps, booleans and strings; decimals as their minimal big-endian two's complement.
+// Nullopt where no bound can be given.
+std::optional<std::string> BoundFromParquet(const schema::DataType& type,
+                                            std::string_view parquet_plain);
+
+struct DataFileInfo {
+  int32_t content = 0;    // 0: data
+  std::string file_path;  // full URI
+  std::string file_format = "PARQUET";
+  std::vector<PartitionValue> partition;  // one per field of the manifest's spec
+  int64_t record_count = 0;
+  int64_t file_size_in_bytes = 0;
+  std::vector<std::pair<int32_t, int64_t>> column_sizes;
+  std::vector<std::pair<int32_t, int64_t>> value_counts;
+  std::vector<std::pair<int32_t, int64_t>> null_value_counts;
+  std::vector<std::pair<int32_t, std::string>> lower_bounds;
+  std::vector<std::pair<int32_t, std::string>> upper_bounds;
+  std::vector<int64_t> split_offsets;
+  std::optional<int32_t> sort_order_id = 0;  // 0: unsorted
+};
+
+enum class EntryStatus : int32_t { kExisting = 0, kAdded = 1, kDeleted = 2 };
+
+struct ManifestEntry {
+  EntryStatus status = EntryStatus::kAdded;
+  std::optional<int64_t> snapshot_id;
+  // Null for ADDED entries (inherited from the manifest list when read); explicit otherwise.
+  std::optional<int64_t> sequence_number;
+  std::optional<int64_t> file_sequence_number;
+  DataFileInfo file;
+};
+
+// The manifest_file record of a manifest list.
+struct ManifestFile {
+  std::string manifest_path;
+  int64_t manifest_length = 0;
+  int32_t partition_spec_id = 0;
+  int32_t content = 0;  // 0: data
+  int64_t sequence_number = 0;
+  int64_t min_sequence_number = 0;
+  int64_t added_snapshot_id = 0;
+  int32_t added_files_count = 0;
+  int32_t existing_files_count = 0;
+  int32_t deleted_files_count = 0;
+  int64_t added_rows_count = 0;
+  int64_t existing_rows_count = 0;
+  int64_t deleted_rows_count = 0;
+  struct FieldSummary {
+    bool contains_null = false;
+    std::optional<std::string> lower_bound;  // single-value serialization
+    std::optional<std::string> upper_bound;
+  };
+  std::optional<std::vector<FieldSummary>> partitions;  // one per spec field
+};
+
+// The bytes of a data manifest of `spec` (Avro, deflate) holding `entries`, with the header
+// metadata readers need: the table's schema and its id, the spec and its id, format version,
+// content. `sync` is the file's Avro sync marker. Also fills `*summary` (counts, partition
+// summaries) for the manifest list, all but its path, length and sequence numbers.
+Result<std::string> WriteManifest(const schema::TableSchema& schema, int32_t schema_id,
+                                  const PartitionSpec& spec,
+                                  const std::vector<ManifestEntry>& entries,
+                                  const std::array<uint8_t, 16>& sync, ManifestFile* summary);
+
+// The bytes of a manifest list (Avro, deflate) of snapshot `snapshot_id`.
+Result<std::string> WriteManifestList(int64_t snapshot_id, std::optional<int64_t> parent_id,
+                                      int64_t sequence_number,
+                                      const std::vector<ManifestFile>& manifests,
+                                      const std::array<uint8_t, 16>& sync);
 
 }  // namespace datalake::iceberg

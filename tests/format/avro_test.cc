@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "format/avro_test_util.h"
 #include "format/parquet_test_util.h"
 #include "json/json.h"
 
@@ -109,47 +110,10 @@ void EncodeEntry(int64_t i, std::string* out) {
   e.End();
 }
 
-std::string ReaderUnavailableReason() {
-  if (std::system("/usr/bin/python3 -c 'import avro.datafile' >/dev/null 2>&1") != 0) {
-    return "Debian's python3-avro is not installed (scripts/install-deps.sh --test)";
-  }
-  return "";
-}
-
-// Read `files` with python3-avro: file -> its line of output.
-std::map<std::string, json::Value> ReadAvro(const std::vector<std::string>& files) {
-  std::string command =
-      "/usr/bin/python3 " +
-      format::testing::ShellQuote(format::testing::SourceDir() + "/tests/tools/avro_read.py");
-  for (const std::string& f : files) command += " " + format::testing::ShellQuote(f);
-  std::map<std::string, json::Value> out;
-  std::FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  std::string text;
-  char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), pipe)) > 0) text.append(buf, n);
-  EXPECT_EQ(pclose(pipe), 0);
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    auto line = json::Parse(std::string_view(text).substr(start, end - start));
-    start = end + 1;
-    if (!line.ok()) {
-      ADD_FAILURE() << line.status().ToString();
-      continue;
-    }
-    const json::Value* file = line->Find("file");
-    if (file != nullptr) out[file->text()] = *line;
-  }
-  return out;
-}
-
 int64_t AsInt(const json::Value* v) { return v == nullptr ? -1 : v->AsInt64().value_or(-2); }
 
 TEST(AvroContainerTest, Python3AvroReadsEveryRecordAndTheHeaderVerbatim) {
-  const std::string reason = ReaderUnavailableReason();
+  const std::string reason = format::testing::AvroReaderUnavailableReason();
   if (!reason.empty()) GTEST_SKIP() << reason;
   const std::string dir = format::testing::MakeTempDir("avro");
   std::array<uint8_t, 16> sync{};
@@ -192,7 +156,7 @@ TEST(AvroContainerTest, Python3AvroReadsEveryRecordAndTheHeaderVerbatim) {
     std::ofstream(path, std::ios::binary) << *bytes;
     files.push_back(path);
   }
-  std::map<std::string, json::Value> read = ReadAvro(files);
+  std::map<std::string, json::Value> read = format::testing::ReadAvro(files);
   for (size_t k = 0; k < cases.size(); ++k) {
     SCOPED_TRACE(cases[k].name);
     const json::Value& out = read[files[k]];

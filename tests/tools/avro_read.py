@@ -2,12 +2,14 @@
 """Read Avro object container files with Debian's python3-avro, an Avro implementation
 independent of the destination's writer, and print one line of JSON per file:
 {"file": F, "meta": {key: text}, "records": [...]} or {"file": F, "error": text}.
-Bytes values print as {"bytes": base64}; the header's avro.schema is printed as its text, so a
+Bytes values print as {"bytes": base64}, values with a date logical type as {"days": N} and
+timestamps as {"micros": N} (days and microseconds since the epoch); the header's avro.schema is printed as its text, so a
 test can check the attributes the writer kept verbatim.
 
   /usr/bin/python3 tests/tools/avro_read.py FILE...
 """
 import base64
+import datetime
 import json
 import sys
 import warnings
@@ -16,7 +18,16 @@ import avro.datafile
 import avro.io
 
 
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+
+
 def plain(value):
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return {"micros": (value - EPOCH) // datetime.timedelta(microseconds=1)}
+    if isinstance(value, datetime.date):
+        return {"days": (value - EPOCH.date()).days}
     if isinstance(value, bytes):
         return {"bytes": base64.b64encode(value).decode()}
     if isinstance(value, dict):
