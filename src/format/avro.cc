@@ -63,15 +63,20 @@ void Encoder::Bytes(std::string_view v) {
 ContainerWriter::ContainerWriter(std::string schema_json,
                                  std::vector<std::pair<std::string, std::string>> metadata,
                                  Codec codec, const std::array<uint8_t, 16>& sync)
-    : codec_(codec), sync_(sync) {
+    : schema_json_(std::move(schema_json)),
+      metadata_(std::move(metadata)),
+      codec_(codec),
+      sync_(sync) {}
+
+void ContainerWriter::WriteHeader() {
   file_.append("Obj\x01", 4);
   Encoder header(&file_);
-  header.Block(static_cast<int64_t>(metadata.size() + 2));
+  header.Block(static_cast<int64_t>(metadata_.size() + 2));
   header.String("avro.schema");
-  header.Bytes(schema_json);
+  header.Bytes(schema_json_);
   header.String("avro.codec");
-  header.Bytes(codec == Codec::kDeflate ? "deflate" : "null");
-  for (const auto& [key, value] : metadata) {
+  header.Bytes(codec_ == Codec::kDeflate ? "deflate" : "null");
+  for (const auto& [key, value] : metadata_) {
     header.String(key);
     header.Bytes(value);
   }
@@ -82,10 +87,15 @@ ContainerWriter::ContainerWriter(std::string schema_json,
 void ContainerWriter::EndRecord() {
   ++block_records_;
   ++records_;
-  if (block_.size() >= kAvroBlockBytes && status_.ok()) status_ = FlushBlock();
+  if (block_.size() >= kAvroBlockBytes && status_.ok()) status_ = FlushBlock(/*last=*/false);
 }
 
-Status ContainerWriter::FlushBlock() {
+Status ContainerWriter::FlushBlock(bool last) {
+  if (file_.empty()) {
+    // The first block decides the codec: a small file in one block is stored as it is.
+    if (last && block_.size() < kDeflateMinBytes) codec_ = Codec::kNull;
+    WriteHeader();
+  }
   if (block_records_ == 0) return Status::Ok();
   Encoder out(&file_);
   out.Long(block_records_);
@@ -104,7 +114,7 @@ Status ContainerWriter::FlushBlock() {
 
 Result<std::string> ContainerWriter::Finish() {
   RETURN_IF_ERROR(status_);
-  RETURN_IF_ERROR(FlushBlock());
+  RETURN_IF_ERROR(FlushBlock(/*last=*/true));
   return std::move(file_);
 }
 

@@ -44,7 +44,12 @@ class Encoder {
   std::string* out_;
 };
 
-enum class Codec { kNull, kDeflate };  // deflate: raw RFC 1951, as Avro defines it
+// deflate: raw RFC 1951, as Avro defines it. A file asked for deflate whose records take less
+// than kDeflateMinBytes is written with the null codec instead: deflate saves little there, and
+// readers with naive inflaters fail on the stored and fixed-Huffman blocks small inputs become
+// (icebird 0.3.1 recurses until its stack overflows).
+enum class Codec { kNull, kDeflate };
+inline constexpr size_t kDeflateMinBytes = size_t{4} << 10;
 
 // An object container file built in memory: Magic "Obj\1", a header map of metadata (avro.schema,
 // avro.codec, then the caller's keys in order), a 16-byte sync marker, then blocks of records,
@@ -55,6 +60,8 @@ class ContainerWriter {
   ContainerWriter(std::string schema_json,
                   std::vector<std::pair<std::string, std::string>> metadata, Codec codec,
                   const std::array<uint8_t, 16>& sync);
+  // The codec the file is written with (decided at its first block).
+  Codec codec() const { return codec_; }
 
   // The buffer to encode the next record into; EndRecord() counts it.
   std::string* record() { return &block_; }
@@ -65,11 +72,14 @@ class ContainerWriter {
   Result<std::string> Finish();
 
  private:
-  Status FlushBlock();
+  Status FlushBlock(bool last);
+  void WriteHeader();
 
-  const Codec codec_;
+  const std::string schema_json_;
+  const std::vector<std::pair<std::string, std::string>> metadata_;
+  Codec codec_;
   const std::array<uint8_t, 16> sync_;
-  std::string file_;   // header and finished blocks
+  std::string file_;   // header and finished blocks, once the first block decided the codec
   std::string block_;  // encoded records of the open block
   int64_t block_records_ = 0;
   uint64_t records_ = 0;

@@ -164,8 +164,9 @@ TEST(AvroContainerTest, Python3AvroReadsEveryRecordAndTheHeaderVerbatim) {
     const json::Value* meta = out.Find("meta");
     ASSERT_NE(meta, nullptr);
     EXPECT_EQ(meta->Find("avro.schema")->text(), kSchema);
-    EXPECT_EQ(meta->Find("avro.codec")->text(),
-              cases[k].codec == Codec::kDeflate ? "deflate" : "null");
+    // Deflate where asked, but for files too small to gain from it (one record, none).
+    const bool deflated = cases[k].codec == Codec::kDeflate && cases[k].records > 100;
+    EXPECT_EQ(meta->Find("avro.codec")->text(), deflated ? "deflate" : "null");
     EXPECT_EQ(meta->Find("format-version")->text(), "2");
     EXPECT_EQ(meta->Find("content")->text(), "data");
     const json::Value* records = out.Find("records");
