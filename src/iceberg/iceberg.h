@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "format/format.h"
 #include "json/json.h"
 #include "schema/schema.h"
 
@@ -174,6 +175,12 @@ struct DataFileInfo {
   std::vector<int64_t> split_offsets;
   std::optional<int32_t> sort_order_id = 0;  // 0: unsorted
 };
+
+// A written Parquet file as a manifest records it: sizes, counts and offsets from the encoder's
+// summary; per column of `schema` (by field id) sizes, value and null counts, and bounds for
+// the columns outside lists and maps, in Iceberg's serialization.
+DataFileInfo DataFileFrom(const format::FileSummary& summary, const schema::TableSchema& schema,
+                          std::string file_path, std::vector<PartitionValue> partition);
 
 enum class EntryStatus : int32_t { kExisting = 0, kAdded = 1, kDeleted = 2 };
 

@@ -253,6 +253,57 @@ std::optional<std::string> BoundFromParquet(const schema::DataType& type,
   return std::string(parquet_plain.substr(skip));
 }
 
+namespace {
+
+const schema::DataType* FindById(const std::vector<schema::Field>& fields, int32_t id);
+
+const schema::DataType* FindInType(const schema::DataType& type, int32_t id) {
+  if (type.kind == TypeKind::kStruct) return FindById(type.fields, id);
+  if (type.element != nullptr) {
+    if (type.element_id == id) return type.element.get();
+    if (const schema::DataType* found = FindInType(*type.element, id)) return found;
+  }
+  if (type.key != nullptr) {
+    if (type.key_id == id) return type.key.get();
+    if (const schema::DataType* found = FindInType(*type.key, id)) return found;
+  }
+  return nullptr;
+}
+
+const schema::DataType* FindById(const std::vector<schema::Field>& fields, int32_t id) {
+  for (const schema::Field& field : fields) {
+    if (field.field_id == id) return &field.type;
+    if (const schema::DataType* found = FindInType(field.type, id)) return found;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+DataFileInfo DataFileFrom(const format::FileSummary& summary, const schema::TableSchema& schema,
+                          std::string file_path, std::vector<PartitionValue> partition) {
+  DataFileInfo f;
+  f.file_path = std::move(file_path);
+  f.partition = std::move(partition);
+  f.record_count = static_cast<int64_t>(summary.rows);
+  f.file_size_in_bytes = static_cast<int64_t>(summary.bytes);
+  f.split_offsets = summary.row_group_offsets;
+  for (const format::ColumnSummary& column : summary.columns) {
+    f.column_sizes.emplace_back(column.field_id, column.compressed_bytes);
+    f.value_counts.emplace_back(column.field_id, column.values);
+    f.null_value_counts.emplace_back(column.field_id, column.nulls);
+    const schema::DataType* type = FindById(schema.columns, column.field_id);
+    // Bounds of values inside lists and maps say nothing a filter on a row can use.
+    if (type == nullptr || column.repeated || !column.min || !column.max) continue;
+    std::optional<std::string> lower = BoundFromParquet(*type, *column.min);
+    std::optional<std::string> upper = BoundFromParquet(*type, *column.max);
+    if (!lower || !upper) continue;
+    f.lower_bounds.emplace_back(column.field_id, std::move(*lower));
+    f.upper_bounds.emplace_back(column.field_id, std::move(*upper));
+  }
+  return f;
+}
+
 Result<std::string> WriteManifest(const schema::TableSchema& schema, int32_t schema_id,
                                   const PartitionSpec& spec,
                                   const std::vector<ManifestEntry>& entries,
