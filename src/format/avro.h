@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -84,6 +85,89 @@ class ContainerWriter {
   int64_t block_records_ = 0;
   uint64_t records_ = 0;
   Status status_;
+};
+
+// ---- reading --------------------------------------------------------------------------------
+
+// A schema node, parsed from a writer's schema JSON. Named types may be referred to by name;
+// the reference resolves to the node defined first.
+struct SchemaNode {
+  enum class Kind {
+    kNull,
+    kBoolean,
+    kInt,
+    kLong,
+    kFloat,
+    kDouble,
+    kBytes,
+    kString,
+    kRecord,
+    kEnum,
+    kArray,
+    kMap,
+    kUnion,
+    kFixed
+  };
+  Kind kind = Kind::kNull;
+  std::string name;  // records, enums, fixed
+  struct Field {
+    std::string name;
+    int32_t field_id = -1;  // Iceberg's "field-id" attribute; -1 when absent
+    const SchemaNode* type = nullptr;
+  };
+  std::vector<Field> fields;                // kRecord
+  const SchemaNode* items = nullptr;        // kArray items, kMap values
+  std::vector<const SchemaNode*> branches;  // kUnion
+  int64_t size = 0;                         // kFixed
+  std::vector<std::string> symbols;         // kEnum
+};
+
+// A decoded value: numbers in `i` (booleans, ints, longs, enum indexes, union branches are not
+// kept: a union decodes to its branch's value) or `d`; bytes, strings, fixed and enum symbols
+// in `s`; array items, map values and record fields in `items` (map keys in `keys`).
+struct Value {
+  const SchemaNode* schema = nullptr;  // never a union
+  int64_t i = 0;
+  double d = 0;
+  std::string s;
+  std::vector<std::string> keys;
+  std::vector<Value> items;
+
+  bool is_null() const { return schema == nullptr || schema->kind == SchemaNode::Kind::kNull; }
+  // The field of a record with Iceberg field id `id`, or nullptr.
+  const Value* FieldById(int32_t id) const;
+};
+
+// Reads an object container file held in memory: every record decoded by the writer's schema.
+// Malformed input (truncated, lengths past the end, unknown codec, bad sync markers, unions
+// out of range, nesting past 64 levels) is kInvalidInput naming what is wrong.
+class ContainerReader {
+ public:
+  static Result<std::unique_ptr<ContainerReader>> Open(std::string_view file);
+
+  // The header's metadata (avro.schema and avro.codec included), in file order.
+  const std::vector<std::pair<std::string, std::string>>& metadata() const { return metadata_; }
+  const std::string* Metadata(std::string_view key) const;
+  const SchemaNode& schema() const { return *root_; }
+
+  // Decode the next record into `*out`; false at the end of the file.
+  Result<bool> Next(Value* out);
+
+ private:
+  ContainerReader() = default;
+  Status ParseSchema(std::string_view json);
+  Status ReadBlock();
+
+  std::string_view file_;
+  size_t pos_ = 0;  // in file_: the next block
+  std::vector<std::pair<std::string, std::string>> metadata_;
+  std::vector<std::unique_ptr<SchemaNode>> nodes_;
+  const SchemaNode* root_ = nullptr;
+  bool deflate_ = false;
+  std::array<uint8_t, 16> sync_{};
+  std::string block_;           // the open block, decompressed
+  std::string_view remaining_;  // what of it is not decoded yet
+  int64_t block_left_ = 0;      // records left in it
 };
 
 // Records go into blocks of about this many encoded bytes (before deflate).
