@@ -170,6 +170,7 @@ struct DataFileInfo {
   std::vector<std::pair<int32_t, int64_t>> column_sizes;
   std::vector<std::pair<int32_t, int64_t>> value_counts;
   std::vector<std::pair<int32_t, int64_t>> null_value_counts;
+  std::vector<std::pair<int32_t, int64_t>> nan_value_counts;  // kept from other writers' files
   std::vector<std::pair<int32_t, std::string>> lower_bounds;
   std::vector<std::pair<int32_t, std::string>> upper_bounds;
   std::vector<int64_t> split_offsets;
@@ -224,6 +225,21 @@ Result<std::string> WriteManifest(const schema::TableSchema& schema, int32_t sch
                                   const PartitionSpec& spec,
                                   const std::vector<ManifestEntry>& entries,
                                   const std::array<uint8_t, 16>& sync, ManifestFile* summary);
+
+// A manifest as read: its header's ids and content, and its entries (ADDED entries' null
+// sequence numbers filled in from the manifest list's, as readers inherit them).
+struct ManifestRead {
+  int32_t schema_id = -1;  // -1: the header does not say
+  int32_t partition_spec_id = 0;
+  int32_t content = 0;
+  std::vector<ManifestEntry> entries;
+};
+
+// Read a manifest list or a manifest written by any Iceberg writer (fields found by field id).
+// Partition values of types this destination does not write (decimal, binary, float) are
+// kInvalidInput, as are files that are not Avro or lack required fields.
+Result<std::vector<ManifestFile>> ReadManifestList(std::string_view bytes);
+Result<ManifestRead> ReadManifest(std::string_view bytes, const ManifestFile& listed);
 
 // The bytes of a manifest list (Avro, deflate) of snapshot `snapshot_id`.
 Result<std::string> WriteManifestList(int64_t snapshot_id, std::optional<int64_t> parent_id,

@@ -368,7 +368,11 @@ Result<std::string> WriteManifest(const schema::TableSchema& schema, int32_t sch
     OptionalIntMap(&e, f.column_sizes, put_long);
     OptionalIntMap(&e, f.value_counts, put_long);
     OptionalIntMap(&e, f.null_value_counts, put_long);
-    e.Branch(0);  // nan_value_counts: not counted (optional)
+    if (f.nan_value_counts.empty()) {
+      e.Branch(0);  // not counted for the files this destination writes (optional)
+    } else {
+      OptionalIntMap(&e, f.nan_value_counts, put_long);
+    }
     OptionalIntMap(&e, f.lower_bounds, put_bytes);
     OptionalIntMap(&e, f.upper_bounds, put_bytes);
     e.Branch(0);  // key_metadata

@@ -218,6 +218,79 @@ TEST(ManifestTest, AManifestListListsItsManifestsWithTheirCounts) {
   EXPECT_TRUE(records->items()[1].Find("partitions")->is_null());
 }
 
+// What this module writes, it reads back: every field of every entry, with ADDED entries'
+// sequence numbers inherited from the manifest list's entry; the list's entries whole.
+TEST(ManifestTest, ManifestsAndListsReadBackAsWritten) {
+  const schema::TableSchema schema = Events();
+  PartitionSpec spec{0, {PartitionField{2, 1000, "ts_day", "day"}}};
+  std::vector<ManifestEntry> entries;
+  for (int i = 0; i < 200; ++i) {  // enough to be deflated
+    ManifestEntry e;
+    e.status = i % 3 == 0 ? EntryStatus::kExisting : EntryStatus::kAdded;
+    e.snapshot_id = 70 + i % 2;
+    if (e.status == EntryStatus::kExisting) e.sequence_number = e.file_sequence_number = 2;
+    e.file = File("f" + std::to_string(i),
+                  i % 7 == 0 ? PartitionValue{} : PartitionValue{int32_t{19000 + i}}, i);
+    if (i % 5 == 0) e.file.nan_value_counts = {{2, 0}};
+    entries.push_back(std::move(e));
+  }
+  ManifestFile listed;
+  auto bytes = WriteManifest(schema, 4, spec, entries, Sync(), &listed);
+  ASSERT_TRUE(bytes.ok());
+  listed.manifest_path = "s3://b/db/events/metadata/m.avro";
+  listed.manifest_length = static_cast<int64_t>(bytes->size());
+  listed.sequence_number = 9;
+  listed.min_sequence_number = 2;
+  listed.added_snapshot_id = 71;
+  auto read = ReadManifest(*bytes, listed);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(read->schema_id, 4);
+  EXPECT_EQ(read->content, 0);
+  ASSERT_EQ(read->entries.size(), entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const ManifestEntry& want = entries[i];
+    const ManifestEntry& got = read->entries[i];
+    SCOPED_TRACE(i);
+    EXPECT_EQ(got.status, want.status);
+    EXPECT_EQ(got.snapshot_id, want.snapshot_id);
+    EXPECT_EQ(got.sequence_number, want.status == EntryStatus::kAdded ? 9 : 2);
+    EXPECT_EQ(got.file_sequence_number, want.status == EntryStatus::kAdded ? 9 : 2);
+    EXPECT_EQ(got.file.file_path, want.file.file_path);
+    EXPECT_EQ(got.file.partition, want.file.partition);
+    EXPECT_EQ(got.file.record_count, want.file.record_count);
+    EXPECT_EQ(got.file.file_size_in_bytes, want.file.file_size_in_bytes);
+    EXPECT_EQ(got.file.column_sizes, want.file.column_sizes);
+    EXPECT_EQ(got.file.value_counts, want.file.value_counts);
+    EXPECT_EQ(got.file.null_value_counts, want.file.null_value_counts);
+    EXPECT_EQ(got.file.nan_value_counts, want.file.nan_value_counts);
+    EXPECT_EQ(got.file.lower_bounds, want.file.lower_bounds);
+    EXPECT_EQ(got.file.upper_bounds, want.file.upper_bounds);
+    EXPECT_EQ(got.file.split_offsets, want.file.split_offsets);
+    EXPECT_EQ(got.file.sort_order_id, want.file.sort_order_id);
+    if (HasFailure()) return;
+  }
+  auto list = WriteManifestList(71, 70, 9, {listed, listed}, Sync());
+  ASSERT_TRUE(list.ok());
+  auto files = ReadManifestList(*list);
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  ASSERT_EQ(files->size(), 2u);
+  const ManifestFile& m = (*files)[1];
+  EXPECT_EQ(m.manifest_path, listed.manifest_path);
+  EXPECT_EQ(m.manifest_length, listed.manifest_length);
+  EXPECT_EQ(m.sequence_number, 9);
+  EXPECT_EQ(m.min_sequence_number, 2);
+  EXPECT_EQ(m.added_snapshot_id, 71);
+  EXPECT_EQ(m.added_files_count, listed.added_files_count);
+  EXPECT_EQ(m.existing_files_count, listed.existing_files_count);
+  EXPECT_EQ(m.added_rows_count, listed.added_rows_count);
+  EXPECT_EQ(m.existing_rows_count, listed.existing_rows_count);
+  ASSERT_TRUE(m.partitions.has_value());
+  EXPECT_TRUE((*m.partitions)[0].contains_null);
+  EXPECT_EQ((*m.partitions)[0].lower_bound, (*listed.partitions)[0].lower_bound);
+  EXPECT_EQ((*m.partitions)[0].upper_bound, (*listed.partitions)[0].upper_bound);
+  EXPECT_FALSE(ReadManifestList("not avro").ok());
+}
+
 TEST(ManifestTest, BoundsAndPartitionTypesFollowTheSpec) {
   const DataType decimal = [] {
     DataType t = DataType::Of(TypeKind::kDecimal);
