@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +45,12 @@ json::Value SchemaToJson(const schema::TableSchema& schema, int32_t schema_id);
 // The schema of a metadata JSON "schemas" entry, ids included (names as they are: Iceberg's
 // names are free). Unknown types are kInvalidInput naming the field.
 Result<schema::TableSchema> SchemaFromJson(const json::Value& value);
+
+// `current` with what `writer` (ids assigned against `current`) adds: new columns and nested
+// fields appended, promoted types taken; everything else of `current` as it is (columns the
+// writer lacks stay: other writers and older files have them).
+schema::TableSchema MergeSchemas(const schema::TableSchema& current,
+                                 const schema::TableSchema& writer);
 
 // The highest field id in `schema` (0 if none).
 int32_t MaxFieldId(const schema::TableSchema& schema);
@@ -246,5 +253,64 @@ Result<std::string> WriteManifestList(int64_t snapshot_id, std::optional<int64_t
                                       int64_t sequence_number,
                                       const std::vector<ManifestFile>& manifests,
                                       const std::array<uint8_t, 16>& sync);
+
+// ---- commits --------------------------------------------------------------------------------
+
+// What one commit changes on one branch of a table.
+struct CommitRequest {
+  std::string branch = "main";
+  std::vector<DataFileInfo> added;
+  // Every file live on the branch leaves it (a truncate): in the same snapshot, as DELETED
+  // entries, so that readers switch at once and snapshot expiry finds the old files.
+  bool remove_all = false;
+  // The writer's schema, ids not yet assigned: the table's schema evolves to it (a new schema
+  // when anything changed). Null: the current schema.
+  const schema::TableSchema* schema = nullptr;
+  StringPairs summary;  // extra summary entries (after the counts)
+};
+
+// What this commit's snapshot is named and stamped with (random and clock values, given so that
+// tests can pin them).
+struct CommitIds {
+  int64_t snapshot_id = 0;  // positive, below 2^53 (JavaScript readers hold ids as doubles)
+  std::string commit_uuid;  // names the manifests and the manifest list
+  int64_t now_ms = 0;
+  std::array<uint8_t, 16> sync{};  // the Avro files' sync marker
+};
+
+// The files of a commit, to be written before the table's pointer moves to `metadata_uri`.
+struct PlannedCommit {
+  std::vector<std::pair<std::string, std::string>> objects;  // uri, bytes (manifests, list)
+  TableMetadata metadata;
+  std::string metadata_uri;
+  int64_t added_records = 0;
+};
+
+// Reads an object of the table (a manifest list, a manifest) by URI.
+using ObjectReader = std::function<Result<std::string>(const std::string& uri)>;
+
+// Plan a commit on `base` (the metadata the table's pointer names now, at `base_uri`; empty for
+// a table whose first metadata this is): new schema if the request's differs, one manifest for
+// the added files, the branch's previous manifests kept (or, with remove_all, rewritten with
+// DELETED entries), a manifest list, a snapshot with its summary, the branch moved to it, the
+// logs extended (metadata-log capped at `kMetadataLogMax` entries).
+Result<PlannedCommit> PlanCommit(const TableMetadata& base, const std::string& base_uri,
+                                 const CommitRequest& request, const CommitIds& ids,
+                                 const ObjectReader& read);
+
+// Point `to` at the snapshot `from` points at and drop the `from` branch: the switch of a
+// truncate that committed to a staging branch. A metadata-only change (no snapshot).
+Result<PlannedCommit> PlanFastForward(const TableMetadata& base, const std::string& base_uri,
+                                      const std::string& from, const std::string& to,
+                                      const CommitIds& ids);
+
+// Metadata files kept in metadata-log (Iceberg Java's write.metadata.previous-versions-max).
+inline constexpr size_t kMetadataLogMax = 100;
+
+// The URI of metadata file number `version` of a table:
+// <location>/metadata/NNNNN-<uuid>.metadata.json.
+std::string MetadataUri(const std::string& location, int64_t version, const std::string& uuid);
+// The version number in such a URI (-1 if it has none).
+int64_t MetadataVersion(const std::string& uri);
 
 }  // namespace datalake::iceberg

@@ -262,7 +262,60 @@ int32_t MaxId(const DataType& type) {
   return most;
 }
 
+void MergeType(const DataType& writer, DataType* current);
+
+void MergeFields(const std::vector<Field>& writer, std::vector<Field>* current) {
+  for (const Field& w : writer) {
+    auto it = std::find_if(current->begin(), current->end(),
+                           [&](const Field& c) { return c.field_id == w.field_id; });
+    if (it == current->end()) {
+      current->push_back(w);
+    } else {
+      MergeType(w.type, &it->type);
+    }
+  }
+}
+
+void MergeChild(const std::shared_ptr<const DataType>& writer,
+                std::shared_ptr<const DataType>* current) {
+  if (writer == nullptr || *current == nullptr) return;
+  auto copy = std::make_shared<DataType>(**current);
+  MergeType(*writer, copy.get());
+  *current = std::move(copy);
+}
+
+// The same node (same id) in both: nested fields merged, a promotion taken.
+void MergeType(const DataType& writer, DataType* current) {
+  if (writer.kind != current->kind &&
+      !(schema::IsPrimitive(writer.kind) && schema::IsPrimitive(current->kind))) {
+    return;  // not the same node after all (ids say otherwise): keep the table's
+  }
+  switch (current->kind) {
+    case TypeKind::kStruct:
+      MergeFields(writer.fields, &current->fields);
+      return;
+    case TypeKind::kList:
+      if (writer.element_id == current->element_id) MergeChild(writer.element, &current->element);
+      return;
+    case TypeKind::kMap:
+      if (writer.element_id == current->element_id) MergeChild(writer.element, &current->element);
+      return;
+    default:
+      if (PrimitiveTypeName(writer) != PrimitiveTypeName(*current) &&
+          SameOrPromoted(*current, writer)) {
+        *current = writer;
+      }
+  }
+}
+
 }  // namespace
+
+schema::TableSchema MergeSchemas(const schema::TableSchema& current,
+                                 const schema::TableSchema& writer) {
+  schema::TableSchema out = current;
+  MergeFields(writer.columns, &out.columns);
+  return out;
+}
 
 std::string PrimitiveTypeName(const DataType& type) {
   switch (type.kind) {

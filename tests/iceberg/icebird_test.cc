@@ -24,6 +24,7 @@ using schema::TypeKind;
 
 constexpr char kTable[] = "s3://lake/db/events";
 
+// Without ids: the table assigns them.
 schema::TableSchema EventsSchema() {
   DataType tags = DataType::Of(TypeKind::kList);
   tags.element = std::make_shared<const DataType>(DataType::Of(TypeKind::kString));
@@ -35,17 +36,14 @@ schema::TableSchema EventsSchema() {
                               Field{"score", "score", DataType::Of(TypeKind::kDouble)},
                               Field{"tags", "tags", std::move(tags)},
                               Field{"address", "address", std::move(address)}}};
-  int32_t last = 0;
-  EXPECT_TRUE(AssignFieldIds(nullptr, &last, &schema).ok());
   return schema;
 }
 
-class TableBuilder {
+// A table in a local directory that stands for S3, committed to with PlanCommit and
+// PlanFastForward as the sync will: objects first, then the metadata file.
+class Table {
  public:
-  explicit TableBuilder(std::string root) : root_(std::move(root)) {
-    metadata_ = NewTableMetadata("3f6a2c58-2f0e-4b8e-9d0b-6c1b2f4e7a10", kTable, EventsSchema(),
-                                 PartitionSpec{}, {{"write.format.default", "parquet"}}, 1000);
-  }
+  explicit Table(std::string root) : root_(std::move(root)) {}
 
   std::string Local(const std::string& uri) const { return root_ + "/" + uri.substr(5); }
 
@@ -54,17 +52,39 @@ class TableBuilder {
     std::ofstream(Local(uri), std::ios::binary) << bytes;
   }
 
-  // A data file of rows with ids [first, last].
-  DataFileInfo DataFile(const std::string& name, int64_t first, int64_t last) {
+  Result<std::string> Read(const std::string& uri) const {
+    std::ifstream in(Local(uri), std::ios::binary);
+    if (!in) return Status::NotFound(uri);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  }
+
+  std::string Create(schema::TableSchema schema) {
+    int32_t last = 0;
+    EXPECT_TRUE(AssignFieldIds(nullptr, &last, &schema).ok());
+    metadata_ = NewTableMetadata("3f6a2c58-2f0e-4b8e-9d0b-6c1b2f4e7a10", kTable, std::move(schema),
+                                 PartitionSpec{}, {{"write.format.default", "parquet"}}, 1000);
+    uri_ = MetadataUri(kTable, 0, "c0");
+    Put(uri_, json::Serialize(MetadataToJson(metadata_)));
+    return Name();
+  }
+
+  // A data file of rows with ids [first, last] in the writer's schema (its ids taken from the
+  // table's schema after the commit that will add it: `schema`, evolved).
+  DataFileInfo DataFile(const std::string& name, const schema::TableSchema& writer, int64_t first,
+                        int64_t last) {
+    schema::TableSchema file_schema = writer;
+    schema::TableSchema evolved = MergeSchemas(*metadata_.current_schema(), WithIds(writer));
+    int32_t unused = metadata_.last_column_id + 1000;
+    EXPECT_TRUE(AssignFieldIds(&evolved, &unused, &file_schema).ok());
     const std::string uri = std::string(kTable) + "/data/" + name + ".parquet";
     std::filesystem::create_directories(std::filesystem::path(Local(uri)).parent_path());
     format::testing::FileSink sink(Local(uri));
     format::ParquetOptions options;
     options.compression = format::Compression::kSnappy;
-    const schema::TableSchema& schema = *metadata_.current_schema();
-    auto encoder = format::NewParquetEncoder(schema, options, &sink);
+    auto encoder = format::NewParquetEncoder(file_schema, options, &sink);
     EXPECT_TRUE(encoder.ok());
     format::Row row;
+    const bool note = file_schema.columns.size() > 6;
     for (int64_t id = first; id <= last; ++id) {
       row.Clear();
       row.AppendInt64(id);
@@ -80,100 +100,57 @@ class TableBuilder {
       row.EndList(list, 1);
       row.AppendStruct();
       row.AppendString("city-" + std::to_string(id % 2));
+      if (note) row.AppendString("note-" + std::to_string(id));
       (*encoder)->Append(row);
     }
     EXPECT_TRUE((*encoder)->Finish().ok());
-    return DataFileFrom((*encoder)->summary(), schema, uri, {});
+    return DataFileFrom((*encoder)->summary(), file_schema, uri, {});
   }
 
-  // Commit a snapshot: new manifests for `added`, the previous snapshot's manifests kept, or
-  // with `overwrite` every file of them as a DELETED entry in one rewritten manifest.
-  std::string Commit(const std::vector<DataFileInfo>& added, bool overwrite) {
-    const int64_t snapshot_id = 5000 + static_cast<int64_t>(metadata_.snapshots.size());
-    const int64_t sequence = metadata_.last_sequence_number + 1;
-    std::vector<ManifestFile> manifests;
-    std::vector<ManifestEntry> entries;
-    for (const DataFileInfo& f : added)
-      entries.push_back({EntryStatus::kAdded, snapshot_id, {}, {}, f});
-    manifests.push_back(Manifest(entries, snapshot_id, sequence, sequence));
-    if (overwrite) {
-      std::vector<ManifestEntry> deleted;
-      for (const auto& [file, seq] : live_) {
-        deleted.push_back({EntryStatus::kDeleted, snapshot_id, seq, seq, file});
-      }
-      manifests.push_back(Manifest(deleted, snapshot_id, sequence, 1));
-      live_.clear();
-    } else {
-      for (const ManifestFile& m : current_manifests_) manifests.push_back(m);
-    }
-    for (const DataFileInfo& f : added) live_.emplace_back(f, sequence);
-    current_manifests_ = {manifests.front()};
-    if (!overwrite) {
-      current_manifests_ = manifests;
-    }
-    const std::string list_uri =
-        std::string(kTable) + "/metadata/snap-" + std::to_string(snapshot_id) + "-1-c0ffee.avro";
-    auto list =
-        WriteManifestList(snapshot_id, metadata_.current_snapshot_id, sequence, manifests, Sync());
-    EXPECT_TRUE(list.ok());
-    Put(list_uri, *list);
-    Snapshot snapshot;
-    snapshot.snapshot_id = snapshot_id;
-    snapshot.parent_snapshot_id = metadata_.current_snapshot_id;
-    snapshot.sequence_number = sequence;
-    snapshot.timestamp_ms = 2000 + sequence;
-    snapshot.manifest_list = list_uri;
-    snapshot.summary = {{"operation", overwrite ? "overwrite" : "append"},
-                        {"added-data-files", std::to_string(added.size())}};
-    snapshot.schema_id = metadata_.current_schema_id;
-    metadata_.metadata_log.push_back({metadata_.last_updated_ms, last_metadata_});
-    metadata_.snapshots.push_back(snapshot);
-    metadata_.snapshot_log.push_back({snapshot.timestamp_ms, snapshot_id});
-    metadata_.last_sequence_number = sequence;
-    metadata_.last_updated_ms = snapshot.timestamp_ms;
-    metadata_.current_snapshot_id = snapshot_id;
-    metadata_.refs = {{"main", snapshot_id, "branch"}};
-    return WriteMetadata();
+  std::string Commit(CommitRequest request) {
+    CommitIds ids;
+    ids.snapshot_id = 5000 + static_cast<int64_t>(metadata_.snapshots.size());
+    ids.commit_uuid = "c" + std::to_string(++commits_);
+    ids.now_ms = 2000 + commits_;
+    ids.sync[0] = 42;
+    auto planned = PlanCommit(metadata_, uri_, request, ids,
+                              [this](const std::string& uri) { return Read(uri); });
+    EXPECT_TRUE(planned.ok()) << planned.status().ToString();
+    return Apply(std::move(*planned));
   }
 
-  std::string WriteMetadata() {
-    char name[64];
-    std::snprintf(name, sizeof(name), "%05d-4a1b.metadata.json", version_++);
-    last_metadata_ = std::string(kTable) + "/metadata/" + name;
-    Put(last_metadata_, json::Serialize(MetadataToJson(metadata_)));
-    return name;
+  std::string FastForward(const std::string& from) {
+    CommitIds ids;
+    ids.commit_uuid = "c" + std::to_string(++commits_);
+    ids.now_ms = 2000 + commits_;
+    auto planned = PlanFastForward(metadata_, uri_, from, "main", ids);
+    EXPECT_TRUE(planned.ok()) << planned.status().ToString();
+    return Apply(std::move(*planned));
   }
+
+  const TableMetadata& metadata() const { return metadata_; }
 
  private:
-  static std::array<uint8_t, 16> Sync() {
-    std::array<uint8_t, 16> s{};
-    s[0] = 42;
-    return s;
+  schema::TableSchema WithIds(schema::TableSchema writer) {
+    int32_t last = metadata_.last_column_id;
+    EXPECT_TRUE(AssignFieldIds(metadata_.current_schema(), &last, &writer).ok());
+    return writer;
   }
 
-  ManifestFile Manifest(const std::vector<ManifestEntry>& entries, int64_t snapshot_id,
-                        int64_t sequence, int64_t min_sequence) {
-    ManifestFile m;
-    auto bytes = WriteManifest(*metadata_.current_schema(), metadata_.current_schema_id,
-                               *metadata_.default_spec(), entries, Sync(), &m);
-    EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
-    m.manifest_path = std::string(kTable) + "/metadata/m" + std::to_string(manifests_++) + ".avro";
-    m.manifest_length = static_cast<int64_t>(bytes->size());
-    m.sequence_number = sequence;
-    m.min_sequence_number = min_sequence;
-    m.added_snapshot_id = snapshot_id;
-    m.content = 0;
-    Put(m.manifest_path, *bytes);
-    return m;
+  std::string Apply(PlannedCommit planned) {
+    for (const auto& [uri, bytes] : planned.objects) Put(uri, bytes);
+    Put(planned.metadata_uri, json::Serialize(MetadataToJson(planned.metadata)));
+    metadata_ = std::move(planned.metadata);
+    uri_ = planned.metadata_uri;
+    return Name();
   }
+
+  std::string Name() const { return uri_.substr(uri_.rfind('/') + 1); }
 
   std::string root_;
   TableMetadata metadata_;
-  std::vector<std::pair<DataFileInfo, int64_t>> live_;  // file, its sequence number
-  std::vector<ManifestFile> current_manifests_;
-  std::string last_metadata_;
-  int version_ = 0;
-  int manifests_ = 0;
+  std::string uri_;
+  int commits_ = 0;
 };
 
 std::vector<std::string> IdsOf(const json::Value& rows) {
@@ -191,23 +168,49 @@ TEST(IcebirdTest, EveryVersionOfATableReadsAsItsRows) {
     GTEST_SKIP() << "node or node_modules/icebird is missing (npm ci)";
   }
   const std::string root = format::testing::MakeTempDir("icebird");
-  TableBuilder table(root);
-  const std::string created = table.WriteMetadata();
-  const std::string first =
-      table.Commit({table.DataFile("d1", 1, 3), table.DataFile("d2", 4, 5)}, false);
-  const std::string second = table.Commit({table.DataFile("d3", 6, 6)}, false);
-  const std::string third = table.Commit({table.DataFile("d4", 100, 102)}, true);
+  Table table(root);
+  schema::TableSchema writer = EventsSchema();
+  const std::string created = table.Create(writer);
+  CommitRequest append;
+  append.schema = &writer;
+  append.added = {table.DataFile("d1", writer, 1, 3), table.DataFile("d2", writer, 4, 5)};
+  const std::string first = table.Commit(append);
+  // A column added: a new schema; files written before read the column as null.
+  schema::TableSchema with_note = writer;
+  with_note.columns.push_back(Field{"note", "note", DataType::Of(TypeKind::kString)});
+  append.schema = &with_note;
+  append.added = {table.DataFile("d3", with_note, 6, 6)};
+  const std::string second = table.Commit(append);
+  EXPECT_EQ(table.metadata().schemas.size(), 2u);
+  EXPECT_EQ(table.metadata().current_schema()->columns.back().field_id, 9);
+  // A truncate commits to a staging branch: main, which readers see, is unchanged until the
+  // switch, which shows the new generation only.
+  CommitRequest truncate;
+  truncate.branch = "staging";
+  truncate.remove_all = true;
+  truncate.schema = &with_note;
+  truncate.added = {table.DataFile("d4", with_note, 100, 102)};
+  const std::string staged = table.Commit(truncate);
+  EXPECT_EQ(table.metadata().FindRef("staging")->snapshot_id, 5002);
+  EXPECT_EQ(table.metadata().current_snapshot_id, 5001);
+  const std::string switched = table.FastForward("staging");
+  EXPECT_EQ(table.metadata().current_snapshot_id, 5002);
+  EXPECT_EQ(table.metadata().FindRef("staging"), nullptr);
   // Forty files in one commit: a manifest big enough to be deflated.
-  std::vector<DataFileInfo> many;
-  for (int64_t i = 0; i < 40; ++i)
-    many.push_back(table.DataFile("e" + std::to_string(i), 200 + i, 200 + i));
-  const std::string fourth = table.Commit(many, false);
+  append.schema = &with_note;
+  append.added.clear();
+  for (int64_t i = 0; i < 40; ++i) {
+    append.added.push_back(table.DataFile("e" + std::to_string(i), with_note, 200 + i, 200 + i));
+  }
+  const std::string fourth = table.Commit(append);
+  EXPECT_EQ(table.metadata().metadata_log.size(), 5u);
 
+  const std::vector<std::string> versions_read = {created, first, second, staged, switched, fourth};
   std::string command =
       "node " +
       format::testing::ShellQuote(format::testing::SourceDir() + "/tests/tools/iceberg_read.mjs") +
-      " " + format::testing::ShellQuote(root) + " " + kTable + " " + created + " " + first + " " +
-      second + " " + third + " " + fourth;
+      " " + format::testing::ShellQuote(root) + " " + kTable;
+  for (const std::string& v : versions_read) command += " " + v;
   std::FILE* pipe = popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string text;
@@ -227,31 +230,44 @@ TEST(IcebirdTest, EveryVersionOfATableReadsAsItsRows) {
   }
   // A table without a snapshot has no rows; icebird 0.3.1 says so with an error.
   EXPECT_NE(versions[created].Find("error"), nullptr);
-  for (const std::string& v : {first, second, third, fourth}) {
+  for (size_t k = 1; k < versions_read.size(); ++k) {
+    const std::string& v = versions_read[k];
     ASSERT_EQ(versions[v].Find("error"), nullptr) << v << ": " << versions[v].Find("error")->text();
     ASSERT_NE(versions[v].Find("rows"), nullptr) << v << " was not read";
   }
   EXPECT_EQ(IdsOf(*versions[first].Find("rows")),
             (std::vector<std::string>{"1", "2", "3", "4", "5"}));
-  EXPECT_EQ(IdsOf(*versions[second].Find("rows")),
-            (std::vector<std::string>{"1", "2", "3", "4", "5", "6"}));
-  EXPECT_EQ(IdsOf(*versions[third].Find("rows")), (std::vector<std::string>{"100", "101", "102"}));
+  const std::vector<std::string> six = {"1", "2", "3", "4", "5", "6"};
+  EXPECT_EQ(IdsOf(*versions[second].Find("rows")), six);
+  EXPECT_EQ(IdsOf(*versions[staged].Find("rows")), six);  // mid-truncate: the old rows
+  EXPECT_EQ(IdsOf(*versions[switched].Find("rows")),
+            (std::vector<std::string>{"100", "101", "102"}));
+  std::vector<std::string> all = {"100", "101", "102"};
+  for (int i = 0; i < 40; ++i) all.push_back(std::to_string(200 + i));
+  EXPECT_EQ(IdsOf(*versions[fourth].Find("rows")), all);
   // The forty files' manifest was deflated (the others are too small), and read as well.
-  std::ifstream manifest(root + "/lake/db/events/metadata/m4.avro", std::ios::binary);
+  std::ifstream manifest(root + "/lake/db/events/metadata/c5-m0.avro", std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(manifest)), {});
   EXPECT_NE(bytes.find("avro.codec\x0e"
                        "deflate"),
             std::string::npos);
-  std::vector<std::string> all = {"100", "101", "102"};
-  for (int i = 0; i < 40; ++i) all.push_back(std::to_string(200 + i));
-  EXPECT_EQ(IdsOf(*versions[fourth].Find("rows")), all);
-  // Every column comes back as written, nested ones included.
-  const json::Value& row = versions[third].Find("rows")->items()[0];
+  // Every column comes back as written, nested ones included; the added column is null in the
+  // files written before it and set after.
+  for (const json::Value& row : versions[second].Find("rows")->items()) {
+    if (row.Find("id")->text() == "6") {
+      EXPECT_EQ(row.Find("note")->text(), "note-6");
+    } else {
+      EXPECT_TRUE(row.Find("note") == nullptr || row.Find("note")->is_null())
+          << json::Serialize(row);
+    }
+  }
+  const json::Value& row = versions[switched].Find("rows")->items()[0];
   EXPECT_EQ(row.Find("name")->text(), "name-100");
   EXPECT_EQ(row.Find("score")->AsDouble(), 50.0);
   EXPECT_EQ(row.Find("tags")->items()[0].text(), "t100");
   EXPECT_EQ(row.Find("address")->Find("city")->text(), "city-0");
   EXPECT_EQ(row.Find("ts")->text(), "2023-11-14T22:15:00.000Z");
+  EXPECT_EQ(row.Find("note")->text(), "note-100");
 }
 
 }  // namespace

@@ -1,0 +1,194 @@
+// Planning commits without I/O (objects kept in a map): sequence numbers, the branch a commit
+// moves, what an overwrite marks deleted, schema evolution, the capped metadata log, names.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "iceberg/iceberg.h"
+
+namespace datalake::iceberg {
+namespace {
+
+using schema::DataType;
+using schema::Field;
+using schema::TypeKind;
+
+class CommitTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    schema::TableSchema schema{{Field{"id", "id", DataType::Of(TypeKind::kInt32)}}};
+    int32_t last = 0;
+    ASSERT_TRUE(AssignFieldIds(nullptr, &last, &schema).ok());
+    metadata_ = NewTableMetadata("u", "s3://b/t", schema, PartitionSpec{}, {}, 1);
+    uri_ = MetadataUri("s3://b/t", 0, "first");
+  }
+
+  DataFileInfo File(const std::string& name, int64_t rows) {
+    DataFileInfo f;
+    f.file_path = "s3://b/t/data/" + name;
+    f.record_count = rows;
+    f.file_size_in_bytes = 100 * rows;
+    return f;
+  }
+
+  Result<PlannedCommit> Plan(const CommitRequest& request) {
+    CommitIds ids;
+    ids.snapshot_id = ++snapshots_;
+    ids.commit_uuid = "u" + std::to_string(snapshots_);
+    ids.now_ms = 10 * snapshots_;
+    return PlanCommit(metadata_, uri_, request, ids,
+                      [this](const std::string& uri) -> Result<std::string> {
+                        auto it = objects_.find(uri);
+                        if (it == objects_.end()) return Status::NotFound(uri);
+                        return it->second;
+                      });
+  }
+
+  void Apply(PlannedCommit planned) {
+    for (auto& [uri, bytes] : planned.objects) objects_[uri] = std::move(bytes);
+    metadata_ = std::move(planned.metadata);
+    uri_ = planned.metadata_uri;
+  }
+
+  void Commit(const CommitRequest& request) {
+    auto planned = Plan(request);
+    ASSERT_TRUE(planned.ok()) << planned.status().ToString();
+    Apply(std::move(*planned));
+  }
+
+  std::vector<ManifestFile> CurrentManifests(const std::string& branch = "main") {
+    const Snapshot* s = metadata_.FindSnapshot(metadata_.FindRef(branch)->snapshot_id);
+    auto list = ReadManifestList(objects_.at(s->manifest_list));
+    EXPECT_TRUE(list.ok());
+    return *list;
+  }
+
+  TableMetadata metadata_;
+  std::string uri_;
+  std::map<std::string, std::string> objects_;
+  int64_t snapshots_ = 0;
+};
+
+TEST_F(CommitTest, AppendsAddAManifestEachAndKeepTheOthers) {
+  CommitRequest append;
+  append.added = {File("a", 2), File("b", 3)};
+  Commit(append);
+  append.added = {File("c", 4)};
+  Commit(append);
+  EXPECT_EQ(metadata_.last_sequence_number, 2);
+  EXPECT_EQ(metadata_.current_snapshot_id, 2);
+  EXPECT_EQ(metadata_.FindSnapshot(2)->parent_snapshot_id, 1);
+  EXPECT_EQ(metadata_.FindRef("main")->snapshot_id, 2);
+  EXPECT_EQ(uri_, "s3://b/t/metadata/00002-u2.metadata.json");
+  const std::vector<ManifestFile> manifests = CurrentManifests();
+  ASSERT_EQ(manifests.size(), 2u);
+  EXPECT_EQ(manifests[0].sequence_number, 2);  // this commit's first
+  EXPECT_EQ(manifests[0].added_rows_count, 4);
+  EXPECT_EQ(manifests[1].sequence_number, 1);
+  EXPECT_EQ(manifests[1].added_files_count, 2);
+  const StringPairs& summary = metadata_.FindSnapshot(2)->summary;
+  EXPECT_EQ(summary[0], (std::pair<std::string, std::string>{"operation", "append"}));
+  EXPECT_NE(std::find(summary.begin(), summary.end(),
+                      std::pair<std::string, std::string>{"total-records", "9"}),
+            summary.end());
+  ASSERT_EQ(metadata_.metadata_log.size(), 2u);
+  EXPECT_EQ(metadata_.metadata_log[1].metadata_file, "s3://b/t/metadata/00001-u1.metadata.json");
+}
+
+TEST_F(CommitTest, AnOverwriteOnABranchMarksEveryLiveFileDeletedThere) {
+  CommitRequest append;
+  append.added = {File("a", 2), File("b", 3)};
+  Commit(append);
+  append.added = {File("c", 4)};
+  Commit(append);
+  CommitRequest truncate;
+  truncate.branch = "staging";
+  truncate.remove_all = true;
+  truncate.added = {File("new", 7)};
+  Commit(truncate);
+  EXPECT_EQ(metadata_.current_snapshot_id, 2);  // main did not move
+  EXPECT_EQ(metadata_.FindRef("staging")->snapshot_id, 3);
+  EXPECT_EQ(metadata_.FindSnapshot(3)->parent_snapshot_id, 2);
+  EXPECT_EQ(metadata_.snapshot_log.size(), 2u);
+  const std::vector<ManifestFile> manifests = CurrentManifests("staging");
+  ASSERT_EQ(manifests.size(), 2u);
+  EXPECT_EQ(manifests[1].deleted_files_count, 3);
+  EXPECT_EQ(manifests[1].deleted_rows_count, 9);
+  EXPECT_EQ(manifests[1].min_sequence_number, 1);
+  auto deleted = ReadManifest(objects_.at(manifests[1].manifest_path), manifests[1]);
+  ASSERT_TRUE(deleted.ok());
+  for (const ManifestEntry& e : deleted->entries) {
+    EXPECT_EQ(e.status, EntryStatus::kDeleted);
+    EXPECT_EQ(e.snapshot_id, 3);
+    ASSERT_TRUE(e.sequence_number.has_value());  // kept from when the file was added
+    EXPECT_EQ(*e.sequence_number, e.file.file_path.ends_with("c") ? 2 : 1);
+  }
+  const StringPairs& summary = metadata_.FindSnapshot(3)->summary;
+  EXPECT_EQ(summary[0].second, "overwrite");
+  EXPECT_NE(std::find(summary.begin(), summary.end(),
+                      std::pair<std::string, std::string>{"deleted-records", "9"}),
+            summary.end());
+
+  CommitIds ids;
+  ids.commit_uuid = "ff";
+  ids.now_ms = 99;
+  auto switched = PlanFastForward(metadata_, uri_, "staging", "main", ids);
+  ASSERT_TRUE(switched.ok());
+  EXPECT_EQ(switched->metadata.current_snapshot_id, 3);
+  EXPECT_EQ(switched->metadata.FindRef("staging"), nullptr);
+  EXPECT_EQ(switched->metadata.snapshots.size(), 3u);  // no new snapshot
+  EXPECT_TRUE(switched->objects.empty());
+  EXPECT_FALSE(PlanFastForward(metadata_, uri_, "nope", "main", ids).ok());
+}
+
+TEST_F(CommitTest, SchemasEvolveByAddingAndPromotingNeverByDropping) {
+  schema::TableSchema writer{{Field{"id", "id", DataType::Of(TypeKind::kInt64)},
+                              Field{"extra", "extra", DataType::Of(TypeKind::kString)}}};
+  CommitRequest append;
+  append.schema = &writer;
+  append.added = {File("a", 1)};
+  Commit(append);
+  ASSERT_EQ(metadata_.schemas.size(), 2u);
+  const schema::TableSchema* now = metadata_.current_schema();
+  ASSERT_EQ(now->columns.size(), 2u);
+  EXPECT_EQ(now->columns[0].field_id, 1);
+  EXPECT_EQ(now->columns[0].type.kind, TypeKind::kInt64);  // int -> long
+  EXPECT_EQ(now->columns[1].field_id, 2);
+  EXPECT_EQ(metadata_.FindSnapshot(1)->schema_id, metadata_.current_schema_id);
+  // A writer without `extra` and with the same id type changes nothing: no new schema.
+  schema::TableSchema narrower{{Field{"id", "id", DataType::Of(TypeKind::kInt64)}}};
+  append.schema = &narrower;
+  Commit(append);
+  EXPECT_EQ(metadata_.schemas.size(), 2u);
+  EXPECT_EQ(metadata_.current_schema()->columns.size(), 2u);
+  // A truncate takes the writer's schema as it is: `extra` goes, and a new `id` type is a new id.
+  schema::TableSchema replaced{{Field{"id", "id", DataType::Of(TypeKind::kString)}}};
+  CommitRequest truncate;
+  truncate.remove_all = true;
+  truncate.schema = &replaced;
+  Commit(truncate);
+  ASSERT_EQ(metadata_.current_schema()->columns.size(), 1u);
+  EXPECT_EQ(metadata_.current_schema()->columns[0].field_id, 3);
+  EXPECT_EQ(metadata_.last_column_id, 3);
+}
+
+TEST_F(CommitTest, TheMetadataLogKeepsTheLastHundredFiles) {
+  CommitRequest append;
+  for (int i = 0; i < 105; ++i) {
+    append.added = {File("f" + std::to_string(i), 1)};
+    Commit(append);
+    if (HasFatalFailure()) return;
+  }
+  ASSERT_EQ(metadata_.metadata_log.size(), kMetadataLogMax);
+  EXPECT_EQ(metadata_.metadata_log.back().metadata_file,
+            "s3://b/t/metadata/00104-u104.metadata.json");
+  EXPECT_EQ(metadata_.metadata_log.front().metadata_file,
+            "s3://b/t/metadata/00005-u5.metadata.json");
+  EXPECT_EQ(MetadataVersion(uri_), 105);
+  EXPECT_EQ(MetadataVersion("s3://b/t/metadata/v1.metadata.json"), -1);
+  EXPECT_EQ(MetadataVersion("00012-abc.metadata.json"), 12);
+}
+
+}  // namespace
+}  // namespace datalake::iceberg
