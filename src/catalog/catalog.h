@@ -92,6 +92,14 @@ class Catalog {
   virtual Result<std::vector<json::Value>> ListTables(const std::string& database) = 0;
   // Create or replace the table definition (TableInput["Name"] names the table).
   virtual Status PutTable(const std::string& database, const json::Value& table_input) = 0;
+  // Replace the table's definition only if its Parameters[`key`] is still `expected` (nullopt:
+  // the table must not exist, and is created): a compare-and-swap of a pointer, such as an
+  // Iceberg table's metadata_location. Returns false, writing nothing, when the pointer is not
+  // `expected` (someone else moved it: the caller re-reads and re-plans); an error when the
+  // outcome is unknown (the caller must then not delete what the new pointer names).
+  virtual Result<bool> SwapTable(const std::string& database, const json::Value& table_input,
+                                 const std::string& key,
+                                 const std::optional<std::string>& expected) = 0;
   // Delete the table (with its partitions); a missing table is not an error.
   virtual Status DeleteTable(const std::string& database, const std::string& table) = 0;
   // Register partitions of an existing table: Glue PartitionInput objects ({"Values": [...],
@@ -146,6 +154,10 @@ struct GlueCatalogOptions {
 // caller's definition is authoritative and replaces the other writer's. Callers that must merge
 // (new columns) do so from GetTable before calling PutTable.
 // AddPartitions: BatchCreatePartition in chunks of 100; existing partitions are kept.
+// SwapTable: the table is read (or the state of the caller's last GetTable taken) and its
+// pointer compared; then UpdateTable with that VersionId (CreateTable when expected is
+// nullopt). A lost race (ConcurrentModificationException, AlreadyExists, EntityNotFound) reads
+// again and compares again: the swap goes through only onto the pointer the caller planned on.
 // ListPartitions: GetPartitions, every page. DeletePartitions: BatchDeletePartition in chunks
 // of 25.
 // A database or table that PutTable or AddPartitions needs but Glue says is not found (deleted

@@ -134,6 +134,45 @@ class GlueCatalog : public Catalog {
                             std::to_string(Attempts()) + " attempts lost to concurrent writers");
   }
 
+  Result<bool> SwapTable(const std::string& database, const Value& table_input,
+                         const std::string& key,
+                         const std::optional<std::string>& expected) override {
+    const Value* name = table_input.Find("Name");
+    if (name == nullptr || !name->is_string()) {
+      return Status::Internal("table definition without a Name");
+    }
+    const std::string& table = name->text();
+    std::optional<TableState> state;
+    std::optional<Value> found;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (auto it = known_.find(Key(database, table)); it != known_.end()) {
+        state = std::move(it->second);
+        known_.erase(it);
+      }
+    }
+    Status last;
+    for (int attempt = 1; attempt <= Attempts(); ++attempt) {
+      if (!state.has_value()) {
+        found.reset();
+        ASSIGN_OR_RETURN(state, ReadTable(database, table, &found));
+        if (PointerOf(found, key) != expected || state->exists != expected.has_value()) {
+          return false;
+        }
+      } else if (state->exists != expected.has_value()) {
+        return false;  // the caller's own read already says the plan is stale
+      }
+      last = state->exists ? glue_->UpdateTable(database, table_input, state->version_id)
+                           : glue_->CreateTable(database, table_input);
+      if (last.ok()) return true;
+      if (!LostRace(last, state->exists)) return Missing(last, "database " + database);
+      state.reset();  // read again: did the pointer move, or something else?
+      if (attempt < Attempts()) Backoff(attempt);
+    }
+    return last.WithContext("swap table " + database + "." + table + ": gave up after " +
+                            std::to_string(Attempts()) + " attempts lost to concurrent writers");
+  }
+
   Status DeleteTable(const std::string& database, const std::string& table) override {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -219,6 +258,16 @@ class GlueCatalog : public Catalog {
     if (version != nullptr && version->is_string()) state.version_id = version->text();
     *table = std::move(got).value();
     return state;
+  }
+
+  // Parameters[key] of a Glue Table, if it has one.
+  static std::optional<std::string> PointerOf(const std::optional<Value>& table,
+                                              const std::string& key) {
+    if (!table.has_value()) return std::nullopt;
+    const Value* parameters = table->Find("Parameters");
+    const Value* value = parameters != nullptr ? parameters->Find(key) : nullptr;
+    if (value == nullptr || !value->is_string()) return std::nullopt;
+    return value->text();
   }
 
   // True if `status` means another writer changed the table between our read and our write:

@@ -95,6 +95,28 @@ class LocalCatalog : public Catalog {
                                         json::SerializePretty(table_input));
   }
 
+  // Under the table's lock file, so that two syncs on one lake swap one after the other.
+  Result<bool> SwapTable(const std::string& database, const json::Value& table_input,
+                         const std::string& key,
+                         const std::optional<std::string>& expected) override {
+    const json::Value* name = table_input.Find("Name");
+    if (name == nullptr || !name->is_string()) {
+      return Status::Internal("table definition without a Name");
+    }
+    const std::string path = TablePath(database, name->text());
+    ASSIGN_OR_RETURN(std::unique_ptr<storage::FileLock> lock, env_->LockFile(path + ".lock", {}));
+    ASSIGN_OR_RETURN(std::optional<json::Value> current, GetTable(database, name->text()));
+    std::optional<std::string> pointer;
+    if (current.has_value()) {
+      const json::Value* parameters = current->Find("Parameters");
+      const json::Value* value = parameters != nullptr ? parameters->Find(key) : nullptr;
+      if (value != nullptr && value->is_string()) pointer = value->text();
+    }
+    if (current.has_value() != expected.has_value() || pointer != expected) return false;
+    RETURN_IF_ERROR(storage::WriteFileAtomically(env_, path, json::SerializePretty(table_input)));
+    return true;
+  }
+
   Status DeleteTable(const std::string& database, const std::string& table) override {
     // Partitions go first, so a failure never leaves partitions without their table.
     RETURN_IF_ERROR(RemoveFile(env_, PartitionsPath(database, table), "delete partitions"));

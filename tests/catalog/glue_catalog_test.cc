@@ -282,6 +282,50 @@ TEST_F(GlueCatalogVersionTest, PutTableWithoutARecentReadReadsTheVersionFirst) {
   EXPECT_EQ(requests.items()[1].Find("body")->Find("VersionId")->text(), "1");
 }
 
+Value PointerTable(const std::string& pointer) {
+  return Value::Object(
+      {{"Name", Value::String("ice")},
+       {"TableType", Value::String("EXTERNAL_TABLE")},
+       {"Parameters", Value::Object({{"table_type", Value::String("ICEBERG")},
+                                     {"metadata_location", Value::String(pointer)}})}});
+}
+
+// The pointer moves only from the one the caller planned on; when another writer moves it
+// between our read and our update (Glue's VersionId says so), the swap reads again, sees the
+// pointer moved, and reports it instead of writing.
+TEST_F(GlueCatalogVersionTest, SwapTableMovesThePointerOnlyFromTheOneExpected) {
+  auto catalog = NewGlueCatalog(glue_, nullptr, {});
+  ASSERT_TRUE(catalog->EnsureDatabase("swap_db").ok());
+  const std::string key = "metadata_location";
+  auto created = catalog->SwapTable("swap_db", PointerTable("m1"), key, std::nullopt);
+  ASSERT_TRUE(created.ok() && *created) << created.status().ToString();
+  auto again = catalog->SwapTable("swap_db", PointerTable("x"), key, std::nullopt);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again);
+  auto stale = catalog->SwapTable("swap_db", PointerTable("x"), key, std::string("m0"));
+  ASSERT_TRUE(stale.ok());
+  EXPECT_FALSE(*stale);
+  auto moved = catalog->SwapTable("swap_db", PointerTable("m2"), key, std::string("m1"));
+  ASSERT_TRUE(moved.ok() && *moved) << moved.status().ToString();
+
+  // Our read, then another writer's swap, then ours from the pointer we read.
+  auto read = catalog->GetTable("swap_db", "ice");
+  ASSERT_TRUE(read.ok() && read->has_value());
+  aws::GlueClient other(ClientOptions<aws::GlueOptions>());
+  Result<Value> raw = other.GetTable("swap_db", "ice");
+  ASSERT_TRUE(raw.ok());
+  ASSERT_TRUE(
+      other.UpdateTable("swap_db", PointerTable("theirs"), raw->Find("VersionId")->text()).ok());
+  server_->Reset();
+  auto lost = catalog->SwapTable("swap_db", PointerTable("ours"), key, std::string("m2"));
+  ASSERT_TRUE(lost.ok()) << lost.status().ToString();
+  EXPECT_FALSE(*lost);
+  EXPECT_EQ(Operations(server_->Requests()), (std::vector<std::string>{"UpdateTable", "GetTable"}));
+  Result<Value> table = other.GetTable("swap_db", "ice");
+  ASSERT_TRUE(table.ok());
+  EXPECT_EQ(table->Find("Parameters")->Find(key)->text(), "theirs");
+}
+
 TEST_F(GlueCatalogVersionTest, TheFakeRejectsAStaleVersion) {
   auto catalog = NewGlueCatalog(glue_, nullptr, {});
   ASSERT_TRUE(catalog->EnsureDatabase("stale_db").ok());

@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -47,6 +49,47 @@ class LocalCatalogTest : public ::testing::Test {
   fs::path root_;
   std::unique_ptr<Catalog> catalog_;
 };
+
+Value PointerTable(const std::string& pointer) {
+  return Value::Object(
+      {{"Name", Value::String("ice")},
+       {"TableType", Value::String("EXTERNAL_TABLE")},
+       {"Parameters", Value::Object({{"table_type", Value::String("ICEBERG")},
+                                     {"metadata_location", Value::String(pointer)}})}});
+}
+
+// A compare-and-swap of a table's pointer: created only where there was none, moved only from
+// the pointer the caller planned on; of two syncs swapping from one pointer, exactly one wins.
+TEST_F(LocalCatalogTest, SwapTableMovesThePointerOnlyFromTheOneExpected) {
+  ASSERT_TRUE(catalog_->EnsureDatabase("db").ok());
+  const std::string key = "metadata_location";
+  auto created = catalog_->SwapTable("db", PointerTable("m1"), key, std::nullopt);
+  ASSERT_TRUE(created.ok() && *created) << created.status().ToString();
+  auto again = catalog_->SwapTable("db", PointerTable("other"), key, std::nullopt);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again);  // it exists now
+  auto stale = catalog_->SwapTable("db", PointerTable("m2"), key, std::string("m0"));
+  ASSERT_TRUE(stale.ok());
+  EXPECT_FALSE(*stale);
+  auto moved = catalog_->SwapTable("db", PointerTable("m2"), key, std::string("m1"));
+  ASSERT_TRUE(moved.ok() && *moved);
+  auto table = catalog_->GetTable("db", "ice");
+  ASSERT_TRUE(table.ok() && table->has_value());
+  EXPECT_EQ((*table)->Find("Parameters")->Find(key)->text(), "m2");
+
+  std::vector<std::thread> syncs;
+  std::atomic<int> wins{0};
+  for (int i = 0; i < 8; ++i) {
+    syncs.emplace_back([&, i] {
+      auto other = NewLocalCatalog(root_.string());  // another process's catalog, same lake
+      auto won =
+          other->SwapTable("db", PointerTable("m3-" + std::to_string(i)), key, std::string("m2"));
+      if (won.ok() && *won) ++wins;
+    });
+  }
+  for (std::thread& t : syncs) t.join();
+  EXPECT_EQ(wins.load(), 1);
+}
 
 TEST_F(LocalCatalogTest, AddPartitionsKeepsExistingValuesAndAppendsNewOnes) {
   ASSERT_TRUE(catalog_->EnsureDatabase("db").ok());

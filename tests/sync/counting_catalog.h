@@ -34,6 +34,12 @@ class CountingCatalog : public catalog::Catalog {
     ++puts;
     return catalog_->PutTable(database, table_input);
   }
+  Result<bool> SwapTable(const std::string& database, const json::Value& table_input,
+                         const std::string& key,
+                         const std::optional<std::string>& expected) override {
+    ++puts;
+    return catalog_->SwapTable(database, table_input, key, expected);
+  }
   Status DeleteTable(const std::string& database, const std::string& table) override {
     return catalog_->DeleteTable(database, table);
   }
