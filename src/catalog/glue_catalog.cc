@@ -49,6 +49,7 @@ Value TableInputOf(const Value& table) {
 struct TableState {
   bool exists = false;
   std::optional<std::string> version_id;  // of the definition read; nullopt if none was given
+  Value parameters;                       // the definition's Parameters (null if none)
 };
 
 class GlueCatalog : public Catalog {
@@ -107,15 +108,7 @@ class GlueCatalog : public Catalog {
       return Status::Internal("table definition without a Name");
     }
     const std::string& table = name->text();
-    // The state of the caller's last GetTable, consumed: a later PutTable reads afresh.
-    std::optional<TableState> state;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (auto it = known_.find(Key(database, table)); it != known_.end()) {
-        state = std::move(it->second);
-        known_.erase(it);
-      }
-    }
+    std::optional<TableState> state = TakeKnown(database, table);
     Status last;
     for (int attempt = 1; attempt <= Attempts(); ++attempt) {
       if (!state.has_value()) {
@@ -142,25 +135,17 @@ class GlueCatalog : public Catalog {
       return Status::Internal("table definition without a Name");
     }
     const std::string& table = name->text();
-    std::optional<TableState> state;
-    std::optional<Value> found;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (auto it = known_.find(Key(database, table)); it != known_.end()) {
-        state = std::move(it->second);
-        known_.erase(it);
-      }
-    }
+    // The caller's last GetTable, if any, is the read the swap compares against (and whose
+    // VersionId it sends): what the caller planned on.
+    std::optional<TableState> state = TakeKnown(database, table);
     Status last;
     for (int attempt = 1; attempt <= Attempts(); ++attempt) {
       if (!state.has_value()) {
-        found.reset();
-        ASSIGN_OR_RETURN(state, ReadTable(database, table, &found));
-        if (PointerOf(found, key) != expected || state->exists != expected.has_value()) {
-          return false;
-        }
-      } else if (state->exists != expected.has_value()) {
-        return false;  // the caller's own read already says the plan is stale
+        std::optional<Value> ignored;
+        ASSIGN_OR_RETURN(state, ReadTable(database, table, &ignored));
+      }
+      if (state->exists != expected.has_value() || PointerOf(state->parameters, key) != expected) {
+        return false;
       }
       last = state->exists ? glue_->UpdateTable(database, table_input, state->version_id)
                            : glue_->CreateTable(database, table_input);
@@ -253,19 +238,27 @@ class GlueCatalog : public Catalog {
       if (got.status().IsNotFound()) return TableState{};
       return got.status();
     }
-    TableState state{.exists = true, .version_id = std::nullopt};
+    TableState state{.exists = true, .version_id = std::nullopt, .parameters = Value()};
     const Value* version = got->Find("VersionId");
     if (version != nullptr && version->is_string()) state.version_id = version->text();
+    if (const Value* parameters = got->Find("Parameters")) state.parameters = *parameters;
     *table = std::move(got).value();
     return state;
   }
 
-  // Parameters[key] of a Glue Table, if it has one.
-  static std::optional<std::string> PointerOf(const std::optional<Value>& table,
-                                              const std::string& key) {
-    if (!table.has_value()) return std::nullopt;
-    const Value* parameters = table->Find("Parameters");
-    const Value* value = parameters != nullptr ? parameters->Find(key) : nullptr;
+  // The state of the caller's last GetTable of the table, consumed: a later write reads afresh.
+  std::optional<TableState> TakeKnown(const std::string& database, const std::string& table) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = known_.find(Key(database, table));
+    if (it == known_.end()) return std::nullopt;
+    TableState state = std::move(it->second);
+    known_.erase(it);
+    return state;
+  }
+
+  // parameters[key], if it is there.
+  static std::optional<std::string> PointerOf(const Value& parameters, const std::string& key) {
+    const Value* value = parameters.Find(key);
     if (value == nullptr || !value->is_string()) return std::nullopt;
     return value->text();
   }

@@ -308,6 +308,14 @@ TEST_F(GlueCatalogVersionTest, SwapTableMovesThePointerOnlyFromTheOneExpected) {
   auto moved = catalog->SwapTable("swap_db", PointerTable("m2"), key, std::string("m1"));
   ASSERT_TRUE(moved.ok() && *moved) << moved.status().ToString();
 
+  // A swap planned on a pointer other than the one the caller's last read saw writes nothing.
+  ASSERT_TRUE(catalog->GetTable("swap_db", "ice").ok());
+  server_->Reset();
+  auto planned_elsewhere = catalog->SwapTable("swap_db", PointerTable("y"), key, std::string("m1"));
+  ASSERT_TRUE(planned_elsewhere.ok());
+  EXPECT_FALSE(*planned_elsewhere);
+  EXPECT_TRUE(server_->Requests().items().empty());
+
   // Our read, then another writer's swap, then ours from the pointer we read.
   auto read = catalog->GetTable("swap_db", "ice");
   ASSERT_TRUE(read.ok() && read->has_value());
