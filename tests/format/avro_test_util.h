@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <string>
@@ -27,28 +26,9 @@ inline std::map<std::string, json::Value> ReadAvro(const std::vector<std::string
   std::string command = "/usr/bin/python3 " + ShellQuote(SourceDir() + "/tests/tools/avro_read.py");
   for (const std::string& f : files) command += " " + ShellQuote(f);
   std::map<std::string, json::Value> out;
-  std::FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    ADD_FAILURE() << "popen failed";
-    return out;
-  }
-  std::string text;
-  char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), pipe)) > 0) text.append(buf, n);
-  EXPECT_EQ(pclose(pipe), 0);
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    auto line = json::Parse(std::string_view(text).substr(start, end - start));
-    start = end + 1;
-    if (!line.ok()) {
-      ADD_FAILURE() << line.status().ToString();
-      continue;
-    }
-    const json::Value* file = line->Find("file");
-    if (file != nullptr) out[file->text()] = *line;
+  for (json::Value& line : RunJsonLines(command)) {
+    const json::Value* file = line.Find("file");
+    if (file != nullptr) out[file->text()] = line;
   }
   return out;
 }

@@ -388,16 +388,13 @@ inline std::string ShellQuote(std::string_view s) {
   return out + "'";
 }
 
-// Run the reader script once over all `files`: one node process, one line of JSON per file.
-inline std::map<std::string, ReaderOutput> RunReader(std::string_view reader,
-                                                     const std::vector<std::string>& files) {
-  std::string command = "node " + ShellQuote(SourceDir() + "/tests/tools/parquet_read.mjs") +
-                        " --reader " + std::string(reader);
-  for (const std::string& file : files) command += " " + ShellQuote(file);
-  std::map<std::string, ReaderOutput> out;
+// Run `command` (a tool printing one JSON document per line) and return its lines parsed; a
+// non-zero exit or an unparsable line fails the test.
+inline std::vector<json::Value> RunJsonLines(const std::string& command) {
+  std::vector<json::Value> out;
   std::FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) {
-    ADD_FAILURE() << "popen failed";
+    ADD_FAILURE() << "popen failed: " << command;
     return out;
   }
   std::string text;
@@ -405,7 +402,7 @@ inline std::map<std::string, ReaderOutput> RunReader(std::string_view reader,
   size_t n;
   while ((n = std::fread(buf, 1, sizeof(buf), pipe)) > 0) text.append(buf, n);
   const int rc = pclose(pipe);
-  EXPECT_EQ(rc, 0) << "reader " << reader << " exited with " << rc;
+  EXPECT_EQ(rc, 0) << command << " exited with " << rc;
   size_t start = 0;
   while (start < text.size()) {
     size_t end = text.find('\n', start);
@@ -413,14 +410,27 @@ inline std::map<std::string, ReaderOutput> RunReader(std::string_view reader,
     auto line = json::Parse(std::string_view(text).substr(start, end - start));
     start = end + 1;
     if (!line.ok()) {
-      ADD_FAILURE() << "unparsable reader output: " << line.status().ToString();
+      ADD_FAILURE() << "unparsable output of " << command << ": " << line.status().ToString();
       continue;
     }
+    out.push_back(std::move(line).value());
+  }
+  return out;
+}
+
+// Run the reader script once over all `files`: one node process, one line of JSON per file.
+inline std::map<std::string, ReaderOutput> RunReader(std::string_view reader,
+                                                     const std::vector<std::string>& files) {
+  std::string command = "node " + ShellQuote(SourceDir() + "/tests/tools/parquet_read.mjs") +
+                        " --reader " + std::string(reader);
+  for (const std::string& file : files) command += " " + ShellQuote(file);
+  std::map<std::string, ReaderOutput> out;
+  for (const json::Value& line : RunJsonLines(command)) {
     ReaderOutput result;
-    const json::Value* file = line->Find("file");
-    if (const json::Value* error = line->Find("error")) {
+    const json::Value* file = line.Find("file");
+    if (const json::Value* error = line.Find("error")) {
       result.error = error->text();
-    } else if (const json::Value* value = line->Find(reader == "metadata" ? "metadata" : "rows")) {
+    } else if (const json::Value* value = line.Find(reader == "metadata" ? "metadata" : "rows")) {
       result.ok = true;
       result.value = *value;
     }

@@ -211,22 +211,11 @@ TEST(IcebirdTest, EveryVersionOfATableReadsAsItsRows) {
       format::testing::ShellQuote(format::testing::SourceDir() + "/tests/tools/iceberg_read.mjs") +
       " " + format::testing::ShellQuote(root) + " " + kTable;
   for (const std::string& v : versions_read) command += " " + v;
-  std::FILE* pipe = popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string text;
-  char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), pipe)) > 0) text.append(buf, n);
-  ASSERT_EQ(pclose(pipe), 0) << text;
   std::map<std::string, json::Value> versions;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    auto line = json::Parse(std::string_view(text).substr(start, end - start));
-    start = end + 1;
-    ASSERT_TRUE(line.ok()) << text;
-    versions[line->Find("metadata")->text()] = *line;
+  for (json::Value& line : format::testing::RunJsonLines(command)) {
+    const json::Value* name = line.Find("metadata");
+    ASSERT_NE(name, nullptr) << json::Serialize(line);
+    versions[name->text()] = line;
   }
   // A table without a snapshot has no rows; icebird 0.3.1 says so with an error.
   EXPECT_NE(versions[created].Find("error"), nullptr);
