@@ -71,158 +71,216 @@ int64_t MetadataVersion(const std::string& uri) {
   return version;
 }
 
-Result<PlannedCommit> PlanCommit(const TableMetadata& base, const std::string& base_uri,
-                                 const CommitRequest& request, const CommitIds& ids,
-                                 const ObjectReader& read) {
-  PlannedCommit out;
-  TableMetadata& m = out.metadata;
-  m = base;
-  const schema::TableSchema* current = base.current_schema();
-  if (current == nullptr) return Status::InvalidInput("iceberg: the table has no current schema");
-  const PartitionSpec* spec = base.default_spec();
-  if (spec == nullptr) return Status::InvalidInput("iceberg: the table has no default spec");
+namespace {
 
-  // Schema first: the manifests carry the schema they were written with.
-  if (request.schema != nullptr) {
-    ASSIGN_OR_RETURN(
-        schema::TableSchema evolved,
-        EvolvedSchema(*current, *request.schema, request.remove_all, &m.last_column_id));
-    if (json::Serialize(SchemaToJson(evolved, 0)) != json::Serialize(SchemaToJson(*current, 0))) {
-      const int32_t id = NextSchemaId(m);
-      m.schemas.push_back({id, std::move(evolved), json::Value()});
-      m.current_schema_id = id;
+// The state of one commit being planned; each step adds its objects and figures.
+class Planner {
+ public:
+  Planner(const TableMetadata& base, const CommitRequest& request, const CommitIds& ids,
+          const ObjectReader& read)
+      : base_(base),
+        request_(request),
+        ids_(ids),
+        read_(read),
+        sequence_(base.last_sequence_number + 1),
+        prefix_(base.location + "/metadata/" + ids.commit_uuid) {}
+
+  // The table's schema after the commit (new when the writer's changes it).
+  Status EvolveSchema(TableMetadata* m) {
+    if (request_.schema == nullptr) return Status::Ok();
+    ASSIGN_OR_RETURN(schema::TableSchema evolved,
+                     EvolvedSchema(*base_.current_schema(), *request_.schema, request_.remove_all,
+                                   &m->last_column_id));
+    if (json::Serialize(SchemaToJson(evolved, 0)) !=
+        json::Serialize(SchemaToJson(*base_.current_schema(), 0))) {
+      const int32_t id = NextSchemaId(*m);
+      m->schemas.push_back({id, std::move(evolved), json::Value()});
+      m->current_schema_id = id;
     }
+    return Status::Ok();
   }
-  const schema::TableSchema& schema = *m.current_schema();
-  const int64_t sequence = base.last_sequence_number + 1;
-  const std::string prefix = base.location + "/metadata/" + ids.commit_uuid;
-  std::vector<ManifestFile> manifests;
-  Totals totals;
-  int64_t added_bytes = 0, deleted_files = 0, deleted_records = 0, deleted_bytes = 0;
 
-  if (!request.added.empty()) {
+  // One manifest of the added files, ADDED, their sequence numbers left to inheritance.
+  Status AddFiles(const TableMetadata& m) {
+    if (request_.added.empty()) return Status::Ok();
     std::vector<ManifestEntry> entries;
-    for (const DataFileInfo& f : request.added) {
-      entries.push_back({EntryStatus::kAdded, ids.snapshot_id, std::nullopt, std::nullopt, f});
-      out.added_records += f.record_count;
-      added_bytes += f.file_size_in_bytes;
+    for (const DataFileInfo& f : request_.added) {
+      entries.push_back({EntryStatus::kAdded, ids_.snapshot_id, std::nullopt, std::nullopt, f});
+      out_.added_records += f.record_count;
+      added_bytes_ += f.file_size_in_bytes;
     }
-    ManifestFile listed;
-    ASSIGN_OR_RETURN(std::string bytes,
-                     WriteManifest(schema, m.current_schema_id, *spec, entries, ids.sync, &listed));
-    listed.manifest_path = prefix + "-m0.avro";
-    listed.manifest_length = static_cast<int64_t>(bytes.size());
-    listed.sequence_number = sequence;
-    listed.min_sequence_number = sequence;
-    listed.added_snapshot_id = ids.snapshot_id;
-    out.objects.emplace_back(listed.manifest_path, std::move(bytes));
-    manifests.push_back(std::move(listed));
-    totals.data_files += static_cast<int64_t>(request.added.size());
-    totals.records += out.added_records;
-    totals.bytes += added_bytes;
+    RETURN_IF_ERROR(Write(m, *m.default_spec(), entries, sequence_));
+    totals_.data_files += static_cast<int64_t>(request_.added.size());
+    totals_.records += out_.added_records;
+    return Status::Ok();
   }
 
-  const std::optional<int64_t> parent = BaseSnapshot(base, request.branch);
-  if (parent) {
-    const Snapshot* previous = base.FindSnapshot(*parent);
-    if (previous == nullptr)
-      return Status::InvalidInput("iceberg: a branch names a snapshot the table lacks");
-    ASSIGN_OR_RETURN(std::string list_bytes, read(previous->manifest_list));
+  // The parent snapshot's manifests: kept as they are, or with remove_all, the live files of
+  // each data manifest as DELETED entries (one rewritten manifest per partition spec); delete
+  // manifests go with the files they applied to.
+  Status CarryOrDelete(const TableMetadata& m, const Snapshot& parent) {
+    ASSIGN_OR_RETURN(std::string list_bytes, read_(parent.manifest_list));
     ASSIGN_OR_RETURN(std::vector<ManifestFile> carried, ReadManifestList(list_bytes));
-    // With remove_all, the live files of each data manifest become DELETED entries, one
-    // rewritten manifest per partition spec; delete manifests go with the files they applied to.
     std::map<int32_t, std::vector<ManifestEntry>> deleted;
     for (const ManifestFile& listed : carried) {
-      if (!request.remove_all) {
-        manifests.push_back(listed);
+      if (!request_.remove_all) {
+        manifests_.push_back(listed);
+        const int64_t files = listed.added_files_count + listed.existing_files_count;
         if (listed.content == 0) {
-          totals.data_files += listed.added_files_count + listed.existing_files_count;
-          totals.records += listed.added_rows_count + listed.existing_rows_count;
+          totals_.data_files += files;
+          totals_.records += listed.added_rows_count + listed.existing_rows_count;
         } else {
-          totals.delete_files += listed.added_files_count + listed.existing_files_count;
+          totals_.delete_files += files;
         }
         continue;
       }
       if (listed.content != 0) continue;
-      ASSIGN_OR_RETURN(std::string bytes, read(listed.manifest_path));
+      ASSIGN_OR_RETURN(std::string bytes, read_(listed.manifest_path));
       ASSIGN_OR_RETURN(ManifestRead manifest, ReadManifest(bytes, listed));
       for (ManifestEntry& e : manifest.entries) {
         if (e.status == EntryStatus::kDeleted) continue;
         e.status = EntryStatus::kDeleted;
-        e.snapshot_id = ids.snapshot_id;
-        ++deleted_files;
-        deleted_records += e.file.record_count;
-        deleted_bytes += e.file.file_size_in_bytes;
+        e.snapshot_id = ids_.snapshot_id;
+        ++deleted_files_;
+        deleted_records_ += e.file.record_count;
+        deleted_bytes_ += e.file.file_size_in_bytes;
         deleted[listed.partition_spec_id].push_back(std::move(e));
       }
     }
-    int n = 1;
     for (auto& [spec_id, entries] : deleted) {
-      const PartitionSpec* old_spec = nullptr;
-      for (const PartitionSpec& s : base.partition_specs) {
-        if (s.spec_id == spec_id) old_spec = &s;
+      const PartitionSpec* spec = nullptr;
+      for (const PartitionSpec& s : base_.partition_specs) {
+        if (s.spec_id == spec_id) spec = &s;
       }
-      if (old_spec == nullptr)
+      if (spec == nullptr) {
         return Status::InvalidInput("iceberg: a manifest names an unknown partition spec");
-      ManifestFile listed;
-      ASSIGN_OR_RETURN(std::string bytes, WriteManifest(schema, m.current_schema_id, *old_spec,
-                                                        entries, ids.sync, &listed));
-      listed.manifest_path = prefix + "-m" + std::to_string(n++) + ".avro";
-      listed.manifest_length = static_cast<int64_t>(bytes.size());
-      listed.sequence_number = sequence;
-      int64_t min_sequence = sequence;
-      for (const ManifestEntry& e : entries)
-        min_sequence = std::min(min_sequence, e.sequence_number.value_or(sequence));
-      listed.min_sequence_number = min_sequence;
-      listed.added_snapshot_id = ids.snapshot_id;
-      out.objects.emplace_back(listed.manifest_path, std::move(bytes));
-      manifests.push_back(std::move(listed));
+      }
+      int64_t min_sequence = sequence_;
+      for (const ManifestEntry& e : entries) {
+        min_sequence = std::min(min_sequence, e.sequence_number.value_or(sequence_));
+      }
+      RETURN_IF_ERROR(Write(m, *spec, entries, min_sequence));
     }
+    return Status::Ok();
   }
 
-  const std::string list_uri = base.location + "/metadata/snap-" + std::to_string(ids.snapshot_id) +
-                               "-1-" + ids.commit_uuid + ".avro";
-  ASSIGN_OR_RETURN(std::string list,
-                   WriteManifestList(ids.snapshot_id, parent, sequence, manifests, ids.sync));
-  out.objects.emplace_back(list_uri, std::move(list));
-
-  Snapshot snapshot;
-  snapshot.snapshot_id = ids.snapshot_id;
-  snapshot.parent_snapshot_id = parent;
-  snapshot.sequence_number = sequence;
-  snapshot.timestamp_ms = ids.now_ms;
-  snapshot.manifest_list = list_uri;
-  snapshot.schema_id = m.current_schema_id;
-  snapshot.summary = {{"operation", request.remove_all ? "overwrite" : "append"},
-                      {"added-data-files", std::to_string(request.added.size())},
-                      {"added-records", std::to_string(out.added_records)},
-                      {"added-files-size", std::to_string(added_bytes)}};
-  if (request.remove_all) {
-    snapshot.summary.push_back({"deleted-data-files", std::to_string(deleted_files)});
-    snapshot.summary.push_back({"deleted-records", std::to_string(deleted_records)});
-    snapshot.summary.push_back({"removed-files-size", std::to_string(deleted_bytes)});
+  // The manifest list and the snapshot that names it.
+  Result<Snapshot> Finish(const TableMetadata& m, std::optional<int64_t> parent) {
+    const std::string list_uri = base_.location + "/metadata/snap-" +
+                                 std::to_string(ids_.snapshot_id) + "-1-" + ids_.commit_uuid +
+                                 ".avro";
+    ASSIGN_OR_RETURN(std::string list,
+                     WriteManifestList(ids_.snapshot_id, parent, sequence_, manifests_, ids_.sync));
+    out_.objects.emplace_back(list_uri, std::move(list));
+    Snapshot snapshot;
+    snapshot.snapshot_id = ids_.snapshot_id;
+    snapshot.parent_snapshot_id = parent;
+    snapshot.sequence_number = sequence_;
+    snapshot.timestamp_ms = ids_.now_ms;
+    snapshot.manifest_list = list_uri;
+    snapshot.schema_id = m.current_schema_id;
+    snapshot.summary = Summary();
+    return snapshot;
   }
-  // Sizes of carried files are not in the manifest list: the total size counts this commit's.
-  snapshot.summary.push_back({"total-records", std::to_string(totals.records)});
-  snapshot.summary.push_back({"total-data-files", std::to_string(totals.data_files)});
-  snapshot.summary.push_back({"total-delete-files", std::to_string(totals.delete_files)});
-  for (const auto& entry : request.summary) snapshot.summary.push_back(entry);
-  m.snapshots.push_back(std::move(snapshot));
-  m.last_sequence_number = sequence;
-  m.last_updated_ms = ids.now_ms;
+
+  int64_t sequence() const { return sequence_; }
+  PlannedCommit* out() { return &out_; }
+
+ private:
+  Status Write(const TableMetadata& m, const PartitionSpec& spec,
+               const std::vector<ManifestEntry>& entries, int64_t min_sequence) {
+    ManifestFile listed;
+    ASSIGN_OR_RETURN(std::string bytes, WriteManifest(*m.current_schema(), m.current_schema_id,
+                                                      spec, entries, ids_.sync, &listed));
+    listed.manifest_path = prefix_ + "-m" + std::to_string(manifests_written_++) + ".avro";
+    listed.manifest_length = static_cast<int64_t>(bytes.size());
+    listed.sequence_number = sequence_;
+    listed.min_sequence_number = min_sequence;
+    listed.added_snapshot_id = ids_.snapshot_id;
+    out_.objects.emplace_back(listed.manifest_path, std::move(bytes));
+    manifests_.push_back(std::move(listed));
+    return Status::Ok();
+  }
+
+  StringPairs Summary() const {
+    StringPairs summary = {{"operation", request_.remove_all ? "overwrite" : "append"},
+                           {"added-data-files", std::to_string(request_.added.size())},
+                           {"added-records", std::to_string(out_.added_records)},
+                           {"added-files-size", std::to_string(added_bytes_)}};
+    if (request_.remove_all) {
+      summary.push_back({"deleted-data-files", std::to_string(deleted_files_)});
+      summary.push_back({"deleted-records", std::to_string(deleted_records_)});
+      summary.push_back({"removed-files-size", std::to_string(deleted_bytes_)});
+    }
+    // Sizes of carried files are not in the manifest list: there is no total size.
+    summary.push_back({"total-records", std::to_string(totals_.records)});
+    summary.push_back({"total-data-files", std::to_string(totals_.data_files)});
+    summary.push_back({"total-delete-files", std::to_string(totals_.delete_files)});
+    for (const auto& entry : request_.summary) summary.push_back(entry);
+    return summary;
+  }
+
+  const TableMetadata& base_;
+  const CommitRequest& request_;
+  const CommitIds& ids_;
+  const ObjectReader& read_;
+  const int64_t sequence_;
+  const std::string prefix_;
+  PlannedCommit out_;
+  std::vector<ManifestFile> manifests_;  // of the new snapshot, this commit's first
+  int manifests_written_ = 0;
+  Totals totals_;
+  int64_t added_bytes_ = 0, deleted_files_ = 0, deleted_records_ = 0, deleted_bytes_ = 0;
+};
+
+// Point `branch` at `snapshot_id` (main: also the current snapshot and its log).
+void MoveBranch(const std::string& branch, int64_t snapshot_id, int64_t now_ms, TableMetadata* m) {
   bool found = false;
-  for (SnapshotRef& ref : m.refs) {
-    if (ref.name == request.branch) {
-      ref.snapshot_id = ids.snapshot_id;
+  for (SnapshotRef& ref : m->refs) {
+    if (ref.name == branch) {
+      ref.snapshot_id = snapshot_id;
       found = true;
     }
   }
-  if (!found) m.refs.push_back({request.branch, ids.snapshot_id, "branch"});
-  if (request.branch == "main") {
-    m.current_snapshot_id = ids.snapshot_id;
-    m.snapshot_log.push_back({ids.now_ms, ids.snapshot_id});
+  if (!found) m->refs.push_back({branch, snapshot_id, "branch"});
+  if (branch == "main") {
+    m->current_snapshot_id = snapshot_id;
+    m->snapshot_log.push_back({now_ms, snapshot_id});
   }
+}
+
+}  // namespace
+
+Result<PlannedCommit> PlanCommit(const TableMetadata& base, const std::string& base_uri,
+                                 const CommitRequest& request, const CommitIds& ids,
+                                 const ObjectReader& read) {
+  if (base.current_schema() == nullptr) {
+    return Status::InvalidInput("iceberg: the table has no current schema");
+  }
+  if (base.default_spec() == nullptr) {
+    return Status::InvalidInput("iceberg: the table has no default spec");
+  }
+  Planner planner(base, request, ids, read);
+  TableMetadata m = base;
+  // Schema first: the manifests carry the schema they were written with.
+  RETURN_IF_ERROR(planner.EvolveSchema(&m));
+  RETURN_IF_ERROR(planner.AddFiles(m));
+  const std::optional<int64_t> parent = BaseSnapshot(base, request.branch);
+  if (parent) {
+    const Snapshot* previous = base.FindSnapshot(*parent);
+    if (previous == nullptr) {
+      return Status::InvalidInput("iceberg: a branch names a snapshot the table lacks");
+    }
+    RETURN_IF_ERROR(planner.CarryOrDelete(m, *previous));
+  }
+  ASSIGN_OR_RETURN(Snapshot snapshot, planner.Finish(m, parent));
+  m.snapshots.push_back(std::move(snapshot));
+  m.last_sequence_number = planner.sequence();
+  m.last_updated_ms = ids.now_ms;
+  MoveBranch(request.branch, ids.snapshot_id, ids.now_ms, &m);
   PutLog(base, base_uri, &m);
+  PlannedCommit out = std::move(*planner.out());
+  out.metadata = std::move(m);
   out.metadata_uri = MetadataUri(base.location, MetadataVersion(base_uri) + 1, ids.commit_uuid);
   return out;
 }
@@ -238,18 +296,7 @@ Result<PlannedCommit> PlanFastForward(const TableMetadata& base, const std::stri
   m = base;
   const int64_t snapshot = source->snapshot_id;
   std::erase_if(m.refs, [&](const SnapshotRef& ref) { return ref.name == from; });
-  bool found = false;
-  for (SnapshotRef& ref : m.refs) {
-    if (ref.name == to) {
-      ref.snapshot_id = snapshot;
-      found = true;
-    }
-  }
-  if (!found) m.refs.push_back({to, snapshot, "branch"});
-  if (to == "main") {
-    m.current_snapshot_id = snapshot;
-    m.snapshot_log.push_back({now_ms, snapshot});
-  }
+  MoveBranch(to, snapshot, now_ms, &m);
   m.last_updated_ms = now_ms;
   PutLog(base, base_uri, &m);
   out.metadata_uri = MetadataUri(base.location, MetadataVersion(base_uri) + 1, ids.commit_uuid);

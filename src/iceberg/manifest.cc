@@ -304,10 +304,11 @@ DataFileInfo DataFileFrom(const format::FileSummary& summary, const schema::Tabl
   return f;
 }
 
-Result<std::string> WriteManifest(const schema::TableSchema& schema, int32_t schema_id,
-                                  const PartitionSpec& spec,
-                                  const std::vector<ManifestEntry>& entries,
-                                  const std::array<uint8_t, 16>& sync, ManifestFile* summary) {
+namespace {
+
+// The result types of a spec's fields, from their source columns in `schema`.
+Result<std::vector<std::string>> PartitionTypes(const schema::TableSchema& schema,
+                                                const PartitionSpec& spec) {
   std::vector<std::string> types;
   for (const PartitionField& field : spec.fields) {
     const schema::DataType* source = SourceType(schema, field.source_id);
@@ -318,98 +319,139 @@ Result<std::string> WriteManifest(const schema::TableSchema& schema, int32_t sch
     ASSIGN_OR_RETURN(std::string type, PartitionResultType(field, *source));
     types.push_back(std::move(type));
   }
-  Value spec_json = Value::Array();
+  return types;
+}
+
+Value SpecFieldsJson(const PartitionSpec& spec) {
+  Value fields = Value::Array();
   for (const PartitionField& f : spec.fields) {
-    spec_json.mutable_items().push_back(Value::Object({{"name", Value::String(f.name)},
-                                                       {"transform", Value::String(f.transform)},
-                                                       {"source-id", Value::Int(f.source_id)},
-                                                       {"field-id", Value::Int(f.field_id)}}));
+    fields.mutable_items().push_back(Value::Object({{"name", Value::String(f.name)},
+                                                    {"transform", Value::String(f.transform)},
+                                                    {"source-id", Value::Int(f.source_id)},
+                                                    {"field-id", Value::Int(f.field_id)}}));
   }
+  return fields;
+}
+
+// One manifest_entry record, in the field order of ManifestEntrySchema.
+Status EncodeEntry(const ManifestEntry& entry, const std::vector<std::string>& types, Encoder* e) {
+  const DataFileInfo& f = entry.file;
+  e->Int(static_cast<int32_t>(entry.status));
+  OptionalLong(e, entry.snapshot_id);
+  OptionalLong(e, entry.sequence_number);
+  OptionalLong(e, entry.file_sequence_number);
+  e->Int(f.content);
+  e->String(f.file_path);
+  e->String(f.file_format);
+  for (size_t i = 0; i < types.size(); ++i) {
+    RETURN_IF_ERROR(EncodePartitionValue(f.partition[i], types[i], e));
+  }
+  e->Long(f.record_count);
+  e->Long(f.file_size_in_bytes);
+  auto put_long = [e](int64_t v) { e->Long(v); };
+  auto put_bytes = [e](const std::string& v) { e->Bytes(v); };
+  OptionalIntMap(e, f.column_sizes, put_long);
+  OptionalIntMap(e, f.value_counts, put_long);
+  OptionalIntMap(e, f.null_value_counts, put_long);
+  if (f.nan_value_counts.empty()) {
+    e->Branch(0);  // not counted for the files this destination writes (optional)
+  } else {
+    OptionalIntMap(e, f.nan_value_counts, put_long);
+  }
+  OptionalIntMap(e, f.lower_bounds, put_bytes);
+  OptionalIntMap(e, f.upper_bounds, put_bytes);
+  e->Branch(0);  // key_metadata
+  e->Branch(1);
+  e->Block(static_cast<int64_t>(f.split_offsets.size()));
+  for (int64_t offset : f.split_offsets) e->Long(offset);
+  e->End();
+  e->Branch(0);  // equality_ids: data files have none
+  if (f.sort_order_id) {
+    e->Branch(1);
+    e->Int(*f.sort_order_id);
+  } else {
+    e->Branch(0);
+  }
+  e->Branch(0);  // referenced_data_file: position deletes only
+  return Status::Ok();
+}
+
+// What a manifest list says of a manifest: counts by status, and per partition field whether
+// a live file has a null and the smallest and largest values.
+class ManifestTally {
+ public:
+  explicit ManifestTally(size_t fields) : partitions_(fields), lows_(fields), highs_(fields) {}
+
+  void Add(const ManifestEntry& entry) {
+    const DataFileInfo& f = entry.file;
+    switch (entry.status) {
+      case EntryStatus::kAdded:
+        ++out_.added_files_count;
+        out_.added_rows_count += f.record_count;
+        break;
+      case EntryStatus::kExisting:
+        ++out_.existing_files_count;
+        out_.existing_rows_count += f.record_count;
+        break;
+      case EntryStatus::kDeleted:
+        ++out_.deleted_files_count;
+        out_.deleted_rows_count += f.record_count;
+        return;  // no longer in the table: not in the partition summaries
+    }
+    for (size_t i = 0; i < partitions_.size(); ++i) {
+      const PartitionValue& v = f.partition[i];
+      if (std::holds_alternative<std::monostate>(v)) {
+        partitions_[i].contains_null = true;
+        continue;
+      }
+      if (!lows_[i] || Less(v, *lows_[i])) lows_[i] = v;
+      if (!highs_[i] || Less(*highs_[i], v)) highs_[i] = v;
+    }
+  }
+
+  ManifestFile Finish(int32_t spec_id) {
+    for (size_t i = 0; i < partitions_.size(); ++i) {
+      if (lows_[i]) partitions_[i].lower_bound = SingleValue(*lows_[i]);
+      if (highs_[i]) partitions_[i].upper_bound = SingleValue(*highs_[i]);
+    }
+    out_.partition_spec_id = spec_id;
+    out_.partitions = std::move(partitions_);
+    return std::move(out_);
+  }
+
+ private:
+  ManifestFile out_;
+  std::vector<ManifestFile::FieldSummary> partitions_;
+  std::vector<std::optional<PartitionValue>> lows_, highs_;
+};
+
+}  // namespace
+
+Result<std::string> WriteManifest(const schema::TableSchema& schema, int32_t schema_id,
+                                  const PartitionSpec& spec,
+                                  const std::vector<ManifestEntry>& entries,
+                                  const std::array<uint8_t, 16>& sync, ManifestFile* summary) {
+  ASSIGN_OR_RETURN(std::vector<std::string> types, PartitionTypes(schema, spec));
   format::avro::ContainerWriter writer(
       ManifestEntrySchema(spec, types),
       {{"schema", json::Serialize(SchemaToJson(schema, schema_id))},
        {"schema-id", std::to_string(schema_id)},
-       {"partition-spec", json::Serialize(spec_json)},
+       {"partition-spec", json::Serialize(SpecFieldsJson(spec))},
        {"partition-spec-id", std::to_string(spec.spec_id)},
        {"format-version", "2"},
        {"content", "data"}},
       format::avro::Codec::kDeflate, sync);
-  ManifestFile out;
-  out.partition_spec_id = spec.spec_id;
-  std::vector<ManifestFile::FieldSummary> partitions(spec.fields.size());
-  std::vector<std::optional<PartitionValue>> lows(spec.fields.size()), highs(spec.fields.size());
+  ManifestTally tally(spec.fields.size());
   for (const ManifestEntry& entry : entries) {
-    const DataFileInfo& f = entry.file;
-    if (f.partition.size() != spec.fields.size()) {
+    if (entry.file.partition.size() != spec.fields.size()) {
       return Status::Internal("iceberg: a data file's partition does not match the spec");
     }
     Encoder e(writer.record());
-    e.Int(static_cast<int32_t>(entry.status));
-    OptionalLong(&e, entry.snapshot_id);
-    OptionalLong(&e, entry.sequence_number);
-    OptionalLong(&e, entry.file_sequence_number);
-    e.Int(f.content);
-    e.String(f.file_path);
-    e.String(f.file_format);
-    for (size_t i = 0; i < spec.fields.size(); ++i) {
-      RETURN_IF_ERROR(EncodePartitionValue(f.partition[i], types[i], &e));
-      if (entry.status == EntryStatus::kDeleted) continue;
-      if (std::holds_alternative<std::monostate>(f.partition[i])) {
-        partitions[i].contains_null = true;
-        continue;
-      }
-      if (!lows[i] || Less(f.partition[i], *lows[i])) lows[i] = f.partition[i];
-      if (!highs[i] || Less(*highs[i], f.partition[i])) highs[i] = f.partition[i];
-    }
-    e.Long(f.record_count);
-    e.Long(f.file_size_in_bytes);
-    auto put_long = [&e](int64_t v) { e.Long(v); };
-    auto put_bytes = [&e](const std::string& v) { e.Bytes(v); };
-    OptionalIntMap(&e, f.column_sizes, put_long);
-    OptionalIntMap(&e, f.value_counts, put_long);
-    OptionalIntMap(&e, f.null_value_counts, put_long);
-    if (f.nan_value_counts.empty()) {
-      e.Branch(0);  // not counted for the files this destination writes (optional)
-    } else {
-      OptionalIntMap(&e, f.nan_value_counts, put_long);
-    }
-    OptionalIntMap(&e, f.lower_bounds, put_bytes);
-    OptionalIntMap(&e, f.upper_bounds, put_bytes);
-    e.Branch(0);  // key_metadata
-    e.Branch(1);
-    e.Block(static_cast<int64_t>(f.split_offsets.size()));
-    for (int64_t offset : f.split_offsets) e.Long(offset);
-    e.End();
-    e.Branch(0);  // equality_ids: data files have none
-    if (f.sort_order_id) {
-      e.Branch(1);
-      e.Int(*f.sort_order_id);
-    } else {
-      e.Branch(0);
-    }
-    e.Branch(0);  // referenced_data_file: position deletes only
+    RETURN_IF_ERROR(EncodeEntry(entry, types, &e));
     writer.EndRecord();
-    switch (entry.status) {
-      case EntryStatus::kAdded:
-        ++out.added_files_count;
-        out.added_rows_count += f.record_count;
-        break;
-      case EntryStatus::kExisting:
-        ++out.existing_files_count;
-        out.existing_rows_count += f.record_count;
-        break;
-      case EntryStatus::kDeleted:
-        ++out.deleted_files_count;
-        out.deleted_rows_count += f.record_count;
-        break;
-    }
+    tally.Add(entry);
   }
-  for (size_t i = 0; i < spec.fields.size(); ++i) {
-    if (lows[i]) partitions[i].lower_bound = SingleValue(*lows[i]);
-    if (highs[i]) partitions[i].upper_bound = SingleValue(*highs[i]);
-  }
-  out.partitions = std::move(partitions);
-  if (summary != nullptr) *summary = std::move(out);
+  if (summary != nullptr) *summary = tally.Finish(spec.spec_id);
   return writer.Finish();
 }
 
