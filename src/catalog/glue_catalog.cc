@@ -3,6 +3,7 @@
 // them (docs/LAYOUT.md#table-definitions).
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -103,59 +104,18 @@ class GlueCatalog : public Catalog {
   }
 
   Status PutTable(const std::string& database, const Value& table_input) override {
-    const Value* name = table_input.Find("Name");
-    if (name == nullptr || !name->is_string()) {
-      return Status::Internal("table definition without a Name");
-    }
-    const std::string& table = name->text();
-    std::optional<TableState> state = TakeKnown(database, table);
-    Status last;
-    for (int attempt = 1; attempt <= Attempts(); ++attempt) {
-      if (!state.has_value()) {
-        std::optional<Value> ignored;
-        ASSIGN_OR_RETURN(state, ReadTable(database, table, &ignored));
-      }
-      last = state->exists ? glue_->UpdateTable(database, table_input, state->version_id)
-                           : glue_->CreateTable(database, table_input);
-      // Creating, "not found" can only be the database.
-      if (last.ok() || !LostRace(last, state->exists)) return Missing(last, "database " + database);
-      // Someone else wrote the table between our read and our write: read again and resend.
-      state.reset();
-      if (attempt < Attempts()) Backoff(attempt);
-    }
-    return last.WithContext("put table " + database + "." + table + ": gave up after " +
-                            std::to_string(Attempts()) + " attempts lost to concurrent writers");
+    // The caller's definition is authoritative: written whatever the table holds now.
+    return WriteTable(database, table_input, "put", [](const TableState&) { return true; })
+        .status();
   }
 
   Result<bool> SwapTable(const std::string& database, const Value& table_input,
                          const std::string& key,
                          const std::optional<std::string>& expected) override {
-    const Value* name = table_input.Find("Name");
-    if (name == nullptr || !name->is_string()) {
-      return Status::Internal("table definition without a Name");
-    }
-    const std::string& table = name->text();
-    // The caller's last GetTable, if any, is the read the swap compares against (and whose
-    // VersionId it sends): what the caller planned on.
-    std::optional<TableState> state = TakeKnown(database, table);
-    Status last;
-    for (int attempt = 1; attempt <= Attempts(); ++attempt) {
-      if (!state.has_value()) {
-        std::optional<Value> ignored;
-        ASSIGN_OR_RETURN(state, ReadTable(database, table, &ignored));
-      }
-      if (state->exists != expected.has_value() || PointerOf(state->parameters, key) != expected) {
-        return false;
-      }
-      last = state->exists ? glue_->UpdateTable(database, table_input, state->version_id)
-                           : glue_->CreateTable(database, table_input);
-      if (last.ok()) return true;
-      if (!LostRace(last, state->exists)) return Missing(last, "database " + database);
-      state.reset();  // read again: did the pointer move, or something else?
-      if (attempt < Attempts()) Backoff(attempt);
-    }
-    return last.WithContext("swap table " + database + "." + table + ": gave up after " +
-                            std::to_string(Attempts()) + " attempts lost to concurrent writers");
+    // Written only onto the pointer the caller planned on.
+    return WriteTable(database, table_input, "swap", [&](const TableState& state) {
+      return state.exists == expected.has_value() && PointerOf(state.parameters, key) == expected;
+    });
   }
 
   Status DeleteTable(const std::string& database, const std::string& table) override {
@@ -244,6 +204,39 @@ class GlueCatalog : public Catalog {
     if (const Value* parameters = got->Find("Parameters")) state.parameters = *parameters;
     *table = std::move(got).value();
     return state;
+  }
+
+  // Create or update the table from a read of it: the caller's last GetTable if there was one
+  // (consumed: a later write reads afresh, and that read's VersionId is sent), else a new one.
+  // Returns false, writing nothing, when `wanted` says the read table is not the one to write
+  // onto. A lost race (another writer between our read and our write) reads again, asks
+  // `wanted` again and writes again, up to max_put_attempts in all.
+  Result<bool> WriteTable(const std::string& database, const Value& table_input, const char* what,
+                          const std::function<bool(const TableState&)>& wanted) {
+    const Value* name = table_input.Find("Name");
+    if (name == nullptr || !name->is_string()) {
+      return Status::Internal("table definition without a Name");
+    }
+    const std::string& table = name->text();
+    std::optional<TableState> state = TakeKnown(database, table);
+    Status last;
+    for (int attempt = 1; attempt <= Attempts(); ++attempt) {
+      if (!state.has_value()) {
+        std::optional<Value> ignored;
+        ASSIGN_OR_RETURN(state, ReadTable(database, table, &ignored));
+      }
+      if (!wanted(*state)) return false;
+      last = state->exists ? glue_->UpdateTable(database, table_input, state->version_id)
+                           : glue_->CreateTable(database, table_input);
+      if (last.ok()) return true;
+      // Creating, "not found" can only be the database.
+      if (!LostRace(last, state->exists)) return Missing(last, "database " + database);
+      state.reset();  // someone else wrote the table between our read and our write
+      if (attempt < Attempts()) Backoff(attempt);
+    }
+    return last.WithContext(std::string(what) + " table " + database + "." + table +
+                            ": gave up after " + std::to_string(Attempts()) +
+                            " attempts lost to concurrent writers");
   }
 
   // The state of the caller's last GetTable of the table, consumed: a later write reads afresh.
