@@ -61,8 +61,6 @@ class ContainerWriter {
   ContainerWriter(std::string schema_json,
                   std::vector<std::pair<std::string, std::string>> metadata, Codec codec,
                   const std::array<uint8_t, 16>& sync);
-  // The codec the file is written with (decided at its first block).
-  Codec codec() const { return codec_; }
 
   // The buffer to encode the next record into; EndRecord() counts it.
   std::string* record() { return &block_; }
