@@ -15,6 +15,7 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
@@ -87,10 +88,32 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   return line.size();
 }
 
+// What the progress callback watches during one transfer. curl's own low-speed check averages
+// over a window of several seconds, so a request whose body went out at once and whose answer
+// never comes would wait that window on top of low_speed_time_s; this notices the silence itself.
+struct TransferWatch {
+  bool obeys_cancel = true;
+  std::chrono::seconds stall_time{60};
+  curl_off_t moved = -1;  // bytes sent + received at the last change
+  std::chrono::steady_clock::time_point moved_at{};
+  bool stalled = false;
+};
+
 // Called by curl about once a second while idle, more often while data moves; non-zero aborts
-// the transfer (CURLE_ABORTED_BY_CALLBACK).
-int OnProgress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return CancelRequested() ? 1 : 0;
+// the transfer (CURLE_ABORTED_BY_CALLBACK): when the sync is cancelled, or when no byte moved
+// for the stall time.
+int OnProgress(void* user, curl_off_t, curl_off_t received, curl_off_t, curl_off_t sent) {
+  auto* watch = static_cast<TransferWatch*>(user);
+  if (watch->obeys_cancel && CancelRequested()) return 1;
+  const auto now = std::chrono::steady_clock::now();
+  if (received + sent != watch->moved) {
+    watch->moved = received + sent;
+    watch->moved_at = now;
+  } else if (now - watch->moved_at >= watch->stall_time) {
+    watch->stalled = true;
+    return 1;
+  }
+  return 0;
 }
 
 // The CA bundle the environment names, or "" for libcurl's default.
@@ -156,7 +179,8 @@ class CurlHttpClient final : public HttpClient {
   }
 
   // Set every option of `request`; false if curl refused one.
-  bool Configure(const HttpRequest& request, curl_slist* headers, HttpResponse* response);
+  bool Configure(const HttpRequest& request, curl_slist* headers, HttpResponse* response,
+                 TransferWatch* watch);
 
   HttpOptions options_;
   std::string ca_bundle_;  // "" for libcurl's built-in bundle
@@ -165,7 +189,7 @@ class CurlHttpClient final : public HttpClient {
 };
 
 bool CurlHttpClient::Configure(const HttpRequest& request, curl_slist* headers,
-                               HttpResponse* response) {
+                               HttpResponse* response, TransferWatch* watch) {
   bool ok = true;
   auto set = [&](CURLoption option, auto value) {
     ok = ok && curl_easy_setopt(handle_, option, value) == CURLE_OK;
@@ -192,11 +216,13 @@ bool CurlHttpClient::Configure(const HttpRequest& request, curl_slist* headers,
   set(CURLOPT_WRITEDATA, static_cast<void*>(response));
   set(CURLOPT_HEADERFUNCTION, &OnHeader);
   set(CURLOPT_HEADERDATA, static_cast<void*>(response));
-  if (!request.runs_when_cancelled) {
-    // A cancelled sync should not wait for a large upload or a silent server to finish.
-    set(CURLOPT_XFERINFOFUNCTION, &OnProgress);
-    set(CURLOPT_NOPROGRESS, 0L);
-  }
+  // A cancelled sync should not wait for a large upload or a silent server to finish; a clean-up
+  // request (runs_when_cancelled) still goes, and is still abandoned when it stalls.
+  watch->obeys_cancel = !request.runs_when_cancelled;
+  watch->stall_time = std::chrono::seconds(options_.low_speed_time_s);
+  set(CURLOPT_XFERINFOFUNCTION, &OnProgress);
+  set(CURLOPT_XFERINFODATA, static_cast<void*>(watch));
+  set(CURLOPT_NOPROGRESS, 0L);
   if (request.method == "HEAD") {
     set(CURLOPT_NOBODY, 1L);
   } else if (request.method == "GET" && request.body.empty()) {
@@ -225,7 +251,8 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   error_[0] = '\0';
   HttpResponse response;
   Slist headers = BuildHeaderList(request);
-  if (!Configure(request, headers.get(), &response)) {
+  TransferWatch watch;
+  if (!Configure(request, headers.get(), &response, &watch)) {
     curl_easy_reset(handle_);
     return Status::Internal(request.method + " " + UrlOrigin(request.url) +
                             ": libcurl rejected an option (built without HTTPS?)");
@@ -233,6 +260,12 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   const CURLcode rc = curl_easy_perform(handle_);
   if (rc == CURLE_ABORTED_BY_CALLBACK) {
     curl_easy_reset(handle_);
+    if (watch.stalled) {
+      return TransportError(request.method, request.url,
+                            "no byte sent or received for " +
+                                std::to_string(options_.low_speed_time_s) + " s (stalled)",
+                            true);
+    }
     return cancelled();
   }
   if (rc != CURLE_OK) {

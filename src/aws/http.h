@@ -45,7 +45,8 @@ struct HttpResponse {
 
 struct HttpOptions {
   int64_t connect_timeout_ms = 10'000;
-  // Abort a transfer slower than this many bytes/s for low_speed_time_s (a stalled connection).
+  // Abort a stalled transfer: one that moved no byte either way for low_speed_time_s, or that
+  // moved fewer than low_speed_limit_bytes a second over about that long.
   int64_t low_speed_limit_bytes = 1024;
   int64_t low_speed_time_s = 60;
   // Upper bound on a whole request, 0 for none (large uploads are bounded by low-speed instead).

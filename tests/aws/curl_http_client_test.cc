@@ -156,6 +156,26 @@ TEST(CurlHttpClientTest, ASilentServerTimesOut) {
   EXPECT_TRUE(IsTimeout(response.status())) << response.status().message();
 }
 
+// A body that went out at once and an answer that never comes: the transfer is abandoned once
+// nothing moved for the stall time, not after curl's averaging window of several seconds more.
+TEST(CurlHttpClientTest, AnUploadWhoseAnswerNeverComesIsAbandonedAfterTheStallTime) {
+  LocalHttpServer server([](const ReceivedRequest&) { return std::optional<std::string>(); });
+  auto client = NewCurlHttpClient({.low_speed_time_s = 1});
+  const std::string body(256 << 10, 'x');
+  const auto start = std::chrono::steady_clock::now();
+  auto response = client->Send({.method = "PUT", .url = server.Url("/b/k"), .body = body});
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(response.ok());
+  EXPECT_TRUE(IsTimeout(response.status())) << response.status().ToString();
+  EXPECT_EQ(response.status().code(), StatusCode::kTransient);
+  EXPECT_TRUE(Contains(response.status().message(), "no byte sent or received for 1 s"))
+      << response.status().message();
+  // curl's own check alone takes 1 s after its five-second window has emptied (about 6 s).
+  EXPECT_LT(took, std::chrono::milliseconds(4500));
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_EQ(server.requests()[0].body.size(), body.size());
+}
+
 // Cancellation is process-wide (common/cancel.h): these tests request it and clear it again.
 class CurlCancelTest : public ::testing::Test {
  protected:
