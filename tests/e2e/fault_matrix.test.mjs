@@ -134,6 +134,7 @@ const endpointKey = { S3: 's3', 'Glue+LF': 'glue', STS: 'sts' };
 // Copy what a query engine sees of each sync ({prefix, database}) into a local lake, in one
 // boto3 run for all (its start costs more than a snapshot); sets each one's `lake`.
 async function snapshotAll(dir, syncs) {
+  fs.mkdirSync(dir, { recursive: true });
   for (const [i, sync] of syncs.entries()) sync.lake = path.join(dir, `lake-${i}`);
   const spec = path.join(dir, 'snapshots.json');
   fs.writeFileSync(spec, JSON.stringify(syncs.map((x) => ({
@@ -229,11 +230,11 @@ async function runCell(cell, base) {
 // A cell's tables against the fault-free sync's rows: identical, or after a failure and its retry
 // every row at least once and an acknowledged one exactly once (an unacknowledged row that the
 // failed attempt committed comes again with the retry: at least once, as Airbyte promises).
-async function checkRows(cell, base, baseRows) {
+async function checkRows(cell, baseView, baseRows) {
   const what = `${cell.name} (seed ${cell.index}, ${cell.format.format_type})`;
   if (cell.outcome === 'identical') {
     // The same columns and the same bytes in the files a query engine reads: the same rows.
-    assert.deepEqual(queryView(cell), queryView(base), `${what}: the tables of the fault-free sync`);
+    assert.deepEqual(queryView(cell), baseView, `${what}: the tables of the fault-free sync`);
     return;
   }
   const rows = await readBack(cell);
@@ -277,15 +278,34 @@ test('every fault kind at every rate: identical data, or a transient_error and a
   const t0 = Date.now();
   const bases = {};
   await Promise.all(FORMATS.map(async (f) => { bases[f.format_type] = await baseline(f); }));
+  const lakes = tempDir('faults-lakes');
+  await snapshotAll(path.join(lakes, 'bases'), Object.values(bases));
+  const baseRows = {};
+  const baseViews = {};
+  for (const [format, base] of Object.entries(bases)) {
+    baseRows[format] = await readBack(base);
+    baseViews[format] = queryView(base);
+    for (const name of STREAMS) {
+      assert.deepEqual(baseRows[format][name].map((row) => Number(JSON.parse(row).id)), [...Array(ROWS).keys()]);
+    }
+  }
   verbose(`baselines ${Date.now() - t0} ms`);
+  // The cells run CONCURRENCY at a time; as they finish, what they wrote is copied and read back
+  // in batches beside the cells still running (the stalls take longest, the reads overlap them).
   const problems = [];
+  const finished = [];
+  let cellsDone = false;
+  let wake = () => {};
+  const changed = () => new Promise((resolve) => { wake = resolve; });
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+  const running = Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     while (next < chosen.length) {
       const cell = chosen[next++];
       const t1 = Date.now();
       try {
         await runCell(cell, bases[cell.format.format_type]);
+        finished.push(cell);
+        wake();
       } catch (e) {
         cell.outcome = 'FAILED';
         problems.push(`${cell.name}: ${e.message}`);
@@ -293,21 +313,32 @@ test('every fault kind at every rate: identical data, or a transient_error and a
       const acked = cell.acked ? `, acknowledged before failing: ${JSON.stringify(cell.acked)}` : '';
       verbose(`${cell.name}: ${cell.outcome}, ${cell.faults} faults${acked}, ${Date.now() - t1} ms`);
     }
-  }));
-  assert.deepEqual(problems, []);
-  const t2 = Date.now();
-  await snapshotAll(tempDir('faults-lakes'), [...Object.values(bases), ...chosen]);
-  verbose(`snapshots ${Date.now() - t2} ms`);
-  const baseRows = {};
-  for (const [format, base] of Object.entries(bases)) {
-    baseRows[format] = await readBack(base);
-    for (const name of STREAMS) {
-      assert.deepEqual(baseRows[format][name].map((row) => Number(JSON.parse(row).id)), [...Array(ROWS).keys()]);
+  })).finally(() => { cellsDone = true; wake(); });
+  const checks = (async () => {
+    for (let batch = 0; ;) {
+      if (finished.length === 0) {
+        if (cellsDone) return;
+        await changed();
+        continue;
+      }
+      const syncs = finished.splice(0);
+      const t2 = Date.now();
+      await snapshotAll(path.join(lakes, `batch-${batch}`), syncs);
+      for (const cell of syncs) {
+        const format = cell.format.format_type;
+        try {
+          await checkRows(cell, baseViews[format], baseRows[format]);
+        } catch (e) {
+          problems.push(`${cell.name} (seed ${cell.index}, ${format}): ${e.message}`);
+        }
+      }
+      verbose(`batch ${batch++}: ${syncs.length} cells copied and read in ${Date.now() - t2} ms`);
     }
-  }
-  for (const cell of chosen) await checkRows(cell, bases[cell.format.format_type], baseRows[cell.format.format_type]);
+  })();
+  await Promise.all([running, checks]);
+  assert.deepEqual(problems, []);
   for (const cell of chosen.filter((c) => c.duplicates)) verbose(`${cell.name}: ${cell.duplicates} unacknowledged rows twice`);
-  verbose(`reads ${Date.now() - t2} ms, total ${Date.now() - t0} ms`);
+  verbose(`total ${Date.now() - t0} ms`);
   const outcomes = Object.fromEntries(chosen.map((c) => [c.name, c.outcome]));
   if (only) return;
   const table = markdownTable(outcomes);
