@@ -43,7 +43,7 @@ demo: build
 # are allowed so that credential refresh is tested with credentials that really expire.
 # moto (Glue, Lake Formation) is started by the tests that use it.
 services:
-	@RADOSGW_STS_MIN_DURATION=60 scripts/radosgw.sh start
+	@RADOSGW_STS_MIN_DURATION=20 scripts/radosgw.sh start
 
 radosgw-stop:
 	@scripts/radosgw.sh stop
