@@ -81,6 +81,8 @@ class DataFile {
 
   const std::string& key() const { return object_->key(); }
   uint64_t size() const { return object_->size(); }
+  // What the file holds (rows, bytes, column statistics); complete once Commit succeeded.
+  const format::FileSummary& summary() const { return encoder_->summary(); }
 
  private:
   class ObjectSink;

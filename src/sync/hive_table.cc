@@ -187,7 +187,10 @@ void HiveTable::Decide(const std::optional<json::Value>& now) {
   read_ = true;
 }
 
-Status HiveTable::Commit(const std::map<std::string, std::vector<std::string>>& partitions) {
+Status HiveTable::Commit(const std::vector<CommittedFile>& files) {
+  for (const CommittedFile& file : files) {
+    if (!file.values.empty()) written_.emplace(file.subdirectory, file.values);
+  }
   if (apart_) return Status::Ok();  // readers keep the old definition until the switch
   if (!defined_) {
     // A definition to put is merged from a read made now, after the files became visible, not
@@ -198,7 +201,7 @@ Status HiveTable::Commit(const std::map<std::string, std::vector<std::string>>& 
     defined_ = true;
     CrashPoint("table.defined");
   }
-  return AddPartitions(partitions);
+  return AddPartitions(written_);
 }
 
 Status HiveTable::AddPartitions(const std::map<std::string, std::vector<std::string>>& partitions) {

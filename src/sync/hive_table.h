@@ -45,6 +45,7 @@
 #include "protocol/protocol.h"
 #include "storage/storage.h"
 #include "sync/lake_layout.h"
+#include "sync/lake_table.h"
 
 namespace datalake::sync {
 
@@ -67,15 +68,7 @@ struct HiveTableOptions {
   FileOrigin origin;  // this run's files
 };
 
-// What this sync writes: the table definition it needs.
-struct TableShape {
-  std::vector<catalog::Column> columns;  // data and meta columns, in order
-  std::vector<catalog::Column> partition_keys;
-  format::FileFormat format = format::FileFormat::kJsonl;
-  format::Compression compression = format::Compression::kUncompressed;
-};
-
-class HiveTable {
+class HiveTable : public LakeTable {
  public:
   explicit HiveTable(HiveTableOptions options);
 
@@ -83,31 +76,26 @@ class HiveTable {
   Status Load();
   // Take the table's definition as the caller read it from the catalog (none for a new table).
   void Adopt(std::optional<json::Value> definition);
-  const std::optional<json::Value>& existing() const { return existing_; }
+  const std::optional<json::Value>& existing() const override { return existing_; }
 
-  // Decide where this sync's files go, given the definition it writes.
-  Status Plan(TableShape shape);
-  // The key prefix below which this sync's files go (partition subdirectories follow).
-  const std::string& data_prefix() const { return data_prefix_; }
+  Status Plan(TableShape shape) override;
+  const std::string& data_prefix() const override { return data_prefix_; }
   // True when this sync writes a truncate into a directory of its own.
   bool writes_apart() const { return apart_; }
 
   // Read the table as it is now and decide the definition the first Commit puts (nothing once
-  // it is settled, or while writing apart). The pipeline calls it while the files of a commit
-  // upload; Commit calls it itself otherwise.
-  Status ReadForCommit();
-  // The same from the table's definition as a listing of its database just returned it.
-  Status ReadForCommit(std::optional<json::Value> now);
-  // Whether ReadForCommit would read anything.
-  bool NeedsRead() const { return !apart_ && !defined_ && !read_; }
+  // it is settled, or while writing apart).
+  Status ReadForCommit() override;
+  Status ReadForCommit(std::optional<json::Value> now) override;
+  bool NeedsRead() const override { return !apart_ && !defined_ && !read_; }
   // Make the catalog current after files were committed: the definition (once per sync, when
-  // it changes the table), then the partitions (subdirectory -> values) not registered yet.
-  // Nothing while writing apart.
-  Status Commit(const std::map<std::string, std::vector<std::string>>& partitions);
+  // it changes the table), then the partitions of every file committed in this sync that are
+  // not registered yet. Nothing while writing apart.
+  Status Commit(const std::vector<CommittedFile>& files) override;
 
   // End of a successful stream: a truncate switches the table if it wrote apart, registers the
   // partitions of every file it keeps, deregisters the others and deletes the old files.
-  Status Finish();
+  Status Finish() override;
 
  private:
   json::Value TableInput(const std::vector<catalog::Column>& columns) const;
@@ -130,6 +118,7 @@ class HiveTable {
   bool read_ = false;     // ReadForCommit decided table_input_ and put_
   bool put_ = false;      // table_input_ changes the table
   json::Value table_input_;
+  std::map<std::string, std::vector<std::string>> written_;  // partitions with files, this sync
   std::set<std::string> registered_;  // partition subdirectories registered in this sync
 };
 

@@ -104,8 +104,9 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::Confi
                              ? std::max<int64_t>(stream.generation_id, 0)
                              : stream.minimum_generation_id;
   table.origin = w->origin_;
-  w->hive_table_ = std::make_unique<HiveTable>(std::move(table));
-  w->hive_table_->Adopt(resolved.definition);
+  auto hive = std::make_unique<HiveTable>(std::move(table));
+  hive->Adopt(resolved.definition);
+  w->lake_table_ = std::move(hive);
 
   schema::MappingOptions mapping;
   mapping.number_as_decimal = config.float_as_decimal;
@@ -148,7 +149,7 @@ void StreamWriter::BuildFileSchema() {
 Status StreamWriter::Prepare() {
   // A truncate gives the table the stream's definition; other modes add to an existing table.
   std::optional<json::Value> existing;
-  if (!truncate_) existing = hive_table_->existing();
+  if (!truncate_) existing = lake_table_->existing();
   RETURN_IF_ERROR(ChoosePartitioning(existing));
   ReservePartitionKeyNames();
   if (existing.has_value()) RETURN_IF_ERROR(KeepExistingColumnTypes(*existing));
@@ -163,7 +164,7 @@ Status StreamWriter::Prepare() {
   shape.partition_keys = partitioning_.keys;
   shape.format = file_options_.format;
   shape.compression = file_options_.jsonl.compression;
-  return hive_table_->Plan(std::move(shape));
+  return lake_table_->Plan(std::move(shape));
 }
 
 Status StreamWriter::ChoosePartitioning(const std::optional<json::Value>& existing) {
@@ -333,7 +334,7 @@ Result<StreamWriter::OpenFile*> StreamWriter::FileFor(const std::string& subdire
       RETURN_IF_ERROR(CommitFile(oldest));
     }
     OpenFile open;
-    std::string key = hive_table_->data_prefix() + subdirectory +
+    std::string key = lake_table_->data_prefix() + subdirectory +
                       DataFileName(origin_, ++files_opened_, extension_);
     ASSIGN_OR_RETURN(open.file, DataFile::Open(context_.store, key, file_schema_, file_options_));
     open.values = values_;
@@ -368,9 +369,8 @@ Status StreamWriter::FinishCommit(CommittingFile* committing) {
   ++files_committed_;
   bytes_committed_ += file.size();
   CrashPoint("file.committed");
-  if (partitioning_.partitioned()) {
-    partitions_written_.emplace(committing->subdirectory, std::move(committing->values));
-  }
+  unrecorded_.push_back(CommittedFile{file.key(), std::move(committing->subdirectory),
+                                      std::move(committing->values), file.summary()});
   return Status::Ok();
 }
 
@@ -444,25 +444,29 @@ Status StreamWriter::FinishCommitOpenFiles() {
 }
 
 bool StreamWriter::NeedsTableRead() const {
-  return (!committing_.empty() || files_committed_ > 0) && hive_table_->NeedsRead();
+  return (!committing_.empty() || files_committed_ > 0) && lake_table_->NeedsRead();
 }
 
 Status StreamWriter::ReadTableForCommit() {
   if (!NeedsTableRead()) return Status::Ok();
-  return hive_table_->ReadForCommit();
+  return lake_table_->ReadForCommit();
 }
 
 Status StreamWriter::ReadTableForCommit(std::optional<json::Value> listed) {
   if (!NeedsTableRead()) return Status::Ok();
-  return hive_table_->ReadForCommit(std::move(listed));
+  return lake_table_->ReadForCommit(std::move(listed));
 }
 
-Status StreamWriter::CommitTable() { return hive_table_->Commit(partitions_written_); }
+Status StreamWriter::CommitTable() {
+  RETURN_IF_ERROR(lake_table_->Commit(unrecorded_));
+  unrecorded_.clear();
+  return Status::Ok();
+}
 
 Status StreamWriter::FinishSuccessfully() {
   RETURN_IF_ERROR(CommitOpenFiles());
   RETURN_IF_ERROR(CommitTable());
-  return hive_table_->Finish();
+  return lake_table_->Finish();
 }
 
 }  // namespace datalake::sync

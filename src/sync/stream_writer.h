@@ -3,8 +3,8 @@
 // It converts records to rows (data columns decoded from the record, Airbyte meta columns
 // added), encodes them into the open data file of the row's partition (one file when the table
 // is not partitioned), rotates files at the target size, and on commit makes its files visible
-// and hands them to its table (HiveTable), which keeps the catalog current and, at the end of a
-// successful truncate, removes what older generations left.
+// and hands them to its table (sync/lake_table.h), which keeps the catalog current and, at the
+// end of a successful truncate, removes what older generations left.
 //
 // Files still open when the writer is destroyed (a failed sync) are discarded: their pending
 // objects abort themselves, so nothing of them becomes visible.
@@ -28,6 +28,7 @@
 #include "storage/storage.h"
 #include "sync/data_file.h"
 #include "sync/hive_table.h"
+#include "sync/lake_table.h"
 #include "sync/partitioning.h"
 #include "sync/table_names.h"
 #include "sync/uuid.h"
@@ -160,7 +161,7 @@ class StreamWriter {
   std::vector<std::string> cursor_field_;
   std::string database_;
   std::string table_;
-  std::unique_ptr<HiveTable> hive_table_;
+  std::unique_ptr<LakeTable> lake_table_;
   schema::TableSchema data_schema_;  // what the decoder fills
   schema::TableSchema file_schema_;  // data columns + meta columns: what the encoder writes
   DataFileOptions file_options_;
@@ -177,8 +178,8 @@ class StreamWriter {
   std::optional<std::optional<int64_t>> subdirectory_day_;  // the day subdirectory_ is for
   bool warned_evictions_ = false;
 
-  // Partitions that received committed files in this sync, by subdirectory (their values).
-  std::map<std::string, std::vector<std::string>> partitions_written_;
+  // Files committed and not yet handed to the table by a successful CommitTable.
+  std::vector<CommittedFile> unrecorded_;
 
   std::unique_ptr<RecordScratch> scratch_;  // Append's
   format::Row row_;                         // Append's

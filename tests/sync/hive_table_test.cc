@@ -25,6 +25,16 @@ using testing::CountingCatalog;
 
 namespace fs = std::filesystem;
 using Partitions = std::map<std::string, std::vector<std::string>>;
+
+// The committed files of a sync that wrote one file into each partition (subdirectory ->
+// values); HiveTable reads only their partitions.
+std::vector<CommittedFile> Files(const Partitions& parts) {
+  std::vector<CommittedFile> files;
+  for (const auto& [subdirectory, values] : parts) {
+    files.push_back(CommittedFile{.subdirectory = subdirectory, .values = values});
+  }
+  return files;
+}
 using ::testing::HasSubstr;
 
 constexpr char kRun[] = "00000000000000aa";
@@ -97,7 +107,7 @@ class HiveTableTest : public ::testing::Test {
     ASSERT_TRUE(table.Load().ok());
     ASSERT_TRUE(table.Plan(shape).ok());
     for (const auto& [subdirectory, values] : parts) Put(table, generation, run, subdirectory);
-    ASSERT_TRUE(table.Commit(parts).ok());
+    ASSERT_TRUE(table.Commit(Files(parts)).ok());
     ASSERT_TRUE(table.Finish().ok());
   }
 
@@ -145,7 +155,7 @@ TEST_F(HiveTableTest, IncompatibleTruncateWritesApartTouchesNothingAndSwitchesWh
   EXPECT_TRUE(truncate.writes_apart());
   EXPECT_EQ(truncate.data_prefix(), kBase + "_airbyte_generation_2/");
   Put(truncate, 2, kRun, "at_date=2024-01-02/");
-  ASSERT_TRUE(truncate.Commit({{"at_date=2024-01-02/", {"2024-01-02"}}}).ok());
+  ASSERT_TRUE(truncate.Commit(Files({{"at_date=2024-01-02/", {"2024-01-02"}}})).ok());
   EXPECT_EQ(*catalog_->GetTable("db", "t"), *old_table) << "readers keep the old definition";
   EXPECT_EQ(catalog_->ListPartitions("db", "t")->size(), 1u);
 
@@ -157,7 +167,7 @@ TEST_F(HiveTableTest, IncompatibleTruncateWritesApartTouchesNothingAndSwitchesWh
   EXPECT_TRUE(retry.writes_apart());
   ASSERT_TRUE(retry.Plan(Shape(kIntX, kDate)).ok());
   Put(retry, 2, kOtherRun, "at_date=2024-01-03/");
-  ASSERT_TRUE(retry.Commit({{"at_date=2024-01-03/", {"2024-01-03"}}}).ok());
+  ASSERT_TRUE(retry.Commit(Files({{"at_date=2024-01-03/", {"2024-01-03"}}})).ok());
   ASSERT_TRUE(retry.Finish().ok());
   EXPECT_EQ(Location(), "s3://bucket/db/t/_airbyte_generation_2/");
   auto partitions = *catalog_->ListPartitions("db", "t");
