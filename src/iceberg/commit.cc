@@ -52,6 +52,21 @@ struct Totals {
 
 }  // namespace
 
+std::pair<const schema::TableSchema*, int32_t> BranchSchema(const TableMetadata& metadata,
+                                                            const std::string& branch,
+                                                            bool staged) {
+  int32_t id = metadata.current_schema_id;
+  if (staged) {
+    const SnapshotRef* ref = metadata.FindRef(branch);
+    const Snapshot* head = ref != nullptr ? metadata.FindSnapshot(ref->snapshot_id) : nullptr;
+    if (head != nullptr && head->schema_id.has_value()) id = *head->schema_id;
+  }
+  for (const TableMetadata::SchemaEntry& entry : metadata.schemas) {
+    if (entry.schema_id == id) return {&entry.schema, id};
+  }
+  return {nullptr, id};
+}
+
 std::string MetadataUri(const std::string& location, int64_t version, const std::string& uuid) {
   char number[32];
   std::snprintf(number, sizeof(number), "%05lld", static_cast<long long>(version));
@@ -85,17 +100,20 @@ class Planner {
         sequence_(base.last_sequence_number + 1),
         prefix_(base.location + "/metadata/" + ids.commit_uuid) {}
 
-  // The table's schema after the commit (new when the writer's changes it).
+  // The schema of the commit's snapshot (new when the writer's changes it), made current
+  // unless the request stages it.
   Status EvolveSchema(TableMetadata* m) {
+    const auto [from, from_id] = BranchSchema(base_, request_.branch, request_.stage_schema);
+    if (from == nullptr) return Status::InvalidInput("iceberg: a snapshot names no known schema");
+    schema_id_ = from_id;
     if (request_.schema == nullptr) return Status::Ok();
-    ASSIGN_OR_RETURN(schema::TableSchema evolved,
-                     EvolvedSchema(*base_.current_schema(), *request_.schema, request_.remove_all,
-                                   &m->last_column_id));
-    if (json::Serialize(SchemaToJson(evolved, 0)) !=
-        json::Serialize(SchemaToJson(*base_.current_schema(), 0))) {
-      const int32_t id = NextSchemaId(*m);
-      m->schemas.push_back({id, std::move(evolved), json::Value()});
-      m->current_schema_id = id;
+    ASSIGN_OR_RETURN(
+        schema::TableSchema evolved,
+        EvolvedSchema(*from, *request_.schema, request_.remove_all, &m->last_column_id));
+    if (json::Serialize(SchemaToJson(evolved, 0)) != json::Serialize(SchemaToJson(*from, 0))) {
+      schema_id_ = NextSchemaId(*m);
+      m->schemas.push_back({schema_id_, std::move(evolved), json::Value()});
+      if (!request_.stage_schema) m->current_schema_id = schema_id_;
     }
     return Status::Ok();
   }
@@ -165,7 +183,7 @@ class Planner {
   }
 
   // The manifest list and the snapshot that names it.
-  Result<Snapshot> Finish(const TableMetadata& m, std::optional<int64_t> parent) {
+  Result<Snapshot> Finish(std::optional<int64_t> parent) {
     const std::string list_uri = base_.location + "/metadata/snap-" +
                                  std::to_string(ids_.snapshot_id) + "-1-" + ids_.commit_uuid +
                                  ".avro";
@@ -178,7 +196,7 @@ class Planner {
     snapshot.sequence_number = sequence_;
     snapshot.timestamp_ms = ids_.now_ms;
     snapshot.manifest_list = list_uri;
-    snapshot.schema_id = m.current_schema_id;
+    snapshot.schema_id = schema_id_;
     snapshot.summary = Summary();
     return snapshot;
   }
@@ -187,11 +205,17 @@ class Planner {
   PlannedCommit* out() { return &out_; }
 
  private:
+  int32_t schema_id_ = 0;  // the snapshot's schema
   Status Write(const TableMetadata& m, const PartitionSpec& spec,
                const std::vector<ManifestEntry>& entries, int64_t min_sequence) {
     ManifestFile listed;
-    ASSIGN_OR_RETURN(std::string bytes, WriteManifest(*m.current_schema(), m.current_schema_id,
-                                                      spec, entries, ids_.sync, &listed));
+    const schema::TableSchema* schema = nullptr;
+    for (const TableMetadata::SchemaEntry& entry : m.schemas) {
+      if (entry.schema_id == schema_id_) schema = &entry.schema;
+    }
+    if (schema == nullptr) return Status::Internal("iceberg: the commit's schema is missing");
+    ASSIGN_OR_RETURN(std::string bytes,
+                     WriteManifest(*schema, schema_id_, spec, entries, ids_.sync, &listed));
     listed.manifest_path = prefix_ + "-m" + std::to_string(manifests_written_++) + ".avro";
     listed.manifest_length = static_cast<int64_t>(bytes.size());
     listed.sequence_number = sequence_;
@@ -273,7 +297,7 @@ Result<PlannedCommit> PlanCommit(const TableMetadata& base, const std::string& b
     }
     RETURN_IF_ERROR(planner.CarryOrDelete(m, *previous));
   }
-  ASSIGN_OR_RETURN(Snapshot snapshot, planner.Finish(m, parent));
+  ASSIGN_OR_RETURN(Snapshot snapshot, planner.Finish(parent));
   m.snapshots.push_back(std::move(snapshot));
   m.last_sequence_number = planner.sequence();
   m.last_updated_ms = ids.now_ms;
@@ -295,6 +319,10 @@ Result<PlannedCommit> PlanFastForward(const TableMetadata& base, const std::stri
   TableMetadata& m = out.metadata;
   m = base;
   const int64_t snapshot = source->snapshot_id;
+  const Snapshot* head = base.FindSnapshot(snapshot);
+  if (head == nullptr)
+    return Status::InvalidInput("iceberg: branch " + from + " names no snapshot");
+  if (head->schema_id.has_value()) m.current_schema_id = *head->schema_id;
   std::erase_if(m.refs, [&](const SnapshotRef& ref) { return ref.name == from; });
   MoveBranch(to, snapshot, now_ms, &m);
   m.last_updated_ms = now_ms;

@@ -266,8 +266,17 @@ struct CommitRequest {
   // The writer's schema, ids not yet assigned: the table's schema evolves to it (a new schema
   // when anything changed). Null: the current schema.
   const schema::TableSchema* schema = nullptr;
+  // A staging branch's commit: the evolved schema is added and named by the snapshot, but the
+  // table's current schema (what readers of main use) stays; it evolves from the schema of the
+  // branch's snapshot when the branch exists. PlanFastForward makes it current.
+  bool stage_schema = false;
   StringPairs summary;  // extra summary entries (after the counts)
 };
+
+// The schema a commit on `branch` evolves from, and its id: the current one, or with
+// `staged`, that of the branch's snapshot when the branch exists and names one.
+std::pair<const schema::TableSchema*, int32_t> BranchSchema(const TableMetadata& metadata,
+                                                            const std::string& branch, bool staged);
 
 // What this commit's snapshot is named and stamped with (random and clock values, given so that
 // tests can pin them).
@@ -299,7 +308,8 @@ Result<PlannedCommit> PlanCommit(const TableMetadata& base, const std::string& b
                                  const ObjectReader& read);
 
 // Point `to` at the snapshot `from` points at and drop the `from` branch: the switch of a
-// truncate that committed to a staging branch. A metadata-only change (no snapshot).
+// truncate that committed to a staging branch. A metadata-only change (no snapshot); the
+// snapshot's schema becomes the current one.
 Result<PlannedCommit> PlanFastForward(const TableMetadata& base, const std::string& base_uri,
                                       const std::string& from, const std::string& to,
                                       const CommitIds& ids);

@@ -173,6 +173,54 @@ TEST_F(CommitTest, SchemasEvolveByAddingAndPromotingNeverByDropping) {
   EXPECT_EQ(metadata_.last_column_id, 3);
 }
 
+TEST_F(CommitTest, AStagingBranchsSchemaBecomesCurrentOnlyAtTheSwitch) {
+  CommitRequest append;
+  append.added = {File("old", 2)};
+  Commit(append);
+  const int32_t main_schema = metadata_.current_schema_id;
+  // The truncate's schema changes `id`'s type (a new id) and adds `note`.
+  schema::TableSchema replaced{{Field{"id", "id", DataType::Of(TypeKind::kString)},
+                                Field{"note", "note", DataType::Of(TypeKind::kString)}}};
+  CommitRequest staged;
+  staged.branch = "staging";
+  staged.remove_all = true;
+  staged.stage_schema = true;
+  staged.schema = &replaced;
+  staged.added = {File("new1", 1)};
+  Commit(staged);
+  EXPECT_EQ(metadata_.current_schema_id, main_schema);  // readers of main: unchanged
+  const Snapshot* head = metadata_.FindSnapshot(metadata_.FindRef("staging")->snapshot_id);
+  ASSERT_NE(head, nullptr);
+  ASSERT_TRUE(head->schema_id.has_value());
+  EXPECT_NE(*head->schema_id, main_schema);
+  const auto [branch_schema, branch_id] = BranchSchema(metadata_, "staging", true);
+  ASSERT_NE(branch_schema, nullptr);
+  EXPECT_EQ(branch_id, *head->schema_id);
+  ASSERT_EQ(branch_schema->columns.size(), 2u);
+  EXPECT_EQ(branch_schema->columns[0].field_id, 2);  // a string id is not the int id 1
+  EXPECT_EQ(branch_schema->columns[1].field_id, 3);
+  // The manifest of the staged files names the staged schema.
+  auto manifest = ReadManifest(objects_.at(CurrentManifests("staging")[0].manifest_path),
+                               CurrentManifests("staging")[0]);
+  ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
+  EXPECT_EQ(manifest->schema_id, *head->schema_id);
+  // A second staged commit evolves from the branch's schema, not main's: nothing new.
+  staged.remove_all = false;
+  staged.added = {File("new2", 1)};
+  const size_t schemas = metadata_.schemas.size();
+  Commit(staged);
+  EXPECT_EQ(metadata_.schemas.size(), schemas);
+  EXPECT_EQ(metadata_.current_schema_id, main_schema);
+  // The switch makes the branch's schema current.
+  CommitIds ids;
+  ids.commit_uuid = "switch";
+  ids.now_ms = 1000;
+  auto switched = PlanFastForward(metadata_, uri_, "staging", "main", ids);
+  ASSERT_TRUE(switched.ok()) << switched.status().ToString();
+  EXPECT_EQ(switched->metadata.current_schema_id, *head->schema_id);
+  EXPECT_EQ(switched->metadata.current_schema()->columns.size(), 2u);
+}
+
 TEST_F(CommitTest, TheMetadataLogKeepsTheLastHundredFiles) {
   CommitRequest append;
   for (int i = 0; i < 105; ++i) {
