@@ -141,6 +141,24 @@ void ParseExtensions(ObjectReader& top, Config* out) {
     }
   }
   out->parquet_timestamp_int96 = top.Bool("parquet_timestamp_int96").value_or(false);
+  if (std::optional<std::string> table_format = top.String("table_format")) {
+    if (*table_format == "iceberg") {
+      out->table_format = TableFormat::kIceberg;
+    } else if (*table_format != "hive") {
+      top.Add("table_format", "must be one of hive, iceberg");
+    }
+  }
+  if (out->table_format == TableFormat::kIceberg) {
+    // Iceberg's data files are Parquet (or Avro, ORC); its timestamps are INT64 microseconds.
+    if (out->format != OutputFormat::kParquet) {
+      top.Add("table_format", "iceberg tables are written as Parquet: set format_type Parquet");
+    }
+    if (out->parquet_timestamp_int96) {
+      top.Add("parquet_timestamp_int96",
+              "cannot be used with table_format iceberg (Iceberg "
+              "timestamps are INT64 microseconds)");
+    }
+  }
   out->kms_key_id = top.String("s3_kms_key_id").value_or("");
   if (!out->kms_key_id.empty() && out->sse != ServerSideEncryption::kKms) {
     top.Add("s3_kms_key_id", "is only used with s3_server_side_encryption SSE-KMS");

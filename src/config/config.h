@@ -32,6 +32,9 @@ enum class OutputFormat { kJsonl, kParquet };
 enum class Compression { kUncompressed, kGzip, kZstd, kSnappy };
 enum class ServerSideEncryption { kNone, kS3, kKms };
 enum class Partitioning { kNone, kDate, kYear, kMonth, kDay, kYearMonth, kYearMonthDay };
+// How a stream's table is kept: Hive layout (files below a Location, partitions registered one
+// by one) or an Apache Iceberg table (docs/ICEBERG.md).
+enum class TableFormat { kHive, kIceberg };
 
 struct Config {
   std::string aws_account_id;
@@ -62,6 +65,7 @@ struct Config {
   ServerSideEncryption sse = ServerSideEncryption::kNone;  // s3_server_side_encryption
   std::string kms_key_id;                                  // s3_kms_key_id (with kKms)
   bool parquet_timestamp_int96 = false;                    // legacy INT96 Parquet timestamps
+  TableFormat table_format = TableFormat::kHive;
 
   bool is_local() const { return local_lake_path.has_value(); }
   // Every secret value in this config (for redaction of any output).

@@ -374,6 +374,14 @@ constexpr const char* kSpecJson = R"json({
         "minimum": 16,
         "maximum": 65536,
         "order": 24
+      },
+      "table_format": {
+        "title": "Table Format",
+        "description": "hive: each stream's table is files below its S3 location, registered in Glue with Hive-style partitions (the original connector's tables). iceberg: an Apache Iceberg (format version 2) table registered in Glue, committed atomically: readers see a truncate switch at once, and columns evolve by field id. Iceberg tables are written as Parquet. An existing table is never converted: choose a new database or stream prefix to change the format.",
+        "type": "string",
+        "enum": ["hive", "iceberg"],
+        "default": "hive",
+        "order": 25
       }
     }
   }

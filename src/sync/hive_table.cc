@@ -107,6 +107,14 @@ Status HiveTable::Plan(TableShape shape) {
   shape_ = std::move(shape);
   data_prefix_ = current_prefix_;
   apart_ = false;
+  if (existing_.has_value() && IsIcebergDefinition(*existing_)) {
+    // Hive-style files and partitions next to an Iceberg table's would be invisible to its
+    // readers, and a truncate would delete the files its snapshots name.
+    return Status::ConfigError(
+        "table " + options_.database + "." + options_.table + " of stream " + options_.stream +
+        " is an Iceberg table, and this configuration writes Hive-layout tables: set "
+        "table_format to iceberg to keep writing it");
+  }
   if (!foreign_location_.empty() && !options_.truncate) {
     const std::string configured = TableLocation(options_.bucket, options_.base_prefix);
     return Status::ConfigError(

@@ -17,6 +17,7 @@
 #include "common/status.h"
 #include "format/format.h"
 #include "json/json.h"
+#include "schema/schema.h"
 
 namespace datalake::sync {
 
@@ -26,6 +27,7 @@ struct TableShape {
   std::vector<catalog::Column> partition_keys;
   format::FileFormat format = format::FileFormat::kJsonl;
   format::Compression compression = format::Compression::kUncompressed;
+  schema::TableSchema schema{};  // what the files hold: `columns` as the encoder sees them
 };
 
 // A data file made visible in the store, for its table to record.
@@ -35,6 +37,9 @@ struct CommittedFile {
   std::vector<std::string> values{};  // its partition's values (empty when unpartitioned)
   format::FileSummary summary{};      // rows, bytes, column statistics
 };
+
+// True if a catalog definition (TableInput) is an Iceberg table (table_type ICEBERG, any case).
+bool IsIcebergDefinition(const json::Value& table);
 
 class LakeTable {
  public:
@@ -46,6 +51,9 @@ class LakeTable {
   virtual Status Plan(TableShape shape) = 0;
   // The key prefix below which this sync's files go (partition subdirectories follow).
   virtual const std::string& data_prefix() const = 0;
+  // The schema files must be written with, when the format adds to the shape's (Iceberg: field
+  // ids); nullptr: the shape's as it is.
+  virtual const schema::TableSchema* file_schema() const { return nullptr; }
 
   // Read the table as it is now, for the next Commit. The pipeline calls it while the files of
   // a commit upload; Commit reads itself otherwise.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/crash_point.h"
+#include "sync/iceberg_table.h"
 #include "sync/lake_layout.h"
 
 namespace datalake::sync {
@@ -104,9 +105,15 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::Confi
                              ? std::max<int64_t>(stream.generation_id, 0)
                              : stream.minimum_generation_id;
   table.origin = w->origin_;
-  auto hive = std::make_unique<HiveTable>(std::move(table));
-  hive->Adopt(resolved.definition);
-  w->lake_table_ = std::move(hive);
+  if (config.table_format == config::TableFormat::kIceberg) {
+    auto iceberg = std::make_unique<IcebergTable>(std::move(table));
+    iceberg->Adopt(resolved.definition);
+    w->lake_table_ = std::move(iceberg);
+  } else {
+    auto hive = std::make_unique<HiveTable>(std::move(table));
+    hive->Adopt(resolved.definition);
+    w->lake_table_ = std::move(hive);
+  }
 
   schema::MappingOptions mapping;
   mapping.number_as_decimal = config.float_as_decimal;
@@ -164,7 +171,11 @@ Status StreamWriter::Prepare() {
   shape.partition_keys = partitioning_.keys;
   shape.format = file_options_.format;
   shape.compression = file_options_.jsonl.compression;
-  return lake_table_->Plan(std::move(shape));
+  shape.schema = file_schema_;
+  RETURN_IF_ERROR(lake_table_->Plan(std::move(shape)));
+  // The table format may add to what the files hold (Iceberg: field ids).
+  if (const schema::TableSchema* schema = lake_table_->file_schema()) file_schema_ = *schema;
+  return Status::Ok();
 }
 
 Status StreamWriter::ChoosePartitioning(const std::optional<json::Value>& existing) {

@@ -306,6 +306,20 @@ TEST(ConfigRulesTest, CommitIntervalAndFileSize) {
   }
 }
 
+TEST(ConfigRulesTest, TableFormatIsHiveOrIcebergAndIcebergIsParquetWithInt64Timestamps) {
+  EXPECT_EQ(ParseConfig(MinimalConfig())->table_format, TableFormat::kHive);
+  EXPECT_EQ(ParseConfig(With(MinimalConfig(), "table_format", R"("hive")"))->table_format,
+            TableFormat::kHive);
+  const json::Value iceberg = With(MinimalConfig(), "table_format", R"("iceberg")");
+  EXPECT_EQ(ParseConfig(iceberg)->table_format, TableFormat::kIceberg);
+  EXPECT_THAT(ErrorOf(With(MinimalConfig(), "table_format", R"("delta")")),
+              HasSubstr("table_format: must be one of hive, iceberg"));
+  EXPECT_THAT(ErrorOf(With(iceberg, "format", R"({"format_type": "JSONL"})")),
+              HasSubstr("table_format: iceberg tables are written as Parquet"));
+  EXPECT_THAT(ErrorOf(With(iceberg, "parquet_timestamp_int96", "true")),
+              HasSubstr("parquet_timestamp_int96: cannot be used with table_format iceberg"));
+}
+
 TEST(ConfigRulesTest, LocalLakePathRejectsControlCharacters) {
   EXPECT_THAT(ErrorOf(With(MinimalConfig(), "local_lake_path", R"("/tmp/\u0000lake")")),
               HasSubstr("local_lake_path: must not contain control characters"));

@@ -1,0 +1,196 @@
+// Iceberg tables (table_format iceberg, docs/ICEBERG.md) on the local lake, tested as histories:
+// several syncs and attempts of one table, a kill in between, and after every step each table
+// version the catalog named read back by icebird (npm: an Iceberg reader independent of the
+// destination), rows compared with the input; field ids checked in the Parquet files with
+// DuckDB's parquet_schema().
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  tempDir, localConfig, stream, record, streamState, status, write, errors, acked, syncAttempt,
+  tableDefinition, parquetSchema,
+} from './harness.mjs';
+
+const READER = path.resolve(import.meta.dirname, '../tools/iceberg_read.mjs');
+const icebergConfig = (dir, extra = {}) => localConfig(dir, {
+  format: { format_type: 'Parquet', compression_codec: 'SNAPPY' }, table_format: 'iceberg', ...extra,
+});
+
+// The metadata file the catalog names for table db.<table> now.
+function currentMetadata(dir, table) {
+  const definition = tableDefinition(path.join(dir, 'lake'), 'db', table);
+  assert.equal(definition.Parameters.table_type, 'ICEBERG');
+  return definition.Parameters.metadata_location;
+}
+
+// The rows icebird reads from table version `metadataUri` (sorted by id).
+function readVersion(dir, table, metadataUri) {
+  const location = metadataUri.slice(0, metadataUri.indexOf('/metadata/'));
+  const out = execFileSync(process.execPath, [READER, path.join(dir, 'lake'), location, path.basename(metadataUri)],
+    { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const result = JSON.parse(out.trim().split('\n')[0]);
+  if (result.error === 'No data manifest files found for current snapshot') {
+    // icebird reads no table without data files; the snapshot must say it has none.
+    const metadata = JSON.parse(fs.readFileSync(path.join(dir, 'lake', 'bucket',
+      metadataUri.slice('s3://bucket/'.length)), 'utf8'));
+    const current = metadata.snapshots.find((s) => s['snapshot-id'] === metadata['current-snapshot-id']);
+    assert.equal(current.summary['total-data-files'], '0', JSON.stringify(current.summary));
+    assert.equal(current.summary['total-records'], '0', JSON.stringify(current.summary));
+    return [];
+  }
+  assert.equal(result.error, undefined, `icebird on ${metadataUri}: ${result.error}`);
+  return result.rows.sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+const readCurrent = (dir, table) => readVersion(dir, table, currentMetadata(dir, table));
+const idsOf = (rows) => rows.map((r) => Number(r.id));
+const range = (from, to) => Array.from({ length: to - from }, (_, i) => from + i);
+
+// Every Parquet data file of the table, with DuckDB's view of its schema.
+async function fieldIds(dir, table) {
+  const data = path.join(dir, 'lake', 'bucket', 'db', table, 'data');
+  const out = [];
+  for (const name of fs.readdirSync(data)) {
+    const rows = await parquetSchema(path.join(data, name));
+    out.push(Object.fromEntries(rows.filter((r) => r.name !== 'duckdb_schema' && r.field_id !== null)
+      .map((r) => [r.name, Number(r.field_id)])));
+  }
+  return out;
+}
+
+test('Iceberg appends over syncs: every version read back, a column and a nested field added, field ids kept', async () => {
+  const dir = tempDir('iceberg-appends');
+  const config = icebergConfig(dir);
+  const v1 = { id: { type: 'integer' }, name: { type: 'string' }, info: { type: 'object', properties: { tag: { type: 'string' } } } };
+  const first = await syncAttempt(dir, config, 'users', {}, range(0, 6), 'COMPLETE', {
+    props: v1, data: (id) => ({ id, name: `n${id}`, info: { tag: `t${id}` } }),
+  });
+  assert.equal(first.code, 0, first.stdout.slice(-2000));
+  assert.deepEqual(acked(first), range(0, 6));
+  const afterFirst = currentMetadata(dir, 'users');
+  const rows1 = readCurrent(dir, 'users');
+  assert.deepEqual(idsOf(rows1), range(0, 6));
+  assert.deepEqual(rows1.map((r) => [r.name, r.info.tag]), range(0, 6).map((i) => [`n${i}`, `t${i}`]));
+
+  // The stream gains a column and a nested field.
+  const v2 = { ...v1, score: { type: 'number' }, info: { type: 'object', properties: { tag: { type: 'string' }, level: { type: 'integer' } } } };
+  const second = await syncAttempt(dir, config, 'users', {}, range(6, 10), 'COMPLETE', {
+    props: v2, data: (id) => ({ id, name: `n${id}`, score: id / 2, info: { tag: `t${id}`, level: id } }),
+  });
+  assert.equal(second.code, 0, second.stdout.slice(-2000));
+  const rows2 = readCurrent(dir, 'users');
+  assert.deepEqual(idsOf(rows2), range(0, 10));
+  for (const r of rows2) {
+    const id = Number(r.id);
+    assert.equal(r.name, `n${id}`);
+    assert.equal(r.score ?? null, id < 6 ? null : id / 2, JSON.stringify(r));
+    assert.equal(r.info.level ?? null, id < 6 ? null : String(id), JSON.stringify(r));
+  }
+  // The version the first sync left still reads as it was (readers pinned to it are unaffected).
+  assert.deepEqual(idsOf(readVersion(dir, 'users', afterFirst)), range(0, 6));
+
+  // Every version is a superset of the one before: a commit per STATE, rows only added.
+  const metadataDir = path.join(dir, 'lake', 'bucket', 'db', 'users', 'metadata');
+  const versions = fs.readdirSync(metadataDir).filter((f) => f.endsWith('.metadata.json')).sort();
+  assert.ok(versions.length >= 4, versions.join(', '));
+  let before = [];
+  for (const v of versions) {
+    const ids = idsOf(readVersion(dir, 'users', `s3://bucket/db/users/metadata/${v}`));
+    assert.ok(before.every((id) => ids.includes(id)), `${v}: ${ids} lost some of ${before}`);
+    before = ids;
+  }
+
+  // Field ids: a column keeps its id in every file; the added ones have new ids.
+  const ids = await fieldIds(dir, 'users');
+  assert.ok(ids.length >= 2);
+  for (const file of ids) {
+    assert.equal(file.id, 1);
+    assert.equal(file.name, 2);
+    assert.equal(file.info, 3);
+  }
+  const withScore = ids.filter((f) => f.score !== undefined);
+  assert.ok(withScore.length > 0);
+  for (const f of withScore) {
+    assert.ok(f.score > 8 && f.level > 8 && f.level !== f.score, JSON.stringify(f));
+  }
+  const glue = tableDefinition(path.join(dir, 'lake'), 'db', 'users');
+  assert.deepEqual(glue.StorageDescriptor.Columns.map((c) => c.Name).slice(0, 3), ['id', 'name', 'info']);
+  assert.ok(glue.StorageDescriptor.Columns.some((c) => c.Name === 'score' && c.Type === 'double'));
+});
+
+test('Iceberg truncate: readers of main see the old rows while it runs and after a kill, then only the new generation', async () => {
+  const dir = tempDir('iceberg-truncate');
+  const config = icebergConfig(dir);
+  const old = await syncAttempt(dir, config, 't', { generation_id: 1 }, range(0, 4));
+  assert.equal(old.code, 0, old.stdout.slice(-2000));
+  assert.deepEqual(idsOf(readCurrent(dir, 't')), range(0, 4));
+
+  // A refresh that truncates (generation 2), killed after its first STATE was acknowledged.
+  const truncate = { generation_id: 2, minimum_generation_id: 2 };
+  const killed = await syncAttempt(dir, config, 't', truncate, range(100, 106), null,
+    { crash: 'commit.states_echoed:1' });
+  assert.notEqual(killed.code, 0);
+  assert.deepEqual(acked(killed), [100]);
+  // Main still has the old generation only; the acknowledged row waits on the staging branch.
+  assert.deepEqual(idsOf(readCurrent(dir, 't')), range(0, 4));
+  const metadata = JSON.parse(fs.readFileSync(path.join(dir, 'lake', 'bucket',
+    currentMetadata(dir, 't').slice('s3://bucket/'.length)), 'utf8'));
+  assert.ok(metadata.refs['airbyte-truncate-generation-2'], JSON.stringify(metadata.refs));
+
+  // The retry of generation 2 resumes after the acknowledged STATE and completes: main switches.
+  const retry = await syncAttempt(dir, config, 't', truncate, range(101, 106));
+  assert.equal(retry.code, 0, retry.stdout.slice(-2000));
+  const rows = readCurrent(dir, 't');
+  assert.deepEqual(idsOf(rows), range(100, 106));
+  assert.ok(rows.every((r) => r._airbyte_generation_id === '2'));
+  const switched = JSON.parse(fs.readFileSync(path.join(dir, 'lake', 'bucket',
+    currentMetadata(dir, 't').slice('s3://bucket/'.length)), 'utf8'));
+  assert.deepEqual(Object.keys(switched.refs), ['main']);
+
+  // A truncate that sends no record leaves main empty.
+  const empty = await syncAttempt(dir, config, 't', { generation_id: 3, minimum_generation_id: 3 }, []);
+  assert.equal(empty.code, 0, empty.stdout.slice(-2000));
+  assert.deepEqual(readCurrent(dir, 't'), []);
+});
+
+test('Iceberg truncate with a changed type: main keeps its schema until the switch, then the new one', async () => {
+  const dir = tempDir('iceberg-retype');
+  const config = icebergConfig(dir);
+  const asInt = { id: { type: 'integer' }, code: { type: 'integer' } };
+  const asText = { id: { type: 'integer' }, code: { type: 'string' } };
+  const first = await syncAttempt(dir, config, 't', { generation_id: 1 }, [1, 2], 'COMPLETE',
+    { props: asInt, data: (id) => ({ id, code: id * 10 }) });
+  assert.equal(first.code, 0, first.stdout.slice(-2000));
+  const truncate = { generation_id: 2, minimum_generation_id: 2 };
+  const killed = await syncAttempt(dir, config, 't', truncate, [3, 4], null,
+    { props: asText, data: (id) => ({ id, code: `c${id}` }), crash: 'commit.states_echoed:1' });
+  assert.notEqual(killed.code, 0);
+  assert.deepEqual(readCurrent(dir, 't').map((r) => [Number(r.id), r.code]), [[1, '10'], [2, '20']]);
+  const retry = await syncAttempt(dir, config, 't', truncate, [4], 'COMPLETE',
+    { props: asText, data: (id) => ({ id, code: `c${id}` }) });
+  assert.equal(retry.code, 0, retry.stdout.slice(-2000));
+  assert.deepEqual(readCurrent(dir, 't').map((r) => [Number(r.id), r.code]), [[3, 'c3'], [4, 'c4']]);
+  const glue = tableDefinition(path.join(dir, 'lake'), 'db', 't');
+  assert.equal(glue.StorageDescriptor.Columns.find((c) => c.Name === 'code').Type, 'string');
+});
+
+test('a Hive table is not converted to Iceberg, nor an Iceberg table written as Hive: config_error', async () => {
+  const dir = tempDir('iceberg-formats');
+  const hive = localConfig(dir, { format: { format_type: 'Parquet', compression_codec: 'SNAPPY' } });
+  const catalog = (name) => ({ streams: [stream(name, { id: { type: 'integer' } })] });
+  const input = (name) => [record(name, { id: 1 }), streamState(name, { upto: 1 }), status(name, 'COMPLETE')];
+  assert.equal((await write(dir, hive, catalog('h'), input('h'))).code, 0);
+  const refused = await write(dir, icebergConfig(dir), catalog('h'), input('h'));
+  assert.notEqual(refused.code, 0);
+  assert.equal(errors(refused)[0]?.failure_type, 'config_error', refused.stdout.slice(-2000));
+  assert.match(errors(refused)[0].message, /Hive-layout table.*never converts/);
+
+  assert.equal((await write(dir, icebergConfig(dir), catalog('i'), input('i'))).code, 0);
+  const back = await write(dir, hive, catalog('i'), input('i'));
+  assert.notEqual(back.code, 0);
+  assert.equal(errors(back)[0]?.failure_type, 'config_error', back.stdout.slice(-2000));
+  assert.match(errors(back)[0].message, /is an Iceberg table/);
+  assert.deepEqual(idsOf(readCurrent(dir, 'i')), [1]);
+});
