@@ -1,6 +1,6 @@
 // Test harness: runs the destination binary exactly as Airbyte does (config and catalog files,
 // messages on stdin) and reads what it wrote with independent readers (DuckDB, zlib).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -471,4 +471,25 @@ function project(node, glue, expr) {
     default:
       return `CAST(${expr} AS ${duckTypeOf(glue)})`;
   }
+}
+
+// The rows icebird (npm, an Iceberg reader independent of the destination) reads from the table
+// version `metadataUri` (s3://bucket/...), whose objects are below lake/<bucket>/; sorted by id.
+// A snapshot without data files is [] (icebird reads no such table: its summary must say so).
+const ICEBERG_READER = path.resolve(import.meta.dirname, '../tools/iceberg_read.mjs');
+export function readIceberg(lake, metadataUri) {
+  const location = metadataUri.slice(0, metadataUri.indexOf('/metadata/'));
+  const out = execFileSync(process.execPath, [ICEBERG_READER, lake, location, path.basename(metadataUri)],
+    { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const result = JSON.parse(out.trim().split('\n')[0]);
+  if (result.error === 'No data manifest files found for current snapshot') {
+    const metadata = JSON.parse(fs.readFileSync(path.join(lake, metadataUri.slice('s3://'.length)), 'utf8'));
+    const current = metadata.snapshots.find((s) => s['snapshot-id'] === metadata['current-snapshot-id']);
+    if (current?.summary['total-data-files'] !== '0' || current?.summary['total-records'] !== '0') {
+      throw new Error(`icebird on ${metadataUri}: ${result.error}, but the snapshot says ${JSON.stringify(current?.summary)}`);
+    }
+    return [];
+  }
+  if (result.error !== undefined) throw new Error(`icebird on ${metadataUri}: ${result.error}`);
+  return result.rows.sort((a, b) => Number(a.id) - Number(b.id));
 }

@@ -5,15 +5,13 @@
 // DuckDB's parquet_schema().
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
   tempDir, localConfig, stream, record, streamState, status, write, errors, acked, syncAttempt,
-  tableDefinition, parquetSchema,
+  tableDefinition, parquetSchema, readIceberg,
 } from './harness.mjs';
 
-const READER = path.resolve(import.meta.dirname, '../tools/iceberg_read.mjs');
 const icebergConfig = (dir, extra = {}) => localConfig(dir, {
   format: { format_type: 'Parquet', compression_codec: 'SNAPPY' }, table_format: 'iceberg', ...extra,
 });
@@ -25,25 +23,7 @@ function currentMetadata(dir, table) {
   return definition.Parameters.metadata_location;
 }
 
-// The rows icebird reads from table version `metadataUri` (sorted by id).
-function readVersion(dir, table, metadataUri) {
-  const location = metadataUri.slice(0, metadataUri.indexOf('/metadata/'));
-  const out = execFileSync(process.execPath, [READER, path.join(dir, 'lake'), location, path.basename(metadataUri)],
-    { encoding: 'utf8', maxBuffer: 1 << 28 });
-  const result = JSON.parse(out.trim().split('\n')[0]);
-  if (result.error === 'No data manifest files found for current snapshot') {
-    // icebird reads no table without data files; the snapshot must say it has none.
-    const metadata = JSON.parse(fs.readFileSync(path.join(dir, 'lake', 'bucket',
-      metadataUri.slice('s3://bucket/'.length)), 'utf8'));
-    const current = metadata.snapshots.find((s) => s['snapshot-id'] === metadata['current-snapshot-id']);
-    assert.equal(current.summary['total-data-files'], '0', JSON.stringify(current.summary));
-    assert.equal(current.summary['total-records'], '0', JSON.stringify(current.summary));
-    return [];
-  }
-  assert.equal(result.error, undefined, `icebird on ${metadataUri}: ${result.error}`);
-  return result.rows.sort((a, b) => Number(a.id) - Number(b.id));
-}
-
+const readVersion = (dir, table, metadataUri) => readIceberg(path.join(dir, 'lake'), metadataUri);
 const readCurrent = (dir, table) => readVersion(dir, table, currentMetadata(dir, table));
 const idsOf = (rows) => rows.map((r) => Number(r.id));
 const range = (from, to) => Array.from({ length: to - from }, (_, i) => from + i);
