@@ -134,8 +134,9 @@ class Planner {
   }
 
   // The parent snapshot's manifests: kept as they are, or with remove_all, the live files of
-  // each data manifest as DELETED entries (one rewritten manifest per partition spec); delete
-  // manifests go with the files they applied to.
+  // each data manifest as DELETED entries, or EXISTING ones where the request keeps them (one
+  // rewritten manifest per partition spec); delete manifests go with the files they applied to
+  // unless some stay.
   Status CarryOrDelete(const TableMetadata& m, const Snapshot& parent) {
     ASSIGN_OR_RETURN(std::string list_bytes, read_(parent.manifest_list));
     ASSIGN_OR_RETURN(std::vector<ManifestFile> carried, ReadManifestList(list_bytes));
@@ -152,16 +153,29 @@ class Planner {
         }
         continue;
       }
-      if (listed.content != 0) continue;
+      if (listed.content != 0) {
+        // Delete files still apply to the data files that stay.
+        if (request_.keeps) {
+          manifests_.push_back(listed);
+          totals_.delete_files += listed.added_files_count + listed.existing_files_count;
+        }
+        continue;
+      }
       ASSIGN_OR_RETURN(std::string bytes, read_(listed.manifest_path));
       ASSIGN_OR_RETURN(ManifestRead manifest, ReadManifest(bytes, listed));
       for (ManifestEntry& e : manifest.entries) {
         if (e.status == EntryStatus::kDeleted) continue;
-        e.status = EntryStatus::kDeleted;
-        e.snapshot_id = ids_.snapshot_id;
-        ++deleted_files_;
-        deleted_records_ += e.file.record_count;
-        deleted_bytes_ += e.file.file_size_in_bytes;
+        if (request_.keeps && request_.keeps(e.file)) {
+          e.status = EntryStatus::kExisting;  // its snapshot and sequence numbers as they were
+          ++totals_.data_files;
+          totals_.records += e.file.record_count;
+        } else {
+          e.status = EntryStatus::kDeleted;
+          e.snapshot_id = ids_.snapshot_id;
+          ++deleted_files_;
+          deleted_records_ += e.file.record_count;
+          deleted_bytes_ += e.file.file_size_in_bytes;
+        }
         deleted[listed.partition_spec_id].push_back(std::move(e));
       }
     }

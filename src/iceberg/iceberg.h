@@ -263,6 +263,10 @@ struct CommitRequest {
   // Every file live on the branch leaves it (a truncate): in the same snapshot, as DELETED
   // entries, so that readers switch at once and snapshot expiry finds the old files.
   bool remove_all = false;
+  // With remove_all: the files that stay anyway (EXISTING entries of the rewritten manifest; a
+  // truncate keeps what its own generation already committed). Null: none stays. Delete files
+  // (other writers') stay with them.
+  std::function<bool(const DataFileInfo&)> keeps;
   // The writer's schema, ids not yet assigned: the table's schema evolves to it (a new schema
   // when anything changed). Null: the current schema.
   const schema::TableSchema* schema = nullptr;

@@ -221,6 +221,40 @@ TEST_F(CommitTest, AStagingBranchsSchemaBecomesCurrentOnlyAtTheSwitch) {
   EXPECT_EQ(switched->metadata.current_schema()->columns.size(), 2u);
 }
 
+TEST_F(CommitTest, ATruncateKeepsTheFilesItIsToldToAsExistingEntries) {
+  CommitRequest append;
+  append.added = {File("old", 2), File("mine", 3)};
+  Commit(append);
+  const int64_t added_in = metadata_.last_sequence_number;
+  CommitRequest truncate;
+  truncate.remove_all = true;
+  truncate.keeps = [](const DataFileInfo& f) { return f.file_path.ends_with("/mine"); };
+  truncate.added = {File("new", 1)};
+  Commit(truncate);
+  std::map<std::string, std::pair<EntryStatus, int64_t>> entries;
+  for (const ManifestFile& m : CurrentManifests()) {
+    auto read = ReadManifest(objects_.at(m.manifest_path), m);
+    ASSERT_TRUE(read.ok()) << read.status().ToString();
+    for (const ManifestEntry& e : read->entries) {
+      entries[e.file.file_path] = {e.status, e.sequence_number.value_or(-1)};
+    }
+  }
+  EXPECT_EQ(entries["s3://b/t/data/old"].first, EntryStatus::kDeleted);
+  EXPECT_EQ(entries["s3://b/t/data/mine"],
+            std::make_pair(EntryStatus::kExisting, added_in));  // its own sequence number
+  EXPECT_EQ(entries["s3://b/t/data/new"].first, EntryStatus::kAdded);
+  const Snapshot* head = metadata_.FindSnapshot(*metadata_.current_snapshot_id);
+  auto summary = [&](const std::string& key) {
+    for (const auto& [k, v] : head->summary) {
+      if (k == key) return v;
+    }
+    return std::string("?");
+  };
+  EXPECT_EQ(summary("deleted-data-files"), "1");
+  EXPECT_EQ(summary("total-data-files"), "2");
+  EXPECT_EQ(summary("total-records"), "4");
+}
+
 TEST_F(CommitTest, TheMetadataLogKeepsTheLastHundredFiles) {
   CommitRequest append;
   for (int i = 0; i < 105; ++i) {
