@@ -81,6 +81,16 @@ std::string IcebergTable::Branch() const {
   return "airbyte-truncate-run-" + options_.origin.run;
 }
 
+bool IcebergTable::Keeps(const iceberg::DataFileInfo& file) const {
+  const size_t slash = file.file_path.rfind('/');
+  const std::optional<FileOrigin> origin =
+      OriginOfKey(slash == std::string::npos ? file.file_path : file.file_path.substr(slash + 1));
+  if (options_.min_generation > 0) {
+    return origin.has_value() && origin->generation >= options_.min_generation;
+  }
+  return origin.has_value() && origin->run == options_.origin.run;
+}
+
 Result<std::string> IcebergTable::KeyOf(const std::string& uri) const {
   const std::string head = "s3://" + options_.bucket + "/";
   if (uri.compare(0, head.size(), head) != 0 || uri.size() == head.size()) {
@@ -280,8 +290,9 @@ Status IcebergTable::Commit(const std::vector<CommittedFile>& files) {
     request.added = added;
     request.schema = &shape_.schema;
     request.stage_schema = options_.truncate;
-    // A truncate's first commit: the branch starts from main without main's files.
+    // A truncate's first commit: the branch starts from main without main's older files.
     request.remove_all = options_.truncate && base_.FindRef(request.branch) == nullptr;
+    if (request.remove_all) request.keeps = [this](const auto& f) { return Keeps(f); };
     return iceberg::PlanCommit(base_, base_uri_, request, ids, read);
   });
 }
@@ -296,10 +307,12 @@ Status IcebergTable::Finish() {
     if (base_.FindRef(Branch()) != nullptr) {
       return iceberg::PlanFastForward(base_, base_uri_, Branch(), "main", ids);
     }
-    // The truncate wrote nothing: main becomes empty, with the stream's schema.
+    // The truncate wrote nothing in this attempt: main keeps only what this generation
+    // committed before (nothing at all if it had not), with the stream's schema.
     RETURN_IF_ERROR(CheckFieldIds());
     iceberg::CommitRequest request;
     request.remove_all = true;
+    request.keeps = [this](const auto& f) { return Keeps(f); };
     request.schema = &shape_.schema;
     return iceberg::PlanCommit(base_, base_uri_, request, ids, read);
   });

@@ -18,9 +18,11 @@
 //
 // A truncate commits to a staging branch named after its generation: readers of main see the
 // old data (and schema) until the stream completes, when main is pointed at the branch's
-// snapshot in one metadata-only commit. The branch's first commit marks every file of main as
-// deleted in it, so the switch leaves only the new generation. A retried truncate of the same
-// generation continues on the same branch. Old files stay in storage, referenced by older
+// snapshot in one metadata-only commit. The branch's first commit marks main's files of older
+// generations as deleted in it, so the switch leaves only the new generation (files of this
+// generation that main already has stay: an attempt that switched and was then killed before
+// its STATEs were echoed). A retried truncate of the same generation continues on the same
+// branch. Old files stay in storage, referenced by older
 // snapshots, until snapshots expire.
 //
 // Not thread-safe: owned by the pipeline thread.
@@ -81,6 +83,10 @@ class IcebergTable : public LakeTable {
       const std::function<Result<iceberg::PlannedCommit>(const iceberg::CommitIds&)>& plan);
   json::Value TableInput(const iceberg::TableMetadata& metadata, const std::string& uri) const;
   iceberg::CommitIds NewIds();
+  // Whether a truncate keeps a file main has: one of its minimum generation or newer (an
+  // earlier attempt's, whose rows may be acknowledged), or without generations, one this run
+  // wrote. Other writers' files, without our name marker, go.
+  bool Keeps(const iceberg::DataFileInfo& file) const;
   std::string Location() const;  // s3://bucket/<base_prefix without its final '/'>
   std::string Branch() const;
 
