@@ -192,10 +192,11 @@ TEST_F(CommitTest, AStagingBranchsSchemaBecomesCurrentOnlyAtTheSwitch) {
   const Snapshot* head = metadata_.FindSnapshot(metadata_.FindRef("staging")->snapshot_id);
   ASSERT_NE(head, nullptr);
   ASSERT_TRUE(head->schema_id.has_value());
-  EXPECT_NE(*head->schema_id, main_schema);
+  const int32_t staged_schema = *head->schema_id;  // `head` dies with the next commit
+  EXPECT_NE(staged_schema, main_schema);
   const auto [branch_schema, branch_id] = BranchSchema(metadata_, "staging", true);
   ASSERT_NE(branch_schema, nullptr);
-  EXPECT_EQ(branch_id, *head->schema_id);
+  EXPECT_EQ(branch_id, staged_schema);
   ASSERT_EQ(branch_schema->columns.size(), 2u);
   EXPECT_EQ(branch_schema->columns[0].field_id, 2);  // a string id is not the int id 1
   EXPECT_EQ(branch_schema->columns[1].field_id, 3);
@@ -203,7 +204,7 @@ TEST_F(CommitTest, AStagingBranchsSchemaBecomesCurrentOnlyAtTheSwitch) {
   auto manifest = ReadManifest(objects_.at(CurrentManifests("staging")[0].manifest_path),
                                CurrentManifests("staging")[0]);
   ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
-  EXPECT_EQ(manifest->schema_id, *head->schema_id);
+  EXPECT_EQ(manifest->schema_id, staged_schema);
   // A second staged commit evolves from the branch's schema, not main's: nothing new.
   staged.remove_all = false;
   staged.added = {File("new2", 1)};
@@ -217,7 +218,7 @@ TEST_F(CommitTest, AStagingBranchsSchemaBecomesCurrentOnlyAtTheSwitch) {
   ids.now_ms = 1000;
   auto switched = PlanFastForward(metadata_, uri_, "staging", "main", ids);
   ASSERT_TRUE(switched.ok()) << switched.status().ToString();
-  EXPECT_EQ(switched->metadata.current_schema_id, *head->schema_id);
+  EXPECT_EQ(switched->metadata.current_schema_id, staged_schema);
   EXPECT_EQ(switched->metadata.current_schema()->columns.size(), 2u);
 }
 
