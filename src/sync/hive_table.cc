@@ -228,11 +228,7 @@ Status HiveTable::AddPartitions(const std::map<std::string, std::vector<std::str
 }
 
 bool HiveTable::Keeps(const std::string& key) const {
-  std::optional<FileOrigin> origin = OriginOfKey(key);
-  if (options_.min_generation > 0) {
-    return origin.has_value() && origin->generation >= options_.min_generation;
-  }
-  return origin.has_value() && origin->run == options_.origin.run;
+  return TruncateKeeps(key, options_.min_generation, options_.origin.run);
 }
 
 // The partition values of a subdirectory "k1=v1/k2=v2/" of this table's keys, or nullopt when

@@ -82,13 +82,7 @@ std::string IcebergTable::Branch() const {
 }
 
 bool IcebergTable::Keeps(const iceberg::DataFileInfo& file) const {
-  const size_t slash = file.file_path.rfind('/');
-  const std::optional<FileOrigin> origin =
-      OriginOfKey(slash == std::string::npos ? file.file_path : file.file_path.substr(slash + 1));
-  if (options_.min_generation > 0) {
-    return origin.has_value() && origin->generation >= options_.min_generation;
-  }
-  return origin.has_value() && origin->run == options_.origin.run;
+  return TruncateKeeps(file.file_path, options_.min_generation, options_.origin.run);
 }
 
 Result<std::string> IcebergTable::KeyOf(const std::string& uri) const {

@@ -83,9 +83,8 @@ class IcebergTable : public LakeTable {
       const std::function<Result<iceberg::PlannedCommit>(const iceberg::CommitIds&)>& plan);
   json::Value TableInput(const iceberg::TableMetadata& metadata, const std::string& uri) const;
   iceberg::CommitIds NewIds();
-  // Whether a truncate keeps a file main has: one of its minimum generation or newer (an
-  // earlier attempt's, whose rows may be acknowledged), or without generations, one this run
-  // wrote. Other writers' files, without our name marker, go.
+  // Whether a truncate keeps a file main has (TruncateKeeps: an earlier attempt's of this
+  // generation may hold acknowledged rows).
   bool Keeps(const iceberg::DataFileInfo& file) const;
   std::string Location() const;  // s3://bucket/<base_prefix without its final '/'>
   std::string Branch() const;

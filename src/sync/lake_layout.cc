@@ -117,6 +117,12 @@ std::string DataFileName(const FileOrigin& origin, uint64_t sequence,
          std::to_string(sequence) + extension;
 }
 
+bool TruncateKeeps(std::string_view key, int64_t min_generation, const std::string& run) {
+  const std::optional<FileOrigin> origin = OriginOfKey(key);
+  if (min_generation > 0) return origin.has_value() && origin->generation >= min_generation;
+  return origin.has_value() && origin->run == run;
+}
+
 std::optional<FileOrigin> OriginOfKey(std::string_view key) {
   std::string_view name = key.substr(key.find_last_of('/') + 1);
   FileOrigin origin;

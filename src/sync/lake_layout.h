@@ -93,6 +93,11 @@ std::string DataFileName(const FileOrigin& origin, uint64_t sequence, const std:
 // Return the origin a data file's key (or name) carries, or nullopt when it has no marker.
 std::optional<FileOrigin> OriginOfKey(std::string_view key);
 
+// Whether a truncate whose minimum generation is `min_generation` keeps the data file `key` (a
+// key, name or URI): one of that generation or newer, whichever attempt wrote it; without
+// generations (0), one written by `run`. Files without the marker (other writers') go.
+bool TruncateKeeps(std::string_view key, int64_t min_generation, const std::string& run);
+
 // Return the directory of a generation written apart from the table's files:
 // "_airbyte_generation_<G>/", or "_airbyte_run_<run>/" when `origin` has no generation.
 std::string GenerationDirectory(const FileOrigin& origin);
