@@ -81,6 +81,11 @@ std::string IcebergTable::Branch() const {
   return "airbyte-truncate-run-" + options_.origin.run;
 }
 
+Result<std::string> IcebergTable::ReadObject(const std::string& uri) const {
+  ASSIGN_OR_RETURN(std::string key, KeyOf(uri));
+  return options_.store->Get(key);
+}
+
 bool IcebergTable::Keeps(const iceberg::DataFileInfo& file) const {
   return TruncateKeeps(file.file_path, options_.min_generation, options_.origin.run);
 }
@@ -147,8 +152,7 @@ Status IcebergTable::ReadTable() {
     return Status::InvalidInput("Iceberg table " + name + " has no metadata_location");
   }
   if (uri == base_uri_) return Status::Ok();
-  ASSIGN_OR_RETURN(std::string key, KeyOf(uri));
-  Result<std::string> bytes = options_.store->Get(key);
+  Result<std::string> bytes = ReadObject(uri);
   if (!bytes.ok()) return bytes.status().WithContext("read the metadata of Iceberg table " + name);
   Result<json::Value> parsed = json::Parse(*bytes);
   if (!parsed.ok()) return parsed.status().WithContext("Iceberg metadata " + uri);
@@ -273,10 +277,6 @@ Status IcebergTable::Commit(const std::vector<CommittedFile>& files) {
     added.push_back(iceberg::DataFileFrom(file.summary, file_schema_,
                                           TableLocation(options_.bucket, file.key), {}));
   }
-  auto read = [this](const std::string& uri) -> Result<std::string> {
-    ASSIGN_OR_RETURN(std::string key, KeyOf(uri));
-    return options_.store->Get(key);
-  };
   return CommitPlanned([&](const iceberg::CommitIds& ids) -> Result<iceberg::PlannedCommit> {
     RETURN_IF_ERROR(CheckFieldIds());
     iceberg::CommitRequest request;
@@ -287,16 +287,13 @@ Status IcebergTable::Commit(const std::vector<CommittedFile>& files) {
     // A truncate's first commit: the branch starts from main without main's older files.
     request.remove_all = options_.truncate && base_.FindRef(request.branch) == nullptr;
     if (request.remove_all) request.keeps = [this](const auto& f) { return Keeps(f); };
-    return iceberg::PlanCommit(base_, base_uri_, request, ids, read);
+    return iceberg::PlanCommit(base_, base_uri_, request, ids,
+                               [this](const std::string& uri) { return ReadObject(uri); });
   });
 }
 
 Status IcebergTable::Finish() {
   if (!options_.truncate) return Status::Ok();
-  auto read = [this](const std::string& uri) -> Result<std::string> {
-    ASSIGN_OR_RETURN(std::string key, KeyOf(uri));
-    return options_.store->Get(key);
-  };
   return CommitPlanned([&](const iceberg::CommitIds& ids) -> Result<iceberg::PlannedCommit> {
     if (base_.FindRef(Branch()) != nullptr) {
       return iceberg::PlanFastForward(base_, base_uri_, Branch(), "main", ids);
@@ -308,7 +305,8 @@ Status IcebergTable::Finish() {
     request.remove_all = true;
     request.keeps = [this](const auto& f) { return Keeps(f); };
     request.schema = &shape_.schema;
-    return iceberg::PlanCommit(base_, base_uri_, request, ids, read);
+    return iceberg::PlanCommit(base_, base_uri_, request, ids,
+                               [this](const std::string& uri) { return ReadObject(uri); });
   });
 }
 

@@ -75,6 +75,8 @@ class IcebergTable : public LakeTable {
   Status ReadTable();
   // The object key of an s3://bucket/key URI of this table's bucket.
   Result<std::string> KeyOf(const std::string& uri) const;
+  // The object of this table's bucket at `uri` (metadata, manifest lists, manifests).
+  Result<std::string> ReadObject(const std::string& uri) const;
   // Fail when the current base would give the file schema other field ids than the files have.
   Status CheckFieldIds() const;
   // Write the planned objects and metadata, then swap the catalog's pointer; retried on a
