@@ -55,6 +55,51 @@ schema::TableSchema MergeSchemas(const schema::TableSchema& current,
 // The highest field id in `schema` (0 if none).
 int32_t MaxFieldId(const schema::TableSchema& schema);
 
+// ---- partition transforms -------------------------------------------------------------------
+
+// A partition transform (Iceberg spec "Partition Transforms"): what a partition field computes
+// from its source column. Values are computed in UTC with floor division (pre-1970 values are
+// negative), as the spec and Iceberg Java do.
+struct Transform {
+  enum class Kind { kIdentity, kYear, kMonth, kDay, kHour, kBucket, kTruncate, kVoid };
+  Kind kind = Kind::kIdentity;
+  int32_t parameter = 0;  // bucket[N]: N; truncate[W]: W
+
+  bool operator==(const Transform&) const = default;
+  bool temporal() const {
+    return kind == Kind::kYear || kind == Kind::kMonth || kind == Kind::kDay || kind == Kind::kHour;
+  }
+};
+
+// Parse "identity", "year", "month", "day", "hour", "bucket[N]", "truncate[W]", "void"
+// (N, W from 1 to 2^31-1); nullopt otherwise.
+std::optional<Transform> ParseTransform(std::string_view text);
+// The transform's name as the spec and partition-spec JSON write it ("bucket[16]").
+std::string TransformName(const Transform& transform);
+
+// Murmur3 x86 32-bit hash, seed 0: the hash bucket[N] uses.
+uint32_t Murmur3X86_32(std::string_view bytes);
+// bucket[N] of an int, long, date (days) or timestamp (microseconds): the hash of the value as
+// 8 little-endian bytes.
+int32_t BucketOfLong(int64_t value, int32_t buckets);
+// bucket[N] of a string (its UTF-8 bytes) or binary.
+int32_t BucketOfBytes(std::string_view bytes, int32_t buckets);
+// truncate[W] of an int or long: the value rounded down to a multiple of W.
+int64_t TruncateInteger(int64_t value, int32_t width);
+// truncate[W] of a string: its first W code points (UTF-8; the whole string if shorter).
+std::string_view TruncateString(std::string_view utf8, int32_t width);
+// year, month, day, hour of a date (days since 1970-01-01) or a timestamp (microseconds since
+// 1970-01-01T00:00): years, months, days or hours since 1970 (hour of a date is not defined).
+int32_t YearsOfDays(int64_t days);
+int32_t MonthsOfDays(int64_t days);
+int32_t YearsOfMicros(int64_t micros);
+int32_t MonthsOfMicros(int64_t micros);
+int32_t DaysOfMicros(int64_t micros);
+int32_t HoursOfMicros(int64_t micros);
+// The text of a temporal transform's value as Iceberg renders it for people ("2023",
+// "2023-06", "2023-06-05", "2023-06-05-13"). REQUIRES: a temporal transform.
+std::string TemporalText(Transform::Kind kind, int64_t value);
+
 // ---- table metadata -------------------------------------------------------------------------
 
 using StringPairs = std::vector<std::pair<std::string, std::string>>;
