@@ -118,6 +118,48 @@ class Planner {
     return Status::Ok();
   }
 
+  // The spec the added files are written with, made the table's default.
+  void EvolveSpec(TableMetadata* m) {
+    if (request_.spec == nullptr) return;
+    auto same_fields = [&](const PartitionSpec& s) {
+      if (s.fields.size() != request_.spec->fields.size()) return false;
+      for (size_t i = 0; i < s.fields.size(); ++i) {
+        const PartitionField& a = s.fields[i];
+        const PartitionField& b = request_.spec->fields[i];
+        if (a.source_id != b.source_id || a.transform != b.transform || a.name != b.name) {
+          return false;
+        }
+      }
+      return true;
+    };
+    int32_t next_spec_id = 0;
+    for (const PartitionSpec& s : m->partition_specs) {
+      if (same_fields(s)) {
+        m->default_spec_id = s.spec_id;
+        return;
+      }
+      next_spec_id = std::max(next_spec_id, s.spec_id + 1);
+    }
+    PartitionSpec spec = *request_.spec;
+    spec.spec_id = next_spec_id;
+    for (PartitionField& field : spec.fields) {
+      field.field_id = 0;
+      for (const PartitionSpec& s : m->partition_specs) {
+        for (const PartitionField& old : s.fields) {
+          const bool taken = std::any_of(spec.fields.begin(), spec.fields.end(),
+                                         [&](auto& f) { return f.field_id == old.field_id; });
+          if (field.field_id == 0 && !taken && old.source_id == field.source_id &&
+              old.transform == field.transform) {
+            field.field_id = old.field_id;
+          }
+        }
+      }
+      if (field.field_id == 0) field.field_id = ++m->last_partition_id;
+    }
+    m->partition_specs.push_back(std::move(spec));
+    m->default_spec_id = next_spec_id;
+  }
+
   // One manifest of the added files, ADDED, their sequence numbers left to inheritance.
   Status AddFiles(const TableMetadata& m) {
     if (request_.added.empty()) return Status::Ok();
@@ -302,6 +344,7 @@ Result<PlannedCommit> PlanCommit(const TableMetadata& base, const std::string& b
   TableMetadata m = base;
   // Schema first: the manifests carry the schema they were written with.
   RETURN_IF_ERROR(planner.EvolveSchema(&m));
+  planner.EvolveSpec(&m);
   RETURN_IF_ERROR(planner.AddFiles(m));
   const std::optional<int64_t> parent = BaseSnapshot(base, request.branch);
   if (parent) {

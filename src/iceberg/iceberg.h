@@ -319,6 +319,11 @@ struct CommitRequest {
   // table's current schema (what readers of main use) stays; it evolves from the schema of the
   // branch's snapshot when the branch exists. PlanFastForward makes it current.
   bool stage_schema = false;
+  // The partition spec the added files are written with (fields' source ids, transforms and
+  // names; field ids not yet assigned). It becomes the table's default spec: an existing spec
+  // with the same fields, or a new one whose fields keep the ids of the same source and
+  // transform in older specs (partition spec evolution). Null: the default spec.
+  const PartitionSpec* spec = nullptr;
   StringPairs summary;  // extra summary entries (after the counts)
 };
 

@@ -275,3 +275,65 @@ TEST_F(CommitTest, TheMetadataLogKeepsTheLastHundredFiles) {
 
 }  // namespace
 }  // namespace datalake::iceberg
+
+namespace datalake::iceberg {
+namespace {
+
+TEST_F(CommitTest, APartitionSpecChangeAddsASpecAndKeepsOlderManifestsOnTheirs) {
+  PartitionSpec by_bucket4{0, {{1, 0, "id", "identity"}, {1, 0, "id_bucket", "bucket[4]"}}};
+  CommitRequest append;
+  append.spec = &by_bucket4;
+  append.added = {File("a", 2)};
+  append.added[0].partition = {PartitionValue{int32_t{7}}, PartitionValue{int32_t{3}}};
+  Commit(append);
+  ASSERT_EQ(metadata_.partition_specs.size(), 2u);  // the unpartitioned first spec, and this
+  EXPECT_EQ(metadata_.default_spec_id, 1);
+  ASSERT_EQ(metadata_.default_spec()->fields.size(), 2u);
+  EXPECT_EQ(metadata_.default_spec()->fields[0].field_id, 1000);
+  EXPECT_EQ(metadata_.default_spec()->fields[1].field_id, 1001);
+
+  // Another bucket count: a new spec; identity on the same source keeps its field id.
+  PartitionSpec by_bucket8{0, {{1, 0, "id", "identity"}, {1, 0, "id_bucket", "bucket[8]"}}};
+  append.spec = &by_bucket8;
+  append.added = {File("b", 3)};
+  append.added[0].partition = {PartitionValue{int32_t{7}}, PartitionValue{int32_t{5}}};
+  Commit(append);
+  ASSERT_EQ(metadata_.partition_specs.size(), 3u);
+  EXPECT_EQ(metadata_.default_spec_id, 2);
+  EXPECT_EQ(metadata_.default_spec()->fields[0].field_id, 1000);
+  EXPECT_EQ(metadata_.default_spec()->fields[1].field_id, 1002);
+  EXPECT_EQ(metadata_.last_partition_id, 1002);
+
+  // Back to the first: its spec is default again, no new one.
+  append.spec = &by_bucket4;
+  append.added = {File("c", 1)};
+  append.added[0].partition = {PartitionValue{int32_t{1}}, PartitionValue{int32_t{0}}};
+  Commit(append);
+  EXPECT_EQ(metadata_.partition_specs.size(), 3u);
+  EXPECT_EQ(metadata_.default_spec_id, 1);
+
+  // Each manifest names the spec its files were written with, and reads back with its values.
+  std::map<std::string, std::pair<int32_t, std::vector<PartitionValue>>> seen;
+  for (const ManifestFile& listed : CurrentManifests()) {
+    auto read = ReadManifest(objects_.at(listed.manifest_path), listed);
+    ASSERT_TRUE(read.ok()) << read.status().ToString();
+    EXPECT_EQ(read->partition_spec_id, listed.partition_spec_id);
+    for (const ManifestEntry& e : read->entries) {
+      seen[e.file.file_path] = {listed.partition_spec_id, e.file.partition};
+    }
+  }
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen["s3://b/t/data/a"].first, 1);
+  EXPECT_EQ(seen["s3://b/t/data/b"].first, 2);
+  EXPECT_EQ(seen["s3://b/t/data/c"].first, 1);
+  EXPECT_EQ(seen["s3://b/t/data/b"].second[1], PartitionValue{int32_t{5}});
+  // The metadata JSON round-trips every spec.
+  auto reread = MetadataFromJson(MetadataToJson(metadata_));
+  ASSERT_TRUE(reread.ok());
+  EXPECT_EQ(reread->partition_specs.size(), 3u);
+  EXPECT_EQ(reread->last_partition_id, 1002);
+  EXPECT_EQ(reread->default_spec_id, 1);
+}
+
+}  // namespace
+}  // namespace datalake::iceberg
