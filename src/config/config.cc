@@ -203,6 +203,7 @@ Result<Config> ParseConfig(const json::Value& document) {
   config.governed_tables = top.Bool("lakeformation_governed_tables").value_or(false);
   internal::ParseFormat(top, &violations, &config);
   internal::ParsePartitioning(top, &config);
+  internal::ParsePartitionBy(top, &violations, &config);
   config.float_as_decimal = top.Bool("glue_catalog_float_as_decimal").value_or(false);
   ParseExtensions(top, &config);
   if (!violations.empty()) return violations.ToStatus();

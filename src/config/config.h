@@ -36,6 +36,15 @@ enum class Partitioning { kNone, kDate, kYear, kMonth, kDay, kYearMonth, kYearMo
 // by one) or an Apache Iceberg table (docs/ICEBERG.md).
 enum class TableFormat { kHive, kIceberg };
 
+// One entry of `partition_by`: a top-level field of the streams and the Iceberg partition
+// transform whose value partitions their rows (docs/PARTITIONING.md).
+struct PartitionBy {
+  std::string field;
+  std::string transform;  // identity, year, month, day, hour, bucket[N] or truncate[W]
+  // The streams it applies to ("name" or "namespace.name"); empty: every stream with the field.
+  std::vector<std::string> streams;
+};
+
 struct Config {
   std::string aws_account_id;
   Credentials credentials;
@@ -66,6 +75,7 @@ struct Config {
   std::string kms_key_id;                                  // s3_kms_key_id (with kKms)
   bool parquet_timestamp_int96 = false;                    // legacy INT96 Parquet timestamps
   TableFormat table_format = TableFormat::kHive;
+  std::vector<PartitionBy> partition_by;  // in path order; empty: `partitioning` applies
 
   bool is_local() const { return local_lake_path.has_value(); }
   // Every secret value in this config (for redaction of any output).

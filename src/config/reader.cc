@@ -123,4 +123,8 @@ const json::Value* ObjectReader::Object(std::string_view key, Presence presence)
   return Get(key, json::Kind::kObject, "an object", presence);
 }
 
+const json::Value* ObjectReader::Array(std::string_view key, Presence presence) {
+  return Get(key, json::Kind::kArray, "a list", presence);
+}
+
 }  // namespace datalake::config::internal

@@ -55,6 +55,7 @@ class ObjectReader {
   // A number with no fractional part ("5" or "5.0") that fits in int64.
   std::optional<int64_t> Integer(std::string_view key);
   const json::Value* Object(std::string_view key, Presence presence = Presence::kOptional);
+  const json::Value* Array(std::string_view key, Presence presence = Presence::kOptional);
 
   // True if member `key` is present and not null.
   bool IsSet(std::string_view key) const;

@@ -144,4 +144,83 @@ void ParsePartitioning(ObjectReader& top, Config* out) {
   out->partitioning = option != nullptr ? option->partitioning : Partitioning::kNone;
 }
 
+namespace {
+
+// Whether `text` is "<name>[N]" with N from 1 to 2^31-1, no leading zero.
+bool IsParameterised(std::string_view text, std::string_view name) {
+  if (!text.starts_with(name) || text.size() < name.size() + 3 || text[name.size()] != '[' ||
+      text.back() != ']') {
+    return false;
+  }
+  const std::string_view digits = text.substr(name.size() + 1, text.size() - name.size() - 2);
+  if (digits.size() > 10 || digits[0] == '0') return false;
+  int64_t n = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + (c - '0');
+  }
+  return n <= 2147483647;
+}
+
+bool IsTransform(std::string_view t) {
+  return t == "identity" || t == "year" || t == "month" || t == "day" || t == "hour" ||
+         IsParameterised(t, "bucket") || IsParameterised(t, "truncate");
+}
+
+bool IsTimeTransform(std::string_view t) {
+  return t == "year" || t == "month" || t == "day" || t == "hour";
+}
+
+}  // namespace
+
+void ParsePartitionBy(ObjectReader& top, Violations* violations, Config* out) {
+  if (!top.IsSet("partition_by")) return;
+  const json::Value* list = top.Array("partition_by");
+  if (list == nullptr) return;
+  if (!list->items().empty() && out->partitioning != Partitioning::kNone) {
+    top.Add("partition_by",
+            "cannot be combined with partitioning: set partitioning to NO PARTITIONING (the "
+            "cursor-date options are the transforms year, month and day of the cursor field)");
+  }
+  for (size_t i = 0; i < list->items().size(); ++i) {
+    const std::string path = top.PathOf("partition_by") + "[" + std::to_string(i) + "]";
+    const json::Value& item = list->items()[i];
+    if (!item.is_object()) {
+      violations->Add(path, "must be an object");
+      continue;
+    }
+    ObjectReader entry(item, path, violations);
+    PartitionBy by;
+    by.field = entry.NonEmptyString("field", Presence::kRequired).value_or("");
+    by.transform = entry.NonEmptyString("transform", Presence::kRequired).value_or("");
+    if (!by.transform.empty() && !IsTransform(by.transform)) {
+      entry.Add("transform",
+                "must be one of identity, year, month, day, hour, bucket[N], truncate[W] (N and "
+                "W from 1 to 2147483647)");
+      by.transform.clear();
+    }
+    if (const json::Value* streams = entry.Array("streams")) {
+      for (const json::Value& name : streams->items()) {
+        if (!name.is_string() || name.text().empty()) {
+          entry.Add("streams", "must be a list of stream names");
+          break;
+        }
+        by.streams.push_back(name.text());
+      }
+    }
+    for (const PartitionBy& before : out->partition_by) {
+      if (before.field != by.field || by.transform.empty() || before.streams != by.streams) {
+        continue;
+      }
+      if (before.transform == by.transform) {
+        violations->Add(path, "repeats an earlier entry");
+      } else if (IsTimeTransform(before.transform) && IsTimeTransform(by.transform)) {
+        violations->Add(path, "partitions " + by.field + " by " + before.transform + " and " +
+                                  by.transform + ": keep the finer one (it implies the other)");
+      }
+    }
+    if (!by.field.empty() && !by.transform.empty()) out->partition_by.push_back(std::move(by));
+  }
+}
+
 }  // namespace datalake::config::internal

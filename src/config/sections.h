@@ -16,6 +16,9 @@ void ParseFormat(ObjectReader& top, Violations* violations, Config* out);
 // `partitioning`.
 void ParsePartitioning(ObjectReader& top, Config* out);
 
+// `partition_by` (after `partitioning`, which it may not be combined with).
+void ParsePartitionBy(ObjectReader& top, Violations* violations, Config* out);
+
 // Return the names of `table` as `"a", "b", "c"` for an "is not one of" message.
 template <typename Table>
 std::string ListNames(const Table& table) {

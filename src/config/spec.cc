@@ -382,6 +382,36 @@ constexpr const char* kSpecJson = R"json({
         "enum": ["hive", "iceberg"],
         "default": "hive",
         "order": 25
+      },
+      "partition_by": {
+        "title": "Partition By",
+        "description": "Partition tables by the values of top-level fields, in path order: each entry is a field and an Iceberg partition transform (identity, year, month, day, hour, bucket[N], truncate[W]). Hive tables get one Hive-style key per entry (updated_at_day=2024-03-01/), Iceberg tables the same partition spec. An entry applies to every stream that has the field, or to the streams it lists. Replaces partitioning (leave that at NO PARTITIONING). Appends to an existing Hive table keep its partition keys; an Iceberg table's partition spec evolves.",
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": ["field", "transform"],
+          "properties": {
+            "field": {
+              "title": "Field",
+              "description": "A top-level field of the stream (its name in the stream's JSON schema).",
+              "type": "string"
+            },
+            "transform": {
+              "title": "Transform",
+              "description": "identity (the value), year, month, day or hour (of a date or date-time, UTC), bucket[N] (a hash of the value into N buckets), truncate[W] (strings: the first W characters; integers: rounded down to a multiple of W).",
+              "type": "string",
+              "pattern": "^(identity|year|month|day|hour|bucket\\[[1-9][0-9]{0,9}\\]|truncate\\[[1-9][0-9]{0,9}\\])$",
+              "examples": ["day", "bucket[16]"]
+            },
+            "streams": {
+              "title": "Streams",
+              "description": "The streams this entry applies to (name or namespace.name). Leave empty for every stream that has the field.",
+              "type": "array",
+              "items": {"type": "string"}
+            }
+          }
+        },
+        "order": 26
       }
     }
   }

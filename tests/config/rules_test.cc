@@ -320,6 +320,58 @@ TEST(ConfigRulesTest, TableFormatIsHiveOrIcebergAndIcebergIsParquetWithInt64Time
               HasSubstr("parquet_timestamp_int96: cannot be used with table_format iceberg"));
 }
 
+TEST(ConfigRulesTest, PartitionByIsAListOfFieldsAndTransforms) {
+  auto parsed = ParseConfig(With(MinimalConfig(), "partition_by",
+                                 R"([{"field": "updated_at", "transform": "day"},
+                                     {"field": "id", "transform": "bucket[16]",
+                                      "streams": ["users", "shop.orders"]}])"));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_EQ(parsed->partition_by.size(), 2u);
+  EXPECT_EQ(parsed->partition_by[0].field, "updated_at");
+  EXPECT_EQ(parsed->partition_by[0].transform, "day");
+  EXPECT_TRUE(parsed->partition_by[0].streams.empty());
+  EXPECT_EQ(parsed->partition_by[1].transform, "bucket[16]");
+  EXPECT_EQ(parsed->partition_by[1].streams, (std::vector<std::string>{"users", "shop.orders"}));
+  EXPECT_TRUE(ParseConfig(MinimalConfig())->partition_by.empty());
+  EXPECT_TRUE(ParseConfig(With(MinimalConfig(), "partition_by", "[]")).ok());
+  for (const char* t : {"identity", "year", "month", "hour", "truncate[4]", "bucket[2147483647]"}) {
+    EXPECT_TRUE(ParseConfig(With(MinimalConfig(), "partition_by",
+                                 std::string(R"([{"field": "f", "transform": ")") + t + "\"}]"))
+                    .ok())
+        << t;
+  }
+  auto error_of = [](const std::string& list) {
+    return ErrorOf(With(MinimalConfig(), "partition_by", list));
+  };
+  for (const char* t : {"days", "bucket[0]", "bucket[2147483648]", "void", "truncate", "Day"}) {
+    EXPECT_THAT(error_of(std::string(R"([{"field": "f", "transform": ")") + t + "\"}]"),
+                HasSubstr("partition_by[0].transform: must be one of identity, year"))
+        << t;
+  }
+  EXPECT_THAT(error_of(R"([{"transform": "day"}])"), HasSubstr("partition_by[0].field: required"));
+  EXPECT_THAT(error_of(R"([{"field": "f"}])"), HasSubstr("partition_by[0].transform: required"));
+  EXPECT_THAT(error_of(R"j(["day(f)"])j"), HasSubstr("partition_by[0]: must be an object"));
+  EXPECT_THAT(error_of(R"({"field": "f"})"), HasSubstr("partition_by: must be a list"));
+  EXPECT_THAT(error_of(R"([{"field": "f", "transform": "day", "streams": [""]}])"),
+              HasSubstr("partition_by[0].streams: must be a list of stream names"));
+  EXPECT_THAT(
+      error_of(R"([{"field": "f", "transform": "day"}, {"field": "f", "transform": "day"}])"),
+      HasSubstr("partition_by[1]: repeats an earlier entry"));
+  // Two time transforms of one field: Iceberg refuses the redundant one.
+  EXPECT_THAT(
+      error_of(R"([{"field": "f", "transform": "year"}, {"field": "f", "transform": "day"}])"),
+      HasSubstr("partition_by[1]: partitions f by year and day: keep the finer one"));
+  // A time transform and a bucket of one field are fine.
+  EXPECT_TRUE(ParseConfig(With(MinimalConfig(), "partition_by",
+                               R"([{"field": "f", "transform": "day"},
+                                   {"field": "f", "transform": "bucket[4]"}])"))
+                  .ok());
+  // The cursor-date option and partition_by together are ambiguous.
+  EXPECT_THAT(ErrorOf(With(With(MinimalConfig(), "partitioning", R"("DATE")"), "partition_by",
+                           R"([{"field": "f", "transform": "day"}])")),
+              HasSubstr("partition_by: cannot be combined with partitioning"));
+}
+
 TEST(ConfigRulesTest, LocalLakePathRejectsControlCharacters) {
   EXPECT_THAT(ErrorOf(With(MinimalConfig(), "local_lake_path", R"("/tmp/\u0000lake")")),
               HasSubstr("local_lake_path: must not contain control characters"));

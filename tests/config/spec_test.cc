@@ -153,7 +153,7 @@ TEST(SpecTest, PropertiesInOriginalOrderThenExtensions) {
       "local_lake_path", "s3_endpoint", "glue_endpoint", "sts_endpoint", "lakeformation_endpoint",
       "commit_interval_seconds", "target_file_size_mb", "airbyte_meta_columns",
       "s3_server_side_encryption", "s3_kms_key_id", "parquet_timestamp_int96", "memory_budget_mb",
-      "table_format"};
+      "table_format", "partition_by"};
   const auto& members = ConnectionSpec().Find("properties")->members();
   ASSERT_EQ(members.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
