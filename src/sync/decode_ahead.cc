@@ -74,7 +74,7 @@ class DecodeAhead::DataReader final : public protocol::RecordDataReader {
     DecodedChunk::Item item = *read_;
     read_.reset();
     item.writer->FinishConvert(record, &scratch_, decoded_.RowOf(item), item.span.cell_begin,
-                               &item.day);
+                               &item.partition);
     EndRow(&decoded_, &item);
     return item;
   }
@@ -210,7 +210,7 @@ void DecodeAhead::Decode(Slot* slot) {
           return;
         }
         format::Row* rows = BeginRow(&d, writer, m.line_bytes, &item);
-        Status s = writer->Convert(m, &slot->scratch, rows, &item.day);
+        Status s = writer->Convert(m, &slot->scratch, rows, &item.partition);
         if (!s.ok()) {
           d.status = std::move(s);
           return;

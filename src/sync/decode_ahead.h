@@ -32,7 +32,7 @@ struct DecodedChunk {
     StreamWriter* writer = nullptr;
     format::RowSpan span;
     int own_row = -1;
-    std::optional<int64_t> day;
+    std::string partition;  // its partition key (StreamWriter::Convert)
     size_t line_bytes = 0;
     // kState, kStreamStatus: messages[message].
     size_t message = 0;

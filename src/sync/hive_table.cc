@@ -242,7 +242,7 @@ std::optional<std::vector<std::string>> HiveTable::PartitionValuesOf(
     if (slash == std::string::npos) return std::nullopt;
     const std::string part = subdirectory.substr(start, slash - start);
     if (part.compare(0, key.name.size() + 1, key.name + "=") != 0) return std::nullopt;
-    values.push_back(part.substr(key.name.size() + 1));
+    values.push_back(UnescapePartitionValue(part.substr(key.name.size() + 1)));
     start = slash + 1;
   }
   if (start != subdirectory.size()) return std::nullopt;

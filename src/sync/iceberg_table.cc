@@ -109,11 +109,6 @@ Status IcebergTable::Plan(TableShape shape) {
         "write this connection to another database (lakeformation_database_name) or "
         "bucket_prefix, or delete the table and its files to have it recreated as Iceberg");
   }
-  if (!shape_.partition_keys.empty()) {
-    return Status::ConfigError("stream " + options_.stream +
-                               ": partitioning is not available with table_format iceberg yet; "
-                               "set partitioning to NO PARTITIONING");
-  }
   if (shape_.format != format::FileFormat::kParquet) {
     return Status::ConfigError("table_format iceberg writes Parquet files only");
   }
@@ -127,8 +122,31 @@ Status IcebergTable::Plan(TableShape shape) {
   }
   int32_t last_column_id = base_.last_column_id;
   RETURN_IF_ERROR(iceberg::AssignFieldIds(from, &last_column_id, &file_schema_));
+  spec_ = SpecOf(file_schema_);
   data_prefix_ = options_.base_prefix + "data/";
   return Status::Ok();
+}
+
+iceberg::PartitionSpec IcebergTable::SpecOf(const schema::TableSchema& schema) const {
+  iceberg::PartitionSpec spec;
+  for (const PartitionField& f : shape_.partitioning.fields) {
+    const schema::Field& source = schema.columns[static_cast<size_t>(f.column)];
+    std::string name = f.key.name;
+    // A field's name may be a column's only when it is that column's identity.
+    const bool own = f.transform.kind == iceberg::Transform::Kind::kIdentity && name == source.name;
+    auto is_column = [&](const std::string& n) {
+      return std::any_of(schema.columns.begin(), schema.columns.end(),
+                         [&](const schema::Field& c) { return c.name == n; });
+    };
+    while (!own && (is_column(name) ||
+                    std::any_of(spec.fields.begin(), spec.fields.end(),
+                                [&](const auto& other) { return other.name == name; }))) {
+      name += "_part";
+    }
+    spec.fields.push_back(
+        {source.field_id, 0, std::move(name), iceberg::TransformName(f.transform)});
+  }
+  return spec;
 }
 
 Status IcebergTable::ReadTable() {
@@ -139,8 +157,12 @@ Status IcebergTable::ReadTable() {
     schema::TableSchema schema = shape_.schema;
     int32_t last_column_id = 0;
     RETURN_IF_ERROR(iceberg::AssignFieldIds(nullptr, &last_column_id, &schema));
-    base_ = iceberg::NewTableMetadata(uuids_.V4(), Location(), std::move(schema),
-                                      iceberg::PartitionSpec{}, {}, NowMs());
+    iceberg::PartitionSpec spec = SpecOf(schema);
+    for (size_t i = 0; i < spec.fields.size(); ++i) {
+      spec.fields[i].field_id = 1000 + static_cast<int32_t>(i);
+    }
+    base_ = iceberg::NewTableMetadata(uuids_.V4(), Location(), std::move(schema), std::move(spec),
+                                      {}, NowMs());
     base_uri_.clear();
     return Status::Ok();
   }
@@ -274,14 +296,16 @@ Status IcebergTable::Commit(const std::vector<CommittedFile>& files) {
   std::vector<iceberg::DataFileInfo> added;
   added.reserve(files.size());
   for (const CommittedFile& file : files) {
-    added.push_back(iceberg::DataFileFrom(file.summary, file_schema_,
-                                          TableLocation(options_.bucket, file.key), {}));
+    added.push_back(iceberg::DataFileFrom(
+        file.summary, file_schema_, TableLocation(options_.bucket, file.key),
+        IcebergPartitionOfKey(shape_.partitioning, file.partition, shape_.schema)));
   }
   return CommitPlanned([&](const iceberg::CommitIds& ids) -> Result<iceberg::PlannedCommit> {
     RETURN_IF_ERROR(CheckFieldIds());
     iceberg::CommitRequest request;
     request.branch = Branch();
     request.added = added;
+    request.spec = &spec_;
     request.schema = &shape_.schema;
     request.stage_schema = options_.truncate;
     // A truncate's first commit: the branch starts from main without main's older files.
@@ -305,6 +329,7 @@ Status IcebergTable::Finish() {
     request.remove_all = true;
     request.keeps = [this](const auto& f) { return Keeps(f); };
     request.schema = &shape_.schema;
+    request.spec = &spec_;
     return iceberg::PlanCommit(base_, base_uri_, request, ids,
                                [this](const std::string& uri) { return ReadObject(uri); });
   });

@@ -50,8 +50,8 @@ class IcebergTable : public LakeTable {
   void Adopt(std::optional<json::Value> definition);
   const std::optional<json::Value>& existing() const override { return existing_; }
 
-  // Refuses a Hive table (never converted) and partition keys (not written yet); reads the
-  // table's metadata and gives the shape's schema its field ids (file_schema()).
+  // Refuses a Hive table (never converted); reads the table's metadata, gives the shape's
+  // schema its field ids (file_schema()) and its partitioning a spec (sync/partitioning.h).
   Status Plan(TableShape shape) override;
   const std::string& data_prefix() const override { return data_prefix_; }
   const schema::TableSchema* file_schema() const override { return &file_schema_; }
@@ -88,6 +88,8 @@ class IcebergTable : public LakeTable {
   // Whether a truncate keeps a file main has (TruncateKeeps: an earlier attempt's of this
   // generation may hold acknowledged rows).
   bool Keeps(const iceberg::DataFileInfo& file) const;
+  // The partition spec of the shape's partitioning, source ids from `schema` (field ids 0).
+  iceberg::PartitionSpec SpecOf(const schema::TableSchema& schema) const;
   std::string Location() const;  // s3://bucket/<base_prefix without its final '/'>
   std::string Branch() const;
 
@@ -97,6 +99,7 @@ class IcebergTable : public LakeTable {
   TableShape shape_;
   std::string data_prefix_;
   schema::TableSchema file_schema_;  // the shape's schema with field ids
+  iceberg::PartitionSpec spec_;      // what the files are partitioned by (field ids 0)
   iceberg::TableMetadata base_;
   std::string base_uri_;  // "" while the table has no metadata in the catalog
   std::mt19937_64 random_;

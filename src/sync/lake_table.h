@@ -18,13 +18,15 @@
 #include "format/format.h"
 #include "json/json.h"
 #include "schema/schema.h"
+#include "sync/partitioning.h"
 
 namespace datalake::sync {
 
 // What this sync writes: the table definition it needs.
 struct TableShape {
-  std::vector<catalog::Column> columns;  // data and meta columns, in order
-  std::vector<catalog::Column> partition_keys;
+  std::vector<catalog::Column> columns;         // data and meta columns, in order
+  std::vector<catalog::Column> partition_keys;  // Hive's keys: partitioning.keys
+  PartitionScheme partitioning{};
   format::FileFormat format = format::FileFormat::kJsonl;
   format::Compression compression = format::Compression::kUncompressed;
   schema::TableSchema schema{};  // what the files hold: `columns` as the encoder sees them
@@ -35,6 +37,7 @@ struct CommittedFile {
   std::string key{};
   std::string subdirectory{};         // its partition's subdirectory ("" when unpartitioned)
   std::vector<std::string> values{};  // its partition's values (empty when unpartitioned)
+  std::string partition{};            // its partition's key (sync/partitioning.h)
   format::FileSummary summary{};      // rows, bytes, column statistics
 };
 

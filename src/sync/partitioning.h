@@ -1,18 +1,24 @@
-// Partitioning: how a stream's rows are spread over Hive-style partitions, as the original
-// connector's `partitioning` option does it.
+// Partitioning: how a stream's rows are spread over partitions (docs/PARTITIONING.md).
 //
-// A table is partitioned only when the option is not "NO PARTITIONING" and the stream's cursor
-// is a top-level date or date-time column (so full-refresh streams without a cursor never are).
-// Each part of the option (YEAR, MONTH, DAY, DATE) becomes one partition key named
-// "<cursor column>_<part>": year/month/day are bigint without zero padding
-// ("updated_at_year=2023/updated_at_month=6/"), date is a Glue date
-// ("updated_at_date=2023-06-05/"). Values come from the UTC day of a date-time (the wall-clock day
-// of a timestamp without zone).
+// Two ways to ask for it:
+// - `partition_by`: top-level fields with Iceberg partition transforms (identity, year, month,
+//   day, hour, bucket[N], truncate[W]), for both table formats. A Hive table gets one key per
+//   entry, named after the column and the transform ("updated_at_day", "id_bucket_16",
+//   "name_trunc_3", identity: the column's own name, the data column becoming "<name>_data"),
+//   holding the value as Iceberg renders it ("2023-06-05", "2023-06", "2023-06-05-13", the
+//   bucket number, the truncated value); null is Hive's default partition. An Iceberg table
+//   gets the same fields as its partition spec.
+// - The original connector's `partitioning` option, on the stream's cursor when that is one
+//   top-level date or date-time column. On Hive tables it keeps the original's keys
+//   ("<cursor>_year", "_month", "_day" as bigint without zero padding, "_date" as a date; nulls
+//   as 0, and the date as Hive's default partition), so existing tables keep their partitions.
+//   On Iceberg tables it is the transforms it stands for: DATE and DAY day, YEAR year, MONTH
+//   month, YEAR/MONTH month, YEAR/MONTH/DAY day (Iceberg keeps one time transform per column;
+//   the finer implies the coarser, and Iceberg's month and day are year-qualified).
 //
-// A row whose cursor is null (or was nulled because it did not parse) is kept, unlike in the
-// original: year/month/day get 0, as the original wrote them (so existing tables keep their
-// partitions), and date gets Hive's default partition "__HIVE_DEFAULT_PARTITION__", which
-// Athena, Trino, Spark and Hive read as a NULL partition value.
+// Values of dates and date-times are of their UTC day (the wall-clock day of a timestamp
+// without zone). A row's partition is a key (PartitionKeyOf) from which the Hive values and
+// the Iceberg tuple both follow, so rows are routed without building strings.
 #pragma once
 
 #include <cstdint>
@@ -24,57 +30,92 @@
 #include "common/status.h"
 #include "config/config.h"
 #include "format/row.h"
+#include "iceberg/iceberg.h"
 #include "schema/schema.h"
 
 namespace datalake::sync {
 
-enum class PartitionPart { kYear, kMonth, kDay, kDate };
+// What a partition key holds.
+enum class PartitionPart {
+  kTransform,    // an Iceberg transform of the column (partition_by; Iceberg tables)
+  kCursorYear,   // the original's "<c>_year" bigint: the calendar year; null: 0
+  kCursorMonth,  // "<c>_month" bigint: the month of the year, 1 to 12; null: 0
+  kCursorDay,    // "<c>_day" bigint: the day of the month, 1 to 31; null: 0
+  kCursorDate,   // "<c>_date" date: the day; null: Hive's default partition
+};
 
 inline constexpr const char kNullDatePartition[] = "__HIVE_DEFAULT_PARTITION__";
 
-struct PartitionScheme {
-  int column = -1;  // the cursor column's index in the data schema; -1: not partitioned
-  std::vector<PartitionPart> parts;
-  std::vector<catalog::Column> keys;  // Glue partition keys, one per part, in path order
+struct PartitionField {
+  int column = -1;  // the source column's index in the data schema
+  PartitionPart part = PartitionPart::kTransform;
+  iceberg::Transform transform{};  // kTransform's
+  catalog::Column key{};           // the Hive key (name and Glue type); the Iceberg field name
 
-  bool partitioned() const { return column >= 0; }
-  bool operator==(const PartitionScheme& other) const {
-    return column == other.column && parts == other.parts;
+  bool operator==(const PartitionField& other) const {
+    return column == other.column && part == other.part && transform == other.transform &&
+           key.name == other.key.name && key.type == other.key.type;
   }
 };
 
-// Return the scheme that `partitioning` asks for a stream with this cursor field and data
-// schema; unpartitioned when the option is off or the cursor is not one top-level date or
+struct PartitionScheme {
+  std::vector<PartitionField> fields;  // in path order; none: unpartitioned
+  std::vector<catalog::Column> keys;   // each field's key, in the same order
+
+  bool partitioned() const { return !fields.empty(); }
+  bool operator==(const PartitionScheme& other) const { return fields == other.fields; }
+};
+
+// Return the original's cursor-date scheme (Hive keys) for a stream with this cursor field and
+// data schema; unpartitioned when the option is off or the cursor is not one top-level date or
 // date-time column.
 PartitionScheme SchemeForStream(config::Partitioning partitioning,
                                 const std::vector<std::string>& cursor_field,
                                 const schema::TableSchema& data);
 
-// Return the scheme of an existing table's partition keys, so that an append sync adds to the
-// partitions already there. No keys: unpartitioned. kConfigError when the keys are not ones
-// this destination derives from a date or date-time column of `data`.
+// Return the scheme the configuration asks for stream `ns`.`name`: the partition_by entries
+// that apply to it, or else the cursor-date option (with `iceberg`: as transforms).
+// kConfigError when an entry names the stream but the stream lacks its field, or the field's
+// type cannot take the transform.
+Result<PartitionScheme> SchemeForConfig(const config::Config& config, const std::string& ns,
+                                        const std::string& name,
+                                        const std::vector<std::string>& cursor_field,
+                                        const schema::TableSchema& data);
+
+// Return the scheme of an existing Hive table's partition keys, so that an append sync adds to
+// the partitions already there. No keys: unpartitioned. kConfigError when a key is not one this
+// destination derives from a column of `data`.
 Result<PartitionScheme> SchemeForKeys(const std::vector<catalog::Column>& keys,
                                       const schema::TableSchema& data);
 
-// Return "k1, k2" for messages ("none" when unpartitioned).
+// Return "k1 t1, k2 t2" for messages ("none" when unpartitioned).
 std::string DescribeKeys(const PartitionScheme& scheme);
 
-// Return the day (days since 1970-01-01) a finished row of `data` is partitioned by, or nullopt
-// when its cursor is null. All rows of one day share one partition. The row starts at cell
-// `first` of `row`.
-std::optional<int64_t> PartitionDayOf(const PartitionScheme& scheme, const format::Row& row,
-                                      const schema::TableSchema& data, size_t first = 0);
+// Set `key` to the partition of a finished row of `data` (empty when unpartitioned): equal
+// keys, equal partitions. The row starts at cell `first` of `row`.
+void PartitionKeyOf(const PartitionScheme& scheme, const format::Row& row,
+                    const schema::TableSchema& data, std::string* key, size_t first = 0);
 
-// Set `values` to the partition values of rows of `day` (one per key).
-void PartitionValuesOfDay(const PartitionScheme& scheme, std::optional<int64_t> day,
+// Set `values` to the Hive values of the partition `key` (one per field, unescaped).
+void PartitionValuesOfKey(const PartitionScheme& scheme, const std::string& key,
                           std::vector<std::string>* values);
 
-// Set `values` to the partition values of a finished row of `data` (one per key).
+// Set `values` to the Hive values of a finished row of `data` (one per field).
 void PartitionValuesOf(const PartitionScheme& scheme, const format::Row& row,
                        const schema::TableSchema& data, std::vector<std::string>* values);
 
-// Return the Hive-style subdirectory of a partition: "k1=v1/k2=v2/" ("" when unpartitioned).
+// The Iceberg partition tuple of the partition `key`, for a scheme of transforms: int for
+// year, month, day, hour, bucket and int or date sources; long for long sources; string;
+// boolean.
+std::vector<iceberg::PartitionValue> IcebergPartitionOfKey(const PartitionScheme& scheme,
+                                                           const std::string& key,
+                                                           const schema::TableSchema& data);
+
+// Return the Hive-style subdirectory of a partition: "k1=v1/k2=v2/" ("" when unpartitioned),
+// each value escaped as Hive escapes path names ('/', '=', ':', '%', ... as %XX).
 std::string PartitionSubdirectory(const PartitionScheme& scheme,
                                   const std::vector<std::string>& values);
+// The value of an escaped path component.
+std::string UnescapePartitionValue(std::string_view escaped);
 
 }  // namespace datalake::sync

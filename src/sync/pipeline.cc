@@ -113,6 +113,7 @@ Status Pipeline::Open(const protocol::ConfiguredCatalog& catalog) {
     staging_cleanup_status_ = RemoveDeadStaging(sync_ids);
     RETURN_IF_ERROR(AwaitStagingCleanup());
   }
+  RETURN_IF_ERROR(CheckPartitionBy(catalog));
   // Each stream's table: the one bound to it, else a new name (sync/table_names.h).
   ASSIGN_OR_RETURN(std::vector<StreamTable> tables,
                    ResolveTables(catalog, config_, destination_->catalog.get()));
@@ -128,6 +129,24 @@ Status Pipeline::Open(const protocol::ConfiguredCatalog& catalog) {
     stream_order_.push_back(&streams_[stream.descriptor]);
     StreamWriter* writer = stream_order_.back()->writer.get();
     writers_.Add(&writer->descriptor(), writer);
+  }
+  return Status::Ok();
+}
+
+// A partition_by entry for every stream that has its field: a field no stream has is a typo
+// that would leave every table unpartitioned without a word.
+Status Pipeline::CheckPartitionBy(const protocol::ConfiguredCatalog& catalog) const {
+  for (const config::PartitionBy& by : config_.partition_by) {
+    if (!by.streams.empty()) continue;
+    bool found = false;
+    for (const protocol::ConfiguredStream& stream : catalog.streams) {
+      const json::Value* properties = stream.json_schema.Find("properties");
+      if (properties != nullptr && properties->Find(by.field) != nullptr) found = true;
+    }
+    if (!found) {
+      return Status::ConfigError("partition_by: no stream of the catalog has a top-level field " +
+                                 by.field);
+    }
   }
   return Status::Ok();
 }
@@ -219,7 +238,7 @@ Status Pipeline::Run(int input_fd) {
 Status Pipeline::OnRecord(DecodedChunk* chunk, const DecodedChunk::Item& item) {
   StreamWriter* writer = item.writer;
   RETURN_IF_ERROR(
-      writer->AppendConverted(chunk->RowOf(item), item.span, item.day, item.line_bytes));
+      writer->AppendConverted(chunk->RowOf(item), item.span, item.partition, item.line_bytes));
   if (budget_.over()) RETURN_IF_ERROR(budget_.Relieve());
   checkpoints_.CountRecord();
   progress_.CountRecord(item.line_bytes);

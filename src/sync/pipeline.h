@@ -41,6 +41,7 @@ class Pipeline {
     bool incomplete = false;
   };
 
+  Status CheckPartitionBy(const protocol::ConfiguredCatalog& catalog) const;
   Status CheckSyncModes(const protocol::ConfiguredCatalog& catalog);
   Status RemoveDeadStaging(const std::set<int64_t>& sync_ids);
   // Wait for RemoveDeadStaging, report what it removed, and return how it ended.

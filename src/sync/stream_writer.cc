@@ -169,6 +169,7 @@ Status StreamWriter::Prepare() {
   TableShape shape;
   shape.columns = catalog::ColumnsOf(file_schema_);
   shape.partition_keys = partitioning_.keys;
+  shape.partitioning = partitioning_;
   shape.format = file_options_.format;
   shape.compression = file_options_.jsonl.compression;
   shape.schema = file_schema_;
@@ -178,16 +179,35 @@ Status StreamWriter::Prepare() {
   return Status::Ok();
 }
 
+namespace {
+
+bool SameKeys(const std::vector<catalog::Column>& a, const std::vector<catalog::Column>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].name != b[i].name || a[i].type != b[i].type) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Status StreamWriter::ChoosePartitioning(const std::optional<json::Value>& existing) {
   const config::Config& config = *context_.config;
-  PartitionScheme wanted = SchemeForStream(config.partitioning, cursor_field_, data_schema_);
-  if (!existing.has_value()) {
+  ASSIGN_OR_RETURN(PartitionScheme wanted,
+                   SchemeForConfig(config, descriptor_.ns.value_or(""), descriptor_.name,
+                                   cursor_field_, data_schema_));
+  // An Iceberg table's files name their partition spec: the table's spec evolves instead.
+  const bool iceberg = config.table_format == config::TableFormat::kIceberg;
+  const std::vector<catalog::Column> keys = existing.has_value() && !iceberg
+                                                ? catalog::PartitionKeysOf(*existing)
+                                                : std::vector<catalog::Column>{};
+  if (!existing.has_value() || iceberg || SameKeys(keys, wanted.keys)) {
     partitioning_ = std::move(wanted);
     return Status::Ok();
   }
-  // Appending to an existing table: its partition keys stay, or its partitions would no longer
-  // match their files.
-  auto kept = SchemeForKeys(catalog::PartitionKeysOf(*existing), data_schema_);
+  // Appending to an existing Hive table: its partition keys stay, or its partitions would no
+  // longer match their files.
+  auto kept = SchemeForKeys(keys, data_schema_);
   if (!kept.ok()) {
     return Status::ConfigError("table " + database_ + "." + table_ + " of stream " +
                                descriptor_.ToString() +
@@ -206,8 +226,10 @@ Status StreamWriter::ChoosePartitioning(const std::optional<json::Value>& existi
 }
 
 // A data column may not take a partition key's name (Glue and Athena reject a table that has
-// both): the data column gets a "_data" suffix, as for the meta column names.
+// both): the data column gets a "_data" suffix, as for the meta column names. (An Iceberg
+// partition field is no column: its names do not collide.)
 void StreamWriter::ReservePartitionKeyNames() {
+  if (context_.config->table_format == config::TableFormat::kIceberg) return;
   for (schema::Field& f : data_schema_.columns) {
     for (const catalog::Column& key : partitioning_.keys) {
       if (f.name == key.name) f.name += "_data";
@@ -261,7 +283,7 @@ Status StreamWriter::KeepExistingColumnTypes(const json::Value& table) {
 }
 
 Status StreamWriter::Convert(const protocol::Message& record, RecordScratch* scratch,
-                             format::Row* rows, std::optional<int64_t>* day) const {
+                             format::Row* rows, std::string* partition) const {
   scratch->changes.clear();
   const size_t first_cell = rows->size();
   Status s = scratch->decoder.Decode(record.data_json, data_schema_, rows, &scratch->changes);
@@ -269,7 +291,7 @@ Status StreamWriter::Convert(const protocol::Message& record, RecordScratch* scr
     return s.WithContext("line " + std::to_string(record.line_number) + " (stream " +
                          descriptor_.ToString() + ")");
   }
-  FinishConvert(record, scratch, rows, first_cell, day);
+  FinishConvert(record, scratch, rows, first_cell, partition);
   return Status::Ok();
 }
 
@@ -281,11 +303,11 @@ Status StreamWriter::ConvertData(json::OnDemandValue& data, RecordScratch* scrat
 
 void StreamWriter::FinishConvert(const protocol::Message& record, RecordScratch* scratch,
                                  format::Row* rows, size_t first_cell,
-                                 std::optional<int64_t>* day) const {
+                                 std::string* partition) const {
   if (partitioning_.partitioned()) {
-    *day = PartitionDayOf(partitioning_, *rows, data_schema_, first_cell);
+    PartitionKeyOf(partitioning_, *rows, data_schema_, partition, first_cell);
   } else {
-    day->reset();
+    partition->clear();
   }
   if (context_.config->airbyte_meta_columns) {
     AppendMetaColumns(record, scratch->changes, &scratch->uuids, rows);
@@ -293,13 +315,13 @@ void StreamWriter::FinishConvert(const protocol::Message& record, RecordScratch*
 }
 
 Status StreamWriter::AppendConverted(format::Row* rows, const format::RowSpan& span,
-                                     std::optional<int64_t> day, size_t line_bytes) {
+                                     const std::string& partition, size_t line_bytes) {
   if (partitioning_.partitioned() &&
-      (!subdirectory_day_.has_value() || *subdirectory_day_ != day)) {
-    // Rows of one day share a partition: the path is built only when the day changes.
-    PartitionValuesOfDay(partitioning_, day, &values_);
+      (!subdirectory_partition_.has_value() || *subdirectory_partition_ != partition)) {
+    // Rows come in runs of one partition: the path is built only when the partition changes.
+    PartitionValuesOfKey(partitioning_, partition, &values_);
     subdirectory_ = PartitionSubdirectory(partitioning_, values_);
-    subdirectory_day_ = day;
+    subdirectory_partition_ = partition;
   }
   ASSIGN_OR_RETURN(OpenFile * open, FileFor(subdirectory_));
   if (span.cell_begin == 0 && span.cell_end == rows->size() && span.byte_begin == 0 &&
@@ -320,9 +342,8 @@ Status StreamWriter::AppendConverted(format::Row* rows, const format::RowSpan& s
 Status StreamWriter::Append(const protocol::Message& record) {
   if (scratch_ == nullptr) scratch_ = std::make_unique<RecordScratch>();
   row_.Clear();
-  std::optional<int64_t> day;
-  RETURN_IF_ERROR(Convert(record, scratch_.get(), &row_, &day));
-  return AppendConverted(&row_, row_.span(), day, record.line_bytes);
+  RETURN_IF_ERROR(Convert(record, scratch_.get(), &row_, &partition_));
+  return AppendConverted(&row_, row_.span(), partition_, record.line_bytes);
 }
 
 Result<StreamWriter::OpenFile*> StreamWriter::FileFor(const std::string& subdirectory) {
@@ -349,6 +370,7 @@ Result<StreamWriter::OpenFile*> StreamWriter::FileFor(const std::string& subdire
                       DataFileName(origin_, ++files_opened_, extension_);
     ASSIGN_OR_RETURN(open.file, DataFile::Open(context_.store, key, file_schema_, file_options_));
     open.values = values_;
+    open.partition = subdirectory_partition_.value_or("");
     it = open_files_.emplace(subdirectory, std::move(open)).first;
     // Keeping the memory budget may commit the file before its time (sync/memory_budget.h).
     it->second.file->JoinBudget(
@@ -367,7 +389,8 @@ Status StreamWriter::CommitFile(std::map<std::string, OpenFile>::iterator it) {
 StreamWriter::CommittingFile StreamWriter::StartCommit(
     std::map<std::string, OpenFile>::iterator it) {
   if (last_file_ == &it->second) last_file_ = nullptr;
-  CommittingFile committing{std::move(it->second.file), std::move(it->second.values), it->first};
+  CommittingFile committing{std::move(it->second.file), std::move(it->second.values),
+                            std::move(it->second.partition), it->first};
   open_files_.erase(it);
   committing.file->StartCommit();
   return committing;
@@ -381,7 +404,8 @@ Status StreamWriter::FinishCommit(CommittingFile* committing) {
   bytes_committed_ += file.size();
   CrashPoint("file.committed");
   unrecorded_.push_back(CommittedFile{file.key(), std::move(committing->subdirectory),
-                                      std::move(committing->values), file.summary()});
+                                      std::move(committing->values),
+                                      std::move(committing->partition), file.summary()});
   return Status::Ok();
 }
 

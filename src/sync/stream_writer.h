@@ -73,23 +73,23 @@ class StreamWriter {
   // the table decide where this sync's files go.
   Status Prepare();
   // Convert one record: append its row (data columns, then meta columns) to `rows`, and set
-  // *day to the day that chooses its partition. On failure `rows` may hold part of the row.
-  // Thread-safe once Prepare is done: it reads only what Prepare settled, and `scratch` is the
+  // *partition to its partition's key (sync/partitioning.h). On failure `rows` may hold part of the
+  // row. Thread-safe once Prepare is done: it reads only what Prepare settled, and `scratch` is the
   // caller's.
   Status Convert(const protocol::Message& record, RecordScratch* scratch, format::Row* rows,
-                 std::optional<int64_t>* day) const;
+                 std::string* partition) const;
   // Convert in two halves, for a record whose data is met while its line is parsed
   // (protocol::RecordDataReader): first its data columns, which on failure leave `rows` as it
-  // was; then, once the line is parsed, its meta columns and *day, for the row whose data
+  // was; then, once the line is parsed, its meta columns and *partition, for the row whose data
   // columns start at cell `first_cell`. Thread-safe as Convert is.
   Status ConvertData(json::OnDemandValue& data, RecordScratch* scratch, format::Row* rows) const;
   void FinishConvert(const protocol::Message& record, RecordScratch* scratch, format::Row* rows,
-                     size_t first_cell, std::optional<int64_t>* day) const;
+                     size_t first_cell, std::string* partition) const;
   // Encode a converted row, the `span` of `rows`, into the file of its partition (rotating
   // files at the target size). A span that is the whole of `rows` may be swapped out of it.
   // `line_bytes`: the record's input line, for progress.
-  Status AppendConverted(format::Row* rows, const format::RowSpan& span, std::optional<int64_t> day,
-                         size_t line_bytes);
+  Status AppendConverted(format::Row* rows, const format::RowSpan& span,
+                         const std::string& partition, size_t line_bytes);
   // Convert and encode one record, on the writer's thread.
   Status Append(const protocol::Message& record);
   // Finish the open files (if any) and make them visible. CommitOpenFiles does it at once;
@@ -129,6 +129,7 @@ class StreamWriter {
   struct OpenFile {
     std::unique_ptr<DataFile> file;
     std::vector<std::string> values;  // partition values (empty when unpartitioned)
+    std::string partition;            // the partition's key
     uint64_t last_use = 0;            // records_ when a row last went into it
   };
 
@@ -140,6 +141,7 @@ class StreamWriter {
   struct CommittingFile {
     std::unique_ptr<DataFile> file;
     std::vector<std::string> values;
+    std::string partition;
     std::string subdirectory;
   };
   Status CommitFile(std::map<std::string, OpenFile>::iterator it);
@@ -175,7 +177,7 @@ class StreamWriter {
   std::string last_subdirectory_;
   std::vector<std::string> values_;  // scratch: the current row's partition values
   std::string subdirectory_;         // scratch: the current row's partition subdirectory
-  std::optional<std::optional<int64_t>> subdirectory_day_;  // the day subdirectory_ is for
+  std::optional<std::string> subdirectory_partition_;  // the partition subdirectory_ is for
   bool warned_evictions_ = false;
 
   // Files committed and not yet handed to the table by a successful CommitTable.
@@ -183,6 +185,7 @@ class StreamWriter {
 
   std::unique_ptr<RecordScratch> scratch_;  // Append's
   format::Row row_;                         // Append's
+  std::string partition_;                   // Append's
   uint64_t records_ = 0;
   uint64_t input_bytes_ = 0;  // bytes of the RECORD lines, for progress reports
   uint64_t files_committed_ = 0;

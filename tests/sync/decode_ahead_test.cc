@@ -37,11 +37,21 @@ std::string State(int n) {
 }
 
 // A record's row, as text.
-std::string DescribeRecord(const StreamWriter& writer, std::optional<int64_t> day,
+std::string Hex(const std::string& bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = bytes.empty() ? "-" : "";
+  for (unsigned char c : bytes) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
+std::string DescribeRecord(const StreamWriter& writer, const std::string& partition,
                            size_t line_bytes, const format::Row& rows,
                            const format::RowSpan& span) {
   std::string out = std::to_string(static_cast<int>(protocol::MessageType::kRecord)) + " " +
-                    writer.descriptor().ToString() + " day=" + (day ? std::to_string(*day) : "-") +
+                    writer.descriptor().ToString() + " partition=" + Hex(partition) +
                     " bytes=" + std::to_string(line_bytes);
   for (size_t i = span.cell_begin; i < span.cell_end; ++i) {
     const format::Cell& c = rows.cell(i);
@@ -63,7 +73,8 @@ std::string Describe(DecodedChunk* chunk, const DecodedChunk::Item& item) {
     return std::to_string(static_cast<int>(item.type)) + " " +
            std::string(chunk->messages[item.message].state_json);
   }
-  return DescribeRecord(*item.writer, item.day, item.line_bytes, *chunk->RowOf(item), item.span);
+  return DescribeRecord(*item.writer, item.partition, item.line_bytes, *chunk->RowOf(item),
+                        item.span);
 }
 
 class DecodeAheadTest : public ::testing::Test {
@@ -143,13 +154,13 @@ class DecodeAheadTest : public ::testing::Test {
       EXPECT_NE(writer, nullptr);
       if (writer == nullptr) break;
       format::Row row;
-      std::optional<int64_t> day;
-      Status s = writer->Convert(m, &scratch, &row, &day);
+      std::string partition;
+      Status s = writer->Convert(m, &scratch, &row, &partition);
       if (!s.ok()) {
         out.push_back("failure: " + s.ToString());
         break;
       }
-      out.push_back(DescribeRecord(*writer, day, m.line_bytes, row, row.span()));
+      out.push_back(DescribeRecord(*writer, partition, m.line_bytes, row, row.span()));
     }
     return out;
   }

@@ -62,6 +62,16 @@ TableSchema MapProperties(const std::string& properties) {
   return mapped.ok() ? *mapped : TableSchema{};
 }
 
+int ColumnOf(const PartitionScheme& scheme) {
+  return scheme.fields.empty() ? -1 : scheme.fields[0].column;
+}
+
+std::vector<PartitionPart> PartsOf(const PartitionScheme& scheme) {
+  std::vector<PartitionPart> out;
+  for (const PartitionField& f : scheme.fields) out.push_back(f.part);
+  return out;
+}
+
 Keys KeysOf(const PartitionScheme& scheme) {
   Keys out;
   for (const catalog::Column& k : scheme.keys) out.emplace_back(k.name, k.type);
@@ -99,21 +109,21 @@ TEST(SchemeForStreamTest, KeyNamesAndTypesOfEveryOption) {
     SCOPED_TRACE(NameOf(option));
     const PartitionScheme scheme = SchemeForStream(option, {"datetime_col"}, data);
     EXPECT_TRUE(scheme.partitioned());
-    EXPECT_EQ(scheme.column, 1);
+    EXPECT_EQ(ColumnOf(scheme), 1);
     EXPECT_EQ(KeysOf(scheme), keys);
-    EXPECT_EQ(scheme.parts.size(), keys.size());
+    EXPECT_EQ(PartsOf(scheme).size(), keys.size());
   }
 }
 
 TEST(SchemeForStreamTest, PartsFollowTheOptionInPathOrder) {
   const TableSchema data = MapProperties(kSimpleProperties);
   using P = PartitionPart;
-  EXPECT_EQ(SchemeForStream(Partitioning::kDate, {"datetime_col"}, data).parts,
-            std::vector<P>{P::kDate});
-  EXPECT_EQ(SchemeForStream(Partitioning::kYearMonth, {"datetime_col"}, data).parts,
-            (std::vector<P>{P::kYear, P::kMonth}));
-  EXPECT_EQ(SchemeForStream(Partitioning::kYearMonthDay, {"datetime_col"}, data).parts,
-            (std::vector<P>{P::kYear, P::kMonth, P::kDay}));
+  EXPECT_EQ(PartsOf(SchemeForStream(Partitioning::kDate, {"datetime_col"}, data)),
+            std::vector<P>{P::kCursorDate});
+  EXPECT_EQ(PartsOf(SchemeForStream(Partitioning::kYearMonth, {"datetime_col"}, data)),
+            (std::vector<P>{P::kCursorYear, P::kCursorMonth}));
+  EXPECT_EQ(PartsOf(SchemeForStream(Partitioning::kYearMonthDay, {"datetime_col"}, data)),
+            (std::vector<P>{P::kCursorYear, P::kCursorMonth, P::kCursorDay}));
 }
 
 TEST(SchemeForStreamTest, NotPartitionedWithoutOneTopLevelTemporalCursor) {
@@ -143,9 +153,9 @@ TEST(SchemeForStreamTest, NotPartitionedWithoutOneTopLevelTemporalCursor) {
     EXPECT_TRUE(SchemeForStream(option, {"datetime_col"}, data).partitioned());
   }
   const PartitionScheme none = SchemeForStream(Partitioning::kNone, {"datetime_col"}, data);
-  EXPECT_EQ(none.column, -1);
+  EXPECT_EQ(ColumnOf(none), -1);
   EXPECT_TRUE(none.keys.empty());
-  EXPECT_TRUE(none.parts.empty());
+  EXPECT_TRUE(PartsOf(none).empty());
 }
 
 TEST(SchemeForStreamTest, DateAndWallClockTimestampColumnsPartition) {
@@ -157,11 +167,11 @@ TEST(SchemeForStreamTest, DateAndWallClockTimestampColumnsPartition) {
   ASSERT_EQ(data.columns[0].type.kind, TypeKind::kDate);
   ASSERT_EQ(data.columns[1].type.kind, TypeKind::kTimestampNtz);
   const PartitionScheme by_date = SchemeForStream(Partitioning::kYearMonthDay, {"d"}, data);
-  EXPECT_EQ(by_date.column, 0);
+  EXPECT_EQ(ColumnOf(by_date), 0);
   EXPECT_EQ(KeysOf(by_date),
             (Keys{{"d_year", "bigint"}, {"d_month", "bigint"}, {"d_day", "bigint"}}));
   const PartitionScheme by_ntz = SchemeForStream(Partitioning::kDate, {"ntz"}, data);
-  EXPECT_EQ(by_ntz.column, 1);
+  EXPECT_EQ(ColumnOf(by_ntz), 1);
   EXPECT_EQ(KeysOf(by_ntz), (Keys{{"ntz_date", "date"}}));
 }
 
@@ -172,7 +182,7 @@ TEST(SchemeForStreamTest, KeysUseTheSanitisedColumnName) {
   ASSERT_EQ(data.columns[1].name, "updated_at");
   // The cursor field names the record's raw key.
   const PartitionScheme scheme = SchemeForStream(Partitioning::kYearMonth, {"Updated At"}, data);
-  EXPECT_EQ(scheme.column, 1);
+  EXPECT_EQ(ColumnOf(scheme), 1);
   EXPECT_EQ(KeysOf(scheme), (Keys{{"updated_at_year", "bigint"}, {"updated_at_month", "bigint"}}));
   // The sanitised name is not a source key.
   EXPECT_FALSE(SchemeForStream(Partitioning::kYear, {"updated_at"}, data).partitioned());
@@ -396,7 +406,7 @@ TEST(PartitionValuesOfTest, HandBuiltRowWithTheCursorLast) {
   ASSERT_EQ(schema::FormatDateDays(19879), "2024-06-05");
 
   const PartitionScheme scheme = SchemeForStream(Partitioning::kYearMonthDay, {"when"}, data);
-  ASSERT_EQ(scheme.column, 4);
+  ASSERT_EQ(ColumnOf(scheme), 4);
   Values values;
   PartitionValuesOf(scheme, row, data, &values);
   EXPECT_EQ(values, (Values{"2024", "6", "5"}));
@@ -442,7 +452,7 @@ TEST(SchemeForKeysTest, KeysOfEveryOptionRoundTrip) {
       Result<PartitionScheme> kept = SchemeForKeys(wanted.keys, data);
       ASSERT_TRUE(kept.ok()) << kept.status().ToString();
       EXPECT_EQ(*kept, wanted);
-      EXPECT_EQ(kept->column, wanted.column);
+      EXPECT_EQ(ColumnOf(*kept), ColumnOf(wanted));
       EXPECT_EQ(KeysOf(*kept), KeysOf(wanted));
     }
   }
@@ -486,8 +496,211 @@ TEST(SchemeForKeysTest, KeysNotDerivedFromOneTemporalColumnAreConfigErrors) {
   Result<PartitionScheme> ok =
       SchemeForKeys(Columns({{"updated_at_year", "bigint"}, {"updated_at_month", "bigint"}}), data);
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
-  EXPECT_EQ(ok->column, 3);
-  EXPECT_EQ(ok->parts, (std::vector<PartitionPart>{PartitionPart::kYear, PartitionPart::kMonth}));
+  EXPECT_EQ(ColumnOf(*ok), 3);
+  EXPECT_EQ(PartsOf(*ok),
+            (std::vector<PartitionPart>{PartitionPart::kCursorYear, PartitionPart::kCursorMonth}));
+}
+
+}  // namespace
+}  // namespace datalake::sync
+
+namespace datalake::sync {
+namespace {
+
+// A stream with a column of every kind partition_by takes, and a record of it decoded.
+class PartitionByTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = MapProperties(R"({
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "ts": {"type": "string", "format": "date-time"},
+        "d": {"type": "string", "format": "date"},
+        "ok": {"type": "boolean"},
+        "obj": {"type": "object", "properties": {"a": {"type": "integer"}}},
+        "price": {"type": "number"}})");
+    ASSERT_EQ(data_.columns.size(), 7u);
+  }
+
+  Result<PartitionScheme> Scheme(const std::string& field, const std::string& transform,
+                                 config::TableFormat format = config::TableFormat::kHive) {
+    config::Config config;
+    config.table_format = format;
+    config.partition_by = {{field, transform, {}}};
+    return SchemeForConfig(config, "", "s", {}, data_);
+  }
+
+  format::Row Decode(const std::string& record) {
+    std::string padded = record + std::string(simdjson::SIMDJSON_PADDING, '\0');
+    format::Row row;
+    std::vector<decode::Change> changes;
+    Status s =
+        decoder_.Decode(std::string_view(padded.data(), record.size()), data_, &row, &changes);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return row;
+  }
+
+  // The Hive subdirectory and the Iceberg tuple of `record` under one entry.
+  std::pair<std::string, std::vector<iceberg::PartitionValue>> PartitionOf(
+      const std::string& field, const std::string& transform, const std::string& record) {
+    Result<PartitionScheme> scheme = Scheme(field, transform);
+    EXPECT_TRUE(scheme.ok()) << scheme.status().ToString();
+    if (!scheme.ok()) return {};
+    const format::Row row = Decode(record);
+    std::string key;
+    PartitionKeyOf(*scheme, row, data_, &key);
+    Values values;
+    PartitionValuesOfKey(*scheme, key, &values);
+    return {PartitionSubdirectory(*scheme, values), IcebergPartitionOfKey(*scheme, key, data_)};
+  }
+
+  TableSchema data_;
+  decode::RecordDecoder decoder_;
+};
+
+using PV = iceberg::PartitionValue;
+
+TEST_F(PartitionByTest, EveryTransformGivesItsHiveValueAndItsIcebergValue) {
+  const std::string record =
+      R"({"id": 34, "name": "iceberg/é:x", "ts": "2017-11-16T22:31:08Z", "d": "2017-11-16",
+          "ok": true})";
+  const int32_t day = static_cast<int32_t>(*schema::ParseDateDays("2017-11-16"));
+  const std::vector<std::tuple<std::string, std::string, std::string, PV>> cases = {
+      {"ts", "year", "ts_year=2017/", PV{int32_t{47}}},
+      {"ts", "month", "ts_month=2017-11/", PV{int32_t{47 * 12 + 10}}},
+      {"ts", "day", "ts_day=2017-11-16/", PV{day}},
+      {"ts", "hour", "ts_hour=2017-11-16-22/", PV{int32_t{day * 24 + 22}}},
+      {"d", "month", "d_month=2017-11/", PV{int32_t{47 * 12 + 10}}},
+      {"d", "day", "d_day=2017-11-16/", PV{day}},
+      {"d", "identity", "d=2017-11-16/", PV{day}},
+      {"id", "identity", "id=34/", PV{int64_t{34}}},
+      {"id", "bucket[100]", "id_bucket_100=79/", PV{int32_t{(2017239379 & 0x7fffffff) % 100}}},
+      {"id", "truncate[10]", "id_trunc_10=30/", PV{int64_t{30}}},
+      {"ts", "bucket[16]", "ts_bucket_16=" + std::to_string((-2047944441 & 0x7fffffff) % 16) + "/",
+       PV{int32_t{(-2047944441 & 0x7fffffff) % 16}}},
+      {"d", "bucket[16]", "d_bucket_16=" + std::to_string((-653330422 & 0x7fffffff) % 16) + "/",
+       PV{int32_t{(-653330422 & 0x7fffffff) % 16}}},
+      // Hive escapes '/' and ':' in a path; the Iceberg value is the text itself.
+      {"name", "identity", "name=iceberg%2F\xc3\xa9%3Ax/", PV{std::string("iceberg/\xc3\xa9:x")}},
+      {"name", "truncate[9]", "name_trunc_9=iceberg%2F\xc3\xa9/",
+       PV{std::string("iceberg/\xc3\xa9")}},
+      {"name", "bucket[16]",
+       "name_bucket_16=" + std::to_string(iceberg::BucketOfBytes("iceberg/\xc3\xa9:x", 16)) + "/",
+       PV{iceberg::BucketOfBytes("iceberg/\xc3\xa9:x", 16)}},
+      {"ok", "identity", "ok=true/", PV{true}},
+  };
+  for (const auto& [field, transform, subdirectory, value] : cases) {
+    SCOPED_TRACE(field + " " + transform);
+    const auto [path, tuple] = PartitionOf(field, transform, record);
+    EXPECT_EQ(path, subdirectory);
+    ASSERT_EQ(tuple.size(), 1u);
+    EXPECT_EQ(tuple[0], value);
+  }
+}
+
+TEST_F(PartitionByTest, NullsAreHivesDefaultPartitionAndIcebergNulls) {
+  for (const char* t : {"year", "month", "day", "hour", "bucket[4]"}) {
+    const auto [path, tuple] = PartitionOf("ts", t, R"({"id": 1, "ts": null})");
+    EXPECT_EQ(path.substr(path.find('=')), "=__HIVE_DEFAULT_PARTITION__/") << t;
+    EXPECT_EQ(tuple, std::vector<PV>{PV{}}) << t;
+  }
+  // An unparseable date-time is nulled by the decoder: the same partition.
+  EXPECT_EQ(PartitionOf("ts", "day", R"({"ts": "not a time"})").first,
+            "ts_day=__HIVE_DEFAULT_PARTITION__/");
+  // Hive reads an empty string value as null; Iceberg keeps it.
+  const auto [path, tuple] = PartitionOf("name", "identity", R"({"name": ""})");
+  EXPECT_EQ(path, "name=__HIVE_DEFAULT_PARTITION__/");
+  EXPECT_EQ(tuple, std::vector<PV>{PV{std::string()}});
+}
+
+TEST_F(PartitionByTest, TimesBeforeTheEpochFloor) {
+  EXPECT_EQ(PartitionOf("ts", "hour", R"({"ts": "1969-12-31T23:59:59.999999Z"})").second,
+            std::vector<PV>{PV{int32_t{-1}}});
+  EXPECT_EQ(PartitionOf("ts", "year", R"({"ts": "1969-12-31T23:59:59Z"})").first, "ts_year=1969/");
+  EXPECT_EQ(PartitionOf("ts", "month", R"({"ts": "1969-12-31T23:59:59Z"})").first,
+            "ts_month=1969-12/");
+}
+
+TEST_F(PartitionByTest, FieldsAndTypesEachTransformTakes) {
+  for (const auto& [field, transform] :
+       std::vector<std::pair<std::string, std::string>>{{"ts", "identity"},
+                                                        {"name", "day"},
+                                                        {"id", "year"},
+                                                        {"d", "hour"},
+                                                        {"ok", "bucket[4]"},
+                                                        {"ok", "truncate[2]"},
+                                                        {"obj", "identity"},
+                                                        {"price", "identity"},
+                                                        {"ts", "truncate[3]"}}) {
+    Result<PartitionScheme> scheme = Scheme(field, transform);
+    ASSERT_FALSE(scheme.ok()) << field << " " << transform;
+    EXPECT_EQ(scheme.status().code(), StatusCode::kConfigError);
+    EXPECT_NE(scheme.status().message().find("field " + field + " of stream s"), std::string::npos)
+        << scheme.status().message();
+  }
+  // A stream without the field is not partitioned by it, unless the entry names the stream.
+  EXPECT_FALSE(Scheme("missing", "day")->partitioned());
+  config::Config config;
+  config.partition_by = {{"missing", "day", {"shop.s"}}};
+  Result<PartitionScheme> named = SchemeForConfig(config, "shop", "s", {}, data_);
+  ASSERT_FALSE(named.ok());
+  EXPECT_NE(named.status().message().find("stream shop.s has no top-level field missing"),
+            std::string::npos);
+  // An entry for other streams leaves this one alone.
+  config.partition_by = {{"ts", "day", {"other"}}};
+  EXPECT_FALSE(SchemeForConfig(config, "shop", "s", {}, data_)->partitioned());
+  config.partition_by = {{"ts", "day", {"s"}}, {"id", "bucket[8]", {"shop.s"}}};
+  EXPECT_EQ(KeysOf(*SchemeForConfig(config, "shop", "s", {}, data_)),
+            (Keys{{"ts_day", "date"}, {"id_bucket_8", "int"}}));
+}
+
+TEST_F(PartitionByTest, TheCursorDateOptionIsTheFinestTransformOnIcebergTables) {
+  const std::vector<std::pair<Partitioning, std::string>> cases = {
+      {Partitioning::kDate, "day"},        {Partitioning::kYear, "year"},
+      {Partitioning::kMonth, "month"},     {Partitioning::kDay, "day"},
+      {Partitioning::kYearMonth, "month"}, {Partitioning::kYearMonthDay, "day"}};
+  for (const auto& [option, transform] : cases) {
+    config::Config config;
+    config.partitioning = option;
+    config.table_format = config::TableFormat::kIceberg;
+    Result<PartitionScheme> scheme = SchemeForConfig(config, "", "s", {"ts"}, data_);
+    ASSERT_TRUE(scheme.ok());
+    ASSERT_EQ(scheme->fields.size(), 1u) << NameOf(option);
+    EXPECT_EQ(iceberg::TransformName(scheme->fields[0].transform), transform) << NameOf(option);
+    EXPECT_EQ(scheme->fields[0].part, PartitionPart::kTransform);
+    // On Hive tables the option keeps the original's keys.
+    config.table_format = config::TableFormat::kHive;
+    EXPECT_EQ(*SchemeForConfig(config, "", "s", {"ts"}, data_),
+              SchemeForStream(option, {"ts"}, data_));
+  }
+}
+
+TEST_F(PartitionByTest, KeysOfAnExistingTableReadBackAsTheirTransforms) {
+  config::Config config;
+  config.partition_by = {{"ts", "hour", {}},          {"id", "bucket[8]", {}},
+                         {"name", "truncate[2]", {}}, {"d", "identity", {}},
+                         {"d", "month", {}},          {"ok", "identity", {}}};
+  Result<PartitionScheme> wanted = SchemeForConfig(config, "", "s", {}, data_);
+  ASSERT_TRUE(wanted.ok()) << wanted.status().ToString();
+  Result<PartitionScheme> kept = SchemeForKeys(wanted->keys, data_);
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  EXPECT_EQ(*kept, *wanted);
+  EXPECT_EQ(KeysOf(*kept), (Keys{{"ts_hour", "string"},
+                                 {"id_bucket_8", "int"},
+                                 {"name_trunc_2", "string"},
+                                 {"d", "date"},
+                                 {"d_month", "string"},
+                                 {"ok", "boolean"}}));
+}
+
+TEST(PartitionSubdirectoryEscapeTest, EscapedValuesReadBack) {
+  const std::string value = std::string("a/b=c:d%e#f\x01g h\xc3\xa9");
+  PartitionScheme scheme;
+  scheme.fields.resize(1);
+  scheme.keys = {{"k", "string"}};
+  const std::string path = PartitionSubdirectory(scheme, {value});
+  EXPECT_EQ(path, "k=a%2Fb%3Dc%3Ad%25e%23f%01g h\xc3\xa9/");
+  EXPECT_EQ(UnescapePartitionValue(path.substr(2, path.size() - 3)), value);
 }
 
 }  // namespace
