@@ -20,10 +20,21 @@ if (!root || !tableUrl) {
 globalThis.fetch = async (url, init) => {
   const m = String(url).match(/^https:\/\/([^./]+)\.s3\.amazonaws\.com\/(.*)$/);
   if (!m) return new Response('no such object: ' + url, { status: 404 });
+  // The URL's path percent-encodes non-ASCII characters, but keeps a '%' the key itself holds
+  // (keys of partition paths escape '/', ':', '=' as %XX, as Iceberg Java's and Hive's do):
+  // the key is the path fully decoded, or with only its non-ASCII escapes decoded.
+  const keys = [decodeURIComponent(m[2]), m[2].replace(/(%[89A-Fa-f][0-9A-Fa-f])+/g, decodeURIComponent)];
   let body;
-  try {
-    body = await readFile(`${root}/${m[1]}/${decodeURIComponent(m[2])}`);
-  } catch {
+  for (const key of keys) {
+    try {
+      body = await readFile(`${root}/${m[1]}/${key}`);
+      break;
+    } catch {
+      // the next candidate
+    }
+  }
+  if (body === undefined) {
+    console.error(`iceberg_read: no such object: ${url}`);
     return new Response('no such object: ' + url, { status: 404, statusText: 'Not Found' });
   }
   const headers = init?.headers;
