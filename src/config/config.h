@@ -37,7 +37,7 @@ enum class Partitioning { kNone, kDate, kYear, kMonth, kDay, kYearMonth, kYearMo
 enum class TableFormat { kHive, kIceberg };
 
 // One entry of `partition_by`: a top-level field of the streams and the Iceberg partition
-// transform whose value partitions their rows (docs/PARTITIONING.md).
+// transform whose value partitions their rows (docs/LAYOUT.md, "Partitions").
 struct PartitionBy {
   std::string field;
   std::string transform;  // identity, year, month, day, hour, bucket[N] or truncate[W]

@@ -1,4 +1,4 @@
-// Partitioning: how a stream's rows are spread over partitions (docs/PARTITIONING.md).
+// Partitioning: how a stream's rows are spread over partitions (docs/LAYOUT.md, "Partitions").
 //
 // Two ways to ask for it:
 // - `partition_by`: top-level fields with Iceberg partition transforms (identity, year, month,

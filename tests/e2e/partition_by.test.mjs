@@ -1,4 +1,4 @@
-// partition_by (docs/PARTITIONING.md): tables partitioned by Iceberg transforms of top-level
+// partition_by (docs/LAYOUT.md, "Partitions"): tables partitioned by Iceberg transforms of top-level
 // fields, on Hive and Iceberg tables of the local lake, tested as histories (syncs with the
 // configuration changing, a truncate). Every expected partition value is computed here from the
 // input, independently of the destination (the bucket hash too), and compared with what readers
