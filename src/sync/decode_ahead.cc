@@ -71,7 +71,7 @@ class DecodeAhead::DataReader final : public protocol::RecordDataReader {
 
   // The item of the record whose data was read (Message::data_read), its row finished.
   DecodedChunk::Item Take(const protocol::Message& record) {
-    DecodedChunk::Item item = *read_;
+    DecodedChunk::Item item = std::move(*read_);
     read_.reset();
     item.writer->FinishConvert(record, &scratch_, decoded_.RowOf(item), item.span.cell_begin,
                                &item.partition);

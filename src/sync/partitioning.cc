@@ -190,23 +190,37 @@ std::optional<PartitionField> FieldOfKey(const catalog::Column& key,
 
 // ---- partition keys of rows ----
 
-// A key is, per field: 'n' (null), 'i' and 8 bytes (an integer result), or 's', a 4-byte length
-// and the bytes (a string result).
+// A key is, per field: 'n' (null), 'i' and a zigzag varint (an integer result), or 's', a
+// varint length and the bytes (a string result). Varints keep the keys of dates and buckets
+// within std::string's inline capacity: routing a row allocates nothing.
 void PutNull(std::string* key) { key->push_back('n'); }
 
+void PutVarint(uint64_t v, std::string* key) {
+  while (v >= 0x80) {
+    key->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  key->push_back(static_cast<char>(v));
+}
+
+uint64_t TakeVarint(const std::string& key, size_t* pos) {
+  uint64_t v = 0;
+  for (int shift = 0; *pos < key.size() && shift < 64; shift += 7) {
+    const auto byte = static_cast<unsigned char>(key[(*pos)++]);
+    v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if (byte < 0x80) break;
+  }
+  return v;
+}
+
 void PutInt(int64_t v, std::string* key) {
-  char bytes[9];
-  bytes[0] = 'i';
-  std::memcpy(bytes + 1, &v, 8);
-  key->append(bytes, 9);
+  key->push_back('i');
+  PutVarint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63), key);
 }
 
 void PutString(std::string_view s, std::string* key) {
-  char bytes[5];
-  bytes[0] = 's';
-  const auto n = static_cast<uint32_t>(s.size());
-  std::memcpy(bytes + 1, &n, 4);
-  key->append(bytes, 5);
+  key->push_back('s');
+  PutVarint(s.size(), key);
   key->append(s);
 }
 
@@ -223,14 +237,12 @@ KeyValue TakeValue(const std::string& key, size_t* pos) {
   v.tag = key[*pos];
   ++*pos;
   if (v.tag == 'i') {
-    std::memcpy(&v.i, key.data() + *pos, 8);
-    *pos += 8;
+    const uint64_t z = TakeVarint(key, pos);
+    v.i = static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1);
   } else if (v.tag == 's') {
-    uint32_t n = 0;
-    std::memcpy(&n, key.data() + *pos, 4);
-    *pos += 4;
+    const uint64_t n = TakeVarint(key, pos);
     v.s = std::string_view(key).substr(*pos, n);
-    *pos += n;
+    *pos += v.s.size();
   }
   return v;
 }
@@ -449,8 +461,14 @@ std::string DescribeKeys(const PartitionScheme& scheme) {
 void PartitionKeyOf(const PartitionScheme& scheme, const format::Row& row,
                     const schema::TableSchema& data, std::string* key, size_t first) {
   key->clear();
+  int column = -1;
+  size_t index = 0;
   for (const PartitionField& f : scheme.fields) {
-    const size_t index = format::ColumnCellIndex(row, data, static_cast<size_t>(f.column), first);
+    // Fields of one column (the cursor-date keys) find its cell once.
+    if (f.column != column) {
+      column = f.column;
+      index = format::ColumnCellIndex(row, data, static_cast<size_t>(column), first);
+    }
     PutFieldKey(f, row, row.cell(index), key);
   }
 }
