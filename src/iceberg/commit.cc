@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -37,12 +38,20 @@ Result<schema::TableSchema> EvolvedSchema(const schema::TableSchema& current,
   return MergeSchemas(current, ids);
 }
 
-void PutLog(const TableMetadata& base, const std::string& base_uri, TableMetadata* m) {
+// Extend metadata-log with the metadata this commit replaces; the files that fall off its end
+// (past kMetadataLogMax) go to `removable` when they are the table's own.
+void PutLog(const TableMetadata& base, const std::string& base_uri, TableMetadata* m,
+            std::vector<std::string>* removable) {
   if (base_uri.empty()) return;
   m->metadata_log.push_back({base.last_updated_ms, base_uri});
   if (m->metadata_log.size() > kMetadataLogMax) {
-    m->metadata_log.erase(m->metadata_log.begin(),
-                          m->metadata_log.end() - static_cast<std::ptrdiff_t>(kMetadataLogMax));
+    const auto end = m->metadata_log.end() - static_cast<std::ptrdiff_t>(kMetadataLogMax);
+    for (auto it = m->metadata_log.begin(); it != end; ++it) {
+      if (it->metadata_file.starts_with(m->location + "/metadata/")) {
+        removable->push_back(it->metadata_file);
+      }
+    }
+    m->metadata_log.erase(m->metadata_log.begin(), end);
   }
 }
 
@@ -183,18 +192,8 @@ class Planner {
     ASSIGN_OR_RETURN(std::string list_bytes, read_(parent.manifest_list));
     ASSIGN_OR_RETURN(std::vector<ManifestFile> carried, ReadManifestList(list_bytes));
     std::map<int32_t, std::vector<ManifestEntry>> deleted;
+    if (!request_.remove_all) return CarryOrMerge(m, carried);
     for (const ManifestFile& listed : carried) {
-      if (!request_.remove_all) {
-        manifests_.push_back(listed);
-        const int64_t files = listed.added_files_count + listed.existing_files_count;
-        if (listed.content == 0) {
-          totals_.data_files += files;
-          totals_.records += listed.added_rows_count + listed.existing_rows_count;
-        } else {
-          totals_.delete_files += files;
-        }
-        continue;
-      }
       if (listed.content != 0) {
         // Delete files still apply to the data files that stay.
         if (request_.keeps) {
@@ -221,7 +220,54 @@ class Planner {
         deleted[listed.partition_spec_id].push_back(std::move(e));
       }
     }
-    for (auto& [spec_id, entries] : deleted) {
+    return WriteBySpec(m, deleted);
+  }
+
+  // The parent's manifests carried as they are, but small data manifests of a spec that has
+  // Maintenance::merge_count of them: those become one, their live files EXISTING entries (with
+  // their snapshot and sequence numbers) and their DELETED entries dropped (only the snapshot
+  // that deleted a file needs them, and it keeps its own manifests).
+  Status CarryOrMerge(const TableMetadata& m, const std::vector<ManifestFile>& carried) {
+    const Maintenance& maintenance = request_.maintenance;
+    auto small = [&](const ManifestFile& f) {
+      return f.content == 0 && f.manifest_length < maintenance.merge_below_bytes;
+    };
+    std::map<int32_t, size_t> small_count;
+    for (const ManifestFile& listed : carried) {
+      if (small(listed)) ++small_count[listed.partition_spec_id];
+    }
+    std::map<int32_t, std::vector<ManifestEntry>> merged;
+    for (const ManifestFile& listed : carried) {
+      if (small(listed) && small_count[listed.partition_spec_id] >= maintenance.merge_count) {
+        ASSIGN_OR_RETURN(std::string bytes, read_(listed.manifest_path));
+        ASSIGN_OR_RETURN(ManifestRead manifest, ReadManifest(bytes, listed));
+        std::vector<ManifestEntry>& into = merged[listed.partition_spec_id];
+        for (ManifestEntry& e : manifest.entries) {
+          if (e.status == EntryStatus::kDeleted) continue;
+          e.status = EntryStatus::kExisting;
+          ++totals_.data_files;
+          totals_.records += e.file.record_count;
+          into.push_back(std::move(e));
+        }
+        continue;
+      }
+      manifests_.push_back(listed);
+      const int64_t files = listed.added_files_count + listed.existing_files_count;
+      if (listed.content == 0) {
+        totals_.data_files += files;
+        totals_.records += listed.added_rows_count + listed.existing_rows_count;
+      } else {
+        totals_.delete_files += files;
+      }
+    }
+    std::erase_if(merged, [](const auto& group) { return group.second.empty(); });
+    return WriteBySpec(m, merged);
+  }
+
+  // One manifest per spec of `entries`.
+  Status WriteBySpec(const TableMetadata& m,
+                     const std::map<int32_t, std::vector<ManifestEntry>>& by_spec) {
+    for (const auto& [spec_id, entries] : by_spec) {
       const PartitionSpec* spec = nullptr;
       for (const PartitionSpec& s : base_.partition_specs) {
         if (s.spec_id == spec_id) spec = &s;
@@ -329,6 +375,95 @@ void MoveBranch(const std::string& branch, int64_t snapshot_id, int64_t now_ms, 
   }
 }
 
+// Expire the snapshots no branch keeps (Maintenance::snapshots_kept of each branch's history,
+// a tag's snapshot) once expire_batch of them are expirable: out of `m`, their snapshot-log
+// entries with them, and into out->removable the manifest lists, manifests and data files of the
+// table's location that no kept snapshot references. The new snapshot's objects are read from
+// out->objects.
+Status ExpireSnapshots(const Maintenance& maintenance, const ObjectReader& read, TableMetadata* m,
+                       PlannedCommit* out) {
+  std::set<int64_t> kept;
+  for (const SnapshotRef& ref : m->refs) {
+    std::optional<int64_t> id = ref.snapshot_id;
+    const size_t depth = ref.type == "tag" ? 1 : maintenance.snapshots_kept;
+    for (size_t n = 0; n < depth && id.has_value(); ++n) {
+      const Snapshot* s = m->FindSnapshot(*id);
+      if (s == nullptr) break;
+      kept.insert(*id);
+      id = s->parent_snapshot_id;
+    }
+  }
+  if (m->current_snapshot_id) kept.insert(*m->current_snapshot_id);
+  std::vector<const Snapshot*> expired;
+  for (const Snapshot& s : m->snapshots) {
+    if (kept.count(s.snapshot_id) == 0) expired.push_back(&s);
+  }
+  if (expired.empty() || expired.size() < maintenance.expire_batch) return Status::Ok();
+
+  auto fetch = [&](const std::string& uri) -> Result<std::string> {
+    for (const auto& [object_uri, bytes] : out->objects) {
+      if (object_uri == uri) return bytes;
+    }
+    return read(uri);
+  };
+  // The manifests of a set of snapshots, by path.
+  auto manifests_of = [&](auto&& snapshots, std::map<std::string, ManifestFile>* into) -> Status {
+    for (const Snapshot* s : snapshots) {
+      ASSIGN_OR_RETURN(std::string bytes, fetch(s->manifest_list));
+      ASSIGN_OR_RETURN(std::vector<ManifestFile> listed, ReadManifestList(bytes));
+      for (ManifestFile& f : listed) into->emplace(f.manifest_path, std::move(f));
+    }
+    return Status::Ok();
+  };
+  std::vector<const Snapshot*> kept_snapshots;
+  for (const Snapshot& s : m->snapshots) {
+    if (kept.count(s.snapshot_id) != 0) kept_snapshots.push_back(&s);
+  }
+  std::map<std::string, ManifestFile> kept_manifests, expired_manifests;
+  RETURN_IF_ERROR(manifests_of(kept_snapshots, &kept_manifests));
+  RETURN_IF_ERROR(manifests_of(expired, &expired_manifests));
+  const std::string own = m->location + "/";
+  std::set<std::string> removable, candidates;
+  for (const Snapshot* s : expired) removable.insert(s->manifest_list);
+  for (const auto& [path, listed] : expired_manifests) {
+    if (kept_manifests.count(path) != 0) continue;
+    removable.insert(path);
+    ASSIGN_OR_RETURN(std::string bytes, fetch(path));
+    ASSIGN_OR_RETURN(ManifestRead manifest, ReadManifest(bytes, listed));
+    // A DELETED entry's file was live in an older manifest: it is a candidate through that one
+    // (or was removed with it already).
+    for (const ManifestEntry& e : manifest.entries) {
+      if (e.status != EntryStatus::kDeleted) candidates.insert(e.file.file_path);
+    }
+  }
+  if (!candidates.empty()) {
+    // A file a kept snapshot still reads stays.
+    for (const auto& [path, listed] : kept_manifests) {
+      ASSIGN_OR_RETURN(std::string bytes, fetch(path));
+      ASSIGN_OR_RETURN(ManifestRead manifest, ReadManifest(bytes, listed));
+      for (const ManifestEntry& e : manifest.entries) {
+        if (e.status != EntryStatus::kDeleted) candidates.erase(e.file.file_path);
+      }
+    }
+    removable.insert(candidates.begin(), candidates.end());
+  }
+  for (const std::string& uri : removable) {
+    if (uri.starts_with(own)) out->removable.push_back(uri);
+  }
+
+  std::set<int64_t> gone;
+  for (const Snapshot* s : expired) gone.insert(s->snapshot_id);
+  std::erase_if(m->snapshots, [&](const Snapshot& s) { return gone.count(s.snapshot_id) != 0; });
+  // The snapshot log holds the main history after its last expired entry only (as Java keeps it).
+  size_t start = 0;
+  for (size_t i = 0; i < m->snapshot_log.size(); ++i) {
+    if (gone.count(m->snapshot_log[i].snapshot_id) != 0) start = i + 1;
+  }
+  m->snapshot_log.erase(m->snapshot_log.begin(),
+                        m->snapshot_log.begin() + static_cast<std::ptrdiff_t>(start));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<PlannedCommit> PlanCommit(const TableMetadata& base, const std::string& base_uri,
@@ -359,8 +494,9 @@ Result<PlannedCommit> PlanCommit(const TableMetadata& base, const std::string& b
   m.last_sequence_number = planner.sequence();
   m.last_updated_ms = ids.now_ms;
   MoveBranch(request.branch, ids.snapshot_id, ids.now_ms, &m);
-  PutLog(base, base_uri, &m);
   PlannedCommit out = std::move(*planner.out());
+  RETURN_IF_ERROR(ExpireSnapshots(request.maintenance, read, &m, &out));
+  PutLog(base, base_uri, &m, &out.removable);
   out.metadata = std::move(m);
   out.metadata_uri = MetadataUri(base.location, MetadataVersion(base_uri) + 1, ids.commit_uuid);
   return out;
@@ -383,7 +519,7 @@ Result<PlannedCommit> PlanFastForward(const TableMetadata& base, const std::stri
   std::erase_if(m.refs, [&](const SnapshotRef& ref) { return ref.name == from; });
   MoveBranch(to, snapshot, now_ms, &m);
   m.last_updated_ms = now_ms;
-  PutLog(base, base_uri, &m);
+  PutLog(base, base_uri, &m, &out.removable);
   out.metadata_uri = MetadataUri(base.location, MetadataVersion(base_uri) + 1, ids.commit_uuid);
   return out;
 }

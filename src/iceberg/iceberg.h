@@ -301,6 +301,19 @@ Result<std::string> WriteManifestList(int64_t snapshot_id, std::optional<int64_t
 
 // ---- commits --------------------------------------------------------------------------------
 
+// What keeps a table's metadata small as commits accumulate (docs/ICEBERG.md, "Maintenance"),
+// applied by every commit. The defaults are Iceberg Java's where it has one.
+struct Maintenance {
+  // When a spec's data manifests smaller than `merge_below_bytes` number this many, an append
+  // rewrites them as one (commit.manifest.min-count-to-merge, commit.manifest.target-size-bytes).
+  size_t merge_count = 100;
+  int64_t merge_below_bytes = 8 << 20;
+  // Each branch keeps its head and its newest ancestors, this many snapshots in all (and a tag
+  // its snapshot); older snapshots are expired once `expire_batch` of them are expirable.
+  size_t snapshots_kept = 100;
+  size_t expire_batch = 10;
+};
+
 // What one commit changes on one branch of a table.
 struct CommitRequest {
   std::string branch = "main";
@@ -325,6 +338,7 @@ struct CommitRequest {
   // transform in older specs (partition spec evolution). Null: the default spec.
   const PartitionSpec* spec = nullptr;
   StringPairs summary;  // extra summary entries (after the counts)
+  Maintenance maintenance{};
 };
 
 // The schema a commit on `branch` evolves from, and its id: the current one, or with
@@ -347,6 +361,11 @@ struct PlannedCommit {
   TableMetadata metadata;
   std::string metadata_uri;
   int64_t added_records = 0;
+  // Objects of the table's location that nothing the new metadata keeps names: the manifest
+  // lists, manifests and data files of expired snapshots that no kept snapshot references, and
+  // metadata files dropped from metadata-log. To be deleted only once the commit is known to
+  // have happened (never after an unknown outcome: the old metadata may still be current).
+  std::vector<std::string> removable;
 };
 
 // Reads an object of the table (a manifest list, a manifest) by URI.
@@ -355,8 +374,9 @@ using ObjectReader = std::function<Result<std::string>(const std::string& uri)>;
 // Plan a commit on `base` (the metadata the table's pointer names now, at `base_uri`; empty for
 // a table whose first metadata this is): new schema if the request's differs, one manifest for
 // the added files, the branch's previous manifests kept (or, with remove_all, rewritten with
-// DELETED entries), a manifest list, a snapshot with its summary, the branch moved to it, the
-// logs extended (metadata-log capped at `kMetadataLogMax` entries).
+// DELETED entries; or merged, see Maintenance), a manifest list, a snapshot with its summary,
+// the branch moved to it, old snapshots expired, the logs extended (metadata-log capped at
+// `kMetadataLogMax` entries).
 Result<PlannedCommit> PlanCommit(const TableMetadata& base, const std::string& base_uri,
                                  const CommitRequest& request, const CommitIds& ids,
                                  const ObjectReader& read);

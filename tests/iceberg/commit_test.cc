@@ -2,7 +2,10 @@
 // moves, what an overwrite marks deleted, schema evolution, the capped metadata log, names.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <map>
+#include <set>
 #include <string>
 
 #include "iceberg/iceberg.h"
@@ -333,6 +336,138 @@ TEST_F(CommitTest, APartitionSpecChangeAddsASpecAndKeepsOlderManifestsOnTheirs) 
   EXPECT_EQ(reread->partition_specs.size(), 3u);
   EXPECT_EQ(reread->last_partition_id, 1002);
   EXPECT_EQ(reread->default_spec_id, 1);
+}
+
+}  // namespace
+}  // namespace datalake::iceberg
+
+namespace datalake::iceberg {
+namespace {
+
+// A thousand commits (appends, and an overwrite every 250) with the default maintenance: what a
+// reader of the table reads (the metadata file, the manifest list, the manifests) and what the
+// table keeps in storage stop growing, every snapshot kept stays readable to its data files, and
+// no file a kept snapshot reads is ever deleted.
+TEST_F(CommitTest, AThousandCommitsKeepMetadataAndReadsFlatAndEveryKeptSnapshotReadable) {
+  std::set<std::string> live;  // the data files main should show
+  struct Sample {
+    size_t metadata_bytes = 0, read_bytes = 0, manifests = 0, objects = 0, snapshots = 0;
+  };
+  std::vector<Sample> samples;
+  size_t removed_data_files = 0;
+  objects_[uri_] = json::Serialize(MetadataToJson(metadata_));
+  for (int i = 0; i < 1000; ++i) {
+    CommitRequest request;
+    request.added = {File("f" + std::to_string(i), 1)};
+    objects_[request.added[0].file_path] = "data";
+    request.remove_all = i > 0 && i % 250 == 0;
+    if (request.remove_all) live.clear();
+    live.insert(request.added[0].file_path);
+    auto planned = Plan(request);
+    ASSERT_TRUE(planned.ok()) << i << ": " << planned.status().ToString();
+    const std::string metadata_json = json::Serialize(MetadataToJson(planned->metadata));
+    const std::vector<std::string> removable = planned->removable;
+    objects_[planned->metadata_uri] = metadata_json;
+    Apply(std::move(*planned));
+    for (const std::string& uri : removable) {
+      ASSERT_EQ(objects_.count(uri), 1u) << i << ": removes what is not there: " << uri;
+      ASSERT_EQ(live.count(uri), 0u) << i << ": removes a live file: " << uri;
+      if (uri.find("/data/") != std::string::npos) ++removed_data_files;
+      objects_.erase(uri);
+    }
+
+    // What a reader of main reads, and that it finds exactly the live files (every fifth
+    // commit, and the last ones).
+    if (i % 5 != 0 && i < 995) continue;
+    Sample sample;
+    sample.metadata_bytes = metadata_json.size();
+    const Snapshot* head = metadata_.FindSnapshot(*metadata_.current_snapshot_id);
+    const std::string& list_bytes = objects_.at(head->manifest_list);
+    sample.read_bytes = metadata_json.size() + list_bytes.size();
+    std::set<std::string> seen;
+    auto list = ReadManifestList(list_bytes);
+    ASSERT_TRUE(list.ok());
+    for (const ManifestFile& listed : *list) {
+      const std::string& bytes = objects_.at(listed.manifest_path);
+      sample.read_bytes += bytes.size();
+      auto manifest = ReadManifest(bytes, listed);
+      ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
+      for (const ManifestEntry& e : manifest->entries) {
+        if (e.status != EntryStatus::kDeleted) seen.insert(e.file.file_path);
+      }
+    }
+    ASSERT_EQ(seen, live) << "commit " << i;
+    sample.manifests = list->size();
+    sample.objects = objects_.size();
+    sample.snapshots = metadata_.snapshots.size();
+    samples.push_back(sample);
+  }
+  ASSERT_EQ(samples.size(), 204u);
+  // Every snapshot the table keeps is readable down to its data files (time travel).
+  for (const Snapshot& s : metadata_.snapshots) {
+    ASSERT_EQ(objects_.count(s.manifest_list), 1u) << s.snapshot_id;
+    auto list = ReadManifestList(objects_.at(s.manifest_list));
+    ASSERT_TRUE(list.ok());
+    for (const ManifestFile& listed : *list) {
+      ASSERT_EQ(objects_.count(listed.manifest_path), 1u) << listed.manifest_path;
+      auto manifest = ReadManifest(objects_.at(listed.manifest_path), listed);
+      ASSERT_TRUE(manifest.ok());
+      for (const ManifestEntry& e : manifest->entries) {
+        if (e.status != EntryStatus::kDeleted) {
+          EXPECT_EQ(objects_.count(e.file.file_path), 1u) << e.file.file_path;
+        }
+      }
+    }
+  }
+  // Flat: no figure of the second half exceeds the first half's largest by more than 10%.
+  auto largest = [&](size_t from, size_t to, size_t Sample::*field) {
+    size_t most = 0;
+    for (size_t i = from; i < to; ++i) most = std::max(most, samples[i].*field);
+    return most;
+  };
+  for (auto [name, field] : std::vector<std::pair<const char*, size_t Sample::*>>{
+           {"metadata bytes", &Sample::metadata_bytes},
+           {"bytes a reader reads", &Sample::read_bytes},
+           {"manifests", &Sample::manifests},
+           {"objects stored", &Sample::objects},
+           {"snapshots", &Sample::snapshots}}) {
+    const size_t first = largest(20, 100, field);
+    const size_t second = largest(100, samples.size(), field);
+    std::printf("%-22s commit 100: %7zu  largest 100-499: %7zu  500-999: %7zu  at 1000: %7zu\n",
+                name, samples[20].*field, first, second, samples.back().*field);
+    EXPECT_LE(second, first + first / 10) << name;
+  }
+  const Maintenance defaults;
+  EXPECT_LE(samples.back().snapshots, defaults.snapshots_kept + defaults.expire_batch);
+  EXPECT_LE(largest(0, samples.size(), &Sample::manifests), defaults.merge_count + 1);
+  // The overwritten generations' files went once no kept snapshot read them.
+  EXPECT_GE(removed_data_files, 500u);
+
+  // The same thousand commits without maintenance, for comparison: the metadata grows with
+  // every snapshot, and a reader of main opens a manifest per commit since the last overwrite.
+  const size_t metadata_bytes = samples.back().metadata_bytes;
+  SetUp();
+  objects_.clear();
+  CommitRequest request;
+  request.maintenance.merge_count = SIZE_MAX;
+  request.maintenance.snapshots_kept = SIZE_MAX;
+  size_t manifests_without = 0;
+  for (int i = 0; i < 1000; ++i) {
+    request.added = {File("f" + std::to_string(i), 1)};
+    request.remove_all = i > 0 && i % 250 == 0;
+    auto planned = Plan(request);
+    ASSERT_TRUE(planned.ok()) << planned.status().ToString();
+    EXPECT_TRUE(planned->removable.size() <= 1);  // a metadata file off the log, nothing else
+    Apply(std::move(*planned));
+  }
+  manifests_without = CurrentManifests().size();
+  const size_t metadata_bytes_without = json::Serialize(MetadataToJson(metadata_)).size();
+  std::printf("without maintenance at 1000: metadata bytes %zu (%.1fx), manifests %zu\n",
+              metadata_bytes_without,
+              static_cast<double>(metadata_bytes_without) / static_cast<double>(metadata_bytes),
+              manifests_without);
+  EXPECT_GT(metadata_bytes_without, 4 * metadata_bytes);
+  EXPECT_EQ(manifests_without, 251u);  // 250 appends since the overwrite, and its own
 }
 
 }  // namespace
