@@ -82,8 +82,40 @@ std::string IcebergTable::Branch() const {
 }
 
 Result<std::string> IcebergTable::ReadObject(const std::string& uri) const {
+  if (auto it = read_cache_.find(uri); it != read_cache_.end()) return it->second;
   ASSIGN_OR_RETURN(std::string key, KeyOf(uri));
-  return options_.store->Get(key);
+  ASSIGN_OR_RETURN(std::string bytes, options_.store->Get(key));
+  Remember(uri, bytes);
+  return bytes;
+}
+
+void IcebergTable::Remember(const std::string& uri, const std::string& bytes) const {
+  // Manifests and manifest lists never change once written: the next commits' merges and
+  // expiries read them again.
+  if (!uri.ends_with(".avro") || bytes.size() > kReadCacheBytes / 8) return;
+  if (read_cache_bytes_ + bytes.size() > kReadCacheBytes) {
+    read_cache_.clear();
+    read_cache_bytes_ = 0;
+  }
+  if (read_cache_.emplace(uri, bytes).second) read_cache_bytes_ += bytes.size();
+}
+
+void IcebergTable::RemoveUnreferenced(const std::vector<std::string>& uris) {
+  std::vector<std::string> keys;
+  for (const std::string& uri : uris) {
+    if (Result<std::string> key = KeyOf(uri); key.ok()) keys.push_back(std::move(key).value());
+    read_cache_bytes_ -= read_cache_.count(uri) != 0 ? read_cache_.at(uri).size() : 0;
+    read_cache_.erase(uri);
+  }
+  if (keys.empty()) return;
+  // Nothing the table's metadata keeps names them: a failure leaves orphans, not a broken table.
+  Status s = options_.store->Delete(keys);
+  if (!s.ok() && options_.out != nullptr) {
+    options_.out->Log("WARN", "Iceberg table " + options_.database + "." + options_.table + ": " +
+                                  std::to_string(keys.size()) +
+                                  " files of expired snapshots were not deleted (" + s.message() +
+                                  "); they are unreferenced and can be removed");
+  }
 }
 
 bool IcebergTable::Keeps(const iceberg::DataFileInfo& file) const {
@@ -277,6 +309,8 @@ Status IcebergTable::CommitPlanned(
       swapped = true;
     }
     if (*swapped) {
+      for (const auto& [uri, bytes] : planned.objects) Remember(uri, bytes);
+      RemoveUnreferenced(planned.removable);
       now_ = input;
       base_ = std::move(planned.metadata);
       base_uri_ = planned.metadata_uri;

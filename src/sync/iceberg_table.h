@@ -30,6 +30,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <random>
 #include <string>
@@ -77,6 +78,10 @@ class IcebergTable : public LakeTable {
   Result<std::string> KeyOf(const std::string& uri) const;
   // The object of this table's bucket at `uri` (metadata, manifest lists, manifests).
   Result<std::string> ReadObject(const std::string& uri) const;
+  // Keep a manifest or manifest list read or written, for the next commits.
+  void Remember(const std::string& uri, const std::string& bytes) const;
+  // Delete what a commit that happened left unreferenced (iceberg::PlannedCommit::removable).
+  void RemoveUnreferenced(const std::vector<std::string>& uris);
   // Fail when the current base would give the file schema other field ids than the files have.
   Status CheckFieldIds() const;
   // Write the planned objects and metadata, then swap the catalog's pointer; retried on a
@@ -102,6 +107,9 @@ class IcebergTable : public LakeTable {
   iceberg::PartitionSpec spec_;      // what the files are partitioned by (field ids 0)
   iceberg::TableMetadata base_;
   std::string base_uri_;  // "" while the table has no metadata in the catalog
+  static constexpr size_t kReadCacheBytes = 32 << 20;
+  mutable std::map<std::string, std::string> read_cache_;  // uri -> manifest (list) bytes
+  mutable size_t read_cache_bytes_ = 0;
   std::mt19937_64 random_;
   UuidGenerator uuids_;
 };
