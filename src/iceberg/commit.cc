@@ -504,7 +504,8 @@ Result<PlannedCommit> PlanCommit(const TableMetadata& base, const std::string& b
 
 Result<PlannedCommit> PlanFastForward(const TableMetadata& base, const std::string& base_uri,
                                       const std::string& from, const std::string& to,
-                                      const CommitIds& ids) {
+                                      const CommitIds& ids, const ObjectReader& read,
+                                      const Maintenance& maintenance) {
   const int64_t now_ms = ids.now_ms;
   const SnapshotRef* source = base.FindRef(from);
   if (source == nullptr) return Status::InvalidInput("iceberg: the table has no branch " + from);
@@ -519,6 +520,7 @@ Result<PlannedCommit> PlanFastForward(const TableMetadata& base, const std::stri
   std::erase_if(m.refs, [&](const SnapshotRef& ref) { return ref.name == from; });
   MoveBranch(to, snapshot, now_ms, &m);
   m.last_updated_ms = now_ms;
+  RETURN_IF_ERROR(ExpireSnapshots(maintenance, read, &m, &out));
   PutLog(base, base_uri, &m, &out.removable);
   out.metadata_uri = MetadataUri(base.location, MetadataVersion(base_uri) + 1, ids.commit_uuid);
   return out;

@@ -383,10 +383,12 @@ Result<PlannedCommit> PlanCommit(const TableMetadata& base, const std::string& b
 
 // Point `to` at the snapshot `from` points at and drop the `from` branch: the switch of a
 // truncate that committed to a staging branch. A metadata-only change (no snapshot); the
-// snapshot's schema becomes the current one.
+// snapshot's schema becomes the current one; snapshots the move leaves beyond what `to` keeps
+// are expired (`read` reads their manifests).
 Result<PlannedCommit> PlanFastForward(const TableMetadata& base, const std::string& base_uri,
                                       const std::string& from, const std::string& to,
-                                      const CommitIds& ids);
+                                      const CommitIds& ids, const ObjectReader& read,
+                                      const Maintenance& maintenance = {});
 
 // Metadata files kept in metadata-log (Iceberg Java's write.metadata.previous-versions-max).
 inline constexpr size_t kMetadataLogMax = 100;

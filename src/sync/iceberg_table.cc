@@ -354,7 +354,8 @@ Status IcebergTable::Finish() {
   if (!options_.truncate) return Status::Ok();
   return CommitPlanned([&](const iceberg::CommitIds& ids) -> Result<iceberg::PlannedCommit> {
     if (base_.FindRef(Branch()) != nullptr) {
-      return iceberg::PlanFastForward(base_, base_uri_, Branch(), "main", ids);
+      return iceberg::PlanFastForward(base_, base_uri_, Branch(), "main", ids,
+                                      [this](const std::string& uri) { return ReadObject(uri); });
     }
     // The truncate wrote nothing in this attempt: main keeps only what this generation
     // committed before (nothing at all if it had not), with the stream's schema.

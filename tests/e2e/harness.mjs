@@ -493,3 +493,16 @@ export function readIceberg(lake, metadataUri) {
   if (result.error !== undefined) throw new Error(`icebird on ${metadataUri}: ${result.error}`);
   return result.rows.sort((a, b) => Number(a.id) - Number(b.id));
 }
+
+// Decode Avro files of the local lake (s3:// URIs) with Debian's python3-avro, an Avro
+// implementation independent of the destination's: [{file, meta, records}] (tests/tools/avro_read.py).
+const AVRO_READER = path.resolve(import.meta.dirname, '../tools/avro_read.py');
+export function readAvro(lake, uris) {
+  const files = uris.map((u) => path.join(lake, u.slice('s3://'.length)));
+  const out = execFileSync('/usr/bin/python3', [AVRO_READER, ...files], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return out.trim().split('\n').map((l) => {
+    const r = JSON.parse(l);
+    if (r.error) throw new Error(`python3-avro on ${r.file}: ${r.error}`);
+    return r;
+  });
+}

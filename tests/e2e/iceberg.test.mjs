@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   tempDir, localConfig, stream, record, streamState, status, write, errors, acked, syncAttempt,
-  tableDefinition, parquetSchema, readIceberg,
+  tableDefinition, parquetSchema, readIceberg, readAvro,
 } from './harness.mjs';
 
 const icebergConfig = (dir, extra = {}) => localConfig(dir, {
@@ -217,3 +217,53 @@ for (const truncate of [false, true]) {
     }
   });
 }
+
+// What a query engine reads to plan a scan of the table's current snapshot: the metadata file,
+// the manifest list and every manifest it names (decoded by python3-avro), in bytes.
+function planningBytes(lake, metadataUri) {
+  const local = (uri) => path.join(lake, uri.slice('s3://'.length));
+  const metadata = JSON.parse(fs.readFileSync(local(metadataUri), 'utf8'));
+  const head = metadata.snapshots.find((s) => s['snapshot-id'] === metadata['current-snapshot-id']);
+  const [list] = readAvro(lake, [head['manifest-list']]);
+  const manifests = list.records.map((m) => m.manifest_path);
+  return {
+    snapshots: metadata.snapshots.length,
+    manifests: manifests.length,
+    bytes: [metadataUri, head['manifest-list'], ...manifests].reduce((n, uri) => n + fs.statSync(local(uri)).size, 0),
+  };
+}
+
+// A commit per STATE (commit_interval_seconds 0) for a thousand STATEs, then a truncate of 150
+// more: the metadata stays small (snapshots expired, manifests merged), every row is read back
+// by icebird, and once no kept snapshot reads the first generation its files are gone.
+test('Iceberg over a thousand commits: metadata and planning reads stay flat, expired files are deleted', async () => {
+  const dir = tempDir('iceberg-thousand');
+  const lake = path.join(dir, 'lake');
+  const config = icebergConfig(dir, { commit_interval_seconds: 0 });
+  const figures = {};
+  for (const [table, commits] of [['hundred', 100], ['thousand', 1000]]) {
+    const r = await syncAttempt(dir, config, table, { generation_id: 1 }, range(0, commits));
+    assert.equal(r.code, 0, r.stdout.slice(-2000));
+    assert.equal(acked(r).length, commits);
+    const uri = currentMetadata(dir, table);
+    assert.deepEqual(idsOf(readVersion(dir, table, uri)), range(0, commits));
+    figures[table] = { ...planningBytes(lake, uri),
+      metadataFiles: fs.readdirSync(path.join(lake, 'bucket', 'db', table, 'metadata')).length };
+  }
+  console.log(`# after 100 commits: ${JSON.stringify(figures.hundred)}; after 1000: ${JSON.stringify(figures.thousand)}`);
+  assert.ok(figures.thousand.snapshots <= 110, JSON.stringify(figures.thousand));
+  assert.ok(figures.thousand.manifests <= 101, JSON.stringify(figures.thousand));
+  assert.ok(figures.thousand.bytes <= figures.hundred.bytes * 1.1, JSON.stringify(figures));
+  // Metadata files past the metadata log's 100 and the objects of expired snapshots are gone.
+  assert.ok(figures.thousand.metadataFiles <= 101 + 3 * 110, JSON.stringify(figures.thousand));
+
+  // A truncate of 150 commits: the first generation's files stay while a kept snapshot reads
+  // them, and are deleted once the last of those expires.
+  const dataDir = path.join(lake, 'bucket', 'db', 'thousand', 'data');
+  const truncate = await syncAttempt(dir, config, 'thousand', { generation_id: 2, minimum_generation_id: 2 }, range(2000, 2150));
+  assert.equal(truncate.code, 0, truncate.stdout.slice(-2000));
+  assert.deepEqual(idsOf(readCurrent(dir, 'thousand')), range(2000, 2150));
+  const files = fs.readdirSync(dataDir);
+  assert.equal(files.filter((f) => f.startsWith('gen1-')).length, 0, 'first generation deleted');
+  assert.equal(files.filter((f) => f.startsWith('gen2-')).length, 150);
+});

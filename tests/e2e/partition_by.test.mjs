@@ -7,13 +7,12 @@
 // each data file (DuckDB) and every table version (icebird) for Iceberg.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
   tempDir, localConfig, stream, record, streamState, status, write, errors, ofType, states,
-  tableDefinition, tablePartitions, readIceberg,
+  tableDefinition, tablePartitions, readIceberg, readAvro,
 } from './harness.mjs';
 
 // ---- the transforms, as the Iceberg spec defines them ----
@@ -202,16 +201,6 @@ function metadataOf(lake, table) {
   return { uri, json: JSON.parse(fs.readFileSync(path.join(lake, uri.slice('s3://'.length)), 'utf8')) };
 }
 
-const AVRO_READER = path.resolve(import.meta.dirname, '../tools/avro_read.py');
-function readAvro(lake, uris) {
-  const files = uris.map((u) => path.join(lake, u.slice('s3://'.length)));
-  const out = execFileSync('/usr/bin/python3', [AVRO_READER, ...files], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  return out.trim().split('\n').map((l) => {
-    const r = JSON.parse(l);
-    if (r.error) throw new Error(`python3-avro on ${r.file}: ${r.error}`);
-    return r;
-  });
-}
 
 // The Avro value a partition field of `transform` has for row `r` (dates as python3-avro's
 // {days: N}).

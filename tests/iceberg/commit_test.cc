@@ -40,12 +40,15 @@ class CommitTest : public ::testing::Test {
     ids.snapshot_id = ++snapshots_;
     ids.commit_uuid = "u" + std::to_string(snapshots_);
     ids.now_ms = 10 * snapshots_;
-    return PlanCommit(metadata_, uri_, request, ids,
-                      [this](const std::string& uri) -> Result<std::string> {
-                        auto it = objects_.find(uri);
-                        if (it == objects_.end()) return Status::NotFound(uri);
-                        return it->second;
-                      });
+    return PlanCommit(metadata_, uri_, request, ids, Reader());
+  }
+
+  ObjectReader Reader() {
+    return [this](const std::string& uri) -> Result<std::string> {
+      auto it = objects_.find(uri);
+      if (it == objects_.end()) return Status::NotFound(uri);
+      return it->second;
+    };
   }
 
   void Apply(PlannedCommit planned) {
@@ -136,13 +139,13 @@ TEST_F(CommitTest, AnOverwriteOnABranchMarksEveryLiveFileDeletedThere) {
   CommitIds ids;
   ids.commit_uuid = "ff";
   ids.now_ms = 99;
-  auto switched = PlanFastForward(metadata_, uri_, "staging", "main", ids);
+  auto switched = PlanFastForward(metadata_, uri_, "staging", "main", ids, Reader());
   ASSERT_TRUE(switched.ok());
   EXPECT_EQ(switched->metadata.current_snapshot_id, 3);
   EXPECT_EQ(switched->metadata.FindRef("staging"), nullptr);
   EXPECT_EQ(switched->metadata.snapshots.size(), 3u);  // no new snapshot
   EXPECT_TRUE(switched->objects.empty());
-  EXPECT_FALSE(PlanFastForward(metadata_, uri_, "nope", "main", ids).ok());
+  EXPECT_FALSE(PlanFastForward(metadata_, uri_, "nope", "main", ids, Reader()).ok());
 }
 
 TEST_F(CommitTest, SchemasEvolveByAddingAndPromotingNeverByDropping) {
@@ -219,7 +222,7 @@ TEST_F(CommitTest, AStagingBranchsSchemaBecomesCurrentOnlyAtTheSwitch) {
   CommitIds ids;
   ids.commit_uuid = "switch";
   ids.now_ms = 1000;
-  auto switched = PlanFastForward(metadata_, uri_, "staging", "main", ids);
+  auto switched = PlanFastForward(metadata_, uri_, "staging", "main", ids, Reader());
   ASSERT_TRUE(switched.ok()) << switched.status().ToString();
   EXPECT_EQ(switched->metadata.current_schema_id, staged_schema);
   EXPECT_EQ(switched->metadata.current_schema()->columns.size(), 2u);

@@ -123,7 +123,8 @@ class Table {
     CommitIds ids;
     ids.commit_uuid = "c" + std::to_string(++commits_);
     ids.now_ms = 2000 + commits_;
-    auto planned = PlanFastForward(metadata_, uri_, from, "main", ids);
+    auto planned = PlanFastForward(metadata_, uri_, from, "main", ids,
+                                   [this](const std::string& uri) { return Read(uri); });
     EXPECT_TRUE(planned.ok()) << planned.status().ToString();
     return Apply(std::move(*planned));
   }
