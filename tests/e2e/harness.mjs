@@ -506,3 +506,117 @@ export function readAvro(lake, uris) {
     return r;
   });
 }
+
+// Check an Iceberg table version of the local lake against the spec's invariants (reference:
+// the spec's "Table Metadata Fields", manifest list and manifest schemas): the metadata's
+// required fields and their consistency; for the current snapshot, its manifest list and every
+// manifest decoded by python3-avro: header keys, field ids in the Avro schema, the list's counts
+// and lengths against the manifests, explicit sequence numbers on all but ADDED entries, each
+// live data file's size, and no file live twice. `previous`: the metadata file this one
+// replaced (same table-uuid, named last in metadata-log). Returns the current snapshot's live
+// data files. Throws (an assertion) on the first violation.
+export function checkIcebergVersion(lake, metadataUri, previous) {
+  const local = (uri) => path.join(lake, uri.slice('s3://'.length));
+  const m = JSON.parse(fs.readFileSync(local(metadataUri), 'utf8'));
+  const fail = (what) => { throw new Error(`${metadataUri}: ${what}`); };
+  const required = ['format-version', 'table-uuid', 'location', 'last-sequence-number', 'last-updated-ms',
+    'last-column-id', 'schemas', 'current-schema-id', 'partition-specs', 'default-spec-id',
+    'last-partition-id', 'sort-orders', 'default-sort-order-id'];
+  for (const key of required) if (m[key] === undefined) fail(`no ${key}`);
+  if (m['format-version'] !== 2) fail('format-version is not 2');
+  for (const v1 of ['schema', 'partition-spec']) if (m[v1] !== undefined) fail(`v1 member ${v1}`);
+  const ids = (fields, out = []) => {
+    for (const f of fields) {
+      out.push(f.id);
+      const walk = (t) => {
+        if (typeof t !== 'object') return;
+        if (t.type === 'struct') ids(t.fields, out);
+        if (t.type === 'list') { out.push(t['element-id']); walk(t.element); }
+        if (t.type === 'map') { out.push(t['key-id'], t['value-id']); walk(t.key); walk(t.value); }
+      };
+      walk(f.type);
+    }
+    return out;
+  };
+  for (const s of m.schemas) {
+    const all = ids(s.fields);
+    if (new Set(all).size !== all.length) fail(`schema ${s['schema-id']} repeats a field id`);
+    if (Math.max(0, ...all) > m['last-column-id']) fail(`schema ${s['schema-id']} has an id above last-column-id`);
+  }
+  const schemaIds = new Set(m.schemas.map((s) => s['schema-id']));
+  if (!schemaIds.has(m['current-schema-id'])) fail('current-schema-id names no schema');
+  const specIds = new Set(m['partition-specs'].map((s) => s['spec-id']));
+  if (!specIds.has(m['default-spec-id'])) fail('default-spec-id names no spec');
+  for (const spec of m['partition-specs']) {
+    for (const f of spec.fields) if (f['field-id'] > m['last-partition-id']) fail(`partition field ${f.name} above last-partition-id`);
+  }
+  const snapshots = new Map();
+  for (const s of m.snapshots ?? []) {
+    for (const key of ['snapshot-id', 'sequence-number', 'timestamp-ms', 'manifest-list', 'summary']) {
+      if (s[key] === undefined) fail(`snapshot without ${key}`);
+    }
+    if (snapshots.has(s['snapshot-id'])) fail(`snapshot ${s['snapshot-id']} twice`);
+    snapshots.set(s['snapshot-id'], s);
+    if (s['sequence-number'] > m['last-sequence-number']) fail(`snapshot ${s['snapshot-id']} after last-sequence-number`);
+    if (!['append', 'overwrite', 'delete', 'replace'].includes(s.summary.operation)) fail('summary without a valid operation');
+    if (s['schema-id'] !== undefined && !schemaIds.has(s['schema-id'])) fail(`snapshot ${s['snapshot-id']} names no schema`);
+  }
+  const current = m['current-snapshot-id'] ?? -1;
+  if ((m.refs?.main?.['snapshot-id'] ?? -1) !== current) fail('refs.main is not current-snapshot-id');
+  for (const [name, ref] of Object.entries(m.refs ?? {})) {
+    if (!snapshots.has(ref['snapshot-id'])) fail(`ref ${name} names no snapshot`);
+  }
+  for (const entry of m['snapshot-log'] ?? []) {
+    if (!snapshots.has(entry['snapshot-id'])) fail(`snapshot-log names expired snapshot ${entry['snapshot-id']}`);
+  }
+  if (previous !== undefined) {
+    const before = JSON.parse(fs.readFileSync(local(previous), 'utf8'));
+    if (before['table-uuid'] !== m['table-uuid']) fail('table-uuid changed');
+    if (m['metadata-log'].at(-1)?.['metadata-file'] !== previous) fail('metadata-log does not end with the previous file');
+    if (m['last-sequence-number'] < before['last-sequence-number']) fail('last-sequence-number went down');
+  }
+  if (current === -1) return [];
+
+  const head = snapshots.get(current);
+  const [list] = readAvro(lake, [head['manifest-list']]);
+  const manifests = readAvro(lake, list.records.map((l) => l.manifest_path));
+  const live = new Set();
+  list.records.forEach((listed, i) => {
+    const { meta, records } = manifests[i];
+    const where = `manifest ${listed.manifest_path}`;
+    if (fs.statSync(local(listed.manifest_path)).size !== listed.manifest_length) fail(`${where}: manifest_length`);
+    for (const key of ['schema', 'schema-id', 'partition-spec', 'partition-spec-id', 'format-version', 'content']) {
+      if (meta[key] === undefined) fail(`${where}: header without ${key}`);
+    }
+    if (Number(meta['partition-spec-id']) !== listed.partition_spec_id) fail(`${where}: partition_spec_id`);
+    if ((meta.content === 'deletes' ? 1 : 0) !== listed.content) fail(`${where}: content`);
+    const spec = m['partition-specs'].find((s) => s['spec-id'] === listed.partition_spec_id);
+    if (!spec) fail(`${where}: names no spec`);
+    const avro = JSON.parse(meta['avro.schema']);
+    const dataFile = avro.fields.find((f) => f.name === 'data_file');
+    if (dataFile?.['field-id'] !== 2) fail(`${where}: data_file without field-id 2`);
+    const partition = dataFile.type.fields.find((f) => f.name === 'partition');
+    if (partition['field-id'] !== 102) fail(`${where}: partition without field-id 102`);
+    const partitionIds = partition.type.fields.map((f) => f['field-id']);
+    if (JSON.stringify(partitionIds) !== JSON.stringify(spec.fields.map((f) => f['field-id']))) fail(`${where}: partition field ids`);
+    const count = { 0: 0, 1: 0, 2: 0 };
+    const rows = { 0: 0, 1: 0, 2: 0 };
+    for (const e of records) {
+      count[e.status] += 1;
+      rows[e.status] += e.data_file.record_count;
+      if (e.status !== 1 && (e.sequence_number === null || e.file_sequence_number === null)) fail(`${where}: a non-ADDED entry without sequence numbers`);
+      if (e.status !== 1 && e.sequence_number < listed.min_sequence_number) fail(`${where}: an entry before min_sequence_number`);
+      if (e.status === 2) continue;
+      const file = e.data_file.file_path;
+      if (live.has(file)) fail(`${file} live twice`);
+      live.add(file);
+      if (fs.statSync(local(file)).size !== e.data_file.file_size_in_bytes) fail(`${file}: file_size_in_bytes`);
+    }
+    const counts = [listed.existing_files_count, listed.added_files_count, listed.deleted_files_count];
+    if (JSON.stringify(counts) !== JSON.stringify([count[0], count[1], count[2]])) fail(`${where}: file counts ${counts}`);
+    const rowCounts = [listed.existing_rows_count, listed.added_rows_count, listed.deleted_rows_count];
+    if (JSON.stringify(rowCounts) !== JSON.stringify([rows[0], rows[1], rows[2]])) fail(`${where}: row counts ${rowCounts}`);
+    if (listed.min_sequence_number > listed.sequence_number) fail(`${where}: min_sequence_number`);
+  });
+  return [...live].sort();
+}

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   tempDir, localConfig, stream, record, streamState, status, write, errors, acked, syncAttempt,
-  tableDefinition, parquetSchema, readIceberg, readAvro,
+  tableDefinition, parquetSchema, readIceberg, readAvro, checkIcebergVersion,
 } from './harness.mjs';
 
 const icebergConfig = (dir, extra = {}) => localConfig(dir, {
@@ -76,10 +76,15 @@ test('Iceberg appends over syncs: every version read back, a column and a nested
   const versions = fs.readdirSync(metadataDir).filter((f) => f.endsWith('.metadata.json')).sort();
   assert.ok(versions.length >= 4, versions.join(', '));
   let before = [];
+  let previous;
   for (const v of versions) {
-    const ids = idsOf(readVersion(dir, 'users', `s3://bucket/db/users/metadata/${v}`));
+    const uri = `s3://bucket/db/users/metadata/${v}`;
+    const ids = idsOf(readVersion(dir, 'users', uri));
     assert.ok(before.every((id) => ids.includes(id)), `${v}: ${ids} lost some of ${before}`);
     before = ids;
+    // Every version holds to the spec's invariants, each the successor of the one before.
+    checkIcebergVersion(path.join(dir, 'lake'), uri, previous);
+    previous = uri;
   }
 
   // Field ids: a column keeps its id in every file; the added ones have new ids.
@@ -251,6 +256,7 @@ test('Iceberg over a thousand commits: metadata and planning reads stay flat, ex
       metadataFiles: fs.readdirSync(path.join(lake, 'bucket', 'db', table, 'metadata')).length };
   }
   console.log(`# after 100 commits: ${JSON.stringify(figures.hundred)}; after 1000: ${JSON.stringify(figures.thousand)}`);
+  checkIcebergVersion(lake, currentMetadata(dir, 'thousand'));
   assert.ok(figures.thousand.snapshots <= 110, JSON.stringify(figures.thousand));
   assert.ok(figures.thousand.manifests <= 101, JSON.stringify(figures.thousand));
   assert.ok(figures.thousand.bytes <= figures.hundred.bytes * 1.1, JSON.stringify(figures));
@@ -263,6 +269,7 @@ test('Iceberg over a thousand commits: metadata and planning reads stay flat, ex
   const truncate = await syncAttempt(dir, config, 'thousand', { generation_id: 2, minimum_generation_id: 2 }, range(2000, 2150));
   assert.equal(truncate.code, 0, truncate.stdout.slice(-2000));
   assert.deepEqual(idsOf(readCurrent(dir, 'thousand')), range(2000, 2150));
+  assert.equal(checkIcebergVersion(lake, currentMetadata(dir, 'thousand')).length, 150);
   const files = fs.readdirSync(dataDir);
   assert.equal(files.filter((f) => f.startsWith('gen1-')).length, 0, 'first generation deleted');
   assert.equal(files.filter((f) => f.startsWith('gen2-')).length, 150);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
   tempDir, localConfig, stream, record, streamState, status, write, errors, ofType, states,
-  tableDefinition, tablePartitions, readIceberg, readAvro,
+  tableDefinition, tablePartitions, readIceberg, readAvro, checkIcebergVersion,
 } from './harness.mjs';
 
 // ---- the transforms, as the Iceberg spec defines them ----
@@ -226,7 +226,8 @@ function icebergValue(field, r) {
 // field ids, and every row of the file (read by DuckDB) has the file's partition tuple.
 // Returns the spec id of every data file.
 async function checkManifests(lake, rowsById) {
-  const { json: metadata } = metadataOf(lake, 'events');
+  const { uri, json: metadata } = metadataOf(lake, 'events');
+  checkIcebergVersion(lake, uri);
   const snapshot = metadata.snapshots.find((s) => s['snapshot-id'] === metadata['current-snapshot-id']);
   const [list] = readAvro(lake, [snapshot['manifest-list']]);
   const specOfFile = {};
