@@ -40,6 +40,45 @@ Result<schema::TableSchema> EvolvedSchema(const schema::TableSchema& current,
 
 // Extend metadata-log with the metadata this commit replaces; the files that fall off its end
 // (past kMetadataLogMax) go to `removable` when they are the table's own.
+// The docs of `previous` (a schema's JSON as another writer wrote it) on the fields of `schema`
+// (JSON) with the same ids: a schema this destination evolves keeps what people wrote there.
+void CarryDocs(const json::Value& previous, json::Value* schema) {
+  std::map<int64_t, json::Value> docs;
+  auto collect = [&](auto&& self, const json::Value& node) -> void {
+    if (!node.is_object()) return;
+    if (const json::Value* fields = node.Find("fields"); fields != nullptr && fields->is_array()) {
+      for (const json::Value& f : fields->items()) {
+        const json::Value* id = f.Find("id");
+        const json::Value* doc = f.Find("doc");
+        if (id != nullptr && doc != nullptr && id->AsInt64()) docs.emplace(*id->AsInt64(), *doc);
+        if (const json::Value* type = f.Find("type")) self(self, *type);
+      }
+    }
+    for (const char* nested : {"element", "key", "value"}) {
+      if (const json::Value* type = node.Find(nested)) self(self, *type);
+    }
+  };
+  collect(collect, previous);
+  if (docs.empty()) return;
+  auto apply = [&](auto&& self, json::Value* node) -> void {
+    if (!node->is_object()) return;
+    if (json::Value* fields = node->FindMutable("fields");
+        fields != nullptr && fields->is_array()) {
+      for (json::Value& f : fields->mutable_items()) {
+        const json::Value* id = f.Find("id");
+        if (id != nullptr && id->AsInt64()) {
+          if (auto it = docs.find(*id->AsInt64()); it != docs.end()) f.Set("doc", it->second);
+        }
+        if (json::Value* type = f.FindMutable("type")) self(self, type);
+      }
+    }
+    for (const char* nested : {"element", "key", "value"}) {
+      if (json::Value* type = node->FindMutable(nested)) self(self, type);
+    }
+  };
+  apply(apply, schema);
+}
+
 void PutLog(const TableMetadata& base, const std::string& base_uri, TableMetadata* m,
             std::vector<std::string>* removable) {
   if (base_uri.empty()) return;
@@ -120,8 +159,16 @@ class Planner {
         schema::TableSchema evolved,
         EvolvedSchema(*from, *request_.schema, request_.remove_all, &m->last_column_id));
     if (json::Serialize(SchemaToJson(evolved, 0)) != json::Serialize(SchemaToJson(*from, 0))) {
+      // Docs another writer gave its fields stay with them.
+      json::Value as_json;
+      for (const TableMetadata::SchemaEntry& entry : m->schemas) {
+        if (entry.schema_id == from_id && !entry.json.is_null()) {
+          as_json = SchemaToJson(evolved, NextSchemaId(*m));
+          CarryDocs(entry.json, &as_json);
+        }
+      }
       schema_id_ = NextSchemaId(*m);
-      m->schemas.push_back({schema_id_, std::move(evolved), json::Value()});
+      m->schemas.push_back({schema_id_, std::move(evolved), std::move(as_json)});
       if (!request_.stage_schema) m->current_schema_id = schema_id_;
     }
     return Status::Ok();
