@@ -274,3 +274,67 @@ test('Iceberg over a thousand commits: metadata and planning reads stay flat, ex
   assert.equal(files.filter((f) => f.startsWith('gen1-')).length, 0, 'first generation deleted');
   assert.equal(files.filter((f) => f.startsWith('gen2-')).length, 150);
 });
+
+// A table another Iceberg writer created (Spark, Athena): 32-bit int and float columns, a
+// property and a sort order of its own, no snapshot yet. The stream writes longs and doubles:
+// the columns are promoted in place (same field ids), what the other writer set is kept, and
+// the rows read back.
+test('Iceberg table created by another writer: int and float columns widened to long and double by field id, its metadata kept', async () => {
+  const dir = tempDir('iceberg-foreign');
+  const lake = path.join(dir, 'lake');
+  const config = icebergConfig(dir);
+  // The database exists (another stream's table).
+  assert.equal((await syncAttempt(dir, config, 'other', {}, [1])).code, 0);
+  const location = 's3://bucket/db/widen';
+  const uri = `${location}/metadata/00000-5d3c6a1e-9a0b-4d5e-8f00-123456789abc.metadata.json`;
+  const foreign = {
+    'format-version': 2, 'table-uuid': '0f4d7c1e-2b3a-4c5d-8e9f-0a1b2c3d4e5f', location,
+    'last-sequence-number': 0, 'last-updated-ms': 1700000000000, 'last-column-id': 3,
+    'current-schema-id': 0,
+    schemas: [{ type: 'struct', 'schema-id': 0, fields: [
+      { id: 1, name: 'id', required: false, type: 'int' },
+      { id: 2, name: 'score', required: false, type: 'float', doc: 'set by the other writer' },
+      { id: 3, name: 'label', required: false, type: 'string' }] }],
+    'default-spec-id': 0, 'partition-specs': [{ 'spec-id': 0, fields: [] }], 'last-partition-id': 999,
+    'default-sort-order-id': 1,
+    'sort-orders': [{ 'order-id': 0, fields: [] }, { 'order-id': 1, fields: [{ transform: 'identity', 'source-id': 1, direction: 'asc', 'null-order': 'nulls-first' }] }],
+    properties: { 'write.format.default': 'parquet', owner: 'spark' },
+    'current-snapshot-id': -1, refs: {}, snapshots: [], 'snapshot-log': [], 'metadata-log': [],
+  };
+  const local = path.join(lake, uri.slice('s3://'.length));
+  fs.mkdirSync(path.dirname(local), { recursive: true });
+  fs.writeFileSync(local, JSON.stringify(foreign));
+  fs.writeFileSync(path.join(lake, '_catalog', 'db', 'widen.json'), JSON.stringify({
+    Name: 'widen', TableType: 'EXTERNAL_TABLE',
+    Parameters: { table_type: 'ICEBERG', metadata_location: uri, owner: 'spark' },
+    StorageDescriptor: { Location: location, Columns: [] },
+  }));
+
+  const props = { id: { type: 'integer' }, score: { type: 'number' }, label: { type: 'string' } };
+  const r = await syncAttempt(dir, config, 'widen', {}, range(0, 4), 'COMPLETE', {
+    props, data: (id) => ({ id: 3000000000 + id, score: id + 0.1, label: `l${id}` }),
+  });
+  assert.equal(r.code, 0, r.stdout.slice(-2000));
+  const definition = tableDefinition(lake, 'db', 'widen');
+  assert.equal(definition.Parameters.owner, 'spark');
+  const now = definition.Parameters.metadata_location;
+  checkIcebergVersion(lake, now);
+  const metadata = JSON.parse(fs.readFileSync(path.join(lake, now.slice('s3://'.length)), 'utf8'));
+  // The other writer's metadata is where this table's history starts.
+  assert.equal(metadata['metadata-log'][0]['metadata-file'], uri);
+  const schema = metadata.schemas.find((s) => s['schema-id'] === metadata['current-schema-id']);
+  const byName = Object.fromEntries(schema.fields.map((f) => [f.name, f]));
+  assert.deepEqual([byName.id.id, byName.id.type], [1, 'long']);
+  assert.deepEqual([byName.score.id, byName.score.type, byName.score.doc], [2, 'double', 'set by the other writer']);
+  assert.deepEqual([byName.label.id, byName.label.type], [3, 'string']);
+  assert.equal(metadata['table-uuid'], foreign['table-uuid']);
+  assert.equal(metadata.properties.owner, 'spark');
+  assert.deepEqual(metadata['sort-orders'], foreign['sort-orders']);
+  assert.equal(metadata['default-sort-order-id'], 1);
+  // Values beyond 32 bits read back as written, through the promoted column.
+  const rows = readIceberg(lake, now);
+  assert.deepEqual(rows.map((row) => [String(row.id), row.score, row.label]),
+    range(0, 4).map((i) => [String(3000000000 + i), i + 0.1, `l${i}`]));
+  const ids = await fieldIds(dir, 'widen');
+  assert.ok(ids.length > 0 && ids.every((f) => f.id === 1 && f.score === 2 && f.label === 3), JSON.stringify(ids));
+});
