@@ -59,8 +59,8 @@ bool IsIcebergDefinition(const json::Value& table) {
   return type == "iceberg";
 }
 
-IcebergTable::IcebergTable(HiveTableOptions options)
-    : options_(std::move(options)), random_(std::random_device{}()) {}
+IcebergTable::IcebergTable(HiveTableOptions options, ManifestCache* cache)
+    : options_(std::move(options)), cache_(cache), random_(std::random_device{}()) {}
 
 void IcebergTable::Adopt(std::optional<json::Value> definition) {
   existing_ = std::move(definition);
@@ -83,7 +83,9 @@ std::string IcebergTable::Branch() const {
 }
 
 Result<std::string> IcebergTable::ReadObject(const std::string& uri) const {
-  if (auto it = read_cache_.find(uri); it != read_cache_.end()) return it->second;
+  if (cache_ != nullptr) {
+    if (std::optional<std::string> cached = cache_->Get(uri)) return std::move(*cached);
+  }
   ASSIGN_OR_RETURN(std::string key, KeyOf(uri));
   ASSIGN_OR_RETURN(std::string bytes, options_.store->Get(key));
   Remember(uri, bytes);
@@ -93,20 +95,14 @@ Result<std::string> IcebergTable::ReadObject(const std::string& uri) const {
 void IcebergTable::Remember(const std::string& uri, const std::string& bytes) const {
   // Manifests and manifest lists never change once written: the next commits' merges and
   // expiries read them again.
-  if (!uri.ends_with(".avro") || bytes.size() > kReadCacheBytes / 8) return;
-  if (read_cache_bytes_ + bytes.size() > kReadCacheBytes) {
-    read_cache_.clear();
-    read_cache_bytes_ = 0;
-  }
-  if (read_cache_.emplace(uri, bytes).second) read_cache_bytes_ += bytes.size();
+  if (cache_ != nullptr && uri.ends_with(".avro")) cache_->Put(uri, bytes);
 }
 
 void IcebergTable::RemoveUnreferenced(const std::vector<std::string>& uris) {
   std::vector<std::string> keys;
   for (const std::string& uri : uris) {
     if (Result<std::string> key = KeyOf(uri); key.ok()) keys.push_back(std::move(key).value());
-    read_cache_bytes_ -= read_cache_.count(uri) != 0 ? read_cache_.at(uri).size() : 0;
-    read_cache_.erase(uri);
+    if (cache_ != nullptr) cache_->Erase(uri);
   }
   if (keys.empty()) return;
   // Nothing the table's metadata keeps names them: a failure leaves orphans, not a broken table.

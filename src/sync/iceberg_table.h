@@ -39,13 +39,16 @@
 #include "iceberg/iceberg.h"
 #include "sync/hive_table.h"
 #include "sync/lake_table.h"
+#include "sync/manifest_cache.h"
 #include "sync/uuid.h"
 
 namespace datalake::sync {
 
 class IcebergTable : public LakeTable {
  public:
-  explicit IcebergTable(HiveTableOptions options);
+  // `cache`: where manifests are kept for the next commits (shared by the sync's tables); may
+  // be null.
+  explicit IcebergTable(HiveTableOptions options, ManifestCache* cache = nullptr);
 
   // Take the table's definition as the caller read it from the catalog (none for a new table).
   void Adopt(std::optional<json::Value> definition);
@@ -109,9 +112,7 @@ class IcebergTable : public LakeTable {
   iceberg::PartitionSpec spec_;      // what the files are partitioned by (field ids 0)
   iceberg::TableMetadata base_;
   std::string base_uri_;  // "" while the table has no metadata in the catalog
-  static constexpr size_t kReadCacheBytes = 32 << 20;
-  mutable std::map<std::string, std::string> read_cache_;  // uri -> manifest (list) bytes
-  mutable size_t read_cache_bytes_ = 0;
+  ManifestCache* cache_ = nullptr;
   std::mt19937_64 random_;
   UuidGenerator uuids_;
 };

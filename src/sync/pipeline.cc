@@ -81,6 +81,7 @@ Pipeline::Pipeline(const config::Config& config, Destination* destination,
   context_.out = out_;
   context_.run_id = NewRunId();
   context_.budget = &budget_;
+  context_.manifests = &manifests_;
   if (const size_t threads = EncodeThreads(); threads > 0) {
     // A file has at most one batch queued or being encoded, so the queue is short anyway.
     encode_pool_ = std::make_unique<TaskPool>(threads, 4 * threads);

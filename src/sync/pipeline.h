@@ -14,6 +14,7 @@
 #include "common/task_pool.h"
 #include "sync/checkpoints.h"
 #include "sync/decode_ahead.h"
+#include "sync/manifest_cache.h"
 #include "sync/memory_budget.h"
 #include "sync/progress.h"
 #include "sync/stream_directory.h"
@@ -71,7 +72,8 @@ class Pipeline {
   SyncContext context_;
   Checkpoints checkpoints_;
   Progress progress_;
-  MemoryBudget budget_;  // before the streams: their files leave it as they go
+  MemoryBudget budget_;      // before the streams: their files leave it as they go
+  ManifestCache manifests_;  // before the streams: their Iceberg tables use it
   std::unordered_map<protocol::StreamDescriptor, StreamState, protocol::StreamDescriptorHash>
       streams_;
   std::vector<StreamState*> stream_order_;

@@ -106,7 +106,7 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const protocol::Confi
                              : stream.minimum_generation_id;
   table.origin = w->origin_;
   if (config.table_format == config::TableFormat::kIceberg) {
-    auto iceberg = std::make_unique<IcebergTable>(std::move(table));
+    auto iceberg = std::make_unique<IcebergTable>(std::move(table), context.manifests);
     iceberg->Adopt(resolved.definition);
     w->lake_table_ = std::move(iceberg);
   } else {

@@ -29,6 +29,7 @@
 #include "sync/data_file.h"
 #include "sync/hive_table.h"
 #include "sync/lake_table.h"
+#include "sync/manifest_cache.h"
 #include "sync/partitioning.h"
 #include "sync/table_names.h"
 #include "sync/uuid.h"
@@ -52,6 +53,7 @@ struct SyncContext {
   TaskPool* encode_pool = nullptr;         // where files encode their rows; null: inline
   TaskPool* commit_pool = nullptr;         // where files commit; null: the encode pool
   MemoryBudget* budget = nullptr;          // what open files may hold; null: no bound
+  ManifestCache* manifests = nullptr;      // Iceberg tables' manifests; null: none kept
 };
 
 // True if the stream truncates its table at its successful end: `overwrite`, or a refresh that
