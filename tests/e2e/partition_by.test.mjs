@@ -210,6 +210,8 @@ function icebergValue(field, r) {
   switch (field.transform) {
     case 'day': return { days: dayOf(v) };
     case 'month': return monthOf(v);
+    case 'year': return new Date(Date.parse(v)).getUTCFullYear() - 1970;
+    case 'hour': return Math.floor(Date.parse(v) / 3600000);
     case 'identity': return v;
     default:
       if (field.transform.startsWith('bucket[')) {
@@ -313,6 +315,28 @@ test('Iceberg table by partition_by: a spec of day, bucket and truncate fields, 
   assert.deepEqual(ids(readIceberg(lake, uri)), third.map((r) => r.id));
   specs = await checkManifests(lake, rowsById);
   assert.deepEqual([...new Set(Object.values(specs))], [spec2['spec-id']]);
+});
+
+test('year and hour: a Hive table by year, an Iceberg table by hour, times before 1970 and nulls', async () => {
+  const dir = tempDir('partition-by-year-hour');
+  const lake = path.join(dir, 'lake');
+  const rows = rowsFrom(0, 18);
+  await sync(dir, localConfig(dir, { format: { format_type: 'Parquet' }, partition_by: [{ field: 'updated_at', transform: 'year' }] }), rows);
+  assert.deepEqual(tableDefinition(lake, 'db', 'events').PartitionKeys, [{ Name: 'updated_at_year', Type: 'bigint' }]);
+  assert.deepEqual(await hivePartitions(lake, 'events'),
+    expectedHive(rows, (r) => [r.updated_at ? String(new Date(Date.parse(r.updated_at)).getUTCFullYear()) : HIVE_NULL]));
+
+  const iceberg = tempDir('partition-by-hour');
+  const rowsById = Object.fromEntries(rows.map((r) => [r.id, r]));
+  await sync(iceberg, icebergConfig(iceberg, { partition_by: [{ field: 'updated_at', transform: 'hour' }] }), rows);
+  const icebergLake = path.join(iceberg, 'lake');
+  const { uri, json: metadata } = metadataOf(icebergLake, 'events');
+  const spec = metadata['partition-specs'].find((s) => s['spec-id'] === metadata['default-spec-id']);
+  assert.deepEqual(spec.fields.map((f) => [f.name, f.transform]), [['updated_at_hour', 'hour']]);
+  assert.deepEqual(readIceberg(icebergLake, uri).map((r) => Number(r.id)), rows.map((r) => r.id));
+  // Every row of every data file has its file's hour (null for the rows without a time).
+  const files = await checkManifests(icebergLake, rowsById);
+  assert.equal(Object.keys(files).length >= 5, true);
 });
 
 test('partition_by refuses a field whose type the transform does not take, and a field no stream has: config_error', async () => {
