@@ -142,7 +142,9 @@ Status IcebergTable::Plan(TableShape shape) {
     return Status::ConfigError("table_format iceberg writes Parquet files only");
   }
   RETURN_IF_ERROR(options_.catalog->EnsureDatabase(options_.database));
-  RETURN_IF_ERROR(ReadTable());
+  // The definition as the sync's listing saw it: a table another writer creates or changes
+  // meanwhile makes the first commit's swap fail, which reads the table again.
+  RETURN_IF_ERROR(ReadTable(&existing_));
   file_schema_ = shape_.schema;
   const auto [from, from_id] = iceberg::BranchSchema(base_, Branch(), options_.truncate);
   if (from == nullptr) {
@@ -178,9 +180,13 @@ iceberg::PartitionSpec IcebergTable::SpecOf(const schema::TableSchema& schema) c
   return spec;
 }
 
-Status IcebergTable::ReadTable() {
+Status IcebergTable::ReadTable(const std::optional<json::Value>* listed) {
   const std::string name = options_.database + "." + options_.table;
-  ASSIGN_OR_RETURN(now_, options_.catalog->GetTable(options_.database, options_.table));
+  if (listed != nullptr) {
+    now_ = *listed;
+  } else {
+    ASSIGN_OR_RETURN(now_, options_.catalog->GetTable(options_.database, options_.table));
+  }
   if (!now_.has_value()) {
     // A new table: its first metadata is this sync's schema, ids from 1.
     schema::TableSchema schema = shape_.schema;

@@ -74,9 +74,9 @@ class IcebergTable : public LakeTable {
   const std::string& metadata_uri() const { return base_uri_; }
 
  private:
-  // Read the catalog's definition and the metadata it names into base_ / base_uri_ (a new
-  // table's first metadata when there is none).
-  Status ReadTable();
+  // Read the catalog's definition (or take `listed`, the definition a listing returned) and the
+  // metadata it names into base_ / base_uri_ (a new table's first metadata when there is none).
+  Status ReadTable(const std::optional<json::Value>* listed = nullptr);
   // The object key of an s3://bucket/key URI of this table's bucket.
   Result<std::string> KeyOf(const std::string& uri) const;
   // The object of this table's bucket at `uri` (metadata, manifest lists, manifests).
