@@ -10,7 +10,7 @@ JOBS ?= $(shell nproc)
 export CCACHE_BASEDIR ?= $(CURDIR)
 
 .PHONY: all deps test-deps configure build image demo test unit-test e2e-test services radosgw-stop \
-	bench bench-compare bench-s3 format clean sanitize-test tsan-test fuzz
+	bench bench-compare bench-iceberg bench-s3 format clean sanitize-test tsan-test fuzz
 
 all: build
 
@@ -90,6 +90,10 @@ bench: build
 bench-compare: build
 	@test -d node_modules/@duckdb/node-api || npm ci --no-audit --no-fund --loglevel=error
 	@python3 scripts/bench_compare.py $(BUILD_DIR)/destination-aws-datalake
+
+# Iceberg tables next to Hive tables on the same inputs (scripts/bench_iceberg.py).
+bench-iceberg: build
+	@python3 scripts/bench_iceberg.py $(BUILD_DIR)/destination-aws-datalake
 
 # S3 upload throughput next to boto3, then a whole sync into radosgw + Glue (moto) next to the
 # same sync into the local lake.
