@@ -1,4 +1,5 @@
-// The comparison benchmark (`make bench-compare`, scripts/bench_compare.py) on tiny inputs, so that
+// The comparison benchmarks (`make bench-compare`, scripts/bench_compare.py; `make bench-iceberg`,
+// scripts/bench_iceberg.py) on tiny inputs, so that
 // it keeps working: every shape's generator writes messages that match its catalog, and one run of
 // both engines writes every record (the script counts DuckDB's rows and, with BENCH_CHECK=1, the
 // destination's) and prints a table row for each shape and format. 20 streams instead of 200 keep
@@ -62,6 +63,24 @@ test('bench_compare.py runs both engines on a tiny input and prints the table', 
       for (const c of cells.slice(12)) assert.match(c, /^\d+\.\d\dx$/, row);
     }
     assert.match(out, /streams200 json: parse once into a temporary table, then 20 COPY/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bench_iceberg.py writes a tiny input as Hive and as Iceberg tables and prints the ratios', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-iceberg-'));
+  try {
+    const out = execFileSync('python3', [path.join(ROOT, 'scripts/bench_iceberg.py'), BINARY], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BENCH_INPUTS: dir, BENCH_RECORDS: '500', BENCH_REPEAT: '1', BENCH_SHAPES: 'users' },
+    });
+    const rows = out.split('\n').filter((l) => l.startsWith('| users |'));
+    assert.deepEqual(rows.map((r) => r.split('|')[2].trim()),
+      ['default commit interval', 'commit every STATE', 'partition_by month'], out);
+    for (const row of rows) assert.match(row.split('|')[7], /^ \d+\.\d\d $/, row);
+    assert.match(out, /Iceberg \/ Hive wall time: median \d+\.\d\d, largest \d+\.\d\d over 3 cases/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
