@@ -1,6 +1,6 @@
 // The comparison benchmarks (`make bench-compare`, scripts/bench_compare.py; `make bench-iceberg`,
-// scripts/bench_iceberg.py) on tiny inputs, so that
-// it keeps working: every shape's generator writes messages that match its catalog, and one run of
+// scripts/bench_iceberg.py) on tiny inputs, so that they keep working: every shape's generator
+// writes messages that match its catalog, and one run of
 // both engines writes every record (the script counts DuckDB's rows and, with BENCH_CHECK=1, the
 // destination's) and prints a table row for each shape and format. 20 streams instead of 200 keep
 // it short: each stream is a table committed on its own.
