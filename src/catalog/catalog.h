@@ -30,6 +30,8 @@ namespace datalake::catalog {
 struct Column {
   std::string name;
   std::string type;  // Glue/Hive type string
+
+  bool operator==(const Column&) const = default;
 };
 
 // What a table is: enough to build the Glue TableInput the original connector would send.

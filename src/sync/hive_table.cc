@@ -30,14 +30,6 @@ std::string TailOf(const std::string& path) {
   return path.substr(cut + 1);
 }
 
-bool SameColumns(const std::vector<catalog::Column>& a, const std::vector<catalog::Column>& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i].name != b[i].name || a[i].type != b[i].type) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 HiveTable::HiveTable(HiveTableOptions options) : options_(std::move(options)) {}
@@ -94,7 +86,7 @@ bool HiveTable::CanReadOldFiles() const {
   const json::Value& table = *existing_;
   const bool parquet = shape_.format == format::FileFormat::kParquet;
   if (ClassificationOf(table) != (parquet ? "parquet" : "json")) return false;
-  if (!SameColumns(catalog::PartitionKeysOf(table), shape_.partition_keys)) return false;
+  if (catalog::PartitionKeysOf(table) != shape_.partition_keys) return false;
   for (const catalog::Column& old : catalog::MergeColumns(table, {})) {
     for (const catalog::Column& now : shape_.columns) {
       if (now.name == old.name && now.type != old.type) return false;

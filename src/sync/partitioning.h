@@ -54,7 +54,7 @@ struct PartitionField {
 
   bool operator==(const PartitionField& other) const {
     return column == other.column && part == other.part && transform == other.transform &&
-           key.name == other.key.name && key.type == other.key.type;
+           key == other.key;
   }
 };
 

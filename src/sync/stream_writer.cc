@@ -179,18 +179,6 @@ Status StreamWriter::Prepare() {
   return Status::Ok();
 }
 
-namespace {
-
-bool SameKeys(const std::vector<catalog::Column>& a, const std::vector<catalog::Column>& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i].name != b[i].name || a[i].type != b[i].type) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 Status StreamWriter::ChoosePartitioning(const std::optional<json::Value>& existing) {
   const config::Config& config = *context_.config;
   ASSIGN_OR_RETURN(PartitionScheme wanted,
@@ -201,7 +189,7 @@ Status StreamWriter::ChoosePartitioning(const std::optional<json::Value>& existi
   const std::vector<catalog::Column> keys = existing.has_value() && !iceberg
                                                 ? catalog::PartitionKeysOf(*existing)
                                                 : std::vector<catalog::Column>{};
-  if (!existing.has_value() || iceberg || SameKeys(keys, wanted.keys)) {
+  if (!existing.has_value() || iceberg || keys == wanted.keys) {
     partitioning_ = std::move(wanted);
     return Status::Ok();
   }
