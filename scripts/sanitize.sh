@@ -57,6 +57,9 @@ case "$mode" in
     # budget spent, transient_error, the resumed sync): every service and fault kind through
     # both paths, half the cells (the release run has them all, and the README comparison).
     export FAULT_MATRIX_CELLS=${FAULT_MATRIX_CELLS:-' (0\.3|outage)$'}
+    # The Iceberg table over many commits: 250 (past the merging and expiry thresholds of 100,
+    # so every maintenance path runs); the release run makes the full thousand.
+    export ICEBERG_COMMITS=${ICEBERG_COMMITS:-250}
     ;;
   tsan)
     dir=build-tsan
