@@ -38,10 +38,10 @@ function input(megabytes) {
   return { text: lines.join('\n') + '\n', records: i };
 }
 
-async function sync(dir, text, budgetMb) {
+async function sync(dir, text, budgetMb, extra = {}) {
   const config = localConfig(dir, {
     format: { format_type: 'Parquet', compression_codec: 'SNAPPY' }, commit_interval_seconds: 3600,
-    ...(budgetMb ? { memory_budget_mb: budgetMb } : {}),
+    ...(budgetMb ? { memory_budget_mb: budgetMb } : {}), ...extra,
   });
   const catalog = { streams: Array.from({ length: STREAMS }, (_, s) => stream(`s${s}`, props)) };
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
@@ -99,4 +99,32 @@ test('200 interleaved streams stay within the memory budget, and every row is re
   // The trade-off: more, smaller row groups.
   assert.equal(largeBack.rowGroups, STREAMS);
   assert.ok(smallBack.rowGroups > 2 * STREAMS, `${smallBack.rowGroups} row groups`);
+});
+
+// Iceberg tables hold their files to the same budget (the data files are the same; the manifests
+// their commits read again share one bounded cache): 200 tables, the small budget, RSS within
+// the same bound, and every row in its table's data files as its metadata counts them.
+test('200 interleaved streams into Iceberg tables stay within the memory budget', async (t) => {
+  const { text, records } = input(160);
+  const r = await sync(tempDir('budget-iceberg'), text, 32, { table_format: 'iceberg' });
+  t.diagnostic(`peak RSS: ${r.rssMiB.toFixed(0)} MiB with 32 MB, Iceberg tables`);
+  assert.ok(r.rssMiB < memoryLimit(136), `32 MB budget: peak RSS ${r.rssMiB} MiB`);
+  assert.equal(states(r).length, STREAMS);
+  const lake = path.join(r.dir, 'lake');
+  let counted = 0;
+  const files = [];
+  for (let s = 0; s < STREAMS; s += 1) {
+    const definition = JSON.parse(fs.readFileSync(path.join(lake, '_catalog', 'db', `s${s}.json`), 'utf8'));
+    const uri = definition.Parameters.metadata_location;
+    const metadata = JSON.parse(fs.readFileSync(path.join(lake, uri.slice('s3://'.length)), 'utf8'));
+    const head = metadata.snapshots.find((x) => x['snapshot-id'] === metadata['current-snapshot-id']);
+    counted += Number(head.summary['total-records']);
+    const data = path.join(lake, 'bucket', 'db', `s${s}`, 'data');
+    for (const f of fs.readdirSync(data)) files.push(`'${path.join(data, f)}'`);
+  }
+  assert.equal(counted, records);
+  const connection = await (await DuckDBInstance.create(':memory:')).connect();
+  const rows = await connection.runAndReadAll(
+    `SELECT count(*)::INTEGER, count(DISTINCT id)::INTEGER FROM read_parquet([${files.join(',')}])`);
+  assert.deepEqual(rows.getRows()[0], [records, records]);
 });
