@@ -51,8 +51,9 @@ class Env {
   // Return the POSIX env of this process (never destroyed).
   static Env* Default();
 
-  // Append `bytes` to the file at `path` (created if missing), without keeping it open: syncs
-  // with thousands of streams must not run out of file descriptors.
+  // Append `bytes` to the file at `path` (created if missing). The POSIX env keeps the few files
+  // last appended to open, never more: syncs with thousands of streams must not run out of file
+  // descriptors. A file removed or renamed through the env is closed first.
   virtual Status AppendToFile(const std::string& path, std::string_view bytes) = 0;
   // fsync the file at `path`: its data survives a crash (its name needs SyncDir of its
   // directory).
