@@ -168,6 +168,16 @@ class LocalStore : public ObjectStore {
     return WriteFileAtomically(env_, root_ + "/" + key, bytes);
   }
 
+  // An Iceberg commit's files share a directory: synced once for all of them, not per file.
+  Status PutMany(const std::vector<std::pair<std::string, std::string_view>>& objects) override {
+    std::vector<std::pair<std::string, std::string_view>> files;
+    for (const auto& [key, bytes] : objects) {
+      RETURN_IF_ERROR(CheckKey(key));
+      files.emplace_back(root_ + "/" + key, bytes);
+    }
+    return WriteFilesAtomically(env_, files);
+  }
+
   Result<std::string> Get(const std::string& key) override {
     RETURN_IF_ERROR(CheckKey(key));
     std::string out;
@@ -318,17 +328,37 @@ std::unique_ptr<ObjectStore> NewLocalStore(const std::string& lake_root, const s
 }
 
 Status WriteFileAtomically(Env* env, const std::string& path, std::string_view bytes) {
-  std::string dir = ParentDir(path);
-  RETURN_IF_ERROR(MakeDirs(env, dir));
-  std::string tmp = dir + "/." + path.substr(dir.size() + 1) + "." + RandomSuffix() + ".tmp";
-  Status s = env->AppendToFile(tmp, bytes);
-  if (s.ok()) s = env->SyncFile(tmp);
-  if (s.ok()) s = env->RenameFile(tmp, path);
+  return WriteFilesAtomically(env, {{path, bytes}});
+}
+
+Status WriteFilesAtomically(Env* env,
+                            const std::vector<std::pair<std::string, std::string_view>>& files) {
+  std::vector<std::string> dirs;  // in order of first use, each once
+  std::vector<std::string> tmps;  // written and synced, not yet renamed
+  Status s;
+  for (const auto& [path, bytes] : files) {
+    std::string dir = ParentDir(path);
+    if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) {
+      s = MakeDirs(env, dir);
+      if (!s.ok()) break;
+      dirs.push_back(dir);
+    }
+    tmps.push_back(dir + "/." + path.substr(dir.size() + 1) + "." + RandomSuffix() + ".tmp");
+    s = env->AppendToFile(tmps.back(), bytes);
+    if (s.ok()) s = env->SyncFile(tmps.back());
+    if (!s.ok()) break;
+  }
+  size_t renamed = 0;
+  for (; s.ok() && renamed < files.size(); ++renamed) {
+    s = env->RenameFile(tmps[renamed], files[renamed].first);
+    if (!s.ok()) break;
+  }
   if (!s.ok()) {
-    (void)env->RemoveFile(tmp);
+    for (size_t i = renamed; i < tmps.size(); ++i) (void)env->RemoveFile(tmps[i]);
     return s;
   }
-  return env->SyncDir(dir);
+  for (const std::string& dir : dirs) RETURN_IF_ERROR(env->SyncDir(dir));
+  return Status::Ok();
 }
 
 std::string PathSegment(const std::string& name) {

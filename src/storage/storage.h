@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "aws/s3.h"
@@ -70,6 +71,10 @@ class ObjectStore {
   virtual Result<std::unique_ptr<PendingObject>> Create(const std::string& key) = 0;
   // Write a small object in one go, atomically.
   virtual Status Put(const std::string& key, std::string_view bytes) = 0;
+  // Write several small objects (key, bytes), each atomically; all are durable when it returns
+  // Ok, and on failure any of them may be stored. By default Puts, up to eight at a time (an
+  // Iceberg commit's manifests and metadata file); the local lake syncs each directory once.
+  virtual Status PutMany(const std::vector<std::pair<std::string, std::string_view>>& objects);
   virtual Result<std::string> Get(const std::string& key) = 0;
   // List committed objects whose key starts with `prefix`, in key order.
   virtual Result<std::vector<ObjectInfo>> List(const std::string& prefix) = 0;
@@ -114,6 +119,11 @@ size_t PartSize(size_t min, int part_number);
 // Write `bytes` to `path` atomically: temporary file in the same directory, fsync, rename,
 // fsync of the directory. Creates missing parent directories.
 Status WriteFileAtomically(Env* env, const std::string& path, std::string_view bytes);
+// The same for several files (path, bytes): each written and fsynced under a temporary name,
+// then all renamed, then each of their directories fsynced once. On failure the temporary files
+// not renamed are removed.
+Status WriteFilesAtomically(Env* env,
+                            const std::vector<std::pair<std::string, std::string_view>>& files);
 
 // Return `name` made safe as one key segment: '/', '%', control characters and a leading '.'
 // are percent-encoded; ordinary names are unchanged, so keys match the original connector's.

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <future>
 #include <utility>
 
 #include "common/crash_point.h"
@@ -278,27 +277,6 @@ json::Value IcebergTable::TableInput(const iceberg::TableMetadata& metadata,
 
 // The objects of a commit are written side by side: nothing names any of them before the swap,
 // and on S3 each is a round trip (a commit would otherwise wait for three in a row).
-Status IcebergTable::PutAll(const std::vector<std::pair<std::string, std::string_view>>& puts) {
-  constexpr size_t kConcurrentPuts = 8;
-  Status first = Status::Ok();
-  for (size_t begin = 0; begin < puts.size(); begin += kConcurrentPuts) {
-    const size_t end = std::min(puts.size(), begin + kConcurrentPuts);
-    std::vector<std::future<Status>> pending;
-    for (size_t i = begin + 1; i < end; ++i) {
-      pending.push_back(std::async(std::launch::async, [this, &puts, i] {
-        return options_.store->Put(puts[i].first, puts[i].second);
-      }));
-    }
-    Status here = options_.store->Put(puts[begin].first, puts[begin].second);
-    if (first.ok()) first = std::move(here);
-    for (std::future<Status>& f : pending) {
-      Status s = f.get();
-      if (first.ok()) first = std::move(s);
-    }
-  }
-  return first;
-}
-
 Status IcebergTable::CommitPlanned(
     const std::function<Result<iceberg::PlannedCommit>(const iceberg::CommitIds&)>& plan) {
   const std::string name = options_.database + "." + options_.table;
@@ -312,7 +290,7 @@ Status IcebergTable::CommitPlanned(
     }
     ASSIGN_OR_RETURN(std::string metadata_key, KeyOf(planned.metadata_uri));
     puts.emplace_back(metadata_key, metadata_json);
-    RETURN_IF_ERROR(PutAll(puts));
+    RETURN_IF_ERROR(options_.store->PutMany(puts));
     std::vector<std::string> written;
     for (const auto& [key, bytes] : puts) written.push_back(key);
     CrashPoint("iceberg.metadata_written");

@@ -90,8 +90,6 @@ class IcebergTable : public LakeTable {
   // lost race with `plan` run again on the table as re-read.
   Status CommitPlanned(
       const std::function<Result<iceberg::PlannedCommit>(const iceberg::CommitIds&)>& plan);
-  // Write every object of a commit (key, bytes); the first failure, after all are done.
-  Status PutAll(const std::vector<std::pair<std::string, std::string_view>>& puts);
   json::Value TableInput(const iceberg::TableMetadata& metadata, const std::string& uri) const;
   iceberg::CommitIds NewIds();
   // Whether a truncate keeps a file main has (TruncateKeeps: an earlier attempt's of this

@@ -123,6 +123,55 @@ TEST(LocalStoreCrashTest, PutLeavesTheOldOrTheNewBytesAtEveryCrashPoint) {
   }
 }
 
+// An Iceberg commit's objects: two in one directory, one in another.
+const std::vector<std::pair<std::string, std::string_view>> kMany = {
+    {"db/t/metadata/a.avro", "manifest"},
+    {"db/t/metadata/b.avro", "manifest list"},
+    {"db/t/other/c.json", "metadata"}};
+
+TEST(LocalStoreCrashTest, PutManyLeavesEachObjectWholeOrAbsentAndAllOnceItReturns) {
+  int all_there = 0;
+  for (int k = 1;; ++k) {
+    SCOPED_TRACE("crash after step " + std::to_string(k));
+    FaultInjectionEnv env;
+    MakeRoot(&env);
+    auto store = NewLocalStore("/lake", "bucket", &env);
+    env.CrashAfterMutation(k);
+    Status put = store->PutMany(kMany);
+    const bool reached = env.dead();
+    store.reset();
+    env.Crash();
+    auto reopened = NewLocalStore("/lake", "bucket", &env);
+    int found = 0;
+    for (const auto& [key, bytes] : kMany) {
+      auto got = reopened->Get(key);
+      if (put.ok()) {
+        ASSERT_TRUE(got.ok()) << key << " lost: " << got.status().ToString();
+      }
+      if (got.ok()) {
+        EXPECT_EQ(*got, bytes);
+        ++found;
+      } else {
+        EXPECT_TRUE(got.status().IsNotFound()) << got.status().ToString();
+      }
+    }
+    if (found == 3) ++all_there;
+    for (const std::string& path : env.Files()) EXPECT_FALSE(path.ends_with(".tmp")) << path;
+    if (!reached) break;  // PutMany had fewer than k steps: all were tried
+  }
+  EXPECT_GT(all_there, 0);
+}
+
+TEST(LocalStoreCrashTest, PutManySyncsEachDirectoryOnce) {
+  FaultInjectionEnv env;
+  MakeRoot(&env);
+  auto store = NewLocalStore("/lake", "bucket", &env);
+  ASSERT_TRUE(store->PutMany(kMany).ok());
+  const std::vector<std::string> log = env.mutation_log();
+  EXPECT_EQ(std::count(log.begin(), log.end(), "syncdir /lake/bucket/db/t/metadata"), 1);
+  EXPECT_EQ(std::count(log.begin(), log.end(), "syncdir /lake/bucket/db/t/other"), 1);
+}
+
 TEST(LocalStoreCrashTest, EveryFailedStepOfACommitIsAnIOError) {
   int operations = 0;
   {
