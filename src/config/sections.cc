@@ -1,7 +1,10 @@
 #include "config/sections.h"
 
 #include <array>
+#include <optional>
 #include <string_view>
+
+#include "common/partition_transform.h"
 
 namespace datalake::config::internal {
 namespace {
@@ -146,29 +149,15 @@ void ParsePartitioning(ObjectReader& top, Config* out) {
 
 namespace {
 
-// Whether `text` is "<name>[N]" with N from 1 to 2^31-1, no leading zero.
-bool IsParameterised(std::string_view text, std::string_view name) {
-  if (!text.starts_with(name) || text.size() < name.size() + 3 || text[name.size()] != '[' ||
-      text.back() != ']') {
-    return false;
-  }
-  const std::string_view digits = text.substr(name.size() + 1, text.size() - name.size() - 2);
-  if (digits.size() > 10 || digits[0] == '0') return false;
-  int64_t n = 0;
-  for (char c : digits) {
-    if (c < '0' || c > '9') return false;
-    n = n * 10 + (c - '0');
-  }
-  return n <= 2147483647;
-}
-
+// A transform users may ask for (void is Iceberg's for a dropped field, not a choice).
 bool IsTransform(std::string_view t) {
-  return t == "identity" || t == "year" || t == "month" || t == "day" || t == "hour" ||
-         IsParameterised(t, "bucket") || IsParameterised(t, "truncate");
+  const std::optional<Transform> parsed = ParseTransform(t);
+  return parsed.has_value() && parsed->kind != Transform::Kind::kVoid;
 }
 
 bool IsTimeTransform(std::string_view t) {
-  return t == "year" || t == "month" || t == "day" || t == "hour";
+  const std::optional<Transform> parsed = ParseTransform(t);
+  return parsed.has_value() && parsed->temporal();
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/partition_transform.h"
 #include "common/status.h"
 #include "format/format.h"
 #include "json/json.h"
@@ -57,25 +58,11 @@ int32_t MaxFieldId(const schema::TableSchema& schema);
 
 // ---- partition transforms -------------------------------------------------------------------
 
-// A partition transform (Iceberg spec "Partition Transforms"): what a partition field computes
-// from its source column. Values are computed in UTC with floor division (pre-1970 values are
-// negative), as the spec and Iceberg Java do.
-struct Transform {
-  enum class Kind { kIdentity, kYear, kMonth, kDay, kHour, kBucket, kTruncate, kVoid };
-  Kind kind = Kind::kIdentity;
-  int32_t parameter = 0;  // bucket[N]: N; truncate[W]: W
-
-  bool operator==(const Transform&) const = default;
-  bool temporal() const {
-    return kind == Kind::kYear || kind == Kind::kMonth || kind == Kind::kDay || kind == Kind::kHour;
-  }
-};
-
-// Parse "identity", "year", "month", "day", "hour", "bucket[N]", "truncate[W]", "void"
-// (N, W from 1 to 2^31-1); nullopt otherwise.
-std::optional<Transform> ParseTransform(std::string_view text);
-// The transform's name as the spec and partition-spec JSON write it ("bucket[16]").
-std::string TransformName(const Transform& transform);
+// Partition transforms (common/partition_transform.h): their values are computed in UTC with
+// floor division (pre-1970 values are negative), as the spec and Iceberg Java do.
+using ::datalake::ParseTransform;
+using ::datalake::Transform;
+using ::datalake::TransformName;
 
 // Murmur3 x86 32-bit hash, seed 0: the hash bucket[N] uses.
 uint32_t Murmur3X86_32(std::string_view bytes);

@@ -68,8 +68,7 @@ const std::string kSetup = Record("users", 1) + Record("users", 2) + Record("ord
 // Between two STATEs each stream's ids are consecutive.
 const std::vector<std::string> kMain = {
     Record("users", 3) + Record("users", 4) + Record("orders", 103) + State(1),
-    Record("orders", 104) + State(2),
-    Record("users", 5) + State(3),
+    Record("orders", 104) + State(2), Record("users", 5) + State(3),
     Record("orders", 105) + State(4)};
 const std::multiset<int64_t> kUsers = {1, 2, 3, 4, 5};
 const std::multiset<int64_t> kNewOrders = {103, 104, 105};
@@ -86,7 +85,8 @@ std::string After(int64_t n) {
 std::set<int64_t> SentAfter(const std::string& stream, int64_t n) {
   std::set<int64_t> out;
   const std::string text = After(n);
-  const std::string head = R"("stream":")" + stream + R"(","emitted_at":1700000000000,"data":{"id":)";
+  const std::string head =
+      R"("stream":")" + stream + R"(","emitted_at":1700000000000,"data":{"id":)";
   for (size_t at = text.find(head); at != std::string::npos; at = text.find(head, at + 1)) {
     out.insert(std::stoll(text.substr(at + head.size())));
   }
