@@ -159,15 +159,16 @@ class Planner {
         schema::TableSchema evolved,
         EvolvedSchema(*from, *request_.schema, request_.remove_all, &m->last_column_id));
     if (json::Serialize(SchemaToJson(evolved, 0)) != json::Serialize(SchemaToJson(*from, 0))) {
+      const int32_t new_id = NextSchemaId(*m);
       // Docs another writer gave its fields stay with them.
       json::Value as_json;
       for (const TableMetadata::SchemaEntry& entry : m->schemas) {
         if (entry.schema_id == from_id && !entry.json.is_null()) {
-          as_json = SchemaToJson(evolved, NextSchemaId(*m));
+          as_json = SchemaToJson(evolved, new_id);
           CarryDocs(entry.json, &as_json);
         }
       }
-      schema_id_ = NextSchemaId(*m);
+      schema_id_ = new_id;
       m->schemas.push_back({schema_id_, std::move(evolved), std::move(as_json)});
       if (!request_.stage_schema) m->current_schema_id = schema_id_;
     }

@@ -337,8 +337,8 @@ std::string HiveValue(const PartitionField& f, TypeKind source, const KeyValue& 
   const bool zero_for_null = f.part == PartitionPart::kCursorYear ||
                              f.part == PartitionPart::kCursorMonth ||
                              f.part == PartitionPart::kCursorDay;
-  if (v.tag == 'n') return zero_for_null ? "0" : kNullDatePartition;
-  if (v.tag == 's') return v.s.empty() ? std::string(kNullDatePartition) : std::string(v.s);
+  if (v.tag == 'n') return zero_for_null ? "0" : kHiveNullPartition;
+  if (v.tag == 's') return v.s.empty() ? std::string(kHiveNullPartition) : std::string(v.s);
   if (f.part == PartitionPart::kCursorDate) return schema::FormatDateDays(v.i);
   if (f.part != PartitionPart::kTransform) return std::to_string(v.i);
   switch (f.transform.kind) {

@@ -44,7 +44,8 @@ enum class PartitionPart {
   kCursorDate,   // "<c>_date" date: the day; null: Hive's default partition
 };
 
-inline constexpr const char kNullDatePartition[] = "__HIVE_DEFAULT_PARTITION__";
+// The value Hive gives a partition whose key is null (or, for strings, empty).
+inline constexpr const char kHiveNullPartition[] = "__HIVE_DEFAULT_PARTITION__";
 
 struct PartitionField {
   int column = -1;  // the source column's index in the data schema

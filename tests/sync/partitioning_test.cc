@@ -331,15 +331,15 @@ TEST_F(PartitionValuesTest, NullCursorGetsDefaults) {
   for (const std::string cursor : {"ts", "d", "ntz"}) {
     SCOPED_TRACE(cursor);
     EXPECT_EQ(Ymd(cursor, "null"), (Values{"0", "0", "0"}));
-    EXPECT_EQ(Date(cursor, "null"), (Values{kNullDatePartition}));
+    EXPECT_EQ(Date(cursor, "null"), (Values{kHiveNullPartition}));
     EXPECT_EQ(ValuesFor(Partitioning::kYearMonth, cursor, "null"), (Values{"0", "0"}));
   }
-  EXPECT_EQ(std::string(kNullDatePartition), "__HIVE_DEFAULT_PARTITION__");
+  EXPECT_EQ(std::string(kHiveNullPartition), "__HIVE_DEFAULT_PARTITION__");
 }
 
 TEST_F(PartitionValuesTest, UnparseableCursorIsNulledAndGetsDefaults) {
   EXPECT_EQ(Ymd("ts", R"("not a date")"), (Values{"0", "0", "0"}));
-  EXPECT_EQ(Date("ts", R"("2024-13-01T00:00:00Z")"), (Values{kNullDatePartition}));
+  EXPECT_EQ(Date("ts", R"("2024-13-01T00:00:00Z")"), (Values{kHiveNullPartition}));
   EXPECT_EQ(Ymd("d", "12345"), (Values{"0", "0", "0"}));
 }
 
@@ -361,7 +361,7 @@ TEST_F(PartitionValuesTest, UnparseableStringCellGetsDefaults) {
                                  R"("2024-06-05T25:00:00Z")", R"("2024-06-05Tjunk")"}) {
     SCOPED_TRACE(text);
     EXPECT_EQ(Ymd("ts", text, &ts_as_string), (Values{"0", "0", "0"}));
-    EXPECT_EQ(Date("ts", text, &ts_as_string), (Values{kNullDatePartition}));
+    EXPECT_EQ(Date("ts", text, &ts_as_string), (Values{kHiveNullPartition}));
   }
 }
 
@@ -421,7 +421,7 @@ TEST(PartitionSubdirectoryTest, HiveStylePath) {
             "datetime_col_year=2023/datetime_col_month=6/datetime_col_day=5/");
   const PartitionScheme date = SchemeForStream(Partitioning::kDate, {"datetime_col"}, data);
   EXPECT_EQ(PartitionSubdirectory(date, {"2023-06-05"}), "datetime_col_date=2023-06-05/");
-  EXPECT_EQ(PartitionSubdirectory(date, {kNullDatePartition}),
+  EXPECT_EQ(PartitionSubdirectory(date, {kHiveNullPartition}),
             "datetime_col_date=__HIVE_DEFAULT_PARTITION__/");
   EXPECT_EQ(PartitionSubdirectory(PartitionScheme{}, {}), "");
   EXPECT_EQ(PartitionSubdirectory(SchemeForStream(Partitioning::kNone, {"datetime_col"}, data), {}),
