@@ -474,16 +474,12 @@ void PartitionKeyOf(const PartitionScheme& scheme, const format::Row& row,
 }
 
 void PartitionValuesOfKey(const PartitionScheme& scheme, const std::string& key,
-                          std::vector<std::string>* values) {
+                          const schema::TableSchema& data, std::vector<std::string>* values) {
   values->clear();
   size_t pos = 0;
   for (const PartitionField& f : scheme.fields) {
     const KeyValue v = TakeValue(key, &pos);
-    // The source type only matters for identity, whose keys carry it.
-    TypeKind source = TypeKind::kInt64;
-    if (f.key.type == "date") source = TypeKind::kDate;
-    if (f.key.type == "boolean") source = TypeKind::kBoolean;
-    values->push_back(HiveValue(f, source, v));
+    values->push_back(HiveValue(f, data.columns[static_cast<size_t>(f.column)].type.kind, v));
   }
 }
 
@@ -491,7 +487,7 @@ void PartitionValuesOf(const PartitionScheme& scheme, const format::Row& row,
                        const schema::TableSchema& data, std::vector<std::string>* values) {
   std::string key;
   PartitionKeyOf(scheme, row, data, &key);
-  PartitionValuesOfKey(scheme, key, values);
+  PartitionValuesOfKey(scheme, key, data, values);
 }
 
 std::vector<iceberg::PartitionValue> IcebergPartitionOfKey(const PartitionScheme& scheme,

@@ -97,9 +97,10 @@ std::string DescribeKeys(const PartitionScheme& scheme);
 void PartitionKeyOf(const PartitionScheme& scheme, const format::Row& row,
                     const schema::TableSchema& data, std::string* key, size_t first = 0);
 
-// Set `values` to the Hive values of the partition `key` (one per field, unescaped).
+// Set `values` to the Hive values of the partition `key` of rows of `data` (one per field,
+// unescaped).
 void PartitionValuesOfKey(const PartitionScheme& scheme, const std::string& key,
-                          std::vector<std::string>* values);
+                          const schema::TableSchema& data, std::vector<std::string>* values);
 
 // Set `values` to the Hive values of a finished row of `data` (one per field).
 void PartitionValuesOf(const PartitionScheme& scheme, const format::Row& row,

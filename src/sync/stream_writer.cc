@@ -307,7 +307,7 @@ Status StreamWriter::AppendConverted(format::Row* rows, const format::RowSpan& s
   if (partitioning_.partitioned() &&
       (!subdirectory_partition_.has_value() || *subdirectory_partition_ != partition)) {
     // Rows come in runs of one partition: the path is built only when the partition changes.
-    PartitionValuesOfKey(partitioning_, partition, &values_);
+    PartitionValuesOfKey(partitioning_, partition, data_schema_, &values_);
     subdirectory_ = PartitionSubdirectory(partitioning_, values_);
     subdirectory_partition_ = partition;
   }

@@ -550,7 +550,7 @@ class PartitionByTest : public ::testing::Test {
     std::string key;
     PartitionKeyOf(*scheme, row, data_, &key);
     Values values;
-    PartitionValuesOfKey(*scheme, key, &values);
+    PartitionValuesOfKey(*scheme, key, data_, &values);
     return {PartitionSubdirectory(*scheme, values), IcebergPartitionOfKey(*scheme, key, data_)};
   }
 
