@@ -10,7 +10,7 @@ JOBS ?= $(shell nproc)
 export CCACHE_BASEDIR ?= $(CURDIR)
 
 .PHONY: all deps test-deps configure build image demo test unit-test e2e-test services radosgw-stop \
-	bench bench-compare bench-iceberg bench-s3 format clean sanitize-test tsan-test fuzz
+	bench bench-compare bench-iceberg bench-streams bench-s3 format clean sanitize-test tsan-test fuzz
 
 all: build
 
@@ -94,6 +94,10 @@ bench-compare: build
 # Iceberg tables next to Hive tables on the same inputs (scripts/bench_iceberg.py).
 bench-iceberg: build
 	@python3 scripts/bench_iceberg.py $(BUILD_DIR)/destination-aws-datalake
+
+# 200 interleaved streams against one stream of the same records (scripts/bench_streams.py).
+bench-streams: build
+	@python3 scripts/bench_streams.py $(BUILD_DIR)/destination-aws-datalake
 
 # S3 upload throughput next to boto3, then a whole sync into radosgw + Glue (moto) next to the
 # same sync into the local lake.

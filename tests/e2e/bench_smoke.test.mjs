@@ -85,3 +85,25 @@ test('bench_iceberg.py writes a tiny input as Hive and as Iceberg tables and pri
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('bench_streams.py writes a tiny input as 200 streams and as one and prints the ratio', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-streams-'));
+  try {
+    const out = execFileSync('python3', [path.join(ROOT, 'scripts/bench_streams.py'), BINARY], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BENCH_INPUTS: dir, BENCH_STREAMS_RECORDS: '2000', BENCH_REPEAT: '1' },
+    });
+    const runs = out.split('\n').filter((l) => /^\| 1 \| (200 streams|1 stream) \|/.test(l));
+    assert.equal(runs.length, 2, out);
+    assert.match(out, /200 streams \/ 1 stream wall time: \d+\.\d\dx/);
+    // The one-stream input holds the same records, all naming one stream.
+    const one = fs.readdirSync(dir).find((f) => f.endsWith('-one-stream.jsonl'));
+    const lines = fs.readFileSync(path.join(dir, one), 'utf8').trim().split('\n');
+    assert.equal(lines.filter((l) => l.includes('"type":"RECORD"')).length, 2000);
+    assert.ok(lines.every((l) => !/"s\d{3}"/.test(l)), 'a line still names one of the 200 streams');
+    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('streams-')), [], 'the lakes are removed');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
