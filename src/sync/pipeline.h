@@ -77,9 +77,8 @@ class Pipeline {
   std::unordered_map<protocol::StreamDescriptor, StreamState, protocol::StreamDescriptorHash>
       streams_;
   std::vector<StreamState*> stream_order_;
-  StreamDirectory<StreamWriter> writers_;
-  std::map<std::string, size_t> tables_listed_;  // tables each database had when resolved  // the
-                                                 // streams' writers, for the decoding threads
+  StreamDirectory<StreamWriter> writers_;        // the streams' writers, for the decoding threads
+  std::map<std::string, size_t> tables_listed_;  // tables each database had when resolved
   // RemoveDeadStaging running on the commit pool while the input is read; null once awaited.
   std::shared_ptr<Job> staging_cleanup_;
   Status staging_cleanup_status_;
