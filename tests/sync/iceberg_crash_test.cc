@@ -27,6 +27,7 @@ namespace datalake::sync {
 namespace {
 
 using testing::FaultInjectionEnv;
+using testing::IdsOf;
 using testing::Row;
 using testing::RunSync;
 
@@ -179,12 +180,6 @@ std::optional<std::vector<Row>> ReadIceberg(FaultInjectionEnv* env, const std::s
     }
   }
   return rows;
-}
-
-std::multiset<int64_t> IdsOf(const std::vector<Row>& rows) {
-  std::multiset<int64_t> out;
-  for (const Row& r : rows) out.insert(r.id);
-  return out;
 }
 
 class IcebergCrashTest : public ::testing::Test {

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -172,6 +173,13 @@ struct Row {
   bool operator<(const Row& o) const { return id != o.id ? id < o.id : generation < o.generation; }
   bool operator==(const Row& o) const = default;
 };
+
+// The ids of `rows`, as many times as they occur.
+inline std::multiset<int64_t> IdsOf(const std::vector<Row>& rows) {
+  std::multiset<int64_t> out;
+  for (const Row& r : rows) out.insert(r.id);
+  return out;
+}
 
 // Append the rows of the JSON Lines file `key` holding `text`. A file that is not complete JSON
 // Lines fails the test.

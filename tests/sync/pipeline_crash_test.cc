@@ -21,6 +21,7 @@ namespace datalake::sync {
 namespace {
 
 using testing::FaultInjectionEnv;
+using testing::IdsOf;
 using testing::ReadTable;
 using testing::Row;
 using testing::RunSync;
@@ -112,12 +113,6 @@ std::multiset<int64_t> Ids(const std::vector<Line>& lines, const std::string& st
   for (const Line& l : lines) {
     if (l.stream == stream) out.insert(l.id);
   }
-  return out;
-}
-
-std::multiset<int64_t> IdsOf(const std::vector<Row>& rows) {
-  std::multiset<int64_t> out;
-  for (const Row& r : rows) out.insert(r.id);
   return out;
 }
 
