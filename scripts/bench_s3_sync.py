@@ -5,7 +5,8 @@ default 1,000,000) as Parquet/SNAPPY to radosgw with its tables in Glue (moto_se
 local lake directory, alternately, BENCH_REPEAT times each (default 3); prints the median wall
 times, MB/s, their ratio, and the CPU time radosgw and its Ceph daemons took during the S3 runs
 (they share this machine's cores with the destination, which a sync against Amazon S3 does not).
-The first S3 run creates the tables; the later ones append to them.
+The first S3 run creates the tables; the later ones append to them. BENCH_TABLE_FORMAT=iceberg
+writes Iceberg tables (default hive), for the per-commit cost of each format against S3 and Glue.
 
   python3 scripts/bench_s3_sync.py build/destination-aws-datalake
   BENCH_SHAPE=streams200 BENCH_RECORDS=555555 python3 scripts/bench_s3_sync.py build/...
@@ -103,6 +104,7 @@ def main():
             "bucket_prefix": PREFIX, "lakeformation_database_name": "bench",
             "format": {"format_type": "Parquet", "compression_codec": "SNAPPY"},
             "airbyte_meta_columns": False,
+            "table_format": os.environ.get("BENCH_TABLE_FORMAT", "hive"),
             "credentials": {"credentials_title": "IAM User",
                             "aws_access_key_id": rgw["RADOSGW_ACCESS_KEY"],
                             "aws_secret_access_key": rgw["RADOSGW_SECRET_KEY"]},
@@ -134,7 +136,8 @@ def main():
             raise SystemExit(f"the runs acknowledged different numbers of STATEs: {states}")
         s3_wall = statistics.median(times["S3"])
         local_wall = statistics.median(times["local"])
-        print(f"{shape}, {records:,} records ({size_mb:.0f} MB) to Parquet/SNAPPY, median of {repeat}, "
+        print(f"{shape}, {records:,} records ({size_mb:.0f} MB) to Parquet/SNAPPY "
+              f"({common['table_format']} tables), median of {repeat}, "
               f"alternating; {states.pop()} STATEs acknowledged by every run")
         print(f"  local lake: {local_wall:.2f} s  {size_mb / local_wall:6.1f} MB/s")
         print(f"  S3 (radosgw) + Glue (moto): {s3_wall:.2f} s  {size_mb / s3_wall:6.1f} MB/s   "
