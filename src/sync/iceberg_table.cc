@@ -208,8 +208,15 @@ Status IcebergTable::ReadTable(const std::optional<json::Value>* listed) {
     return Status::InvalidInput("Iceberg table " + name + " has no metadata_location");
   }
   if (uri == base_uri_) return Status::Ok();
+  return LoadMetadata(uri);
+}
+
+Status IcebergTable::LoadMetadata(const std::string& uri) {
   Result<std::string> bytes = ReadObject(uri);
-  if (!bytes.ok()) return bytes.status().WithContext("read the metadata of Iceberg table " + name);
+  if (!bytes.ok()) {
+    return bytes.status().WithContext("read the metadata of Iceberg table " + options_.database +
+                                      "." + options_.table);
+  }
   Result<json::Value> parsed = json::Parse(*bytes);
   if (!parsed.ok()) return parsed.status().WithContext("Iceberg metadata " + uri);
   Result<iceberg::TableMetadata> metadata = iceberg::MetadataFromJson(*parsed);
@@ -217,6 +224,12 @@ Status IcebergTable::ReadTable(const std::optional<json::Value>* listed) {
   base_ = std::move(metadata).value();
   base_uri_ = uri;
   return Status::Ok();
+}
+
+void IcebergTable::Preload() {
+  if (!existing_.has_value() || !IsIcebergDefinition(*existing_)) return;
+  const std::string uri = ParameterOf(*existing_, kMetadataLocation);
+  if (!uri.empty()) (void)LoadMetadata(uri);
 }
 
 Status IcebergTable::CheckFieldIds() const {

@@ -56,6 +56,8 @@ class IcebergTable : public LakeTable {
   // Refuses a Hive table (never converted); reads the table's metadata, gives the shape's
   // schema its field ids (file_schema()) and its partitioning a spec (sync/partitioning.h).
   Status Plan(TableShape shape) override;
+  // Reads the metadata file the listed definition names.
+  void Preload() override;
   const std::string& data_prefix() const override { return data_prefix_; }
   const schema::TableSchema* file_schema() const override { return &file_schema_; }
 
@@ -80,6 +82,8 @@ class IcebergTable : public LakeTable {
   Result<std::string> KeyOf(const std::string& uri) const;
   // The object of this table's bucket at `uri` (metadata, manifest lists, manifests).
   Result<std::string> ReadObject(const std::string& uri) const;
+  // Read the metadata file at `uri` into base_ (and base_uri_).
+  Status LoadMetadata(const std::string& uri);
   // Keep a manifest or manifest list read or written, for the next commits.
   void Remember(const std::string& uri, const std::string& bytes) const;
   // Delete what a commit that happened left unreferenced (iceberg::PlannedCommit::removable).

@@ -118,12 +118,26 @@ Status Pipeline::Open(const protocol::ConfiguredCatalog& catalog) {
   // Each stream's table: the one bound to it, else a new name (sync/table_names.h).
   ASSIGN_OR_RETURN(std::vector<StreamTable> tables,
                    ResolveTables(catalog, config_, destination_->catalog.get()));
+  std::vector<std::unique_ptr<StreamWriter>> writers;
   for (size_t i = 0; i < catalog.streams.size(); ++i) {
-    const protocol::ConfiguredStream& stream = catalog.streams[i];
     ASSIGN_OR_RETURN(std::unique_ptr<StreamWriter> writer,
-                     StreamWriter::Create(stream, tables[i], context_));
-    RETURN_IF_ERROR(writer->Prepare());
-    streams_[stream.descriptor].writer = std::move(writer);
+                     StreamWriter::Create(catalog.streams[i], tables[i], context_));
+    writers.push_back(std::move(writer));
+  }
+  // What planning reads besides the listing (Iceberg metadata files) is read side by side on
+  // the commit pool: one after another, 200 tables on S3 took seconds before the first record.
+  if (commit_pool_ != nullptr && writers.size() > 1) {
+    std::vector<std::shared_ptr<Job>> preloads;
+    preloads.reserve(writers.size());
+    for (const std::unique_ptr<StreamWriter>& w : writers) {
+      StreamWriter* writer = w.get();
+      preloads.push_back(commit_pool_->Post([writer] { writer->PreloadTable(); }));
+    }
+    for (const std::shared_ptr<Job>& job : preloads) job->RunOrWait();
+  }
+  for (size_t i = 0; i < catalog.streams.size(); ++i) {
+    RETURN_IF_ERROR(writers[i]->Prepare());
+    streams_[catalog.streams[i].descriptor].writer = std::move(writers[i]);
     tables_listed_[tables[i].database] = tables[i].tables_in_database;
   }
   for (const protocol::ConfiguredStream& stream : catalog.streams) {

@@ -70,6 +70,9 @@ class StreamWriter {
 
   ~StreamWriter();
 
+  // Read ahead what the table format reads to plan (LakeTable::Preload); may run on another
+  // thread, before Prepare only.
+  void PreloadTable() { lake_table_->Preload(); }
   // Given the table as listed, choose the partitioning, and (appends) keep the column types and
   // partition keys of an existing table, so that the files already there stay readable; then let
   // the table decide where this sync's files go.

@@ -144,6 +144,37 @@ class IcebergTableTest : public ::testing::Test {
   std::unique_ptr<HookedCatalog> catalog_;
 };
 
+// The pipeline preloads every stream's table side by side before planning them in turn:
+// planning then reads nothing the preload read, and still reads what it could not.
+TEST_F(IcebergTableTest, PlanReadsNoMetadataThePreloadRead) {
+  auto first = Table();
+  ASSERT_TRUE(first->Plan(Shape({"id"})).ok());
+  ASSERT_TRUE(first->Commit(Files({"a"})).ok());
+  auto definition = catalog_->GetTable("db", "t");
+  ASSERT_TRUE(definition.ok() && definition->has_value());
+  const std::string metadata_key =
+      Key((**definition).Find("Parameters")->Find("metadata_location")->text());
+  const std::string metadata = *store_->Get(metadata_key);
+
+  auto preloaded = Table();
+  preloaded->Preload();
+  auto not_preloaded = Table();
+  ASSERT_TRUE(store_->Delete({metadata_key}).ok());
+  ASSERT_TRUE(preloaded->Plan(Shape({"id"})).ok()) << "the preloaded metadata is used";
+  Status plan = not_preloaded->Plan(Shape({"id"}));
+  EXPECT_FALSE(plan.ok()) << "without a preload Plan reads the metadata file itself";
+  ASSERT_TRUE(store_->Put(metadata_key, metadata).ok());
+  // A preload that failed leaves Plan to read, and to report what it finds.
+  auto failed = Table();
+  ASSERT_TRUE(store_->Delete({metadata_key}).ok());
+  failed->Preload();
+  ASSERT_TRUE(store_->Put(metadata_key, metadata).ok());
+  ASSERT_TRUE(failed->Plan(Shape({"id"})).ok());
+  ASSERT_TRUE(preloaded->Commit(Files({"b"})).ok());
+  EXPECT_EQ(MainFiles(), (std::set<std::string>{"s3://bucket/db/t/data/a.parquet",
+                                                "s3://bucket/db/t/data/b.parquet"}));
+}
+
 TEST_F(IcebergTableTest, ACommitLostToAnotherWriterIsPlannedAgainOnItsSnapshot) {
   auto first = Table();
   ASSERT_TRUE(first->Plan(Shape({"id"})).ok());
