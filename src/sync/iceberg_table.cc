@@ -288,8 +288,6 @@ json::Value IcebergTable::TableInput(const iceberg::TableMetadata& metadata,
   return input;
 }
 
-// The objects of a commit are written side by side: nothing names any of them before the swap,
-// and on S3 each is a round trip (a commit would otherwise wait for three in a row).
 Status IcebergTable::CommitPlanned(
     const std::function<Result<iceberg::PlannedCommit>(const iceberg::CommitIds&)>& plan) {
   const std::string name = options_.database + "." + options_.table;
@@ -303,6 +301,8 @@ Status IcebergTable::CommitPlanned(
     }
     ASSIGN_OR_RETURN(std::string metadata_key, KeyOf(planned.metadata_uri));
     puts.emplace_back(metadata_key, metadata_json);
+    // Nothing names these objects before the swap: they are written together (side by side on
+    // S3, where each is a round trip; one directory sync on the local lake).
     RETURN_IF_ERROR(options_.store->PutMany(puts));
     std::vector<std::string> written;
     for (const auto& [key, bytes] : puts) written.push_back(key);
