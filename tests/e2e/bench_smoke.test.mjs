@@ -1,5 +1,5 @@
 // The comparison benchmarks (`make bench-compare`, scripts/bench_compare.py; `make bench-iceberg`,
-// scripts/bench_iceberg.py) on tiny inputs, so that they keep working: every shape's generator
+// scripts/bench_iceberg.py; `make bench-streams`, scripts/bench_streams.py) on tiny inputs, so that they keep working: every shape's generator
 // writes messages that match its catalog, and one run of
 // both engines writes every record (the script counts DuckDB's rows and, with BENCH_CHECK=1, the
 // destination's) and prints a table row for each shape and format. 20 streams instead of 200 keep
@@ -13,6 +13,22 @@ import path from 'node:path';
 import { BINARY } from './harness.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+
+// Run scripts/<script> on the binary with its inputs cached in a fresh directory and `env` set;
+// `check(out, dir)` looks at what it printed and left, before the directory goes.
+function runBench(script, env, check) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  try {
+    const out = execFileSync('python3', [path.join(ROOT, 'scripts', script), BINARY], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BENCH_INPUTS: dir, ...env },
+    });
+    check(out, dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 test('every shape generates messages whose data fields are the catalog columns', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-shapes-'));
@@ -43,16 +59,10 @@ print(json.dumps(out))`;
 });
 
 test('bench_compare.py runs both engines on a tiny input and prints the table', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-compare-'));
-  try {
-    const out = execFileSync('python3', [path.join(ROOT, 'scripts/bench_compare.py'), BINARY], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env, BENCH_INPUTS: dir, BENCH_RECORDS: '500', BENCH_SHAPE_MB: '0.05', BENCH_REPEAT: '1',
-        BENCH_SHAPES: 'users,streams200', BENCH_FORMATS: 'JSONL/ZSTD', BENCH_CHECK: '1', BENCH_STREAMS: '20',
-      },
-    });
+  runBench('bench_compare.py', {
+    BENCH_RECORDS: '500', BENCH_SHAPE_MB: '0.05', BENCH_REPEAT: '1',
+    BENCH_SHAPES: 'users,streams200', BENCH_FORMATS: 'JSONL/ZSTD', BENCH_CHECK: '1', BENCH_STREAMS: '20',
+  }, (out) => {
     const rows = out.split('\n').filter((l) => /^\| (users|streams200) \|/.test(l));
     assert.equal(rows.length, 2, out);
     for (const row of rows) {
@@ -63,37 +73,21 @@ test('bench_compare.py runs both engines on a tiny input and prints the table', 
       for (const c of cells.slice(12)) assert.match(c, /^\d+\.\d\dx$/, row);
     }
     assert.match(out, /streams200 json: parse once into a temporary table, then 20 COPY/);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('bench_iceberg.py writes a tiny input as Hive and as Iceberg tables and prints the ratios', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-iceberg-'));
-  try {
-    const out = execFileSync('python3', [path.join(ROOT, 'scripts/bench_iceberg.py'), BINARY], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, BENCH_INPUTS: dir, BENCH_RECORDS: '500', BENCH_REPEAT: '1', BENCH_SHAPES: 'users' },
-    });
+  runBench('bench_iceberg.py', { BENCH_RECORDS: '500', BENCH_REPEAT: '1', BENCH_SHAPES: 'users' }, (out) => {
     const rows = out.split('\n').filter((l) => l.startsWith('| users |'));
     assert.deepEqual(rows.map((r) => r.split('|')[2].trim()),
       ['default commit interval', 'commit every STATE', 'partition_by month'], out);
     for (const row of rows) assert.match(row.split('|')[7], /^ \d+\.\d\d $/, row);
     assert.match(out, /Iceberg \/ Hive wall time: median \d+\.\d\d, largest \d+\.\d\d over 3 cases/);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('bench_streams.py writes a tiny input as 200 streams and as one and prints the ratio', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-streams-'));
-  try {
-    const out = execFileSync('python3', [path.join(ROOT, 'scripts/bench_streams.py'), BINARY], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, BENCH_INPUTS: dir, BENCH_STREAMS_RECORDS: '2000', BENCH_REPEAT: '1' },
-    });
+  runBench('bench_streams.py', { BENCH_STREAMS_RECORDS: '2000', BENCH_REPEAT: '1' }, (out, dir) => {
     const runs = out.split('\n').filter((l) => /^\| 1 \| (200 streams|1 stream) \|/.test(l));
     assert.equal(runs.length, 2, out);
     assert.match(out, /200 streams \/ 1 stream wall time: \d+\.\d\dx/);
@@ -103,7 +97,5 @@ test('bench_streams.py writes a tiny input as 200 streams and as one and prints 
     assert.equal(lines.filter((l) => l.includes('"type":"RECORD"')).length, 2000);
     assert.ok(lines.every((l) => !/"s\d{3}"/.test(l)), 'a line still names one of the 200 streams');
     assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('streams-')), [], 'the lakes are removed');
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
